@@ -1,0 +1,60 @@
+# uapress — `make all` builds every edition, `make test` runs the tests.
+# Every target bootstraps .venv when it is absent or older than pyproject.toml.
+
+PYTHON ?= python3
+VENV ?= .venv
+PYTEST_ARGS ?=
+
+PY := $(VENV)/bin/python
+UAPRESS := $(VENV)/bin/uapress
+STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.DEFAULT_GOAL := all
+.PHONY: all test check proofs bench clean distclean system-build system-test
+
+all: system-build $(STAMP)
+	$(UAPRESS) build
+
+test: system-test $(STAMP)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(UAPRESS) check
+
+proofs: system-build $(STAMP)
+	$(UAPRESS) build --proof
+
+bench: system-build $(BENCH_STAMP)
+	$(PY) scripts/bench.py
+
+# System packages: --build needs only Pango/fontconfig; the tests need the real
+# clients too (Chromium, LibreOffice, poppler, gettext) and fail without them.
+system-build:
+	bash scripts/setup-system.sh --build
+
+system-test:
+	bash scripts/setup-system.sh --test
+
+# One rule creates the venv, so `make -j all test` installs once. Uses
+# python3.11 when PYTHON is the default and python3.11 works; keeps an existing
+# working venv and upgrades nothing beyond what pyproject.toml asks for.
+$(STAMP): pyproject.toml
+	@if ! $(PY) -c '' >/dev/null 2>&1; then \
+	    py='$(PYTHON)'; \
+	    if [ "$$py" = python3 ] && python3.11 -c '' >/dev/null 2>&1; then py=python3.11; fi; \
+	    echo "$$py -m venv $(VENV)"; \
+	    "$$py" -m venv --clear '$(VENV)'; \
+	fi
+	$(PY) -m pip install -e '.[test]'
+	touch $@
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install -e '.[bench]'
+	touch $@
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV)

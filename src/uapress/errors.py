@@ -1,0 +1,103 @@
+"""Errors and warnings: one exception family whose messages name file, line and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about an input file: where it is, what is wrong, how to fix it."""
+
+    severity: str
+    """"error" or "warning"."""
+    message: str
+    """What is wrong, in one sentence."""
+    file: Path | None = None
+    """The file the finding is about."""
+    line: int | None = None
+    """1-based line in that file."""
+    column: int | None = None
+    """1-based column in that file."""
+    field: str | None = None
+    """Dotted path of the field (`targets.0.title`)."""
+    hint: str | None = None
+    """How to fix it."""
+
+    @property
+    def is_error(self) -> bool:
+        """Tell whether this finding fails the build."""
+        return self.severity == "error"
+
+    def location(self) -> str:
+        """Return `file:line:column`, as far as known."""
+        parts = [display_path(self.file) if self.file else "<input>"]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def format(self, excerpt: bool = False) -> str:
+        """Return the message; with `excerpt`, add the offending line with a caret and the fix."""
+        where = f"line {self.line}, " if self.line else ""
+        field = f"{self.field}: " if self.field else ""
+        head = f"{self.location()}: {self.severity}: {where}{field}{self.message}"
+        lines = [head]
+        source = self._source_line() if excerpt else None
+        if source is not None:
+            number = str(self.line)
+            lines.append(f"  {number} | {source}")
+            if self.column:
+                lines.append(f"  {' ' * len(number)} | {' ' * (self.column - 1)}^")
+        if self.hint:
+            lines.append(f"  fix: {self.hint}" if excerpt else f"  ({self.hint})")
+        return "\n".join(lines) if excerpt else " ".join(lines)
+
+    def _source_line(self) -> str | None:
+        if not (self.file and self.line):
+            return None
+        try:
+            text = Path(self.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        all_lines = text.splitlines()
+        return all_lines[self.line - 1] if 0 < self.line <= len(all_lines) else None
+
+
+def display_path(path: Path) -> str:
+    """Return a path relative to the working folder when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class UapressError(Exception):
+    """Base of every error uapress reports to its user; never shown with a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = list(diagnostics or [])
+
+    def __str__(self) -> str:
+        lines = [super().__str__()] if super().__str__() else []
+        lines += [d.format() for d in self.diagnostics]
+        return "\n".join(lines)
+
+
+class SourceError(UapressError):
+    """A source file (action, labels, translations) has errors."""
+
+
+class BuildError(UapressError):
+    """An edition could not be written."""
+
+
+class UsageError(UapressError):
+    """The command was called wrongly: unknown action, language or option."""
+
+    exit_code = 2

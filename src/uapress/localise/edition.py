@@ -1,0 +1,128 @@
+"""Stage 2, localise: gather everything one edition needs in its language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Diagnostic
+from ..model.nodes import Segment
+from ..source.markdown import MarkdownIssue, parse_inlines
+from ..source.schema import Action
+from . import locale
+from .labels import Labels, load_labels
+from .segments import SourceSegment, action_segments
+from .store import Store, open_store
+
+
+@dataclass(frozen=True)
+class Localisation:
+    """An action's text and facts in one language, with the state of every segment."""
+
+    action: Action
+    lang: str
+    direction: str
+    labels: Labels
+    segments: tuple
+    """Model segments in document order, each translated or falling back to the source."""
+    sources: tuple
+    """The matching source segments (kind, list position)."""
+    previous: dict = field(default_factory=dict)
+    """Old source of fuzzy segments, by segment id."""
+    comments: dict = field(default_factory=dict)
+    """Translator comments by segment id."""
+    problems: tuple = ()
+    store_path: Path | None = None
+
+    @property
+    def is_source(self) -> bool:
+        """Tell whether this is the source-language edition."""
+        return self.lang == self.action.language
+
+    def field(self, name: str) -> list[tuple[Segment, SourceSegment]]:
+        """Return the segments of one field with their source, in order."""
+        return [(s, src) for s, src in zip(self.segments, self.sources) if s.field == name]
+
+    def one(self, name: str) -> Segment | None:
+        """Return the only segment of a one-line field."""
+        found = self.field(name)
+        return found[0][0] if found else None
+
+    @property
+    def issued(self) -> str:
+        """Return the issue date as it reads in this language."""
+        return locale.long_date(self.action.issued, self.lang)
+
+    @property
+    def deadline(self) -> str:
+        """Return the deadline as it reads in this language."""
+        return locale.long_date(self.action.deadline, self.lang)
+
+    @property
+    def appeal_language(self) -> str:
+        """Return the appeal language named in this language."""
+        return locale.language_name(self.action.appeal_language, self.lang)
+
+    @property
+    def country(self) -> str:
+        """Return the country named in this language."""
+        return locale.country_name(self.action.country, self.lang)
+
+    @property
+    def counts(self) -> dict:
+        """Return how many segments are translated, fuzzy and missing."""
+        out = {"translated": 0, "fuzzy": 0, "missing": 0, "invalid": 0}
+        for segment in self.segments:
+            out["translated" if segment.status == "source" else segment.status] += 1
+        return out
+
+
+def localise(action: Action, lang: str, root: Path) -> Localisation:
+    """Resolve every segment of `action` in `lang`: translation, fallback, or the source itself."""
+    labels = load_labels(root, lang)
+    sources = action_segments(action)
+    problems: list[Diagnostic] = []
+    previous, comments = {}, {}
+    if lang == action.language:
+        segments = tuple(Segment(s.id, s.field, s.source, s.source, "source") for s in sources)
+        store_path = None
+    else:
+        store: Store = open_store(action, lang)
+        problems += store.problems
+        store_path = store.path
+        segments = []
+        for source in sources:
+            found = store.lookup(source)
+            status = found.status
+            if status == "translated" and (issue := _markdown_error(found.translation)):
+                status = "invalid"
+                problems.append(Diagnostic("error", f"translation of segment {source.id} breaks Markdown: {issue}",
+                                           store.path, store.file.find(source.field, source.source).line,
+                                           field=source.field, hint="fix the Markdown in msgstr; the source text is shown until then"))
+            text = found.translation if status == "translated" else source.source
+            segments.append(Segment(source.id, source.field, source.source, text, status))
+            if found.previous:
+                previous[source.id] = found.previous
+            if found.comments:
+                comments[source.id] = found.comments
+        segments = tuple(segments)
+    if labels.missing and labels.path is not None:
+        problems.append(Diagnostic(
+            "warning", f"{len(labels.missing)} label(s) missing, shown in English: {', '.join(labels.missing)}",
+            labels.path, hint="translate them in this catalogue"))
+    elif labels.path is None and lang != "en":
+        problems.append(Diagnostic(
+            "warning", f"no label catalogue for '{lang}': the fixed wording is shown in English",
+            root / "source" / "labels" / f"{lang}.po", hint=f"copy source/labels/en.po to {lang}.po and translate it"))
+    return Localisation(action, lang, locale.direction(lang), labels, segments, tuple(sources),
+                        previous, comments, tuple(problems), store_path)
+
+
+def _markdown_error(text: str) -> str | None:
+    """Return the first Markdown error of a translation, if any."""
+    try:
+        _, issues = parse_inlines(text)
+    except MarkdownIssue as issue:
+        return issue.message
+    errors = [i.message for i in issues if i.severity == "error"]
+    return errors[0] if errors else None

@@ -1,0 +1,55 @@
+"""Stage 2, localise: the fixed wording of a UA in one language (`source/labels/<lang>.po`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import po
+
+BASE = "en"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Label texts by key, falling back to English where the language lacks one."""
+
+    lang: str
+    texts: dict
+    missing: tuple
+    """Keys that fell back to English."""
+    path: Path | None
+
+    def __getitem__(self, key: str) -> str:
+        return self.texts.get(key, key)
+
+
+def label_path(root: Path, lang: str) -> Path | None:
+    """Return the label catalogue for a language tag (`pt-BR` falls back to `pt`)."""
+    folder = root / "source" / "labels"
+    for name in (lang, lang.replace("-", "_"), lang.split("-")[0]):
+        if (folder / f"{name}.po").exists():
+            return folder / f"{name}.po"
+    return None
+
+
+def load_labels(root: Path, lang: str) -> Labels:
+    """Load a language's labels, filling gaps from English."""
+    base_path = label_path(root, BASE)
+    base = _read(base_path) if base_path else {}
+    path = label_path(root, lang)
+    own = _read(path) if path else {}
+    texts = {**base, **own}
+    missing = tuple(key for key in base if key not in own)
+    return Labels(lang, texts, missing, path)
+
+
+def _read(path: Path) -> dict:
+    return dict(_read_cached(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=32)
+def _read_cached(path: Path, _mtime: int) -> tuple:
+    file = po.read(path)
+    return tuple((e.context, e.msgstr) for e in file.entries if not e.obsolete and e.msgstr and not e.fuzzy)

@@ -1,0 +1,56 @@
+"""Stage 2, localise: dates, language and country names, and direction from Babel's CLDR data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+# Bare "en" follows the organisation's British usage ("30 June 2026" in the sample action);
+# write "en-US" in a source to get US dates.
+_DEFAULT_REGION = {"en": "en_GB"}
+
+
+@lru_cache(maxsize=None)
+def babel_locale(tag: str) -> Locale:
+    """Return the Babel locale of a BCP 47 tag (`pt-BR` -> pt_BR)."""
+    name = _DEFAULT_REGION.get(tag, tag.replace("-", "_"))
+    try:
+        return Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(tag.split("-")[0])
+
+
+def long_date(value: dt.date, tag: str) -> str:
+    """Return a date in the language's long form: "30 de junio de 2026"."""
+    return format_date(value, format="long", locale=babel_locale(tag))
+
+
+def language_name(of: str, tag: str) -> str:
+    """Return the name of language `of` in language `tag` ("español", "Spanish", "espagnol")."""
+    locale = babel_locale(tag)
+    target = of.replace("-", "_")
+    name = locale.languages.get(target) or locale.languages.get(target.split("_")[0]) or of
+    return name
+
+
+def own_language_name(tag: str) -> str:
+    """Return a language's name in itself ("español", "العربية")."""
+    return language_name(tag, tag)
+
+
+def country_name(code: str, tag: str) -> str:
+    """Return a country's name in language `tag`."""
+    return babel_locale(tag).territories.get(code, code)
+
+
+def direction(tag: str) -> str:
+    """Return "rtl" for right-to-left languages, else "ltr"."""
+    return "rtl" if babel_locale(tag).character_order == "right-to-left" else "ltr"
+
+
+def colon(tag: str) -> str:
+    """Return the label separator of a language; French sets a narrow no-break space before ':'."""
+    return "\u202f: " if tag.split("-")[0] == "fr" else ": "

@@ -1,0 +1,143 @@
+"""Stage 2, localise: the translation store, one PO file per action and language."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Diagnostic
+from ..files import write_atomic
+from ..source.schema import Action
+from . import po
+from .segments import SourceSegment, action_segments
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the store holds for one source segment."""
+
+    status: str
+    """`translated`, `fuzzy` or `missing`."""
+    translation: str = ""
+    previous: str | None = None
+    """The old source of a fuzzy entry."""
+    comments: tuple = ()
+
+
+@dataclass
+class Store:
+    """The translations of one action into one language."""
+
+    path: Path
+    lang: str
+    file: po.PoFile | None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def lookup(self, segment: SourceSegment) -> Lookup:
+        """Return the translation state of a segment; fuzzy and empty entries are never published."""
+        entry = self.file.find(segment.field, segment.source) if self.file else None
+        if entry is None or not entry.msgstr.strip():
+            return Lookup("missing", previous=entry.previous if entry else None)
+        if entry.fuzzy:
+            return Lookup("fuzzy", entry.msgstr, entry.previous, tuple(entry.comments))
+        return Lookup("translated", entry.msgstr, None, tuple(entry.comments))
+
+
+def store_path(action: Action, lang: str) -> Path:
+    """Return where the PO file of an action's language lives."""
+    return action.folder / "translations" / f"{lang}.po"
+
+
+def open_store(action: Action, lang: str) -> Store:
+    """Read the store of one language; a missing file is an empty store."""
+    path = store_path(action, lang)
+    if not path.exists():
+        return Store(path, lang, None)
+    file = po.read(path)
+    store = Store(path, lang, file)
+    fields = {segment.field for segment in action_segments(action)}
+    for entry in file.entries:
+        if not entry.obsolete and entry.context not in fields:
+            store.problems.append(Diagnostic(
+                "warning", f"entry for field '{entry.context}', which the source does not have, is not used",
+                path, entry.line, field=entry.context, hint="run 'uapress translations update' to mark it obsolete",
+            ))
+    return store
+
+
+@dataclass
+class UpdateReport:
+    """What `translations update` did to one PO file."""
+
+    path: Path
+    added: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+    kept: int = 0
+    created: bool = False
+    changed: bool = False
+
+    def summary(self) -> str:
+        """Return one line for the terminal."""
+        state = "created" if self.created else ("updated" if self.changed else "unchanged")
+        return (f"{self.path}: {state} ({self.kept} kept, {self.added} new, {self.fuzzy} fuzzy, "
+                f"{self.obsolete} obsolete)")
+
+
+def update_store(action: Action, lang: str) -> UpdateReport:
+    """Bring a PO file in line with the source, msgmerge-style; never drop a translation."""
+    path = store_path(action, lang)
+    old = po.read(path) if path.exists() else None
+    report = UpdateReport(path, created=old is None)
+    header = old.header if old else po.new_header(f"uapress {action.slug}", lang)
+    comment = old.header_comment if old else (
+        f"# Translations of the urgent action '{action.slug}' into {lang}.\n"
+        f"# msgctxt is the field, msgid the source block (Markdown), msgstr its translation."
+    )
+    live = [e for e in (old.entries if old else []) if not e.obsolete]
+    retired = [e for e in (old.entries if old else []) if e.obsolete]
+    segments = action_segments(action)
+    wanted = {(s.field, s.source) for s in segments}
+    unused = [e for e in live if (e.context, e.msgid) not in wanted]
+    entries = []
+    for segment in segments:
+        existing = next((e for e in live if e.context == segment.field and e.msgid == segment.source), None)
+        if existing:
+            report.kept += 1
+            existing.notes = [f"id: {segment.id}"]
+            entries.append(existing)
+            continue
+        match = _closest(segment, unused)
+        if match and match.msgstr:
+            unused.remove(match)
+            report.fuzzy += 1
+            entries.append(po.PoEntry(segment.field, segment.source, match.msgstr, fuzzy=True,
+                                      previous=match.previous or match.msgid, comments=match.comments,
+                                      notes=[f"id: {segment.id}"]))
+        else:
+            report.added += 1
+            entries.append(po.PoEntry(segment.field, segment.source, notes=[f"id: {segment.id}"]))
+    for entry in unused:
+        if entry.msgstr:
+            entry.obsolete, entry.fuzzy, entry.previous = True, False, None
+            retired.append(entry)
+            report.obsolete += 1
+    new_text = po.render(po.PoFile(header, entries + retired, comment))
+    old_text = path.read_text(encoding="utf-8") if path.exists() else None
+    if new_text != old_text:
+        write_atomic(path, new_text)
+        report.changed = True
+    return report
+
+
+def _closest(segment: SourceSegment, candidates: list[po.PoEntry]) -> po.PoEntry | None:
+    best, score = None, 0.0
+    for entry in candidates:
+        if entry.context != segment.field:
+            continue
+        ratio = difflib.SequenceMatcher(None, entry.msgid, segment.source, autojunk=False).ratio()
+        if ratio > score:
+            best, score = entry, ratio
+    # Like msgmerge, a weak match is worse than none: the translator would start from the wrong text.
+    return best if score >= 0.6 else None

@@ -1,0 +1,355 @@
+"""Stage 1, source: load `action.yaml`, validate it against source format v1, report every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+from ..errors import Diagnostic, SourceError, UsageError
+from .markdown import MarkdownIssue, parse_inlines, split_blocks
+from .schema import (
+    COPY_KEYS, KNOWN_KEYS, PREVIOUS_KEYS, REQUIRED_KEYS, TARGET_KEYS, Action, Copy, Previous, Target,
+)
+from .yamlpos import InvalidScalar, Positions, YamlProblem, dotted, load_with_positions
+
+REFERENCE = re.compile(r"^[A-Z]{3} \d{2}/\d{3,4}/\d{4}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MARKDOWN_FIELDS = ("summary", "letter", "background")
+
+
+def project_root(start: Path | None = None) -> Path:
+    """Return the project folder: the nearest parent holding `source/actions`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "source" / "actions").is_dir():
+            return folder
+    raise UsageError(
+        f"no uapress project here: {here} has no source/actions folder",
+        [Diagnostic("error", "run uapress from the project folder (the one with source/ and styles/)")],
+    )
+
+
+def find_actions(root: Path, slugs: list[str] | None = None) -> list[Path]:
+    """Return the `action.yaml` files of the named actions, or of every action."""
+    actions = root / "source" / "actions"
+    known = sorted(p.parent.name for p in actions.glob("*/action.yaml"))
+    if not slugs:
+        return [actions / slug / "action.yaml" for slug in known]
+    missing = [slug for slug in slugs if slug not in known]
+    if missing:
+        hints = []
+        for slug in missing:
+            close = difflib.get_close_matches(slug, known, n=1)
+            hints.append(f"'{slug}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        raise UsageError(
+            f"no such action: {', '.join(hints)}; known actions: {', '.join(known) or 'none'}"
+        )
+    return [actions / slug / "action.yaml" for slug in slugs]
+
+
+def load_action(path: Path) -> tuple[Action, list[Diagnostic]]:
+    """Read and validate one action; raise SourceError listing every error, return the warnings."""
+    checker = _Checker(Path(path))
+    action = checker.run()
+    errors = [d for d in checker.found if d.is_error]
+    if errors or action is None:
+        raise SourceError(f"{path}: {len(errors)} error(s)", checker.found)
+    return action, checker.found
+
+
+class _Checker:
+    """Validate one file, collecting every finding rather than stopping at the first."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.found: list[Diagnostic] = []
+        self.positions = Positions()
+
+    def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error", key=False):
+        line, column = self.positions.key(path) if key else self.positions.of(path)
+        self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint))
+
+    def run(self) -> Action | None:
+        data = self._read()
+        if data is None:
+            return None
+        self._unknown_keys(data, (), KNOWN_KEYS)
+        for key in REQUIRED_KEYS:
+            if key not in data or data[key] in (None, ""):
+                self.report((key,), f"required field '{key}' is missing", f"add '{key}:' to the file", key=True)
+        if "reference" not in data:
+            self.report((), "no 'reference' (document index number) given",
+                        "add 'reference: \"AMR 53/0203/2025\"' once the number is assigned", severity="warning")
+        values = {
+            "schema": self._schema(data),
+            "reference": self._reference(data),
+            "ua_number": self._optional_text(data, "ua_number"),
+            "issued": self._date(data, "issued"),
+            "deadline": self._date(data, "deadline"),
+            "language": self._language(data, ("language",)),
+            "languages": self._languages(data),
+            "country": self._country(data),
+            "appeal_language": self._language(data, ("appeal_language",)),
+            "subject": self._text(data, ("subject",)),
+            "pronoun": self._optional_text(data, "pronoun"),
+            "previous": self._previous(data),
+            "title": self._inline_markdown(data, ("title",)),
+            "summary": self._markdown(data, "summary"),
+            "targets": self._people(data, "targets", TARGET_KEYS, Target, required=True),
+            "copies": self._people(data, "copies", COPY_KEYS, Copy, required=False),
+            "letter": self._markdown(data, "letter"),
+            "closing": self._optional_text(data, "closing"),
+            "background": self._markdown(data, "background"),
+            "keep": self._keep(data),
+        }
+        issued, deadline = values["issued"], values["deadline"]
+        if isinstance(issued, dt.date) and isinstance(deadline, dt.date) and deadline <= issued:
+            self.report(("deadline",), f"deadline {deadline.isoformat()} is not after the issue date {issued.isoformat()}",
+                        "the deadline must come after 'issued'")
+        if any(d.is_error for d in self.found):
+            return None
+        return Action(path=self.path, slug=self.path.parent.name, **values)
+
+    def _read(self) -> dict | None:
+        if not SLUG.match(self.path.parent.name):
+            self.found.append(Diagnostic("error", f"the action folder name '{self.path.parent.name}' is not a valid slug",
+                                         self.path, hint="use lowercase letters, digits and hyphens"))
+            return None
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            self.found.append(Diagnostic("error", f"cannot read the file: {exc.strerror}", self.path))
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.found.append(Diagnostic("error", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})", self.path, line,
+                                         hint="save the file as UTF-8 in your editor"))
+            return None
+        if not text.strip():
+            self.found.append(Diagnostic("error", "the file is empty", self.path, 1,
+                                         hint="start from 'uapress new SLUG' or copy an existing action"))
+            return None
+        try:
+            data, self.positions = load_with_positions(text.lstrip("\ufeff"), self.path)
+        except YamlProblem as exc:
+            self.found.append(exc.diagnostic)
+            return None
+        if not isinstance(data, dict):
+            self.found.append(Diagnostic("error", "the file must be a mapping of keys to values (key: value)", self.path, 1,
+                                         hint="see the source format in README.md"))
+            return None
+        return data
+
+    def _unknown_keys(self, data: dict, path: tuple, known: tuple):
+        for key in data:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+                self.report(path + (key,), f"unknown key '{key}'", hint, key=True)
+
+    def _schema(self, data):
+        value = data.get("schema")
+        if value is not None and value != 1:
+            self.report(("schema",), f"schema {value!r} is not supported", "this version of uapress reads 'schema: 1'")
+        return 1
+
+    def _reference(self, data):
+        value = data.get("reference")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not REFERENCE.match(value):
+            self.report(("reference",), f"'{value}' is not a document reference",
+                        "write it as three capitals, two digits, three or four digits and the year: \"AMR 53/0203/2025\"")
+            return None
+        return value
+
+    def _date(self, data, key):
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date) and not isinstance(value, InvalidScalar):
+            return value
+        text = str(value)
+        if isinstance(value, str) and DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.report((key,), f"{text} is not a date (YYYY-MM-DD)", "write the date as year-month-day, e.g. 2026-06-30")
+        return None
+
+    def _text(self, data, path: tuple, required=True):
+        value = _get(data, path)
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.report(path, f"expected text, found {_kind(value)}", "write the value as text on the same line")
+            return None
+        if not value.strip():
+            if required:
+                self.report(path, "is empty", "write the text")
+            return None
+        if "<" in value and re.search(r"</?[A-Za-z][^>]*>", value):
+            self.report(path, "raw HTML is not allowed", "write plain text without tags")
+        return value.strip()
+
+    def _optional_text(self, data, key):
+        return self._text(data, (key,), required=False) if data.get(key) is not None else None
+
+    def _language(self, data, path):
+        value = _get(data, path)
+        if value is None:
+            return None
+        tag = str(value)
+        try:
+            Locale.parse(tag.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            self.report(path, f"'{tag}' is not a known language tag", "use a BCP 47 tag such as en, es, fr, ar, pt-BR")
+            return None
+        return tag
+
+    def _languages(self, data):
+        value = data.get("languages")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.report(("languages",), f"expected a list, found {_kind(value)}", "write it as [es, fr, ar]")
+            return ()
+        tags = []
+        for index in range(len(value)):
+            tag = self._language(data, ("languages", index))
+            if tag and tag in tags:
+                self.report(("languages", index), f"language '{tag}' is listed twice", "list each language once")
+            elif tag:
+                tags.append(tag)
+        return tuple(tags)
+
+    def _country(self, data):
+        value = data.get("country")
+        if value is None:
+            return None
+        code = str(value)
+        if code not in get_global("territory_currencies") or not re.fullmatch(r"[A-Z]{2}", code):
+            self.report(("country",), f"'{code}' is not an ISO 3166 country code", "use two capitals, e.g. VE for Venezuela")
+            return None
+        return code
+
+    def _previous(self, data):
+        value = data.get("previous")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.report(("previous",), f"expected reference and url, found {_kind(value)}",
+                        "write previous: {reference: \"AMR 53/0203/2025\", url: \"https://…\"}")
+            return None
+        self._unknown_keys(value, ("previous",), PREVIOUS_KEYS)
+        reference = self._text(data, ("previous", "reference"))
+        url = self._text(data, ("previous", "url"))
+        if reference is None or url is None:
+            for key in PREVIOUS_KEYS:
+                if value.get(key) is None:
+                    self.report(("previous", key), f"required field 'previous.{key}' is missing", f"add '{key}:'", key=True)
+            return None
+        if not url.startswith(("https:", "http:")):
+            self.report(("previous", "url"), f"'{url}' is not a web address", "write the https: address of the previous UA")
+            return None
+        return Previous(reference, url)
+
+    def _inline_markdown(self, data, path):
+        text = self._text(data, path)
+        if text is not None:
+            self._check_block(path, text, 0)
+        return text
+
+    def _markdown(self, data, key):
+        text = self._text(data, (key,))
+        if text is None:
+            return None
+        for block in split_blocks(text):
+            self._check_block((key,), block.markdown, block.line)
+        return text
+
+    def _check_block(self, path, markdown_text, offset):
+        try:
+            _, issues = parse_inlines(markdown_text)
+        except MarkdownIssue as issue:
+            issues = [issue]
+        line = self.positions.text_line(path, offset)
+        for issue in issues:
+            self.found.append(Diagnostic(issue.severity, issue.message, self.path, line + issue.line, None,
+                                         dotted(path), issue.hint))
+
+    def _people(self, data, key, keys, kind, required):
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            self.report((key,), f"expected a list of at least one person, found {_kind(value)}",
+                        f"write '{key}:' followed by '- name: …' items")
+            return ()
+        people = []
+        for index, item in enumerate(value):
+            path = (key, index)
+            if not isinstance(item, dict):
+                self.report(path, f"expected name, title, address…, found {_kind(item)}", "write each person as a mapping")
+                continue
+            self._unknown_keys(item, path, keys)
+            fields = {}
+            for field in keys:
+                if field == "email":
+                    fields[field] = self._email(data, path + (field,))
+                    continue
+                if item.get(field) is None:
+                    self.report(path + (field,), f"required field '{key}.{index}.{field}' is missing", f"add '{field}:'", key=True)
+                    continue
+                fields[field] = self._text(data, path + (field,))
+            if all(fields.get(f) is not None for f in keys if f != "email"):
+                people.append(kind(**fields))
+        return tuple(people)
+
+    def _email(self, data, path):
+        value = _get(data, path)
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+            self.report(path, f"'{text}' is not an email address", "write it as name@example.org")
+            return None
+        return text
+
+    def _keep(self, data):
+        value = data.get("keep")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.report(("keep",), "expected a list of terms", "write keep: [Name One, Name Two]")
+            return ()
+        return tuple(v.strip() for v in value)
+
+
+def _get(data, path):
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _kind(value) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number",
+            type(None): "nothing"}.get(type(value), f"'{value}'")

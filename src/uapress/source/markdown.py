@@ -1,0 +1,224 @@
+"""Stage 1, source: the Markdown subset, split into translatable blocks and parsed into inlines."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from ..model.nodes import Emphasis, LineBreak, Link, Strong, Text
+
+ALLOWED_SCHEMES = ("https:", "http:", "mailto:")
+_STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_ENTITY = re.compile(r"^&(#\d+|#x[0-9a-fA-F]+|\w+);$")
+_BULLET = re.compile(r"^([-*+])\s+")
+_NUMBER = re.compile(r"^(\d{1,9})[.)]\s+")
+_QUOTE = re.compile(r"^>\s?")
+_HEADING = re.compile(r"^#{1,6}\s")
+
+
+@dataclass(frozen=True)
+class RawBlock:
+    """One translatable block of a Markdown field, with its Markdown source."""
+
+    kind: str
+    """`paragraph`, `bullet`, `ordered` (a list item) or `quote` (a paragraph in a quote)."""
+    markdown: str
+    line: int
+    """0-based line of the block inside the field's text."""
+    start: int = 1
+    """Number of the first item of a numbered list."""
+    list_start: bool = False
+    """True on the first item of a list."""
+
+
+class MarkdownIssue(Exception):
+    """A Markdown block uses something outside the subset."""
+
+    def __init__(self, message: str, hint: str, line: int = 0, severity: str = "error"):
+        super().__init__(message)
+        self.message, self.hint, self.line, self.severity = message, hint, line, severity
+
+
+def split_blocks(text: str) -> list[RawBlock]:
+    """Split a Markdown field into its blocks: paragraphs, list items, quoted paragraphs."""
+    blocks: list[RawBlock] = []
+    for first, lines in _chunks(text.splitlines()):
+        if all(_QUOTE.match(line) for line in lines):
+            inner = "\n".join(_QUOTE.sub("", line, count=1) for line in lines)
+            for block in split_blocks(inner):
+                blocks.append(RawBlock("quote", block.markdown, first + block.line))
+        elif _BULLET.match(lines[0]) or _NUMBER.match(lines[0]):
+            blocks.extend(_list_items(first, lines, continues=bool(blocks) and blocks[-1].kind in ("bullet", "ordered")))
+        else:
+            blocks.append(RawBlock("paragraph", "\n".join(line.strip() for line in lines), first))
+    return blocks
+
+
+def _chunks(lines: list[str]):
+    start, current = 0, []
+    for number, line in enumerate(lines):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            yield start, current
+            current = []
+    if current:
+        yield start, current
+
+
+def _list_items(first: int, lines: list[str], continues: bool) -> list[RawBlock]:
+    items: list[RawBlock] = []
+    for offset, line in enumerate(lines):
+        marker = _BULLET.match(line) or _NUMBER.match(line)
+        if marker:
+            kind = "bullet" if _BULLET.match(line) else "ordered"
+            start = int(marker.group(1)) if kind == "ordered" else 1
+            items.append(RawBlock(kind, line[marker.end():].strip(), first + offset, start, list_start=False))
+        else:
+            previous = items[-1]
+            items[-1] = RawBlock(previous.kind, previous.markdown + "\n" + line.strip(), previous.line, previous.start)
+    if items and not continues:
+        items[0] = RawBlock(items[0].kind, items[0].markdown, items[0].line, items[0].start, list_start=True)
+    return items
+
+
+class _Capture(Treeprocessor):
+    """Keep the final element tree, after inline processing."""
+
+    def run(self, root):
+        self.md.captured_root = root
+        return root
+
+
+class InlineParser:
+    """Parse one block of the Markdown subset into model inlines."""
+
+    def __init__(self):
+        self._md = markdown.Markdown(extensions=[], output_format="html")
+        # Priority below every built-in tree processor: we see the tree once inlines are parsed.
+        self._md.treeprocessors.register(_Capture(self._md), "uapress_capture", 0)
+
+    def parse(self, block: str) -> tuple[tuple, list[MarkdownIssue]]:
+        """Return the inlines of `block` and the problems found in it."""
+        if _HEADING.match(block):
+            raise MarkdownIssue(
+                "Markdown headings are not part of the source format",
+                "remove the leading '#'; section headings come from the labels",
+            )
+        self._md.reset()
+        self._md.captured_root = None
+        self._md.convert(block)
+        root = self._md.captured_root
+        children = list(root) if root is not None else []
+        if len(children) != 1 or children[0].tag != "p":
+            tag = children[0].tag if children else "nothing"
+            raise MarkdownIssue(
+                f"this block is not a plain paragraph (Markdown made <{tag}> of it)",
+                "use paragraphs, emphasis, strong, links, bullet or numbered lists, block quotes and line breaks only",
+            )
+        issues: list[MarkdownIssue] = []
+        inlines = self._inlines(children[0], issues)
+        return _merge_text(inlines), issues
+
+    def _inlines(self, element: etree.Element, issues) -> list:
+        out = []
+        if element.text:
+            out += self._text(element.text, issues)
+        for child in element:
+            out.append(self._element(child, issues))
+            if child.tail:
+                out += self._text(child.tail, issues)
+        return [node for node in out if node is not None]
+
+    def _element(self, element, issues):
+        children = tuple(_merge_text(self._inlines(element, issues)))
+        if element.tag == "em":
+            return Emphasis(children)
+        if element.tag == "strong":
+            return Strong(children)
+        if element.tag == "br":
+            return LineBreak()
+        if element.tag == "a":
+            url = (element.get("href") or "").strip()
+            return Link(self._check_url(url, children, issues), children)
+        if element.tag == "code":
+            return Text(element.text or "")
+        issues.append(
+            MarkdownIssue(
+                f"<{element.tag}> is not part of the Markdown subset",
+                "use emphasis, strong, links and line breaks only inside a paragraph",
+            )
+        )
+        return Text("".join(element.itertext()))
+
+    def _check_url(self, url: str, children, issues) -> str:
+        from ..model.nodes import plain_text
+
+        label = plain_text(children)
+        if url in ("", "#"):
+            issues.append(
+                MarkdownIssue(
+                    f"link '{label}' has no address yet ({url or 'empty'})",
+                    "replace '#' with the page's https: address before publication",
+                    severity="warning",
+                )
+            )
+        elif not url.lower().startswith(ALLOWED_SCHEMES):
+            issues.append(
+                MarkdownIssue(
+                    f"link '{label}' goes to '{url}', which is not allowed",
+                    "links must start with https:, http: or mailto:",
+                )
+            )
+        return url
+
+    def _text(self, text: str, issues) -> list:
+        out, position = [], 0
+        for match in _STASH.finditer(text):
+            out.append(Text(text[position:match.start()]))
+            stashed = str(self._md.htmlStash.rawHtmlBlocks[int(match.group(1))])
+            if _ENTITY.match(stashed):
+                out.append(Text(html.unescape(stashed)))
+            else:
+                issues.append(
+                    MarkdownIssue(
+                        f"raw HTML {stashed!r} is not allowed",
+                        "write the text in Markdown (*emphasis*, **strong**, [text](https://…)) without HTML tags",
+                    )
+                )
+            position = match.end()
+        out.append(Text(text[position:]))
+        # A soft line break inside a paragraph reads as a space, as in HTML.
+        return [Text(node.text.replace("\n", " ")) for node in out if node.text]
+
+
+def _merge_text(nodes) -> tuple:
+    merged: list = []
+    for node in nodes:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], LineBreak):
+            node = Text(node.text.lstrip(" "))
+            if not node.text:
+                continue
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        else:
+            merged.append(node)
+    return tuple(merged)
+
+
+_PARSER: InlineParser | None = None
+
+
+def parse_inlines(block: str) -> tuple[tuple, list[MarkdownIssue]]:
+    """Parse one block with a shared parser."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = InlineParser()
+    return _PARSER.parse(block)

@@ -1,0 +1,120 @@
+"""Stage 1, source: YAML parsing that remembers where every value stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import Diagnostic
+
+Path_ = tuple  # a field path: ("targets", 0, "title")
+
+
+@dataclass
+class Positions:
+    """Line and column (1-based) of every key and value in a YAML document."""
+
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    block: dict[Path_, bool] = field(default_factory=dict)
+
+    def of(self, path: Path_) -> tuple[int, int]:
+        """Return the position of the value at `path`, or of its nearest known parent."""
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+    def key(self, path: Path_) -> tuple[int, int]:
+        """Return the position of the key at `path`, or of its value."""
+        return self.keys.get(path) or self.of(path)
+
+    def text_line(self, path: Path_, offset: int) -> int:
+        """Return the file line of line `offset` inside the text value at `path`."""
+        line, _ = self.of(path)
+        # A literal or folded block's text starts on the line after its indicator.
+        return line + offset + (1 if self.block.get(path) else 0)
+
+
+class YamlProblem(Exception):
+    """The YAML itself could not be read."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
+    """Parse one YAML document into plain Python values and their positions."""
+    loader = yaml.SafeLoader(text)
+    positions = Positions()
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, positions
+        return _convert(loader, node, (), positions, file), positions
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problem = exc.problem or str(exc)
+        raise YamlProblem(
+            Diagnostic(
+                "error",
+                f"this is not valid YAML: {problem}",
+                file=file,
+                line=line,
+                column=column,
+                hint="check indentation and quote values that contain ': ' or start with a quote",
+            )
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Diagnostic("error", f"this is not valid YAML: {exc}", file=file)) from None
+    finally:
+        loader.dispose()
+
+
+def _convert(loader, node, path, positions: Positions, file: Path):
+    positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                raise YamlProblem(
+                    Diagnostic(
+                        "error",
+                        f"key '{key}' appears twice",
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                        field=_dotted(path + (key,)),
+                        hint="keep one of them",
+                    )
+                )
+            positions.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _convert(loader, value_node, path + (key,), positions, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(loader, item, path + (i,), positions, file) for i, item in enumerate(node.value)]
+    positions.block[path] = node.style in ("|", ">")
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        # An impossible date such as 2026-02-30 matches YAML's timestamp form but cannot be built.
+        return InvalidScalar(node.value)
+
+
+class InvalidScalar(str):
+    """A scalar YAML recognised by form but could not build (an impossible date)."""
+
+
+def _dotted(path: Path_) -> str:
+    return ".".join(str(p) for p in path)
+
+
+dotted = _dotted
