@@ -1,0 +1,101 @@
+"""Writers' input: the brand (`styles/brand.yaml`), the one place colours, fonts, logo and page live."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .errors import Diagnostic, SourceError
+
+COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+PAGE_SIZES = {"A4": ("210mm", "297mm"), "LETTER": ("8.5in", "11in")}
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Colours by role, fonts by role, sizes, logo and page, read from `styles/`."""
+
+    folder: Path
+    """The `styles/` folder: templates, fonts and logo live here."""
+    name: str
+    colours: dict
+    fonts: dict
+    sizes: dict
+    page_size: str
+    margins: dict
+    logo: str
+
+    @property
+    def page_width_height(self) -> tuple[str, str]:
+        """Return the page's width and height as CSS lengths."""
+        return PAGE_SIZES[self.page_size.upper()]
+
+    def font_file(self, role: str, face: str = "regular") -> Path:
+        """Return the font file of a role (`body`, `heading`, `arabic`) and face (`bold`…)."""
+        return self.folder / "fonts" / self.fonts[role][face]
+
+    def family(self, role: str) -> str:
+        """Return the family name of a font role."""
+        return self.fonts[role]["family"]
+
+    @cached_property
+    def logo_svg(self) -> bytes:
+        """Return the logo's SVG bytes."""
+        return (self.folder / self.logo).read_bytes()
+
+    @cached_property
+    def logo_data_uri(self) -> str:
+        """Return the logo as a data: URI, for self-contained HTML."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.logo_svg).decode("ascii")
+
+    def template(self, name: str) -> str:
+        """Return a template or stylesheet from the styles folder."""
+        return (self.folder / name).read_text(encoding="utf-8")
+
+    def with_page(self, size: str | None) -> "Brand":
+        """Return the brand with another page size (`A4`, `Letter`)."""
+        if not size:
+            return self
+        return Brand(self.folder, self.name, self.colours, self.fonts, self.sizes, _page(size, self.folder), self.margins, self.logo)
+
+
+def load_brand(root: Path) -> Brand:
+    """Read `styles/brand.yaml` of a project and check it."""
+    folder = root / "styles"
+    path = folder / "brand.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SourceError("", [Diagnostic("error", f"cannot read the brand: {exc}", path)]) from None
+    problems = []
+    colours = {k: str(v) for k, v in (data.get("colours") or {}).items()}
+    for role, value in colours.items():
+        if not COLOUR.match(value):
+            problems.append(Diagnostic("error", f"'{value}' is not a colour", path, field=f"colours.{role}",
+                                       hint='write it as "#RRGGBB"'))
+    fonts = data.get("fonts") or {}
+    for role, faces in fonts.items():
+        for face, file in faces.items():
+            if face != "family" and not (folder / "fonts" / str(file)).exists():
+                problems.append(Diagnostic("error", f"font file '{file}' is not in styles/fonts", path,
+                                           field=f"fonts.{role}.{face}", hint="add the file or fix the name"))
+    logo = str(data.get("logo", "logo.svg"))
+    if not (folder / logo).exists():
+        problems.append(Diagnostic("error", f"logo '{logo}' is not in styles/", path, field="logo"))
+    if problems:
+        raise SourceError("", problems)
+    page = data.get("page") or {}
+    return Brand(folder, str(data.get("name", "")), colours, fonts, dict(data.get("sizes") or {}),
+                 _page(str(page.get("size", "A4")), path), dict(page.get("margins") or {}), logo)
+
+
+def _page(size: str, where: Path) -> str:
+    if size.upper() not in PAGE_SIZES:
+        raise SourceError("", [Diagnostic("error", f"page size '{size}' is not known", where, field="page.size",
+                                          hint="use A4 or Letter")])
+    return "Letter" if size.upper() == "LETTER" else "A4"
