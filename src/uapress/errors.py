@@ -52,7 +52,7 @@ class Diagnostic:
             if self.column:
                 lines.append(f"  {' ' * len(number)} | {' ' * (self.column - 1)}^")
         if self.hint:
-            lines.append(f"  fix: {self.hint}" if excerpt else f"  ({self.hint})")
+            lines.append(f"  fix: {self.hint}" if excerpt else f"({self.hint})")
         return "\n".join(lines) if excerpt else " ".join(lines)
 
     def _source_line(self) -> str | None:

@@ -31,6 +31,8 @@ class Localisation:
     """Old source of fuzzy segments, by segment id."""
     comments: dict = field(default_factory=dict)
     """Translator comments by segment id."""
+    drafts: dict = field(default_factory=dict)
+    """Translations not published (fuzzy or breaking Markdown), by segment id."""
     problems: tuple = ()
     store_path: Path | None = None
 
@@ -82,7 +84,7 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
     labels = load_labels(root, lang)
     sources = action_segments(action)
     problems: list[Diagnostic] = []
-    previous, comments = {}, {}
+    previous, comments, drafts = {}, {}, {}
     if lang == action.language:
         segments = tuple(Segment(s.id, s.field, s.source, s.source, "source") for s in sources)
         store_path = None
@@ -100,6 +102,8 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
                                            store.path, store.file.find(source.field, source.source).line,
                                            field=source.field, hint="fix the Markdown in msgstr; the source text is shown until then"))
             text = found.translation if status == "translated" else source.source
+            if status in ("fuzzy", "invalid"):
+                drafts[source.id] = found.translation
             segments.append(Segment(source.id, source.field, source.source, text, status))
             if found.previous:
                 previous[source.id] = found.previous
@@ -115,7 +119,7 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
             "warning", f"no label catalogue for '{lang}': the fixed wording is shown in English",
             root / "source" / "labels" / f"{lang}.po", hint=f"copy source/labels/en.po to {lang}.po and translate it"))
     return Localisation(action, lang, locale.direction(lang), labels, segments, tuple(sources),
-                        previous, comments, tuple(problems), store_path)
+                        previous, comments, drafts, tuple(problems), store_path)
 
 
 def _markdown_error(text: str) -> str | None:

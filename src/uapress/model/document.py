@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..localise import Localisation, locale
 from ..source.markdown import MarkdownIssue, parse_inlines
+from .checklist import build_checklist
 from .nodes import (
     Document, Group, Heading, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
     SegmentSpan, Strong, Text, plain_text,
@@ -23,7 +24,7 @@ def build_document(loc: Localisation, files: dict | None = None) -> Document:
                 + builder.markdown("background", "Body")),
         builder.facts(),
     )
-    return Document(builder.meta(files or {}), sections, loc.segments)
+    return Document(builder.meta(files or {}), sections, loc.segments, build_checklist(loc))
 
 
 class _Builder:

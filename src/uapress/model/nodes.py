@@ -182,6 +182,8 @@ class Document:
     sections: tuple
     segments: tuple = ()
     """Every translatable segment, in document order."""
+    checklist: object = None
+    """The translation checklist of this edition (`model.checklist.Checklist`)."""
 
 
 def plain_text(inlines) -> str:

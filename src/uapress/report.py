@@ -1,0 +1,39 @@
+"""CLI support: print diagnostics and summaries, in colour only on a terminal that wants it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import defaultdict
+
+from .errors import Diagnostic, display_path
+
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "ok": "\033[1;32m", "dim": "\033[2m", "end": "\033[0m"}
+
+
+def use_colour(stream=None) -> bool:
+    """Tell whether to colour output: only on a terminal, never with NO_COLOR set."""
+    stream = stream or sys.stderr
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, kind: str, stream=None) -> str:
+    """Return `text` coloured for `kind` when colour is on."""
+    return f"{_COLOURS[kind]}{text}{_COLOURS['end']}" if use_colour(stream) else text
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], *, quiet: bool = False) -> None:
+    """Print findings grouped per file, errors with the offending line and a caret."""
+    by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diagnostic in diagnostics:
+        if quiet and not diagnostic.is_error:
+            continue
+        by_file[display_path(diagnostic.file) if diagnostic.file else "<input>"].append(diagnostic)
+    for file, found in by_file.items():
+        errors = sum(d.is_error for d in found)
+        print(paint(f"{file}: {errors} error(s), {len(found) - errors} warning(s)", "dim"), file=sys.stderr)
+        for diagnostic in sorted(found, key=lambda d: (d.line or 0, d.column or 0)):
+            text = diagnostic.format(excerpt=diagnostic.is_error)
+            head, _, rest = text.partition("\n")
+            head = head.replace(f": {diagnostic.severity}: ", f": {paint(diagnostic.severity, diagnostic.severity)}: ", 1)
+            print(head + ("\n" + rest if rest else ""), file=sys.stderr)

@@ -1,0 +1,41 @@
+"""Stage 4, writers: the translation checklist as JSON, for machines."""
+
+from __future__ import annotations
+
+import json
+
+from ..brand import Brand
+from ..model.checklist import finding_dict
+from ..model.nodes import Document
+
+
+def write(document: Document, brand: Brand) -> bytes:
+    """Return the checklist of an edition as stable, indented JSON."""
+    checklist = document.checklist
+    data = {
+        "action": checklist.slug,
+        "language": checklist.lang,
+        "source_language": checklist.source_lang,
+        "language_name": checklist.language_name,
+        "ready": checklist.ready,
+        "reasons": list(checklist.reasons),
+        "counts": checklist.counts,
+        "readiness": round(checklist.readiness, 4),
+        "facts": [{"label": label, "value": value} for label, value in checklist.facts],
+        "missing_labels": list(checklist.missing_labels),
+        "manual": [{"id": key, "text": text, "done": False} for key, text in checklist.manual],
+        "segments": [
+            {
+                "id": s.id,
+                "field": s.field,
+                "status": s.status,
+                "source": s.source,
+                "translation": s.translation,
+                "findings": [finding_dict(f) for f in s.findings],
+                "diff": [{"op": op, "text": text} for op, text in s.diff],
+                "origin": s.origin,
+            }
+            for s in checklist.segments
+        ],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
