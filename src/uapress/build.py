@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .brand import Brand, load_brand
-from .errors import BuildError, Diagnostic, SourceError, UapressError, UsageError
+from .cache import Cache, edition_key, styles_hash
+from .errors import Diagnostic, SourceError, UapressError, UsageError
 from .files import write_atomic
 from .localise import localise
 from .model.document import build_document
@@ -39,6 +43,8 @@ class EditionResult:
     problems: list[Diagnostic] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     failed: bool = False
+    unchanged: bool = False
+    """True when the inputs had not changed and nothing was rebuilt."""
 
 
 @dataclass
@@ -96,16 +102,9 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
     return jobs
 
 
-def build_edition(job: Job, root: Path, brand: Brand, out: Path) -> EditionResult:
+def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = False) -> EditionResult:
     """Render every format of one edition in memory, then write them all; on failure write nothing."""
-    result = EditionResult(job)
-    loc = localise(job.action, job.lang, root)
-    result.problems += loc.problems
-    result.counts = loc.counts
-    if job.lang != job.action.language:
-        for segment in loc.segments:
-            if segment.fallback:
-                result.problems.append(_fallback_warning(job, loc, segment))
+    result, loc = inspect_edition(job, root)
     document = build_document(loc, files_for(job.action.slug, job.lang))
     outputs: dict[Path, bytes] = {}
     folder = out / job.action.slug / job.lang
@@ -116,6 +115,8 @@ def build_edition(job: Job, root: Path, brand: Brand, out: Path) -> EditionResul
         except UapressError:
             raise
         except Exception as exc:  # a writer bug or a rendering failure: report it, keep the old files
+            if debug:
+                raise
             result.failed = True
             result.problems.append(Diagnostic("error", f"the {name} writer failed: {type(exc).__name__}: {exc}",
                                               job.action.path, hint="run with --debug for the traceback"))
@@ -124,6 +125,15 @@ def build_edition(job: Job, root: Path, brand: Brand, out: Path) -> EditionResul
         write_atomic(path, data)
         result.files.append(path)
     return result
+
+
+def inspect_edition(job: Job, root: Path, unchanged: bool = False):
+    """Localise an edition and list its problems (fallbacks included) without rendering it."""
+    loc = localise(job.action, job.lang, root)
+    result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
+    if job.lang != job.action.language:
+        result.problems += [_fallback_warning(job, loc, s) for s in loc.segments if s.fallback]
+    return result, loc
 
 
 def _fallback_warning(job: Job, loc, segment) -> Diagnostic:
@@ -136,21 +146,69 @@ def _fallback_warning(job: Job, loc, segment) -> Diagnostic:
 
 def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None = None,
           formats: list[str] | None = None, out: Path | None = None, paper: str | None = None,
+          jobs: int | None = None, force: bool = False,
           progress: Callable[[str], None] | None = None, debug: bool = False) -> BuildReport:
-    """Build the editions of the named actions (all by default) into `out` (default `build/`)."""
+    """Build the editions of the named actions (all by default) into `out` (default `build/`).
+
+    Editions whose inputs have not changed since the last build are skipped (`force` rebuilds
+    them); the others are built in `jobs` worker processes (default: one per core).
+    """
     report = BuildReport()
     brand = load_brand(root).with_page(paper)
     out = out or root / "build"
-    jobs = plan(root, slugs, langs, formats, report)
-    for job in jobs:
-        if progress:
-            progress(job.name)
-        try:
-            report.editions.append(build_edition(job, root, brand, out))
-        except SourceError as exc:
-            report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
-        except Exception:
-            if debug:
-                raise
-            raise BuildError(f"building {job.name} failed unexpectedly; run with --debug for the traceback")
+    planned = plan(root, slugs, langs, formats, report)
+    cache = Cache(out)
+    styles = styles_hash(root)
+    options = f"paper={brand.page_size}"
+    todo = []
+    for job in planned:
+        key = edition_key(root, job.action.path, job.lang, job.formats, styles, options)
+        if not force and cache.fresh(job.name, key, out):
+            # Nothing to render, but its warnings still count (--strict must see the fallbacks).
+            report.editions.append(inspect_edition(job, root, unchanged=True)[0])
+            if progress:
+                progress(f"{job.name} unchanged")
+        else:
+            todo.append((job, key))
+    try:
+        for (job, key), result in zip(todo, _run(todo, root, brand, out, jobs, debug)):
+            report.editions.append(result)
+            if result.failed:
+                cache.forget(job.name)
+            else:
+                cache.record(job.name, key, [str(p.relative_to(out)) for p in result.files])
+            if progress:
+                progress(f"{job.name} {'FAILED' if result.failed else 'built'}")
+    finally:
+        # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
+        if todo:
+            cache.save()
     return report
+
+
+def _run(todo, root: Path, brand: Brand, out: Path, jobs: int | None, debug: bool):
+    """Yield the result of each job, in order, from worker processes when there are several."""
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for job, _ in todo:
+            yield _guarded(job, root, brand, out, debug)
+        return
+    context = multiprocessing.get_context("fork")
+    needs_pdf = any("pdf" in job.formats for job, _ in todo)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm, initargs=(needs_pdf,)) as pool:
+        futures = [pool.submit(_guarded, job, root, brand, out, debug) for job, _ in todo]
+        for future in futures:
+            yield future.result()
+
+
+def _warm(needs_pdf: bool) -> None:
+    """Import WeasyPrint once per worker, before its first edition."""
+    if needs_pdf:
+        import weasyprint  # noqa: F401
+
+
+def _guarded(job: Job, root: Path, brand: Brand, out: Path, debug: bool) -> EditionResult:
+    try:
+        return build_edition(job, root, brand, out, debug)
+    except SourceError as exc:
+        return EditionResult(job, problems=exc.diagnostics, failed=True)

@@ -82,6 +82,8 @@ def build(
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: build/)."),
     paper: Optional[str] = typer.Option(None, "--paper", help="A4 or Letter, overriding the brand."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings and on untranslated segments."),
+    force: bool = typer.Option(False, "--force", help="Rebuild editions whose inputs have not changed."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
 ) -> None:
     """Build every edition of the named actions.
 
@@ -93,13 +95,13 @@ def build(
         root = _root()
         progress = None if _State.quiet else (lambda name: typer.echo(paint(f"  building {name}", "dim"), err=True))
         report = run_build(root, slugs or None, langs=lang or None, formats=format or None, out=out, paper=paper,
-                           progress=progress, debug=_State.debug)
+                           jobs=jobs, force=force, progress=progress, debug=_State.debug)
     except UapressError as exc:
         _fail(exc)
     print_diagnostics(report.diagnostics, quiet=_State.quiet)
     if not _State.quiet:
         for edition in report.editions:
-            state = "FAILED" if edition.failed else f"{len(edition.files)} file(s)"
+            state = "FAILED" if edition.failed else ("unchanged" if edition.unchanged else f"{len(edition.files)} file(s)")
             counts = edition.counts
             extra = ""
             if counts and edition.job.lang != edition.job.action.language:
@@ -109,7 +111,9 @@ def build(
                 for path in edition.files:
                     typer.echo(f"    {path}")
         errors, warnings = len(report.errors), len(report.warnings)
-        typer.echo(f"{len(report.editions)} edition(s) built, {errors} error(s), {warnings} warning(s)")
+        unchanged = sum(e.unchanged for e in report.editions)
+        typer.echo(f"{len(report.editions) - unchanged} edition(s) built, {unchanged} unchanged, "
+                   f"{errors} error(s), {warnings} warning(s)")
     raise typer.Exit(report.exit_code(strict))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -54,27 +55,73 @@ def read(path: Path) -> PoFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise SourceError("", [Diagnostic("error", "the PO file is not UTF-8", path, hint="save it as UTF-8")]) from None
-    try:
-        catalog = read_po(io.BytesIO(raw), abort_invalid=True, charset="utf-8")
-    except PoFileError as exc:
-        line = getattr(exc, "lineno", None)
-        raise SourceError("", [Diagnostic("error", f"PO syntax error: {exc}", path, line,
+    problem = _syntax_problem(text)
+    if problem is None:
+        try:
+            catalog = read_po(io.BytesIO(raw), abort_invalid=True, charset="utf-8")
+        except PoFileError as exc:
+            # Babel counts lines from 0 in its errors.
+            lineno = getattr(exc, "lineno", None)
+            problem = (lineno + 1 if lineno is not None else None, str(exc))
+    if problem is not None:
+        line, message = problem
+        raise SourceError("", [Diagnostic("error", f"PO syntax error: {message}", path, line,
                                           hint="check the quotes and keywords (msgctxt, msgid, msgstr) around that line; "
-                                          "`msgfmt -c` names the problem too")]) from None
+                                          "`msgfmt -c` names the problem too")])
     entries = []
     for message in list(catalog) + list(catalog.obsolete.values()):
         if not message.id:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
         msgstr = message.string if isinstance(message.string, str) else (message.string or [""])[0]
-        previous = message.previous_id[0] if message.previous_id else None
+        # Babel 2.19 reads `#| msgid` lines as translator comments ("| msgid ..."): take them back.
+        comments, previous = _split_previous(message.user_comments)
         entries.append(PoEntry(
             context=message.context or "", msgid=msgid, msgstr=msgstr or "",
-            fuzzy=message.fuzzy, previous=previous, comments=list(message.user_comments),
+            fuzzy=message.fuzzy, previous=previous, comments=comments,
             notes=list(message.auto_comments), obsolete=message.id in catalog.obsolete or _is_obsolete(catalog, message),
             line=message.lineno or 0,
         ))
     return PoFile(_header(text), entries, _header_comment(text))
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+{_STRING}[ \t]*$")
+_CONTINUATION_LINE = re.compile(rf"^{_STRING}[ \t]*$")
+
+
+def _syntax_problem(text: str) -> tuple[int, str] | None:
+    """Return (line, message) of the first line that is no PO syntax; Babel accepts some (`msgid text`)."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#~"):
+            line = line[2:].strip()
+            if line.startswith("|"):  # the previous msgid of an obsolete entry (`#~| msgid`)
+                continue
+        elif line.startswith("#"):
+            continue
+        if not line or _KEYWORD_LINE.match(line) or _CONTINUATION_LINE.match(line):
+            continue
+        return number, f"expected a keyword (msgctxt, msgid, msgstr) and a quoted string, found {line[:40]!r}"
+    return None
+
+
+def _split_previous(user_comments) -> tuple[list[str], str | None]:
+    """Separate `#| msgid` lines (read by Babel as comments starting with "|") from translator comments."""
+    comments, pieces, keyword = [], [], None
+    for comment in user_comments:
+        rest = comment[1:].strip()
+        word, _, value = rest.partition(" ")
+        if comment.startswith("|") and word in ("msgctxt", "msgid", "msgid_plural"):
+            keyword, rest = word, value.strip()
+        elif not (comment.startswith("|") and keyword and rest.startswith('"')):
+            # Babel strips "# " too, so "# | a note" arrives like "#| …": keep what is no previous msgid.
+            comments.append(comment)
+            keyword = None
+            continue
+        if keyword == "msgid" and len(rest) >= 2 and rest[0] == rest[-1] == '"':
+            pieces.append(_unquote(rest[1:-1]))
+    return comments, ("".join(pieces) if pieces else None)
 
 
 def _is_obsolete(catalog, message) -> bool:
@@ -110,8 +157,18 @@ def new_header(project: str, lang: str) -> dict[str, str]:
         plural = get_plural(lang.replace("-", "_")).plural_forms
     except Exception:
         plural = "nplurals=2; plural=(n != 1);"
+    from babel import Locale
+
+    try:
+        team = Locale.parse(lang.replace("-", "_")).english_name
+    except Exception:
+        team = lang
     return {
         "Project-Id-Version": project,
+        # Set once, when the file is created; translators' tools update it afterwards.
+        "PO-Revision-Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000"),
+        "Last-Translator": "",
+        "Language-Team": team,
         "Language": lang.replace("-", "_"),
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -138,7 +195,7 @@ def _entry_lines(entry: PoEntry) -> list[str]:
     lines = [f"# {c}".rstrip() for c in entry.comments]
     lines += [f"#. {n}" for n in entry.notes]
     body = []
-    if entry.fuzzy and not entry.obsolete:
+    if entry.fuzzy:
         lines.append("#, fuzzy")
     if entry.previous is not None and not entry.obsolete:
         lines += ["#| " + line for line in _keyword("msgid", entry.previous)]

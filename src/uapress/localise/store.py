@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, display_path
 from ..files import write_atomic
 from ..source.schema import Action
 from . import po
@@ -81,7 +81,7 @@ class UpdateReport:
     def summary(self) -> str:
         """Return one line for the terminal."""
         state = "created" if self.created else ("updated" if self.changed else "unchanged")
-        return (f"{self.path}: {state} ({self.kept} kept, {self.added} new, {self.fuzzy} fuzzy, "
+        return (f"{display_path(self.path)}: {state} ({self.kept} kept, {self.added} new, {self.fuzzy} fuzzy, "
                 f"{self.obsolete} obsolete)")
 
 
@@ -103,6 +103,13 @@ def update_store(action: Action, lang: str) -> UpdateReport:
     entries = []
     for segment in segments:
         existing = next((e for e in live if e.context == segment.field and e.msgid == segment.source), None)
+        if existing is None:
+            # Like msgmerge, a block that comes back revives its obsolete entry: the translation is
+            # not lost, and no live entry duplicates an obsolete one (msgfmt rejects that).
+            existing = next((e for e in retired if e.context == segment.field and e.msgid == segment.source), None)
+            if existing:
+                retired.remove(existing)
+                existing.obsolete = False
         if existing:
             report.kept += 1
             existing.notes = [f"id: {segment.id}"]
@@ -120,7 +127,8 @@ def update_store(action: Action, lang: str) -> UpdateReport:
             entries.append(po.PoEntry(segment.field, segment.source, notes=[f"id: {segment.id}"]))
     for entry in unused:
         if entry.msgstr:
-            entry.obsolete, entry.fuzzy, entry.previous = True, False, None
+            # The fuzzy flag stays: a revived entry must not publish a translation that was out of date.
+            entry.obsolete, entry.previous = True, None
             retired.append(entry)
             report.obsolete += 1
     new_text = po.render(po.PoFile(header, entries + retired, comment))

@@ -51,6 +51,8 @@ class Checklist:
     counts: dict = field(default_factory=dict)
     ready: bool = False
     reasons: tuple = ()
+    published: bool = True
+    """False for a language the action does not list yet (its checklist has no edition to link)."""
 
     @property
     def readiness(self) -> float:
@@ -65,8 +67,8 @@ def build_checklist(loc: Localisation) -> Checklist:
     segments = []
     for segment in loc.segments:
         findings: tuple = ()
-        if segment.status in ("translated", "invalid"):
-            findings = tuple(check_segment(segment.source, _translation(loc, segment), keep))
+        if segment.status in ("translated", "invalid", "fuzzy") and _translation(loc, segment):
+            findings = tuple(check_segment(segment.source, _translation(loc, segment), keep, segment.field))
         diff = tuple(word_diff(loc.previous[segment.id], segment.source)) if segment.status == "fuzzy" and segment.id in loc.previous else ()
         origin = next((c for c in loc.comments.get(segment.id, ()) if c.lower().startswith("imported")), "")
         segments.append(ChecklistSegment(segment.id, segment.field, segment.source,
@@ -77,7 +79,7 @@ def build_checklist(loc: Localisation) -> Checklist:
         (labels["deadline"], loc.deadline),
         (labels["issued"], loc.issued),
         (labels["preferred_language"], loc.appeal_language),
-        (labels["after_deadline"], labels["after_deadline"]),
+        ("After-deadline note", labels["after_deadline"]),
     )
     counts = loc.counts
     reasons = []
@@ -91,7 +93,8 @@ def build_checklist(loc: Localisation) -> Checklist:
     if loc.labels.missing and not loc.is_source:
         reasons.append(f"{len(loc.labels.missing)} label(s) shown in English")
     return Checklist(loc.action.slug, loc.lang, loc.action.language, _name(loc), tuple(segments), facts,
-                     missing_labels=tuple(loc.labels.missing), counts=counts, ready=not reasons, reasons=tuple(reasons))
+                     missing_labels=tuple(loc.labels.missing), counts=counts, ready=not reasons, reasons=tuple(reasons),
+                     published=loc.lang in loc.action.editions)
 
 
 def _translation(loc: Localisation, segment) -> str:
