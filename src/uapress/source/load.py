@@ -15,7 +15,7 @@ from .markdown import MarkdownIssue, parse_inlines, split_blocks
 from .schema import (
     COPY_KEYS, KNOWN_KEYS, PREVIOUS_KEYS, REQUIRED_KEYS, TARGET_KEYS, Action, Copy, Previous, Target,
 )
-from .yamlpos import InvalidScalar, Positions, YamlProblem, dotted, load_with_positions
+from .yamlpos import InvalidScalar, Positions, YamlProblem, dotted, load_with_positions, top_level_key
 
 REFERENCE = re.compile(r"^[A-Z]{3} \d{2}/\d{3,4}/\d{4}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -73,6 +73,10 @@ class _Checker:
 
     def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error", key=False):
         line, column = self.positions.key(path) if key else self.positions.of(path)
+        if key and path not in self.positions.keys:
+            # A missing key has no place of its own: name the line of the mapping it belongs in, with no
+            # caret, so the excerpt does not point at a neighbouring key as if it were the problem.
+            line, column = self.positions.of(path[:-1])[0], None
         self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint))
 
     def run(self) -> Action | None:
@@ -130,8 +134,9 @@ class _Checker:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
+            field = top_level_key(raw.decode("utf-8", "replace"), line)
             self.found.append(Diagnostic("error", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})", self.path, line,
-                                         hint="save the file as UTF-8 in your editor"))
+                                         field=field, hint="save the file as UTF-8 in your editor"))
             return None
         if not text.strip():
             self.found.append(Diagnostic("error", "the file is empty", self.path, 1,
@@ -188,7 +193,7 @@ class _Checker:
         self.report((key,), f"{text} is not a date (YYYY-MM-DD)", "write the date as year-month-day, e.g. 2026-06-30")
         return None
 
-    def _text(self, data, path: tuple, required=True):
+    def _text(self, data, path: tuple, required=True, markdown=False):
         value = _get(data, path)
         if value is None:
             return None
@@ -201,7 +206,8 @@ class _Checker:
             if required:
                 self.report(path, "is empty", "write the text")
             return None
-        if "<" in value and re.search(r"</?[A-Za-z][^>]*>", value):
+        # Markdown fields are checked block by block, with the exact line (`_check_block`).
+        if not markdown and "<" in value and re.search(r"</?[A-Za-z][^>]*>", value):
             self.report(path, "raw HTML is not allowed", "write plain text without tags")
         return value.strip()
 
@@ -268,13 +274,13 @@ class _Checker:
         return Previous(reference, url)
 
     def _inline_markdown(self, data, path):
-        text = self._text(data, path)
+        text = self._text(data, path, markdown=True)
         if text is not None:
             self._check_block(path, text, 0)
         return text
 
     def _markdown(self, data, key):
-        text = self._text(data, (key,))
+        text = self._text(data, (key,), markdown=True)
         if text is None:
             return None
         for block in split_blocks(text):

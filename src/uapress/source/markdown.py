@@ -19,6 +19,9 @@ _BULLET = re.compile(r"^([-*+])\s+")
 _NUMBER = re.compile(r"^(\d{1,9})[.)]\s+")
 _QUOTE = re.compile(r"^>\s?")
 _HEADING = re.compile(r"^#{1,6}\s")
+_HARD_BREAK = re.compile(r"\S {2,}$")
+# Python-Markdown writes an email autolink (<a@b.org>) as character references behind this marker.
+_MASKED_ENTITY = re.compile(re.escape(markdown.util.AMP_SUBSTITUTE) + r"(#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,14 @@ def split_blocks(text: str) -> list[RawBlock]:
         elif _BULLET.match(lines[0]) or _NUMBER.match(lines[0]):
             blocks.extend(_list_items(first, lines, continues=bool(blocks) and blocks[-1].kind in ("bullet", "ordered")))
         else:
-            blocks.append(RawBlock("paragraph", "\n".join(line.strip() for line in lines), first))
+            blocks.append(RawBlock("paragraph", _join(lines), first))
     return blocks
+
+
+def _join(lines: list[str]) -> str:
+    """Join the lines of one block without their indentation, keeping hard line breaks (two trailing spaces)."""
+    last = len(lines) - 1
+    return "\n".join(line.strip() + ("  " if i < last and _HARD_BREAK.search(line) else "") for i, line in enumerate(lines))
 
 
 def _chunks(lines: list[str]):
@@ -74,19 +83,19 @@ def _chunks(lines: list[str]):
 
 
 def _list_items(first: int, lines: list[str], continues: bool) -> list[RawBlock]:
-    items: list[RawBlock] = []
+    items: list[tuple[str, int, int, list[str]]] = []  # kind, line, first number, the item's lines
     for offset, line in enumerate(lines):
         marker = _BULLET.match(line) or _NUMBER.match(line)
         if marker:
             kind = "bullet" if _BULLET.match(line) else "ordered"
             start = int(marker.group(1)) if kind == "ordered" else 1
-            items.append(RawBlock(kind, line[marker.end():].strip(), first + offset, start, list_start=False))
+            items.append((kind, first + offset, start, [line[marker.end():]]))
         else:
-            previous = items[-1]
-            items[-1] = RawBlock(previous.kind, previous.markdown + "\n" + line.strip(), previous.line, previous.start)
-    if items and not continues:
-        items[0] = RawBlock(items[0].kind, items[0].markdown, items[0].line, items[0].start, list_start=True)
-    return items
+            items[-1][3].append(line)
+    return [
+        RawBlock(kind, _join(item_lines), line, start, list_start=index == 0 and not continues)
+        for index, (kind, line, start, item_lines) in enumerate(items)
+    ]
 
 
 class _Capture(Treeprocessor):
@@ -146,7 +155,7 @@ class InlineParser:
         if element.tag == "br":
             return LineBreak()
         if element.tag == "a":
-            url = (element.get("href") or "").strip()
+            url = _unmask(element.get("href") or "").strip()
             return Link(self._check_url(url, children, issues), children)
         if element.tag == "code":
             return Text(element.text or "")
@@ -189,14 +198,20 @@ class InlineParser:
             else:
                 issues.append(
                     MarkdownIssue(
-                        f"raw HTML {stashed!r} is not allowed",
+                        f"raw HTML {stashed.strip()!r} is not allowed",
                         "write the text in Markdown (*emphasis*, **strong**, [text](https://…)) without HTML tags",
                     )
                 )
             position = match.end()
         out.append(Text(text[position:]))
+        out = [Text(_unmask(node.text)) for node in out]
         # A soft line break inside a paragraph reads as a space, as in HTML.
         return [Text(node.text.replace("\n", " ")) for node in out if node.text]
+
+
+def _unmask(text: str) -> str:
+    """Turn Python-Markdown's masked character references back into characters."""
+    return _MASKED_ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};"), text)
 
 
 def _merge_text(nodes) -> tuple:

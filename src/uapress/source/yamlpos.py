@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,9 +58,16 @@ def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
             return None, positions
         return _convert(loader, node, (), positions, file), positions
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         problem = exc.problem or str(exc)
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context and exc.context_mark and ("end of stream" in problem or "<stream end>" in problem):
+            # An unclosed quote or bracket is only noticed at the end of the file: point at where it opens.
+            mark = exc.context_mark
+            what = exc.context.removeprefix("while scanning ").removeprefix("while parsing ")
+            problem = f"{what} that starts here is never closed (the file ends first)"
+        elif exc.context:
+            problem = f"{problem} ({exc.context})"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise YamlProblem(
             Diagnostic(
                 "error",
@@ -67,7 +75,8 @@ def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
                 file=file,
                 line=line,
                 column=column,
-                hint="check indentation and quote values that contain ': ' or start with a quote",
+                field=top_level_key(text, line) if line else None,
+                hint="check indentation, close every quote and bracket, and quote values that contain ': '",
             )
         ) from None
     except yaml.YAMLError as exc:
@@ -81,7 +90,8 @@ def _convert(loader, node, path, positions: Positions, file: Path):
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _construct_scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else \
+                loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -102,15 +112,32 @@ def _convert(loader, node, path, positions: Positions, file: Path):
     if isinstance(node, yaml.SequenceNode):
         return [_convert(loader, item, path + (i,), positions, file) for i, item in enumerate(node.value)]
     positions.block[path] = node.style in ("|", ">")
+    return _construct_scalar(loader, node)
+
+
+def _construct_scalar(loader, node):
     try:
         return loader.construct_object(node, deep=True)
-    except ValueError:
-        # An impossible date such as 2026-02-30 matches YAML's timestamp form but cannot be built.
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        # An impossible date such as 2026-02-30 matches YAML's timestamp form but cannot be built;
+        # an explicit tag that does not fit its value (`!!bool x`) fails inside PyYAML the same way.
         return InvalidScalar(node.value)
 
 
 class InvalidScalar(str):
     """A scalar YAML recognised by form but could not build (an impossible date)."""
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:(\s|$)")
+
+
+def top_level_key(text: str, line: int) -> str | None:
+    """Return the top-level key whose entry holds `line` (1-based), read off the raw text."""
+    for candidate in reversed(text.splitlines()[:line]):
+        match = _TOP_KEY.match(candidate)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _dotted(path: Path_) -> str:
