@@ -1,0 +1,29 @@
+"""Stage 4, writers: the DOCX edition, an editable Word file in the brand's named styles.
+
+Modules: `styles` (Word styles from the brand and `styles/docx.yaml`), `blocks` and
+`inlines` (one handler per node type), `parts` (page, header and footer, properties,
+reproducible bytes), `context` (what the handlers share), `ooxml` (elements in schema order).
+Every translatable block sits in a Word bookmark named by its segment id, so a
+translated DOCX can come back in.
+"""
+
+from __future__ import annotations
+
+from ...brand import Brand
+from ...model.nodes import Document
+
+
+def write(document: Document, brand: Brand) -> bytes:
+    """Return the DOCX edition of `document` in the brand's styles."""
+    import docx
+
+    from . import blocks, parts, styles
+    from .context import Output
+
+    out = Output(docx.Document(), brand, document.meta)
+    styles.apply(out)
+    parts.page(out)
+    blocks.blocks(out, document.sections)
+    parts.properties(out)
+    parts.settings(out)
+    return parts.package(out)

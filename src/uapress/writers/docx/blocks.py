@@ -1,0 +1,108 @@
+"""Stage 4, DOCX writer: one handler per block node, each adding paragraphs in named Word styles."""
+
+from __future__ import annotations
+
+from ...model.nodes import Group, Heading, ListBlock, ListItem, Paragraph, Quote, Section, plain_text
+from .context import Output, reads_ltr
+from .inlines import bookmark, fallback_marker, inlines
+from .ooxml import element, hex_colour, put
+
+LIST_STYLES = {False: "List Bullet", True: "List Number"}
+"""python-docx's template numbers these two styles (bullets, decimals); restyled from the brand."""
+
+
+def blocks(out: Output, nodes, style: str | None = None) -> None:
+    """Add `nodes` to the document; `style` overrides their paragraph style (inside a quote)."""
+    for node in nodes:
+        HANDLERS[type(node)](out, node, style)
+
+
+def section(out: Output, node: Section, style: str | None = None) -> None:
+    """Add a section's blocks; sections follow one another without breaks."""
+    blocks(out, node.blocks, style)
+
+
+def paragraph(out: Output, node: Paragraph, style: str | None = None) -> None:
+    """Add a paragraph in its style."""
+    translatable(out, style or node.style, node.inlines, node.segment, node.lang)
+
+
+def heading(out: Output, node: Heading, style: str | None = None) -> None:
+    """Add a heading in its style (Title, Heading 2), whose outline level feeds Word's navigation."""
+    translatable(out, node.style, node.inlines, node.segment, node.lang)
+
+
+def list_block(out: Output, node: ListBlock, style: str | None = None) -> None:
+    """Add a bullet or numbered list; every numbered list starts again at 1."""
+    num_id = _restarted_numbering(out, LIST_STYLES[True]) if node.ordered else None
+    for item in node.items:
+        p = list_item(out, item, LIST_STYLES[node.ordered])
+        if num_id is not None:
+            put(p.get_or_add_pPr(), "numPr", [element("w:ilvl", val=0), element("w:numId", val=num_id)])
+
+
+def list_item(out: Output, node: ListItem, style: str | None = None):
+    """Add one list item in a list style."""
+    return translatable(out, style or LIST_STYLES[False], node.inlines, node.segment, node.lang)
+
+
+def quote(out: Output, node: Quote, style: str | None = None) -> None:
+    """Add a block quote: its paragraphs take the Quote style."""
+    blocks(out, node.blocks, "Quote")
+
+
+def group(out: Output, node: Group, style: str | None = None) -> None:
+    """Add a group's blocks; their styles (Address Name, Address, Fact, Note) hold them together."""
+    blocks(out, node.blocks, style)
+
+
+def translatable(out: Output, style: str, nodes, segment, lang: str | None):
+    """Add a paragraph whose text is one segment: bookmarked by the segment id, marked when a fallback."""
+    fmt = out.format_for(lang)
+    if fmt.rtl and reads_ltr(plain_text(nodes)):
+        fmt = fmt.but(rtl=False)  # a Latin name or address line in a right-to-left edition
+    p = new_paragraph(out, style, fmt.rtl, end_aligned=out.rtl and not fmt.rtl and lang is None)
+    if segment is None:
+        inlines(out, p, nodes, fmt)
+        return p
+    if segment.fallback:
+        shading = hex_colour(out.brand.colours[out.spec["fallback"]["shading"]])
+        put(p.get_or_add_pPr(), "shd", val="clear", color="auto", fill=shading)
+        fallback_marker(out, p, segment)
+    with bookmark(out, p, segment.id):
+        inlines(out, p, nodes, fmt)
+    return p
+
+
+def new_paragraph(out: Output, style: str, rtl: bool, end_aligned: bool = False):
+    """Append an empty paragraph in `style` and direction; return its `w:p`."""
+    p = out.word.add_paragraph(style=style)._p
+    if rtl:
+        put(p.get_or_add_pPr(), "bidi")
+    elif out.rtl:
+        # Left to right in a right-to-left edition: a fallback block in its source language, or
+        # Latin-only text, which keeps to the edition's right-hand edge.
+        put(p.get_or_add_pPr(), "bidi", val="0")
+        if end_aligned:
+            put(p.get_or_add_pPr(), "jc", val="right")
+    return p
+
+
+def _restarted_numbering(out: Output, style: str) -> int:
+    numbering = out.word.part.numbering_part.element
+    style_num = out.word.styles[style].element.pPr.numPr.numId.val
+    abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return num.numId
+
+
+HANDLERS = {
+    Section: section,
+    Paragraph: paragraph,
+    Heading: heading,
+    ListBlock: list_block,
+    ListItem: list_item,
+    Quote: quote,
+    Group: group,
+}

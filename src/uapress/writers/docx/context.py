@@ -1,0 +1,127 @@
+"""Stage 4, DOCX writer: what every handler shares while one edition is written."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import yaml
+from babel.core import get_global
+
+from ...brand import Brand
+from ...localise import locale
+from ...model.nodes import Meta
+
+LRM = "\u200e"
+
+
+@dataclass(frozen=True)
+class Format:
+    """How the runs of some text look and which language they are in."""
+
+    lang: str
+    """BCP 47 tag of the text."""
+    rtl: bool = False
+    """True when the text reads right to left (its language does, and it is not Latin-only)."""
+    bold: bool = False
+    italic: bool = False
+    char_style: str | None = None
+
+    def but(self, **changes) -> "Format":
+        """Return this format with some fields changed."""
+        return replace(self, **changes)
+
+
+@dataclass
+class Output:
+    """The Word document being built, with the brand, the edition's metadata and running counters."""
+
+    word: object
+    """The python-docx `Document`."""
+    brand: Brand
+    meta: Meta
+    spec: dict = field(init=False)
+    """`styles/docx.yaml`: the Word styles, by role."""
+    bookmark_ids: int = 0
+    bookmarked: set = field(default_factory=set)
+
+    def __post_init__(self):
+        self.spec = yaml.safe_load(self.brand.template("docx.yaml"))
+
+    @property
+    def rtl(self) -> bool:
+        """Tell whether the edition reads right to left."""
+        return self.meta.direction == "rtl"
+
+    def format_for(self, lang: str | None) -> Format:
+        """Return the plain format of text in `lang` (the edition's language when None)."""
+        lang = lang or self.meta.lang
+        return Format(lang, is_rtl(lang))
+
+    def next_bookmark_id(self) -> int:
+        """Return a fresh bookmark id; Word wants them unique, and increasing reads best."""
+        self.bookmark_ids += 1
+        return self.bookmark_ids
+
+
+@lru_cache(maxsize=None)
+def is_rtl(lang: str) -> bool:
+    """Tell whether a language is written right to left."""
+    return locale.direction(lang) == "rtl"
+
+
+@lru_cache(maxsize=None)
+def word_language(lang: str) -> str:
+    """Return the tag Word knows a language by: with its region (`ar` -> `ar-EG`, `fr` -> `fr-FR`)."""
+    babel = locale.babel_locale(lang)
+    if babel.territory:
+        return f"{babel.language}-{babel.territory}"
+    likely = get_global("likely_subtags").get(babel.language, "")
+    region = likely.split("_")[-1] if likely.count("_") == 2 else ""
+    return f"{babel.language}-{region}" if region else babel.language
+
+
+def reads_ltr(text: str) -> bool:
+    """Tell whether text holds left-to-right letters and no right-to-left ones (a name, an address)."""
+    classes = {unicodedata.bidirectional(char) for char in text}
+    return "L" in classes and not classes & {"R", "AL"}
+
+
+def script_runs(text: str, rtl: bool):
+    """Yield `(chunk, rtl)`: in right-to-left text, stretches of left-to-right words stand apart.
+
+    Word lays out a run marked `w:rtl` with the complex-script font and right-to-left
+    neutrals, so Latin names inside Arabic text get their own run, as Word itself does
+    when one types them.
+    """
+    if not rtl:
+        if text:
+            yield text, False
+        return
+    classes = [unicodedata.bidirectional(char) for char in text]
+    if reads_ltr(text):
+        # Wholly left-to-right text (a URL) keeps its trailing punctuation: Word does so by
+        # the run's direction, LibreOffice only with a left-to-right mark after it.
+        yield (text + LRM if classes[-1] not in ("L", "EN") else text), False
+        return
+    start = 0
+    index = 0
+    while index < len(text):
+        if classes[index] != "L":
+            index += 1
+            continue
+        end = index
+        scan = index
+        # Extend over neutrals and digits up to the last strong left-to-right letter
+        # before the next right-to-left letter.
+        while scan < len(text) and classes[scan] not in ("R", "AL"):
+            if classes[scan] == "L":
+                end = scan + 1
+            scan += 1
+        if index > start:
+            yield text[start:index], True
+        yield text[index:end], False
+        start = index = end
+    if start < len(text):
+        yield text[start:], True

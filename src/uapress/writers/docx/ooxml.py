@@ -1,0 +1,82 @@
+"""Stage 4, DOCX writer: WordprocessingML elements in schema order, and lengths."""
+
+from __future__ import annotations
+
+import re
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Inches, Mm, Pt
+
+# Word rejects a file whose property children are out of order (ECMA-376 part 1,
+# CT_PPrBase, CT_RPr and CT_SectPr): every property goes in through `put`.
+ORDER = {
+    qn("w:pPr"): (
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+        "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+        "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+        "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+        "sectPr", "pPrChange",
+    ),
+    qn("w:rPr"): (
+        "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+        "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+        "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+        "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+    ),
+    qn("w:sectPr"): (
+        "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+        "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+        "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
+    ),
+    qn("w:pBdr"): ("top", "left", "bottom", "right", "between", "bar"),
+}
+UNITS = {"mm": Mm, "in": Inches, "pt": Pt}
+LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
+
+
+def element(tag: str, children=(), **attrs) -> object:
+    """Return a new `w:` element with `w:` attributes and children."""
+    node = OxmlElement(tag, {qn(f"w:{key}"): str(value) for key, value in attrs.items()})
+    for child in children:
+        node.append(child)
+    return node
+
+
+def put(parent, name: str, children=(), **attrs) -> object:
+    """Set property `w:<name>` of a pPr, rPr, sectPr or pBdr, replacing the old one, in schema order."""
+    order = ORDER[parent.tag]
+    old = parent.find(qn(f"w:{name}"))
+    if old is not None:
+        parent.remove(old)
+    child = element(f"w:{name}", children, **attrs)
+    successors = [qn(f"w:{later}") for later in order[order.index(name) + 1:]]
+    for index, existing in enumerate(parent):
+        if existing.tag in successors:
+            parent.insert(index, child)
+            break
+    else:
+        parent.append(child)
+    return child
+
+
+def length(value: str) -> Emu:
+    """Return a CSS length (`24mm`, `0.5in`, `6pt`, `1cm`) as a python-docx length."""
+    match = LENGTH.match(str(value))
+    if not match:
+        raise ValueError(f"'{value}' is not a length in mm, cm, in or pt")
+    number, unit = float(match.group(1)), match.group(2)
+    if unit == "cm":
+        number, unit = number * 10, "mm"
+    return UNITS[unit](number)
+
+
+def twips(value: str) -> int:
+    """Return a CSS length in twentieths of a point, Word's unit for spacing and indents."""
+    return round(length(value).pt * 20)
+
+
+def hex_colour(value: str) -> str:
+    """Return a `#RRGGBB` colour as Word writes it (`RRGGBB`)."""
+    return value.lstrip("#").upper()

@@ -1,0 +1,149 @@
+"""Stage 4, DOCX writer: the page, header and footer, document properties, and reproducible bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
+from .context import Output, word_language
+from .inlines import run
+from .ooxml import element, length, put
+
+DROPPED_PARTS = (RT.THUMBNAIL, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
+"""The template's thumbnail (a blank page) and its Word 2010 copy of the styles we replace."""
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>uapress</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+FIELD = re.compile(r"(\{page\}|\{pages\})")
+FIELD_CODES = {"{page}": "PAGE", "{pages}": "NUMPAGES"}
+
+
+def page(out: Output) -> None:
+    """Set the page size, margins and direction from the brand, and the running header and footer."""
+    section = out.word.sections[0]
+    width, height = out.brand.page_width_height
+    section.page_width, section.page_height = length(width), length(height)
+    margins = out.brand.margins
+    section.top_margin, section.right_margin = length(margins["top"]), length(margins["right"])
+    section.bottom_margin, section.left_margin = length(margins["bottom"]), length(margins["left"])
+    section.header_distance = length(out.spec["page"]["header_distance"])
+    section.footer_distance = length(out.spec["page"]["footer_distance"])
+    if out.rtl:
+        put(section._sectPr, "bidi")
+    # The first page opens with the masthead band: its header stays empty.
+    section.different_first_page_header_footer = True
+    _paragraph(out, section.first_page_header, "Header")
+    header = _paragraph(out, section.header, "Header")
+    labels = out.meta.labels
+    run(out, header, f"{labels['urgent_action']} · {out.meta.reference or out.meta.issued}", out.format_for(None))
+    for footer in (section.first_page_footer, section.footer):
+        page_numbers(out, _paragraph(out, footer, "Footer"))
+
+
+def page_numbers(out: Output, p) -> None:
+    """Append the "Page {page} of {pages}" label with live PAGE and NUMPAGES fields."""
+    fmt = out.format_for(None)
+    for piece in FIELD.split(out.meta.labels["page_of"]):
+        if piece in FIELD_CODES:
+            field(out, p, FIELD_CODES[piece], fmt)
+        elif piece:
+            run(out, p, piece, fmt)
+
+
+def field(out: Output, p, code: str, fmt) -> None:
+    """Append a complex field (begin, code, separate, cached result, end), the form Word writes."""
+    def field_run(child):
+        r_pr = [element("w:rPr", [element("w:rtl")])] if fmt.rtl else []
+        p.append(element("w:r", r_pr + [child]))
+
+    field_run(element("w:fldChar", fldCharType="begin"))
+    instr = element("w:instrText")
+    instr.text = f" {code} "
+    instr.set(qn("xml:space"), "preserve")
+    field_run(instr)
+    field_run(element("w:fldChar", fldCharType="separate"))
+    result = element("w:t")
+    result.text = "1"
+    field_run(result)
+    field_run(element("w:fldChar", fldCharType="end"))
+
+
+def properties(out: Output) -> None:
+    """Set the core properties from the edition, with dates from its issue date, never "now"."""
+    meta = out.meta
+    props = out.word.core_properties
+    props.title = meta.title
+    props.subject = meta.subject
+    props.keywords = ", ".join(meta.keywords)
+    props.language = meta.lang
+    props.author = props.last_modified_by = "uapress"
+    props.comments = ""
+    props.category = meta.labels.get("urgent_action", "")
+    if meta.reference:
+        props.identifier = meta.reference
+    props.revision = 1
+    issued = _issued(out)
+    props.created = props.modified = props.last_printed = issued
+
+
+def settings(out: Output) -> None:
+    """Tidy the template's settings and parts: no revision ids, no stale copies of the styles."""
+    settings_element = out.word.settings.element
+    for rsids in settings_element.findall(qn("w:rsids")):
+        settings_element.remove(rsids)
+    theme_lang = settings_element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        lang = word_language(out.meta.lang)
+        theme_lang.attrib.clear()
+        theme_lang.set(qn("w:val"), lang)
+        if out.rtl:
+            theme_lang.set(qn("w:bidi"), lang)
+    for node in out.word.element.body.iter(qn("w:sectPr")):
+        for name in [a for a in node.attrib if a.startswith(qn("w:rsid"))]:
+            del node.attrib[name]
+    package = out.word.part.package
+    for rels in (package.rels, out.word.part.rels):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype in DROPPED_PARTS]:
+            del rels[rid]
+            rels.related_parts.pop(rid, None)
+
+
+def package(out: Output) -> bytes:
+    """Return the saved document re-zipped with fixed entry times, so equal inputs give equal bytes."""
+    raw = io.BytesIO()
+    out.word.save(raw)
+    stamp = _issued(out).timetuple()[:6]
+    result = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(result, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                # The template claims to be "Microsoft Macintosh Word"; say who wrote the file.
+                data = APP_XML.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0
+            target.writestr(entry, data, compresslevel=6)
+    return result.getvalue()
+
+
+def _paragraph(out: Output, part, style: str):
+    p = part.paragraphs[0]
+    p.style = out.word.styles[style]
+    if out.rtl:
+        put(p._p.get_or_add_pPr(), "bidi")
+    return p._p
+
+
+def _issued(out: Output) -> dt.datetime:
+    issued = dt.date.fromisoformat(out.meta.issued_iso)
+    return dt.datetime(max(issued.year, 1980), issued.month, issued.day, tzinfo=dt.timezone.utc)

@@ -1,0 +1,162 @@
+"""Stage 4, DOCX writer: Word styles from the brand, as `styles/docx.yaml` maps them."""
+
+from __future__ import annotations
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
+
+from .context import Output, word_language
+from .ooxml import hex_colour, length, put, twips
+
+ALIGN = {"start": "left", "center": "center", "end": "right", "both": "both"}
+"""Word (and LibreOffice) read `w:jc` and `w:ind` left/right of a right-to-left paragraph as its
+start/end (ECMA-376 17.3.1.6), so these and the indents hold both ways."""
+SIDES = {False: {"top": "top", "start": "left", "bottom": "bottom", "end": "right"},
+         True: {"top": "top", "start": "right", "bottom": "bottom", "end": "left"}}
+"""Paragraph borders stay physical in a right-to-left paragraph: its start is on the right."""
+WORD_BUILT_IN = {"Hyperlink"}
+"""Word's own styles that python-docx's template lacks: added as built-in, so Word treats them as its own."""
+KEEP_IN_PPR = {qn("w:numPr")}
+"""Template properties a restyled style keeps: the list styles' numbering."""
+
+
+def apply(out: Output) -> None:
+    """Restyle the template's styles and add the edition's own, all from the brand."""
+    defaults(out, out.spec["defaults"])
+    kinds = (("paragraph", WD_STYLE_TYPE.PARAGRAPH), ("character", WD_STYLE_TYPE.CHARACTER))
+    # Create every style first: a style may be based on one defined further down.
+    styles = {name: _get_or_add(out, name, kind) for group, kind in kinds for name in out.spec[group]}
+    for group, _ in kinds:
+        for name, rules in out.spec[group].items():
+            restyle(out, styles[name], rules or {}, styles)
+
+
+def defaults(out: Output, rules: dict) -> None:
+    """Set the document's default font, size, spacing, language and direction."""
+    doc_defaults = out.word.styles.element.find(qn("w:docDefaults"))
+    r_pr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    p_pr = doc_defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _fonts(out, r_pr, rules["font"])
+    _size(out, r_pr, rules["size"])
+    lang = word_language(out.meta.lang)
+    put(r_pr, "lang", **({"val": lang, "bidi": lang} if out.rtl else {"val": lang}))
+    if out.rtl:
+        put(p_pr, "bidi")
+    _spacing(p_pr, rules)
+
+
+def restyle(out: Output, style, rules: dict, styles: dict) -> None:
+    """Give a style exactly the look `rules` describe, dropping what the template had."""
+    node = style.element
+    for stale in node.findall(qn("w:rsid")):
+        node.remove(stale)
+    for link in node.findall(qn("w:link")):
+        # Unlink the template's paired character style (TitleChar…): it would keep the old look.
+        partner = out.word.styles.element.get_by_id(link.get(qn("w:val")))
+        for back in partner.findall(qn("w:link")) if partner is not None else ():
+            partner.remove(back)
+        node.remove(link)
+    if "based_on" in rules:
+        style.base_style = styles[rules["based_on"]]
+    if "next" in rules:
+        style.next_paragraph_style = styles[rules["next"]]
+    style.hidden = False
+    style.quick_style = True
+    if style.type == WD_STYLE_TYPE.PARAGRAPH:
+        p_pr = node.get_or_add_pPr()
+        for child in list(p_pr):
+            if child.tag not in KEEP_IN_PPR:
+                p_pr.remove(child)
+        _paragraph(out, p_pr, rules)
+    r_pr = node.get_or_add_rPr()
+    for child in list(r_pr):
+        r_pr.remove(child)
+    _run(out, r_pr, rules)
+
+
+def _get_or_add(out: Output, name: str, kind):
+    styles = out.word.styles
+    try:
+        style = styles[name]  # python-docx maps UI names: "Heading 2" is "heading 2" inside
+    except KeyError:
+        return styles.add_style(name, kind, builtin=name in WORD_BUILT_IN)
+    if style.type != kind:
+        raise ValueError(f"styles/docx.yaml: '{name}' is a {style.type} style in Word's template")
+    return style
+
+
+def _paragraph(out: Output, p_pr, rules: dict) -> None:
+    if rules.get("keep_with_next") is not None:
+        put(p_pr, "keepNext", val=_on(rules["keep_with_next"]))
+    if rules.get("keep_together"):
+        put(p_pr, "keepLines")
+    if rules.get("border"):
+        borders = put(p_pr, "pBdr")
+        for side, border in rules["border"].items():
+            put(borders, SIDES[out.rtl][side], val="single", sz=round(_points(border["width"]) * 8),
+                space=round(_points(border.get("space", "0pt"))), color=_colour(out, border["colour"]))
+    if rules.get("shading"):
+        put(p_pr, "shd", val="clear", color="auto", fill=_colour(out, rules["shading"]))
+    if out.rtl:
+        put(p_pr, "bidi")
+    _spacing(p_pr, rules)
+    indents = {attr: twips(rules[key]) for key, attr in (("indent_start", "left"), ("indent_end", "right"))
+               if key in rules}
+    if indents:
+        put(p_pr, "ind", **indents)
+    if rules.get("align"):
+        put(p_pr, "jc", val=ALIGN[rules["align"]])
+    if "outline_level" in rules:
+        put(p_pr, "outlineLvl", val=rules["outline_level"])
+
+
+def _spacing(p_pr, rules: dict) -> None:
+    spacing = {attr: twips(rules[key]) for key, attr in (("space_before", "before"), ("space_after", "after"))
+               if key in rules}
+    if "line_spacing" in rules:
+        spacing.update(line=round(240 * float(rules["line_spacing"])), lineRule="auto")
+    if spacing:
+        put(p_pr, "spacing", **spacing)
+
+
+def _run(out: Output, r_pr, rules: dict) -> None:
+    if rules.get("font"):
+        _fonts(out, r_pr, rules["font"])
+    # Complex scripts (Arabic) have their own bold, italic and size: set both.
+    for key, names in (("bold", ("b", "bCs")), ("italic", ("i", "iCs"))):
+        if rules.get(key) is not None:
+            for name in names:
+                put(r_pr, name, val=_on(rules[key]))
+    if rules.get("caps"):
+        put(r_pr, "caps")
+    if rules.get("colour"):
+        put(r_pr, "color", val=_colour(out, rules["colour"]))
+    if rules.get("size"):
+        _size(out, r_pr, rules["size"])
+    if rules.get("underline"):
+        put(r_pr, "u", val=rules["underline"])
+
+
+def _fonts(out: Output, r_pr, role: str) -> None:
+    family = out.brand.family(role)
+    complex_family = out.brand.family(out.spec["defaults"]["complex_font"])
+    # Plain names only: the template's theme fonts (asciiTheme…) would win over them.
+    put(r_pr, "rFonts", ascii=family, hAnsi=family, eastAsia=family, cs=complex_family)
+
+
+def _size(out: Output, r_pr, role: str) -> None:
+    half_points = round(float(out.brand.sizes[role]) * 2)
+    put(r_pr, "sz", val=half_points)
+    put(r_pr, "szCs", val=half_points)
+
+
+def _colour(out: Output, role: str) -> str:
+    return hex_colour(out.brand.colours[role])
+
+
+def _points(value: str) -> float:
+    return length(value).pt
+
+
+def _on(flag: bool) -> str:
+    return "1" if flag else "0"

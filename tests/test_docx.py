@@ -1,0 +1,388 @@
+"""DOCX edition: the parts read with python-docx and lxml, and LibreOffice opening every file."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Inches, Mm
+from lxml import etree
+
+from helpers import LANGS, normalise, sample_brand, sample_document, sample_source, source_links, source_paragraphs
+from uapress.model.nodes import Document, ListBlock, ListItem, Paragraph, Quote, Section, Segment, Text
+from uapress.writers.docx import write
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+NS = {"w": W, "r": R, "rel": PKG_RELS}
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+# ECMA-376 part 1 schema order of the properties the writer sets (CT_PPrBase, CT_RPr).
+PPR_ORDER = ["pStyle", "keepNext", "keepLines", "numPr", "pBdr", "shd", "bidi", "spacing", "ind", "jc", "outlineLvl"]
+RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "color", "sz", "szCs", "u", "rtl", "lang"]
+PARAGRAPH_STYLES = ["Masthead", "Meta", "Title", "Body", "Heading 2", "Address Name", "Address",
+                    "Salutation", "Letter", "Closing", "Fact", "Note"]
+
+
+def w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+@pytest.fixture(scope="module")
+def editions() -> dict[str, bytes]:
+    """Write the sample's DOCX edition in every language once for the module."""
+    brand = sample_brand()
+    return {lang: write(sample_document(lang), brand) for lang in LANGS}
+
+
+def part(data: bytes, name: str):
+    """Return one XML part of a DOCX, parsed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read(name))
+
+
+def part_names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.namelist()
+
+
+def text_of(node) -> str:
+    """Return the text of an element as a reader sees it: runs' text, breaks as spaces."""
+    pieces = []
+    for item in node.iter(w("t"), w("br")):
+        pieces.append(item.text or "" if item.tag == w("t") else " ")
+    return normalise("".join(pieces))
+
+
+def paragraph_texts(data: bytes) -> list[str]:
+    return [text_of(p) for p in part(data, "word/document.xml").iter(w("p"))]
+
+
+def bookmarks(root) -> dict[str, str]:
+    """Return the text inside each bookmark, by name, walking the body in document order."""
+    open_marks: dict[str, list] = {}
+    names: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for node in root.iter(w("bookmarkStart"), w("bookmarkEnd"), w("t"), w("br")):
+        if node.tag == w("bookmarkStart"):
+            names[node.get(w("id"))] = node.get(w("name"))
+            open_marks[node.get(w("id"))] = []
+        elif node.tag == w("bookmarkEnd"):
+            mark_id = node.get(w("id"))
+            assert mark_id in open_marks, f"bookmarkEnd {mark_id} has no bookmarkStart before it"
+            texts[names[mark_id]] = normalise("".join(open_marks.pop(mark_id)))
+        else:
+            for pieces in open_marks.values():
+                pieces.append(node.text or "" if node.tag == w("t") else " ")
+    assert not open_marks, f"bookmarks never closed: {sorted(open_marks)}"
+    return texts
+
+
+def used_styles(data: bytes) -> set[str]:
+    return {p.style.name for p in docx.Document(io.BytesIO(data)).paragraphs}
+
+
+def style_element(data: bytes, name: str):
+    # Word stores built-in names in lower case ("heading 2") and shows them capitalised.
+    styles = part(data, "word/styles.xml")
+    (found,) = [s for s in styles.findall("w:style", NS) if s.find("w:name", NS).get(w("val")).lower() == name.lower()]
+    return found
+
+
+def hyperlink_targets(data: bytes) -> dict[str, tuple[str, str | None]]:
+    rels = part(data, "word/_rels/document.xml.rels")
+    return {rel.get("Id"): (rel.get("Target"), rel.get("TargetMode"))
+            for rel in rels.iter(f"{{{PKG_RELS}}}Relationship") if rel.get("Type") == HYPERLINK}
+
+
+# --- text ------------------------------------------------------------------
+
+
+def test_every_english_paragraph_is_a_word_paragraph(editions):
+    texts = paragraph_texts(editions["en"])
+    for field in ("summary", "letter", "background"):
+        for paragraph in source_paragraphs(field):
+            assert paragraph in texts, f"{field} paragraph missing: {paragraph[:60]}…"
+    assert normalise(sample_source()["title"]) in texts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_paragraphs_use_named_styles_the_brand_defines(editions, lang):
+    data = editions[lang]
+    assert set(PARAGRAPH_STYLES) <= used_styles(data)
+    brand = sample_brand()
+    primary = brand.colours["primary"].lstrip("#").upper()
+    for name in ("Title", "Heading 2"):
+        style = style_element(data, name)
+        assert style.find("w:rPr/w:color", NS).get(w("val")).upper() == primary
+        fonts = style.find("w:rPr/w:rFonts", NS)
+        assert fonts.get(w("ascii")) == brand.family("heading")
+        assert fonts.get(w("cs")) == brand.family("arabic")
+    # Outline levels make Word's navigation pane and PDF bookmarks work.
+    assert style_element(data, "Title").find("w:pPr/w:outlineLvl", NS).get(w("val")) == "0"
+    assert style_element(data, "Heading 2").find("w:pPr/w:outlineLvl", NS).get(w("val")) == "1"
+    defaults = part(data, "word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    assert defaults.find("w:rFonts", NS).get(w("ascii")) == brand.family("body")
+    assert defaults.find("w:sz", NS).get(w("val")) == str(round(brand.sizes["body"] * 2))
+    assert defaults.find("w:lang", NS).get(w("val")).split("-")[0] == lang
+    link = style_element(data, "Hyperlink")
+    assert link.get(w("type")) == "character"
+    assert link.find("w:rPr/w:color", NS).get(w("val")).upper() == brand.colours["link"].lstrip("#").upper()
+
+
+def test_address_groups_set_the_name_bold_and_tight(editions):
+    document = docx.Document(io.BytesIO(editions["en"]))
+    target = sample_source()["targets"][0]
+    names = [p for p in document.paragraphs if p.style.name == "Address Name"]
+    assert [p.text for p in names] == [target["name"]]
+    assert names[0].style.font.bold is True
+    address = [p.text for p in document.paragraphs if p.style.name == "Address"]
+    assert address == [target["title"]] + [line.strip() for line in target["address"].splitlines() if line.strip()]
+    assert document.styles["Address"].paragraph_format.space_after == 0
+
+
+# --- links -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_previous_ua_is_a_real_hyperlink_and_dead_links_are_not(editions, lang):
+    data = editions[lang]
+    url = sample_source()["previous"]["url"]
+    targets = hyperlink_targets(data)
+    body = part(data, "word/document.xml")
+    links = body.iter(w("hyperlink"))
+    found = {targets[link.get(f"{{{R}}}id")]: text_of(link) for link in links}
+    assert found.get((url, "External")) == url
+    assert all(target.startswith(("https:", "http:", "mailto:")) for target, _ in targets.values()), targets
+    assert not [t for t, _ in targets.values() if t in ("#", "")]
+
+
+def test_unresolved_links_read_as_plain_marked_words(editions):
+    body = part(editions["en"], "word/document.xml")
+    unresolved = {text for text, url in source_links("background") if url in ("#", "")}
+    assert unresolved
+    marked = {normalise("".join(r.itertext())) for r in body.iter(w("r"))
+              if r.find("w:rPr/w:rStyle[@w:val='UnresolvedLink']", NS) is not None}
+    hyperlinked = {text_of(link) for link in body.iter(w("hyperlink"))}
+    assert unresolved <= marked
+    assert not unresolved & hyperlinked
+
+
+# --- bookmarks and fallbacks --------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_segment_is_one_bookmark(editions, lang):
+    body = part(editions[lang], "word/document.xml")
+    starts = body.findall(".//w:bookmarkStart", NS)
+    ends = body.findall(".//w:bookmarkEnd", NS)
+    names = [s.get(w("name")) for s in starts]
+    segments = sample_document(lang).segments
+    assert len(set(names)) == len(names)
+    assert sorted(names) == sorted(s.id for s in segments)
+    ids = [s.get(w("id")) for s in starts]
+    assert len(set(ids)) == len(ids)
+    assert sorted(e.get(w("id")) for e in ends) == sorted(ids)
+    texts = bookmarks(body)
+    for segment in segments:
+        if segment.status in ("source", "translated"):
+            assert texts[segment.id], f"bookmark {segment.id} ({segment.field}) is empty"
+
+
+def test_french_background_is_marked_as_not_translated(editions):
+    document = sample_document("fr")
+    data = editions["fr"]
+    body = part(data, "word/document.xml")
+    marker = normalise(document.meta.labels["untranslated"])
+    shading = sample_brand().colours["warning_background"].lstrip("#").upper()
+    texts = bookmarks(body)
+    fallbacks = [s for s in document.segments if s.fallback]
+    assert {s.field for s in fallbacks} == {"background"}
+    assert [texts[s.id] for s in fallbacks] == source_paragraphs("background")
+    for segment in fallbacks:
+        (start,) = body.xpath(".//w:bookmarkStart[@w:name=$id]", namespaces=NS, id=segment.id)
+        paragraph = start.getparent()
+        before = "".join(t.text for t in start.itersiblings(preceding=True) for t in t.iter(w("t")))
+        assert normalise(before) == marker  # the marker sits outside the bookmark
+        assert paragraph.find("w:pPr/w:shd", NS).get(w("fill")).upper() == shading
+        langs = {lang.get(w("val")) for lang in paragraph.findall("w:r/w:rPr/w:lang", NS)}
+        assert langs == {"en-GB"}
+    assert marker not in " ".join(texts.values())
+
+
+def test_a_fuzzy_segment_says_so(editions):
+    document = sample_document("es")
+    stale = Segment("ua_fuzzy0000001", "letter", "Old text.", "Old text.", "fuzzy")
+    section = Section("letter", (Paragraph((Text("Old text."),), "Letter", stale, "en"),))
+    data = write(dataclasses.replace(document, sections=(section,), segments=(stale,)), sample_brand())
+    body = part(data, "word/document.xml")
+    assert normalise(document.meta.labels["fuzzy"]) in text_of(body)
+    assert bookmarks(body) == {"ua_fuzzy0000001": "Old text."}
+
+
+# --- right to left -------------------------------------------------------------
+
+
+def test_arabic_reads_right_to_left(editions):
+    data = editions["ar"]
+    brand = sample_brand()
+    body = part(data, "word/document.xml")
+    arabic_paragraphs = [p for p in body.iter(w("p")) if ARABIC.search(text_of(p))]
+    assert len(arabic_paragraphs) > 15
+    for paragraph in arabic_paragraphs:
+        bidi = paragraph.find("w:pPr/w:bidi", NS)
+        assert bidi is not None and bidi.get(w("val"), "1") != "0", text_of(paragraph)[:40]
+    runs = [r for r in body.iter(w("r")) if ARABIC.search("".join(r.itertext()))]
+    for run in runs:
+        assert run.find("w:rPr/w:rtl", NS) is not None
+        assert run.find("w:rPr/w:lang", NS).get(w("bidi")).startswith("ar-")
+    # Latin names inside Arabic sentences keep a left-to-right run of their own.
+    latin = {"".join(r.itertext()) for r in body.iter(w("r")) if r.find("w:rPr/w:rtl", NS) is None}
+    assert {"Rocío San Miguel", "Delcy Rodríguez"} <= latin
+    defaults = part(data, "word/styles.xml").find("w:docDefaults", NS)
+    assert defaults.find("w:rPrDefault/w:rPr/w:rFonts", NS).get(w("cs")) == brand.family("arabic")
+    assert defaults.find("w:rPrDefault/w:rPr/w:lang", NS).get(w("bidi")).startswith("ar-")
+    assert defaults.find("w:pPrDefault/w:pPr/w:bidi", NS) is not None
+    assert body.find("w:body/w:sectPr/w:bidi", NS) is not None
+    for name in part_names(data):
+        if re.match(r"word/(header|footer)\d+\.xml", name):
+            for paragraph in part(data, name).iter(w("p")):
+                assert paragraph.find("w:pPr/w:bidi", NS) is not None, name
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_left_to_right_editions_have_no_bidi(editions, lang):
+    data = editions[lang]
+    for name in ("word/document.xml", "word/styles.xml"):
+        assert part(data, name).find(".//w:bidi", NS) is None
+        assert part(data, name).find(".//w:rtl", NS) is None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_properties_follow_schema_order(editions, lang):
+    """Word refuses files whose pPr/rPr children are out of order."""
+    data = editions[lang]
+    for name in part_names(data):
+        if not name.startswith("word/") or not name.endswith(".xml"):
+            continue
+        for container, order in (("pPr", PPR_ORDER), ("rPr", RPR_ORDER)):
+            for node in part(data, name).iter(w(container)):
+                seen = [etree.QName(child).localname for child in node]
+                known = [order.index(tag) for tag in seen if tag in order]
+                assert known == sorted(known), f"{name}: {container} children {seen}"
+
+
+# --- page, header, footer, properties -------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_footer_counts_pages_and_header_names_the_action(editions, lang):
+    data = editions[lang]
+    meta = sample_document(lang).meta
+    footers = [n for n in part_names(data) if re.match(r"word/footer\d+\.xml", n)]
+    headers = [n for n in part_names(data) if re.match(r"word/header\d+\.xml", n)]
+    assert footers and headers
+    for name in footers:
+        codes = [normalise(t.text) for t in part(data, name).iter(w("instrText"))]
+        assert codes == ["PAGE", "NUMPAGES"]
+        words = re.sub(r"\{pages?\}", "1", meta.labels["page_of"])
+        assert text_of(part(data, name)) == normalise(words)
+    header_text = " ".join(text_of(part(data, n)) for n in headers)
+    assert normalise(meta.labels["urgent_action"]) in header_text
+    assert normalise(meta.issued) in header_text
+
+
+def test_page_size_and_margins_come_from_the_brand(editions):
+    section = docx.Document(io.BytesIO(editions["en"])).sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(0.5)
+    margins = sample_brand().margins
+    assert abs(section.top_margin - Mm(float(margins["top"].removesuffix("mm")))) < Mm(0.1)
+    letter = docx.Document(io.BytesIO(write(sample_document("en"), sample_brand("Letter")))).sections[0]
+    assert abs(letter.page_width - Inches(8.5)) < Mm(0.5) and abs(letter.page_height - Inches(11)) < Mm(0.5)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_core_properties_describe_the_edition(editions, lang):
+    meta = sample_document(lang).meta
+    props = docx.Document(io.BytesIO(editions[lang])).core_properties
+    assert props.title == meta.title
+    assert props.subject == meta.subject
+    assert props.keywords == ", ".join(meta.keywords)
+    assert props.language == lang
+    assert props.author == props.last_modified_by == "uapress"
+    assert props.created.date().isoformat() == props.modified.date().isoformat() == meta.issued_iso
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_two_writes_are_byte_identical(editions, lang):
+    again = write(sample_document(lang), sample_brand())
+    assert again == editions[lang]
+    with zipfile.ZipFile(io.BytesIO(again)) as package:
+        assert {info.date_time for info in package.infolist()} == {(2026, 1, 19, 0, 0, 0)}
+        assert package.namelist()[0] == "[Content_Types].xml"
+    settings = part(again, "word/settings.xml")
+    assert settings.find("w:rsids", NS) is None
+
+
+def test_lists_are_numbered_and_quotes_indented(editions):
+    document = sample_document("en")
+    items = tuple(ListItem((Text(f"Item {n}"),)) for n in (1, 2))
+    blocks = (ListBlock(True, items), ListBlock(False, items), ListBlock(True, items),
+              Quote((Paragraph((Text("Quoted words."),)),)))
+    data = write(dataclasses.replace(document, sections=(Section("summary", blocks),), segments=()), sample_brand())
+    paragraphs = docx.Document(io.BytesIO(data)).paragraphs
+    styled = [(p.style.name, p.text) for p in paragraphs if p.text]
+    assert styled == [("List Number", "Item 1"), ("List Number", "Item 2"), ("List Bullet", "Item 1"),
+                      ("List Bullet", "Item 2"), ("List Number", "Item 1"), ("List Number", "Item 2"),
+                      ("Quote", "Quoted words.")]
+    # Each numbered list restarts at 1 through its own numbering instance.
+    num_ids = [p._p.pPr.numPr.numId.val for p in paragraphs if p.style.name == "List Number"]
+    assert num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]
+    numbering = part(data, "word/numbering.xml")
+    for num_id in set(num_ids):
+        (num,) = numbering.xpath("w:num[@w:numId=$id]", namespaces=NS, id=str(num_id))
+        assert num.find("w:lvlOverride/w:startOverride", NS).get(w("val")) == "1"
+    assert part(data, "word/styles.xml").xpath("w:style[@w:styleId='Quote']/w:pPr/w:ind/@w:left", namespaces=NS)
+
+
+# --- real client: LibreOffice --------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_libreoffice_reads_every_edition(editions, lang, libreoffice, tmp_path):
+    source = tmp_path / f"edition.{lang}.docx"
+    source.write_bytes(editions[lang])
+    text = normalise(libreoffice(source, "txt:Text (encoded):UTF8", tmp_path / "txt").read_text(encoding="utf-8-sig"))
+    document = sample_document(lang)
+    assert normalise(document.meta.title) in text
+    if lang == "en":
+        for field in ("summary", "letter", "background"):
+            for paragraph in source_paragraphs(field):
+                assert paragraph in text, f"LibreOffice lost: {paragraph[:60]}…"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_libreoffice_round_trip_keeps_every_bookmark(editions, lang, libreoffice, tmp_path):
+    source = tmp_path / "in" / f"edition.{lang}.docx"
+    source.parent.mkdir()
+    source.write_bytes(editions[lang])
+    saved = libreoffice(source, "docx", tmp_path / "out").read_bytes()
+    before = bookmarks(part(editions[lang], "word/document.xml"))
+    after = bookmarks(part(saved, "word/document.xml"))
+    for segment in sample_document(lang).segments:
+        assert after.get(segment.id) == before[segment.id], segment.field
+
+
+def test_libreoffice_prints_page_numbers(editions, libreoffice, pdftotext, tmp_path):
+    source = tmp_path / "edition.en.docx"
+    source.write_bytes(editions["en"])
+    text = pdftotext(libreoffice(source, "pdf", tmp_path / "pdf"))
+    pages = text.count("\f")
+    assert pages >= 2
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
