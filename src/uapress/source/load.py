@@ -20,6 +20,8 @@ from .yamlpos import InvalidScalar, Positions, YamlProblem, dotted, load_with_po
 REFERENCE = re.compile(r"^[A-Z]{3} \d{2}/\d{3,4}/\d{4}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PLACEHOLDER = "TODO:"
+"""Marks text `uapress new` wrote for the author to replace; warned about on every line that still holds it."""
 MARKDOWN_FIELDS = ("summary", "letter", "background")
 
 
@@ -30,8 +32,8 @@ def project_root(start: Path | None = None) -> Path:
         if (folder / "source" / "actions").is_dir():
             return folder
     raise UsageError(
-        f"no uapress project here: {here} has no source/actions folder",
-        [Diagnostic("error", "run uapress from the project folder (the one with source/ and styles/)")],
+        f"no uapress project here: {here} has no source/actions folder; "
+        "run uapress from the project folder (the one with source/ and styles/)"
     )
 
 
@@ -84,10 +86,11 @@ class _Checker:
         if data is None:
             return None
         self._unknown_keys(data, (), KNOWN_KEYS)
+        self._placeholders()
         for key in REQUIRED_KEYS:
             if key not in data or data[key] in (None, ""):
                 self.report((key,), f"required field '{key}' is missing", f"add '{key}:' to the file", key=True)
-        if "reference" not in data:
+        if data.get("reference") is None:  # absent, or left empty as `uapress new` writes it
             self.report((), "no 'reference' (document index number) given",
                         "add 'reference: \"AMR 53/0203/2025\"' once the number is assigned", severity="warning")
         values = {
@@ -143,7 +146,8 @@ class _Checker:
                                          hint="start from 'uapress new SLUG' or copy an existing action"))
             return None
         try:
-            data, self.positions = load_with_positions(text.lstrip("\ufeff"), self.path)
+            self.text = text.lstrip("\ufeff")
+            data, self.positions = load_with_positions(self.text, self.path)
         except YamlProblem as exc:
             self.found.append(exc.diagnostic)
             return None
@@ -152,6 +156,20 @@ class _Checker:
                                          hint="see the source format in README.md"))
             return None
         return data
+
+    def _placeholders(self):
+        """Warn about every line still holding the scaffold's placeholder mark, value or comment alike."""
+        # Lines, not values: `country: VE  # TODO: …` must warn too, and a valid example would not.
+        entries = sorted(((line, path) for path, (line, _) in self.positions.keys.items()), key=lambda e: e[0])
+        for number, line in enumerate(self.text.splitlines(), 1):
+            if PLACEHOLDER not in line:
+                continue
+            # The field is the innermost entry begun on or before this line (a block's text belongs to its key).
+            opened = [path for start, path in entries if start <= number]
+            field = dotted(opened[-1]) if opened and not line.lstrip().startswith("#") else None
+            self.found.append(Diagnostic("warning", f"still holds a placeholder ({PLACEHOLDER.rstrip(':')}) to replace",
+                                         self.path, number, line.index(PLACEHOLDER) + 1, field,
+                                         f"put the real value in its place and remove the '{PLACEHOLDER}' mark"))
 
     def _unknown_keys(self, data: dict, path: tuple, known: tuple):
         for key in data:

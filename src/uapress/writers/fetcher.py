@@ -1,0 +1,57 @@
+"""Stage 4, writers: the PDF writer's URL fetcher, which serves project files and refuses the network.
+
+Imported by `uapress.writers.pdf.write` only, since it needs WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..errors import BuildError
+
+
+class FetchRefused(BuildError):
+    """WeasyPrint asked for something outside the project's styles/ and source/ folders."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Serve `file:` URLs under the allowed folders and `data:` URLs; refuse everything else."""
+
+    def __init__(self, *folders: Path):
+        # fail_on_errors: a refusal must stop the build, not become a warning and a missing image.
+        super().__init__(fail_on_errors=True, allowed_protocols=("file", "data"))
+        self.folders = tuple(Path(folder).resolve() for folder in folders)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        """Return a project file or a data: URL's content; raise FetchRefused for anything else."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise FetchRefused(f"refused to fetch {url}: a build never uses the network")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.folders):
+            raise FetchRefused(f"refused to fetch {path}: only files under {', '.join(map(str, self.folders))} are used")
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise FetchRefused(f"cannot read {path}: {exc.strerror}") from None
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": _content_type(path)})
+
+
+def project_fetcher(styles: Path) -> ProjectFetcher:
+    """Return the fetcher of a project, given its styles/ folder: styles/ and source/ are served."""
+    return ProjectFetcher(styles, styles.parent / "source")
+
+
+def _content_type(path: Path) -> str:
+    return {
+        ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+        ".woff2": "font/woff2", ".html": "text/html",
+    }.get(path.suffix.lower(), "application/octet-stream")

@@ -1,0 +1,240 @@
+"""Stage 4, writers: the HTML edition, one self-contained page (and the page the PDF writer lays out)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html import escape
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ..brand import Brand
+from ..localise.locale import colon, direction
+from ..model.nodes import Document, Heading, Meta, Section, plain_text
+
+GROUP_TAGS = {"address": "address"}
+"""HTML element of a group role; other groups are a `div` with the role as class."""
+
+UNRESOLVED_LINK = "link address not yet known"
+"""Tooltip of a link whose address is `#`, when the labels give none (`unresolved_link`)."""
+
+
+def write(document: Document, brand: Brand) -> bytes:
+    """Return the HTML edition as UTF-8 bytes."""
+    return render(document, brand).encode("utf-8")
+
+
+def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
+    """Return the edition as one HTML page; `for_print` adds the bundled fonts and print.css and drops the downloads."""
+    meta = document.meta
+    renderer = HtmlRenderer(meta)
+    context = {
+        "meta": meta,
+        "labels": meta.labels,
+        "colon": colon(meta.lang),
+        "for_print": for_print,
+        "rtl": meta.direction == "rtl",
+        "logo_src": brand.logo if for_print else brand.logo_data_uri,
+        "downloads": [] if for_print else _downloads(meta),
+    }
+    masthead = [s for s in document.sections if s.role == "masthead"]
+    context["masthead"] = Markup("".join(renderer.blocks(s.blocks) for s in masthead))
+    context["sections"] = Markup("".join(renderer.section(s) for s in document.sections if s.role != "masthead"))
+    context["css"] = Markup(stylesheets(brand, meta, for_print))
+    page = _environment(autoescape=True).from_string(brand.template("edition.html"))
+    return page.render(context)
+
+
+def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
+    """Return edition.css (and print.css when printing) filled from the brand."""
+    env = _environment(autoescape=False)
+    context = {
+        "colours": brand.colours,
+        "fonts": brand.fonts,
+        "sizes": brand.sizes,
+        "page_size": brand.page_size,
+        "margins": brand.margins,
+        "for_print": for_print,
+        "rtl": meta.direction == "rtl",
+        "page_of": page_counter_content(meta.labels.get("page_of", "{page} / {pages}")),
+    }
+    names = ["edition.css"] + (["print.css"] if for_print else [])
+    return "\n".join(env.from_string(brand.template(name)).render(context) for name in names)
+
+
+def page_counter_content(label: str) -> str:
+    """Return a CSS `content` value for a label such as "Page {page} of {pages}"."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", label):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
+
+
+def css_string(text: str) -> str:
+    """Quote text as a CSS string that is also safe inside an HTML `<style>` element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def tint(colour: str, amount: float) -> str:
+    """Mix a `#RRGGBB` colour into white: `amount` 0 is white, 1 the colour itself."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    mixed = (round(255 - (255 - c) * amount) for c in (red, green, blue))
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def style_class(style: str) -> str:
+    """Return the CSS class of a style name ("Address Name" -> "address-name")."""
+    return re.sub(r"[^a-z0-9]+", "-", style.lower()).strip("-")
+
+
+class HtmlRenderer:
+    """Render document nodes as HTML: one method per node type, named after it."""
+
+    def __init__(self, meta: Meta):
+        self.meta = meta
+
+    def render(self, node) -> str:
+        """Render any node by the handler named after its type (`ListBlock` -> `list_block`)."""
+        name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(node).__name__).lower()
+        return getattr(self, name)(node)
+
+    def blocks(self, blocks) -> str:
+        """Render blocks in order."""
+        return "".join(self.render(block) for block in blocks)
+
+    def inlines(self, inlines) -> str:
+        """Render inlines in order."""
+        return "".join(self.render(inline) for inline in inlines)
+
+    # Blocks
+
+    def section(self, section: Section) -> str:
+        """Render a section, labelled by its heading when it opens with one."""
+        first = section.blocks[0] if section.blocks else None
+        labelled = f' aria-labelledby="{_attr(first.anchor)}"' if isinstance(first, Heading) and first.anchor else ""
+        return f'<section class="{style_class(section.role)}"{labelled}>\n{self.blocks(section.blocks)}</section>\n'
+
+    def paragraph(self, paragraph) -> str:
+        """Render a paragraph in its style."""
+        attrs, label = self._segment(paragraph, style_class(paragraph.style))
+        if paragraph.segment is None and paragraph.lang is None:
+            # Untranslated lines (names, addresses) run the way their own script does.
+            attrs += self._direction(plain_text(paragraph.inlines))
+        return f"<p{attrs}>{self._marker('span', 'fallback-label', label)}{self.inlines(paragraph.inlines)}</p>\n"
+
+    def heading(self, heading: Heading) -> str:
+        """Render a heading; its fallback marker goes before it, to keep it out of the PDF bookmark."""
+        attrs, label = self._segment(heading, style_class(heading.style))
+        anchor = f' id="{_attr(heading.anchor)}"' if heading.anchor else ""
+        level = min(max(heading.level, 1), 6)
+        marker = self._marker("p", "fallback-label fallback-note", label)
+        return f"{marker}<h{level}{anchor}{attrs}>{self.inlines(heading.inlines)}</h{level}>\n"
+
+    def list_block(self, block) -> str:
+        """Render a bullet or numbered list."""
+        tag = "ol" if block.ordered else "ul"
+        return f'<{tag} class="{style_class(block.style)}">\n{self.blocks(block.items)}</{tag}>\n'
+
+    def list_item(self, item) -> str:
+        """Render one list item."""
+        attrs, label = self._segment(item, "")
+        return f"<li{attrs}>{self._marker('span', 'fallback-label', label)}{self.inlines(item.inlines)}</li>\n"
+
+    def quote(self, quote) -> str:
+        """Render a block quote."""
+        return f"<blockquote>\n{self.blocks(quote.blocks)}</blockquote>\n"
+
+    def group(self, group) -> str:
+        """Render blocks that belong together: `<address>` for a person, a classed `div` otherwise."""
+        tag = GROUP_TAGS.get(group.role, "div")
+        return f'<{tag} class="{style_class(group.role)}">\n{self.blocks(group.blocks)}</{tag}>\n'
+
+    # Inlines
+
+    def text(self, text) -> str:
+        """Render plain text."""
+        return escape(text.text, quote=False)
+
+    def emphasis(self, node) -> str:
+        """Render emphasis."""
+        return f"<em>{self.inlines(node.children)}</em>"
+
+    def strong(self, node) -> str:
+        """Render strong emphasis."""
+        return f"<strong>{self.inlines(node.children)}</strong>"
+
+    def link(self, link) -> str:
+        """Render a link; a link without an address is marked text, so nobody follows a dead link."""
+        if link.resolved:
+            # An address set in a right-to-left line keeps its trailing "/" only when isolated.
+            direction_attr = self._direction(plain_text(link.children))
+            return f'<a href="{_attr(link.url)}"{direction_attr}>{self.inlines(link.children)}</a>'
+        title = self.meta.labels.get("unresolved_link", UNRESOLVED_LINK)
+        return f'<span class="unresolved-link" title="{_attr(title)}">{self.inlines(link.children)}</span>'
+
+    def line_break(self, _node) -> str:
+        """Render a hard line break."""
+        return "<br>"
+
+    def segment_span(self, span) -> str:
+        """Render a translatable segment inside a block, followed by an inline marker when it falls back."""
+        attrs, label = self._segment(span, "segment")
+        return f"<span{attrs}>{self.inlines(span.children)}</span>{self._marker('span', 'fallback-mark', label)}"
+
+    # Helpers
+
+    def _segment(self, node, css_class: str) -> tuple[str, str]:
+        """Return the attributes of a translatable node, and its fallback label when it shows the source."""
+        segment = getattr(node, "segment", None)
+        classes = [css_class] if css_class else []
+        attrs = label = ""
+        if segment is not None:
+            attrs += f' data-segment="{_attr(segment.id)}"'
+            if segment.fallback:
+                classes.append("fallback")
+                attrs += f' data-status="{_attr(segment.status)}"'
+                label = self.meta.labels.get("fuzzy" if segment.status == "fuzzy" else "untranslated", segment.status)
+        lang = getattr(node, "lang", None) or (self.meta.source_lang if label else None)
+        if lang and lang != self.meta.lang:
+            attrs += f' lang="{_attr(lang)}"'
+            if direction(lang) != self.meta.direction:
+                attrs += f' dir="{direction(lang)}"'
+        class_attr = f' class="{" ".join(classes)}"' if classes else ""
+        return class_attr + attrs, label
+
+    def _direction(self, text: str) -> str:
+        """Return a `dir` attribute when text runs against the edition (its first strong character, UAX #9 P2)."""
+        for char in text:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("L", "R", "AL"):
+                found = "ltr" if kind == "L" else "rtl"
+                return f' dir="{found}"' if found != self.meta.direction else ""
+        return ""
+
+    def _marker(self, tag: str, css_class: str, label: str) -> str:
+        """Return a fallback marker in the edition's language, or nothing when there is no label."""
+        if not label:
+            return ""
+        own = f'lang="{_attr(self.meta.lang)}" dir="{self.meta.direction}"'
+        return f'<{tag} class="{css_class}" {own}>{escape(label, quote=False)}</{tag}>'
+
+
+def _downloads(meta: Meta) -> list[dict]:
+    """Return the sibling files the HTML edition links to."""
+    names = (("pdf", "PDF"), ("docx", "DOCX"), ("checklist-html", meta.labels.get("checklist", "Checklist")))
+    return [{"href": meta.files[key], "text": text, "kind": key} for key, text in names if meta.files.get(key)]
+
+
+def _attr(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(css_string=css_string, tint=tint)
+    return env

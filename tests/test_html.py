@@ -1,0 +1,281 @@
+"""The HTML writer: one self-contained page per edition, read back as a DOM and loaded in Chromium."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from helpers import LANGS, normalise, sample_brand, sample_document, sample_source, source_links, source_paragraphs
+from uapress.model.nodes import Link, Paragraph, Section, SegmentSpan, Text, walk_blocks
+from uapress.writers import html
+
+
+def page_of(document) -> lxml.html.HtmlElement:
+    """Render a document's HTML edition and parse it back."""
+    data = html.write(document, sample_brand())
+    assert isinstance(data, bytes) and len(data) > 5000
+    return lxml.html.document_fromstring(data.decode("utf-8"))
+
+
+def text_of(element) -> str:
+    return normalise(element.text_content())
+
+
+def without_marker(element) -> str:
+    """Return an element's text without its fallback label."""
+    label = element.find_class("fallback-label")
+    return normalise(element.text_content().replace(label[0].text_content(), "", 1) if label else element.text_content())
+
+
+def previous_url() -> str:
+    return sample_source()["previous"]["url"]
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict:
+    return {lang: page_of(sample_document(lang)) for lang in LANGS}
+
+
+# --- the page -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_states_language_direction_and_metadata(pages, lang):
+    page, meta = pages[lang], sample_document(lang).meta
+    assert page.get("lang") == lang
+    assert page.get("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.xpath("//meta[@charset]")[0].get("charset").lower() == "utf-8"
+    assert "width=device-width" in page.xpath("//meta[@name='viewport']/@content")[0]
+    assert page.findtext(".//title") == meta.title
+    assert page.xpath("//meta[@name='description']/@content") == [meta.subject]
+    assert page.xpath("//meta[@name='keywords']/@content") == [", ".join(meta.keywords)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_is_built_of_band_article_headings_and_fact_box(pages, lang):
+    page, meta = pages[lang], sample_document(lang).meta
+    band = page.xpath("//body/header")[0]
+    assert text_of(band.find_class("masthead")[0]) == normalise(meta.labels["urgent_action"])
+    assert meta.issued in text_of(band.find_class("meta")[0])
+    assert band.xpath(".//img/@src")[0].startswith("data:image/svg+xml;base64,")
+    article = page.xpath("//main/article")[0]
+    assert [text_of(h) for h in article.xpath(".//h1")] == [normalise(meta.title)]
+    assert [text_of(h) for h in article.xpath(".//h2")] == [
+        normalise(meta.labels["take_action"]), normalise(meta.labels["additional_information"])]
+    assert not page.xpath("//header//h1 | //header//h2"), "the masthead is not a heading"
+    address = article.xpath(".//address")[0]
+    assert text_of(address).startswith(sample_source()["targets"][0]["name"])
+    assert article.xpath(".//section[@class='letter']/p[@class='salutation']")
+    facts = article.xpath(".//section[@class='facts']/div[@class='facts']")[0]
+    assert facts.getparent().getnext() is None, "the facts close the article"
+    assert meta.deadline in text_of(facts)
+
+
+def test_downloads_link_the_sibling_files(pages):
+    meta = sample_document("es").meta
+    nav = pages["es"].xpath("//nav[@class='downloads']")[0]
+    assert nav.xpath(".//a/@href") == [meta.files["pdf"], meta.files["docx"], meta.files["checklist-html"]]
+    assert meta.language_name in text_of(nav)
+
+
+def test_english_page_holds_every_source_paragraph(pages):
+    article = pages["en"].xpath("//article")[0]
+    blocks = {text_of(p) for p in article.xpath(".//p | .//li")}
+    for field in ("summary", "letter", "background"):
+        for paragraph in source_paragraphs(field):
+            assert paragraph in blocks, f"{field} paragraph missing: {paragraph[:80]}…"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_segment_is_marked_with_its_id(pages, lang):
+    document = sample_document(lang)
+    marked = pages[lang].xpath("//@data-segment")
+    assert sorted(marked) == sorted(s.id for s in document.segments)
+
+
+# --- links ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_links_go_to_the_source_addresses_and_dead_links_are_not_links(pages, lang):
+    page = pages[lang]
+    hrefs = page.xpath("//article//a/@href")
+    assert hrefs == [previous_url()], "the previous UA's address is the sample's only known link"
+    assert not page.xpath("//*[@href='#' or @href='' or starts-with(@href, '#')]")
+    dead = page.xpath("//span[@class='unresolved-link']")
+    unresolved_in_source = [text for text, url in source_links("background") if url in ("", "#")]
+    assert len(dead) == len(unresolved_in_source)
+    assert all(span.get("title") for span in dead)
+    if lang in ("en", "fr"):  # French shows the English background
+        assert [text_of(span) for span in dead] == unresolved_in_source
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_is_self_contained(pages, lang):
+    page = pages[lang]
+    siblings = set(sample_document(lang).meta.files.values())
+    for element, attribute, url, _pos in page.iterlinks():
+        if url.startswith("data:") or url in siblings or url == previous_url():
+            continue
+        pytest.fail(f"<{element.tag} {attribute}={url!r}> loads or links outside the page")
+    assert not page.xpath("//link | //script | //iframe | //object")
+    css = "".join(page.xpath("//style/text()"))
+    assert not re.search(r"url\(|@import|https?:", css), "the stylesheet must not load anything"
+
+
+# --- fallbacks, direction, escaping -----------------------------------------------
+
+
+def test_french_background_is_marked_untranslated(pages):
+    document = sample_document("fr")
+    label = normalise(document.meta.labels["untranslated"])
+    blocks = pages["fr"].xpath("//section[@class='background']/p[@data-segment]")
+    assert len(blocks) == len(source_paragraphs("background"))
+    for block, source in zip(blocks, source_paragraphs("background")):
+        assert "fallback" in block.get("class").split()
+        assert block.get("lang") == "en" and block.get("dir") is None
+        marker = block.find_class("fallback-label")[0]
+        assert text_of(marker) == label and marker.get("lang") == "fr"
+        assert without_marker(block) == source
+    assert not pages["fr"].xpath("//section[@class='letter']//*[contains(@class, 'fallback')]")
+
+
+def fall_back(document, fields: set, status: str = "missing"):
+    """Return the document with the blocks of `fields` shown in the source language, as a missing translation is."""
+    def segment(seg):
+        return dataclasses.replace(seg, text=seg.source, status=status)
+
+    def inline(node):
+        if isinstance(node, SegmentSpan) and node.segment.field in fields:
+            return SegmentSpan(segment(node.segment), (Text(node.segment.source),), document.meta.source_lang)
+        if hasattr(node, "children") and not isinstance(node, SegmentSpan):
+            return dataclasses.replace(node, children=tuple(inline(c) for c in node.children))
+        return node
+
+    def block(node):
+        if getattr(node, "segment", None) is not None and node.segment.field in fields:
+            return dataclasses.replace(node, inlines=(Text(node.segment.source),), segment=segment(node.segment),
+                                       lang=document.meta.source_lang)
+        if hasattr(node, "blocks"):
+            return dataclasses.replace(node, blocks=tuple(block(b) for b in node.blocks))
+        if hasattr(node, "inlines"):
+            return dataclasses.replace(node, inlines=tuple(inline(i) for i in node.inlines))
+        return node
+
+    return dataclasses.replace(document, sections=tuple(block(s) for s in document.sections))
+
+
+def test_arabic_fallbacks_run_left_to_right_with_an_arabic_marker():
+    document = fall_back(sample_document("ar"), {"summary", "subject"}, status="fuzzy")
+    page = page_of(document)
+    labels = document.meta.labels
+    (summary,) = page.xpath("//section[@class='summary']/p")
+    assert (summary.get("lang"), summary.get("dir")) == ("en", "ltr")
+    marker = summary.find_class("fallback-label")[0]
+    assert (text_of(marker), marker.get("lang"), marker.get("dir")) == (normalise(labels["fuzzy"]), "ar", "rtl")
+    assert without_marker(summary) == source_paragraphs("summary")[0]
+    (subject,) = page.xpath("//span[contains(@class, 'segment') and contains(@class, 'fallback')]")
+    assert (subject.get("lang"), subject.get("dir")) == ("en", "ltr")
+    assert text_of(subject) == sample_source()["subject"]
+    mark = subject.getnext()
+    assert "fallback-mark" in mark.get("class") and text_of(mark) == normalise(labels["fuzzy"])
+
+
+def test_untranslated_title_keeps_its_marker_out_of_the_heading():
+    page = page_of(fall_back(sample_document("es"), {"title"}))
+    h1 = page.xpath("//h1")[0]
+    assert text_of(h1) == sample_source()["title"] and h1.get("lang") == "en"
+    marker = h1.getprevious()
+    assert "fallback-label" in marker.get("class")
+    assert text_of(marker) == normalise(sample_document("es").meta.labels["untranslated"])
+
+
+def test_latin_lines_in_arabic_run_left_to_right(pages):
+    page = pages["ar"]
+    address_lines = page.xpath("//address/p[not(@data-segment)]")
+    assert address_lines and all(p.get("dir") == "ltr" for p in address_lines)
+    assert page.xpath("//a[@href=$url]/@dir", url=previous_url()) == ["ltr"]
+    assert not pages["en"].xpath("//address/p[@dir] | //a[@dir]")
+
+
+def test_text_and_addresses_are_escaped():
+    document = sample_document("en")
+    hostile = Paragraph((Text('<script>alert("x")</script> & <b>'),
+                         Link('https://example.org/?a=1&b="2"', (Text("<i>x</i>"),))), "Body")
+    sections = tuple(dataclasses.replace(s, blocks=s.blocks + (hostile,)) if s.role == "summary" else s
+                     for s in document.sections)
+    document = dataclasses.replace(document, sections=sections,
+                                   meta=dataclasses.replace(document.meta, title='A "title" </title><script>'))
+    data = html.write(document, sample_brand()).decode("utf-8")
+    assert "<script" not in data and "<b>" not in data and "<i>x" not in data
+    page = lxml.html.document_fromstring(data)
+    assert page.findtext(".//title") == 'A "title" </title><script>'
+    assert page.xpath("//section[@class='summary']//a/@href") == ['https://example.org/?a=1&b="2"']
+    assert '<script>alert("x")</script> & <b>' in text_of(page.xpath("//section[@class='summary']")[0])
+
+
+def test_style_names_become_classes():
+    assert html.style_class("Address Name") == "address-name"
+    assert html.style_class("Heading 2") == "heading-2"
+    assert html.HtmlRenderer(sample_document("en").meta).render(Paragraph((Text("x"),), "Note")) == '<p class="note">x</p>\n'
+
+
+def test_page_counter_content_keeps_the_label_order():
+    assert html.page_counter_content("Page {page} of {pages}") == '"Page " counter(page) " of " counter(pages)'
+    assert html.page_counter_content("{page}/{pages}") == 'counter(page) "/" counter(pages)'
+    assert html.page_counter_content('say "{page}"') == '"say \\"" counter(page) "\\""'
+
+
+def test_print_page_uses_bundled_fonts_and_drops_the_downloads():
+    document = sample_document("ar")
+    page = lxml.html.document_fromstring(html.render(document, sample_brand(), for_print=True))
+    css = "".join(page.xpath("//style/text()"))
+    brand = sample_brand()
+    for role, face in (("body", "regular"), ("body", "bold_italic"), ("heading", "bold"), ("arabic", "bold")):
+        assert f'url("fonts/{brand.font_file(role, face).name}")' in css
+    assert "@page" in css and "size: A4" in css
+    assert not page.xpath("//nav")
+    assert page.xpath("//img/@src")[0] == brand.logo
+
+
+# --- a real browser ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chromium_shows_the_page_offline(chromium_page, tmp_path, lang):
+    document = sample_document(lang)
+    path = tmp_path / document.meta.files["html"]
+    path.write_bytes(html.write(document, sample_brand()))
+    page = chromium_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.evaluate("document.dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.evaluate("document.documentElement.lang") == lang
+    h1 = page.locator("h1")
+    assert h1.is_visible()
+    assert normalise(h1.inner_text()).casefold() == normalise(document.meta.title).casefold()
+    link = page.locator(f'a[href="{previous_url()}"]')
+    assert link.count() == 1 and link.is_visible()
+    assert page.locator('a[href="#"]').count() == 0
+    page.screenshot(path=str(tmp_path / f"{lang}-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways on a phone"
+    page.screenshot(path=str(tmp_path / f"{lang}-phone.png"), full_page=True)
+    assert (tmp_path / f"{lang}-phone.png").stat().st_size > 10_000
+    assert page.blocked_requests == []
+    assert page.page_errors == []
+
+
+def test_chromium_shows_the_letter_rule_on_the_reading_side(chromium_page, tmp_path):
+    for lang, side in (("en", "left"), ("ar", "right")):
+        path = tmp_path / f"{lang}.html"
+        path.write_bytes(html.write(sample_document(lang), sample_brand()))
+        chromium_page.goto(path.as_uri(), wait_until="load")
+        width = chromium_page.evaluate(
+            f"getComputedStyle(document.querySelector('section.letter')).border{side.title()}Width")
+        assert width != "0px", f"{lang}: the letter's rule should be on the {side}"
+    assert chromium_page.blocked_requests == []

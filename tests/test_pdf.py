@@ -1,0 +1,257 @@
+"""The PDF writer: text, footers, links, bookmarks, metadata and page size of every edition, read back from the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import unicodedata
+import zlib
+from pathlib import Path
+
+import pytest
+from babel.dates import format_date
+
+from helpers import LANGS, ROOT, normalise, sample_brand, sample_document, sample_source, source_paragraphs
+from uapress.brand import load_brand
+from uapress.errors import BuildError
+from uapress.writers import pdf
+
+# Babel locale of each edition's dates; bare English follows British usage ("30 June 2026").
+DATE_LOCALES = {"en": "en_GB", "es": "es", "fr": "fr", "ar": "ar"}
+BIDI_AS_SPACE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), " ")
+PDF_STRING = rb"(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)"
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory) -> dict[str, Path]:
+    """Write the PDF edition of every language once for this module."""
+    folder = tmp_path_factory.mktemp("pdf")
+    paths = {}
+    for lang in LANGS:
+        paths[lang] = folder / f"{lang}.pdf"
+        paths[lang].write_bytes(pdf.write(sample_document(lang), sample_brand()))
+    return paths
+
+
+# --- reading a PDF back -------------------------------------------------------
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """Return the PDF with every Flate stream decompressed after it, so object streams can be searched."""
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", match.end())
+        try:
+            parts.append(zlib.decompress(data[match.end():end]))
+        except zlib.error:
+            continue  # not Flate (or not a stream at all)
+    return b"\n".join(parts)
+
+
+def pdf_string(token: bytes) -> str:
+    """Decode a PDF literal `(...)` or hex `<...>` string."""
+    if token.startswith(b"<"):
+        raw = bytes.fromhex(re.sub(rb"\s", b"", token[1:-1]).decode())
+    else:
+        raw = re.sub(rb"\\(.)", rb"\1", token[1:-1], flags=re.S)
+    return raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else raw.decode("latin-1")
+
+
+def pdf_values(data: bytes, key: str) -> list[str]:
+    """Return every string value of `/key` in the PDF's objects."""
+    return [pdf_string(m) for m in re.findall(rb"/" + key.encode() + rb"\s*" + PDF_STRING, pdf_objects(data))]
+
+
+def info(data: bytes) -> dict[str, str]:
+    """Return the document information dictionary (Title, Subject, Keywords, Producer…)."""
+    objects = pdf_objects(data)
+    start = objects.rfind(b"<<", 0, objects.find(b"/Producer"))
+    end = objects.find(b">>", objects.find(b"/Producer"))
+    entries = re.finditer(rb"/(\w+)\s*" + PDF_STRING, objects[start:end + 2])
+    return {m.group(1).decode(): pdf_string(m.group(2)) for m in entries}
+
+
+def outline_titles(data: bytes) -> list[str]:
+    """Return the titles of the PDF outline (bookmark) items."""
+    objects = pdf_objects(data)
+    items = re.findall(rb"<<(?:(?!<<).)*?/Parent(?:(?!<<).)*?>>", objects, flags=re.S)
+    titles = []
+    for item in items:
+        found = re.search(rb"/Title\s*" + PDF_STRING, item)
+        if found:
+            titles.append(pdf_string(found.group(1)))
+    return titles
+
+
+def page_sizes(data: bytes) -> list[tuple[int, int]]:
+    """Return the width and height in points of every page's media box."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", pdf_objects(data))
+    return [(round(float(x1) - float(x0)), round(float(y1) - float(y0))) for x0, y0, x1, y1 in boxes]
+
+
+def words(text: str) -> str:
+    """Return text as its lower-case words joined by single spaces: no punctuation, hyphens, bidi controls or Arabic vowel marks."""
+    # pdftotext wraps right-to-left runs in bidi controls, at times between two words.
+    text = normalise(text.translate(BIDI_AS_SPACE)).casefold()
+    # pdftotext joins a word broken after its hyphen at a line end ("pro-" + "government" -> "progovernment").
+    text = re.sub(r"[-\u00ad\u2010\u2011]", "", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return " ".join(re.findall(r"\w+", text))
+
+
+def body_text(text: str, document) -> str:
+    """Return pdftotext output without the running header and footer lines, which split paragraphs across pages."""
+    meta = document.meta
+    running = {normalise(meta.labels["urgent_action"]), normalise(meta.reference or meta.issued)}
+    running.add(" ".join(sorted(running)))
+    pages = text.rstrip("\f\n").split("\f")  # pdftotext ends every page, the last too, with a form feed
+    kept = []
+    for number, page in enumerate(pages, start=1):
+        footer = normalise(meta.labels["page_of"].format(page=number, pages=len(pages)))
+        kept += [line for line in page.splitlines() if normalise(line) not in running | {footer}]
+    return "\n".join(kept)
+
+
+def page_count(data: bytes) -> int:
+    return len(page_sizes(data))
+
+
+# --- text ---------------------------------------------------------------------
+
+
+def test_english_pdf_holds_every_paragraph_of_the_source(editions, pdftotext):
+    text = words(body_text(pdftotext(editions["en"]), sample_document("en")))
+    for field in ("summary", "letter", "background"):
+        for paragraph in source_paragraphs(field):
+            assert words(paragraph) in text, f"{field} paragraph missing from the PDF: {paragraph[:80]}…"
+    source = sample_source()
+    for line in [source["targets"][0]["name"], *source["targets"][0]["address"].splitlines(), source["closing"]]:
+        assert words(line) in text, line
+
+
+@pytest.mark.parametrize("lang", ("es", "fr"))
+def test_translated_pdf_holds_every_paragraph_it_publishes(editions, pdftotext, lang):
+    document = sample_document(lang)
+    text = words(body_text(pdftotext(editions[lang]), document))
+    for segment in document.segments:
+        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", segment.text)
+        assert words(plain) in text, f"{segment.field} missing from the {lang} PDF: {plain[:80]}…"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_deadline_and_page_footers_read_in_the_edition_language(editions, pdftotext, lang):
+    document = sample_document(lang)
+    data = editions[lang].read_bytes()
+    pages = pdftotext(editions[lang]).split("\f")
+    deadline = format_date(dt.date.fromisoformat(str(sample_source()["deadline"])), format="long",
+                           locale=DATE_LOCALES[lang])
+    assert words(deadline) in words("\n".join(pages))
+    count = page_count(data)
+    assert 2 <= count <= 4, f"the sample should take 2-4 pages, not {count}"
+    for number in range(1, count + 1):
+        footer = document.meta.labels["page_of"].format(page=number, pages=count)
+        assert words(footer) in words(pages[number - 1]), f"page {number} lacks '{footer}'"
+
+
+def test_arabic_pdf_is_set_in_the_bundled_naskh_and_keeps_latin_names(editions, pdftotext):
+    document = sample_document("ar")
+    text = words(pdftotext(editions["ar"]))
+    assert words(document.meta.title) in text
+    for name in ("Rocío San Miguel", "Delcy Rodríguez", "Javier Tarazona"):
+        assert words(name) in text
+    fonts = pdf_objects(editions["ar"].read_bytes())
+    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Naskh-?Arabic", fonts), "the Arabic text is not in Noto Naskh Arabic"
+
+
+def test_headings_use_the_bundled_condensed_face(editions):
+    fonts = pdf_objects(editions["en"].read_bytes())
+    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?Bold-?Condensed", fonts)
+
+
+def test_fallback_blocks_carry_the_untranslated_label(editions, pdftotext):
+    document = sample_document("fr")
+    text = words(pdftotext(editions["fr"]))
+    label = words(document.meta.labels["untranslated"])
+    fallbacks = [s for s in document.segments if s.fallback]
+    assert fallbacks, "the French sample should show untranslated background paragraphs"
+    assert text.count(label) == len(fallbacks)
+
+
+# --- links, bookmarks, metadata -----------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_links_are_annotations_to_the_source_addresses(editions, lang):
+    uris = pdf_values(editions[lang].read_bytes(), "URI")
+    previous = sample_source()["previous"]["url"]
+    assert uris.count(previous) == 1, uris  # once: no duplicate annotations
+    assert all(uri not in ("", "#") and not uri.endswith("#") for uri in uris), uris
+    assert set(uris) == {previous}, "only the previous UA's address is known in the sample"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_outline_holds_the_title_and_both_section_headings(editions, lang):
+    meta = sample_document(lang).meta
+    titles = [normalise(t) for t in outline_titles(editions[lang].read_bytes())]
+    expected = [meta.title, meta.labels["take_action"], meta.labels["additional_information"]]
+    assert titles == [normalise(t) for t in expected]
+    assert normalise(meta.labels["urgent_action"]) not in titles
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_metadata_names_title_language_subject_and_keywords(editions, lang):
+    meta = sample_document(lang).meta
+    data = editions[lang].read_bytes()
+    fields = info(data)
+    assert fields["Title"] == meta.title
+    assert fields["Subject"] == meta.subject
+    assert [k.strip() for k in fields["Keywords"].split(",")] == list(meta.keywords)
+    assert "CreationDate" not in fields and "ModDate" not in fields  # a date would break determinism
+    assert pdf_values(data, "Lang") == [lang]
+
+
+def test_a4_brand_gives_a4_pages(editions):
+    sizes = page_sizes(editions["en"].read_bytes())
+    assert sizes and set(sizes) == {(595, 842)}
+
+
+def test_letter_brand_gives_letter_pages():
+    data = pdf.write(sample_document("en"), sample_brand("Letter"))
+    sizes = page_sizes(data)
+    assert sizes and set(sizes) == {(612, 792)}
+
+
+def test_two_renders_are_byte_identical(editions):
+    again = pdf.write(sample_document("ar"), sample_brand())
+    assert again == editions["ar"].read_bytes()
+
+
+# --- no network ---------------------------------------------------------------
+
+
+def test_fetcher_serves_project_files_and_refuses_everything_else(tmp_path):
+    from uapress.writers.fetcher import FetchRefused, project_fetcher
+
+    fetcher = project_fetcher(ROOT / "styles")
+    logo = fetcher.fetch((ROOT / "styles" / "logo.svg").as_uri())
+    assert logo.read().startswith(b"<svg")
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    outside = tmp_path / "elsewhere.css"
+    outside.write_text("p {}", encoding="utf-8")
+    for url in ("http://example.org/style.css", "https://fonts.example.org/a.woff2", "ftp://example.org/x",
+                outside.as_uri(), (ROOT / "styles" / ".." / "pyproject.toml").as_uri(), "file:///etc/hostname",
+                "file://example.org/share/x.css"):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+
+
+@pytest.mark.allow_weasyprint_warnings()
+def test_a_page_that_asks_for_the_network_fails_the_build(tmp_path):
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    page = styles / "edition.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "<main>", '<img src="https://example.org/tracker.png" alt=""><main>'), encoding="utf-8")
+    with pytest.raises(BuildError, match="example.org"):
+        pdf.write(sample_document("en"), load_brand(tmp_path))
