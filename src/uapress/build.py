@@ -170,6 +170,12 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
                 progress(f"{job.name} unchanged")
         else:
             todo.append((job, key))
+    if todo:
+        # Drop the old entries before writing anything: a build killed halfway leaves an edition with some
+        # new and some old files, and the old key must not vouch for them if the inputs are then reverted.
+        for job, _ in todo:
+            cache.forget(job.name)
+        cache.save()
     try:
         for (job, key), result in zip(todo, _run(todo, root, brand, out, jobs, debug)):
             report.editions.append(result)
@@ -204,7 +210,9 @@ def _run(todo, root: Path, brand: Brand, out: Path, jobs: int | None, debug: boo
 def _warm(needs_pdf: bool) -> None:
     """Import WeasyPrint once per worker, before its first edition."""
     if needs_pdf:
-        import weasyprint  # noqa: F401
+        from .writers.weasy import import_weasyprint
+
+        import_weasyprint()
 
 
 def _guarded(job: Job, root: Path, brand: Brand, out: Path, debug: bool) -> EditionResult:

@@ -6,12 +6,13 @@ from ..brand import Brand
 from ..errors import BuildError
 from ..model.nodes import Document
 from .html import render
+from .weasy import import_weasyprint
 
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the PDF edition as bytes."""
-    # WeasyPrint costs ~0.45 s to import: only a build that writes a PDF pays for it.
-    from weasyprint import HTML
+    # WeasyPrint costs ~0.3 s to import: only a build that writes a PDF pays for it.
+    HTML = import_weasyprint().HTML
     from weasyprint.urls import FatalURLFetchingError
 
     from .fetcher import project_fetcher
