@@ -132,16 +132,24 @@ def inspect_edition(job: Job, root: Path, unchanged: bool = False):
     loc = localise(job.action, job.lang, root)
     result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
     if job.lang != job.action.language:
-        result.problems += [_fallback_warning(job, loc, s) for s in loc.segments if s.fallback]
+        result.problems += _fallback_warnings(job, loc)
     return result, loc
 
 
-def _fallback_warning(job: Job, loc, segment) -> Diagnostic:
-    what = {"missing": "is not translated", "fuzzy": "has an out-of-date (fuzzy) translation",
-            "invalid": "has a translation that breaks Markdown"}[segment.status]
-    return Diagnostic("warning", f"[{job.lang}] segment {segment.id} {what}; the source text is shown",
-                      loc.store_path or job.action.path, field=segment.field,
-                      hint=f"translate it in {loc.store_path.name if loc.store_path else job.lang + '.po'}")
+def _fallback_warnings(job: Job, loc) -> list[Diagnostic]:
+    """Return one warning per field and kind of fallback (seven untranslated paragraphs make one line)."""
+    groups: dict[tuple, list] = {}
+    for segment in loc.segments:
+        if segment.fallback:
+            groups.setdefault((segment.field, segment.status), []).append(segment.id)
+    what = {"missing": "not translated", "fuzzy": "out of date (fuzzy)", "invalid": "breaking Markdown"}
+    store = loc.store_path.name if loc.store_path else f"translations/{job.lang}.po"
+    return [
+        Diagnostic("warning", f"[{job.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: "
+                   f"{', '.join(ids)}", loc.store_path or job.action.path, field=field,
+                   hint=f"translate them in {store}; the checklist lists them")
+        for (field, status), ids in groups.items()
+    ]
 
 
 def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None = None,
