@@ -88,6 +88,22 @@ class UpdateReport:
 def update_store(action: Action, lang: str) -> UpdateReport:
     """Bring a PO file in line with the source, msgmerge-style; never drop a translation."""
     path = store_path(action, lang)
+    merged, report = merge_store(action, lang)
+    new_text = po.render(merged)
+    old_text = path.read_text(encoding="utf-8") if path.exists() else None
+    if new_text != old_text:
+        write_atomic(path, new_text)
+        report.changed = True
+    return report
+
+
+def merge_store(action: Action, lang: str) -> tuple[po.PoFile, UpdateReport]:
+    """Return the PO file of a language merged with the source, in memory, and what the merge did.
+
+    `update_store` writes the result; `uapress import` applies a translated file to it first, so
+    that one atomic write does both (and a failed import writes nothing).
+    """
+    path = store_path(action, lang)
     old = po.read(path) if path.exists() else None
     report = UpdateReport(path, created=old is None)
     header = old.header if old else po.new_header(f"uapress {action.slug}", lang)
@@ -131,12 +147,7 @@ def update_store(action: Action, lang: str) -> UpdateReport:
             entry.obsolete, entry.previous = True, None
             retired.append(entry)
             report.obsolete += 1
-    new_text = po.render(po.PoFile(header, entries + retired, comment))
-    old_text = path.read_text(encoding="utf-8") if path.exists() else None
-    if new_text != old_text:
-        write_atomic(path, new_text)
-        report.changed = True
-    return report
+    return po.PoFile(header, entries + retired, comment), report
 
 
 def _closest(segment: SourceSegment, candidates: list[po.PoEntry]) -> po.PoEntry | None:

@@ -87,6 +87,11 @@ def build_checklist(loc: Localisation) -> Checklist:
         reasons.append(f"{counts['missing']} segment(s) not translated")
     if counts["fuzzy"]:
         reasons.append(f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation")
+    imported = sum(1 for s in segments if s.origin and s.status == "translated")
+    if imported:
+        # Imported from a translated DOCX or XLIFF file (`uapress import`): published, but a person
+        # accepts each one by deleting its "imported from" comment in the PO file.
+        reasons.append(f"{imported} imported segment(s) to review")
     errors = sum(1 for s in segments for f in s.findings if f.severity == "error")
     if errors:
         reasons.append(f"{errors} QA error(s)")

@@ -1,0 +1,204 @@
+"""Translation exchange: hand a language out (XLIFF 2.1, PO, DOCX) and take its translation back in.
+
+`export` writes the file a translator works on; `import_file` reads a translated DOCX edition
+(its segment bookmarks), an XLIFF 2.0/2.1 file or a PO file into the action's PO store. Modules:
+`safety` (zip and XML guards), `docx_import`, `xliff`, `pofile` (readers), `markup` (formatted
+text to the Markdown subset and back), `apply` (the PO update) and `report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+from .report import ImportReport
+from .safety import ExchangeError
+
+FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx"}
+"""Export formats and their file extensions."""
+
+__all__ = ["FORMATS", "ExchangeError", "ExportResult", "ImportReport", "export", "import_file"]
+
+
+def import_file(root: Path, path: Path, action: str | None = None, lang: str | None = None,
+                force: bool = False, today: dt.date | None = None) -> ImportReport:
+    """Import a translated DOCX, XLIFF or PO file into `translations/<lang>.po` of its action.
+
+    A DOCX names neither action nor language: `lang` is required, and the action is the one whose
+    segments the bookmarks name when `action` is not given. XLIFF and PO files name both; `action`
+    and `lang`, when given, must agree with them. An accepted translation is replaced only with
+    `force`. On any error the PO file is left exactly as it was.
+    """
+    from .apply import apply
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    received = _read(path)
+    if received.kind == "DOCX" and not received.units:
+        raise ExchangeError(
+            f"{path.name} has no segment bookmarks, so nothing was imported: it was not made by uapress, "
+            "or it lost its bookmarks (e.g. copied into a new document, or saved through a converter that "
+            "drops them). Export the edition again with `uapress export SLUG --lang LANG --format docx` "
+            "and translate in that file.")
+    if received.kind == "DOCX" and not lang:
+        raise UsageError(f"{path.name}: a DOCX edition does not say which language it was translated into: "
+                         "give it with --lang (e.g. --lang de)")
+    slug = _action_slug(root, received, action)
+    target = _language(received, lang)
+    loaded = _load(root, slug)
+    if received.source_lang and received.source_lang != loaded.language:
+        raise ExchangeError(f"{path.name} translates from '{received.source_lang}', but the source language of "
+                            f"{slug} is '{loaded.language}'")
+    if target == loaded.language:
+        raise UsageError(f"'{target}' is the source language of {slug}: it has no translation file to import into")
+    _check_language(target)
+    return apply(loaded, target, received, force=force, today=today)
+
+
+def _read(path: Path):
+    """Read a file by what it is, not by its name."""
+    from .docx_import import read_docx
+    from .pofile import read_po_file
+    from .safety import describe, read_head
+    from .xliff import looks_like_xml, read_xliff
+
+    head = read_head(path, 64)
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK") or zipfile.is_zipfile(path):
+        return read_docx(path)
+    if looks_like_xml(path):
+        return read_xliff(path)
+    claimed = suffix in (".docx", ".xlf", ".xliff")
+    if suffix in (".po", ".pot") or (not claimed and head.lstrip().startswith((b"msgid", b"msgctxt", b"#"))):
+        return read_po_file(path)
+    what = describe(head)
+    kind = {".docx": "a DOCX", ".xlf": "an XLIFF", ".xliff": "an XLIFF"}.get(suffix, "a DOCX, XLIFF or PO")
+    found = f"it is {what}" if what else "its content is of no kind uapress reads"
+    raise ExchangeError(f"{path.name} is not {kind} file ({found})")
+
+
+def _action_slug(root: Path, received, action: str | None) -> str:
+    from ..source import find_actions
+
+    named = received.action
+    if named and action and named != action:
+        raise UsageError(f"{received.path.name} is a translation of the action '{named}', not '{action}'")
+    slug = named or action
+    if slug:
+        known = {p.parent.name for p in find_actions(root)}
+        if slug not in known:
+            if named:
+                raise ExchangeError(f"{received.path.name} is a translation of the action '{named}', "
+                                    f"which this project does not have (its actions: {', '.join(sorted(known)) or 'none'})")
+            find_actions(root, [slug])  # raises the usual "no such action" with a suggestion
+        return slug
+    return _guess_action(root, received)
+
+
+def _guess_action(root: Path, received) -> str:
+    """Return the action whose segment ids the file's bookmarks name."""
+    from ..errors import SourceError
+    from ..localise.segments import action_segments
+    from ..source import find_actions, load_action
+
+    ids = {unit.id for unit in received.units}
+    scores = []
+    for path in find_actions(root):
+        try:
+            loaded, _ = load_action(path)
+        except SourceError:
+            continue
+        scores.append((len(ids & {s.id for s in action_segments(loaded)}), loaded.slug))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        raise UsageError(f"{received.path.name}: say which action it translates with --action SLUG")
+    return scores[0][1]
+
+
+def _language(received, lang: str | None) -> str:
+    named = received.lang
+    if named and lang and named != lang:
+        raise UsageError(f"{received.path.name} is a translation into '{named}', not '{lang}' "
+                         f"(leave --lang out to take the file's language)")
+    return named or lang
+
+
+def _load(root: Path, slug: str):
+    from ..source import find_actions, load_action
+
+    loaded, _ = load_action(find_actions(root, [slug])[0])
+    return loaded
+
+
+def _check_language(lang: str) -> None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise UsageError(f"'{lang}' is not a known language tag (use a BCP 47 tag such as de, pt-BR)") from None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What `export` wrote."""
+
+    path: Path
+    note: str = ""
+
+
+def export(root: Path, slug: str, lang: str, fmt: str, out: Path | None = None) -> ExportResult:
+    """Write the file to translate one action into `lang`: XLIFF 2.1, a copy of the PO, or the DOCX edition.
+
+    For `docx`, `lang` is the edition's language: the source language or any other (untranslated
+    blocks show the source text, marked). The default place is `build/<slug>/translate/`.
+    """
+    from ..files import write_atomic
+    from ..localise.store import merge_store, store_path
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format '{fmt}'; known formats: {', '.join(FORMATS)}")
+    _check_language(lang)
+    action = _load(root, slug)
+    target = Path(out) if out else root / "build" / slug / "translate" / f"{slug}.{lang}.{FORMATS[fmt]}"
+    note = ""
+    if fmt == "docx":
+        data = _docx(root, action, lang)
+    else:
+        if lang == action.language:
+            raise UsageError(f"'{lang}' is the source language of {slug}: export a target language "
+                             f"(its languages: {', '.join(action.languages) or 'none yet'})")
+        merged, update = merge_store(action, lang)
+        if fmt == "xliff":
+            from .xliff import write_xliff
+
+            data = write_xliff(action, lang, merged)
+        else:
+            from ..localise import po
+
+            path = store_path(action, lang)
+            if path.exists() and not (update.added or update.fuzzy or update.obsolete):
+                data = path.read_bytes()
+            else:
+                data = po.render(merged).encode("utf-8")
+                note = ("a new PO file for this language" if update.created else
+                        "brought in line with the current source; run `uapress translations update` to do the same "
+                        "to the store")
+        if update.created and fmt == "xliff":
+            note = "no translations yet: every unit is in state 'initial'"
+    write_atomic(target, data)
+    return ExportResult(target, note)
+
+
+def _docx(root: Path, action, lang: str) -> bytes:
+    from ..brand import load_brand
+    from ..localise import localise
+    from ..model.document import build_document
+    from ..writers import WRITERS, files_for
+
+    document = build_document(localise(action, lang, root), files_for(action.slug, lang))
+    return WRITERS["docx"].load()(document, load_brand(root))

@@ -1,0 +1,178 @@
+"""Translation exchange: apply what a translated file holds to the PO store, in memory, then write once.
+
+The PO file is first brought in line with the source (as `translations update` would), so that
+segments changed since the file was made are fuzzy entries that keep the old text as `#| msgid`:
+a file made from that old text still matches them. Nothing is written unless every step worked,
+and then only through a temporary file and a rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..files import write_atomic
+from ..localise import po
+from ..localise.segments import action_segments, segment_id
+from ..localise.store import merge_store, store_path
+from ..source.markdown import MarkdownIssue, parse_inlines
+from ..source.schema import Action
+from .markup import same_text
+from .received import Received, Unit
+from .report import ImportReport, Item
+from .safety import ExchangeError
+
+IMPORTED = "imported"
+"""Translator comments starting with this word mark an imported entry not yet accepted (the checklist shows them)."""
+
+
+def apply(action: Action, lang: str, received: Received, force: bool = False,
+          today: dt.date | None = None) -> ImportReport:
+    """Import the units of `received` into the PO file of `lang`; write it only when all went well."""
+    path = store_path(action, lang)
+    file, update = merge_store(action, lang)
+    report = ImportReport(received.path, received.kind, action.slug, lang, path, created=update.created,
+                          outside=list(received.outside), notes=list(received.notes),
+                          published=lang in action.languages)
+    if not update.created and (update.added or update.fuzzy or update.obsolete):
+        report.merged = f"{update.added} new, {update.fuzzy} fuzzy, {update.obsolete} obsolete"
+    origin = f"{IMPORTED} from {received.path.name} on {(today or dt.date.today()).isoformat()}"
+    segments = action_segments(action)
+    current = {segment.id: segment for segment in segments}
+    live = {(e.context, e.msgid): e for e in file.entries if not e.obsolete}
+    by_previous = {segment_id(e.context, e.previous): e for e in file.entries
+                   if not e.obsolete and e.fuzzy and e.previous is not None}
+    retired = {segment_id(e.context, e.msgid): e for e in file.entries if e.obsolete}
+    keep = action.keep + tuple(target.name for target in action.targets)
+    seen: set = set()
+    touched: set = set()
+    for unit in received.units:
+        if unit.id in seen:
+            report.notes.append(f"segment {unit.id} appears twice in the file; the first one is read")
+            continue
+        seen.add(unit.id)
+        if unit.id in current:
+            segment = current[unit.id]
+            entry = live[(segment.field, segment.source)]
+            touched.add(id(entry))
+            _one(report, entry, segment.source, unit, received.kind, force, origin, keep)
+        elif unit.id in by_previous and id(by_previous[unit.id]) not in touched:
+            entry = by_previous[unit.id]
+            touched.add(id(entry))
+            _older(report, entry, unit, received.kind, origin)
+        elif unit.id in retired:
+            entry = retired[unit.id]
+            report.obsolete.append(Item(unit.id, entry.context, _excerpt(entry.msgid)))
+        else:
+            report.unknown.append(Item(unit.id, unit.field or "", _excerpt(unit.source or unit.text)))
+    report.not_found = [Item(s.id, s.field, _excerpt(s.source)) for s in segments if s.id not in seen]
+    matched = len(received.units) - len(report.unknown) - len(report.obsolete)
+    if received.units and matched * 2 < len(received.units):
+        # Segment ids hash the field and the text, so two actions share a few ("Yours sincerely,"):
+        # a file most of whose segments this action never had was made for another one.
+        share = "none" if matched == 0 else f"only {matched}"
+        raise ExchangeError(
+            f"{received.path.name}: {share} of its {len(received.units)} segment(s) belong to the action "
+            f"'{action.slug}' as it is, or was before: the file was made for another action (or a much older "
+            "version of this one). Nothing was imported.")
+    if update.created and not (report.imported or report.drafts or report.older):
+        return report  # nothing translated: no new PO file full of empty entries
+    new_text = po.render(file)
+    old_text = path.read_text(encoding="utf-8") if path.exists() else None
+    if new_text != old_text:
+        write_atomic(path, new_text)
+        report.written = True
+    return report
+
+
+def _one(report: ImportReport, entry: po.PoEntry, source: str, unit: Unit, kind: str, force: bool,
+         origin: str, keep: tuple = ()) -> None:
+    """Apply one unit to the entry of a current segment."""
+    item = Item(unit.id, entry.context)
+    text = unit.text.strip()
+    if _rejected(report, item, unit, text):
+        return
+    if not text:
+        report.untranslated.append(Item(unit.id, entry.context, "empty in the file"))
+        return
+    accepted = bool(entry.msgstr.strip()) and not entry.fuzzy
+    if unit.state == "initial":
+        # An unconfirmed draft never replaces a translation; it may become the fuzzy suggestion.
+        if entry.msgstr.strip() and same_text(entry.msgstr, text):
+            report.unchanged.append(item)
+            return
+        if same_text(source, text):
+            # CAT tools fill an untouched target with a copy of the source.
+            report.untranslated.append(Item(unit.id, entry.context, "a draft that is still the source text"))
+            return
+        if accepted:
+            report.rejected.append(Item(unit.id, entry.context,
+                                        "a draft (state initial) never replaces the PO's translation"))
+            return
+        entry.msgstr, entry.fuzzy = text, True
+        _mark(entry, origin)
+        report.drafts.append(item)
+        return
+    if accepted and same_text(entry.msgstr, text):
+        report.unchanged.append(item)
+        return
+    if kind == "DOCX" and same_text(source, text) and not _only_names(text, keep):
+        # The edition showed the source here (a fallback, or the source edition): nobody translated it.
+        # A segment that is only names ("Ana Pérez" as the subject) reads the same in every language.
+        report.untranslated.append(Item(unit.id, entry.context, "still the source text"))
+        return
+    if accepted and not force:
+        report.conflicts.append(Item(unit.id, entry.context, current=entry.msgstr, incoming=text))
+        return
+    entry.msgstr, entry.fuzzy, entry.previous = text, False, None
+    _mark(entry, origin)
+    report.imported.append(item)
+
+
+def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origin: str) -> None:
+    """Apply a unit made from the old source of a fuzzy entry: keep it fuzzy, the source has changed since."""
+    item = Item(unit.id, entry.context, f"now: {_excerpt(entry.msgid)}")
+    text = unit.text.strip()
+    if _rejected(report, item, unit, text):
+        return
+    if not text or (kind == "DOCX" and same_text(entry.previous or "", text)):
+        report.untranslated.append(Item(unit.id, entry.context, "older source; still the source text or empty"))
+        return
+    if not same_text(entry.msgstr, text):
+        entry.msgstr = text
+        _mark(entry, origin)
+    report.older.append(item)
+
+
+def _only_names(text: str, keep: tuple) -> bool:
+    """Tell whether a text is nothing but `keep` terms and target names, which no language translates."""
+    rest = text
+    for term in sorted(keep, key=len, reverse=True):
+        rest = rest.replace(term, " ")
+    return rest != text and not any(char.isalpha() for char in rest)
+
+
+def _rejected(report: ImportReport, item: Item, unit: Unit, text: str) -> bool:
+    problem = unit.problem or (_markdown_error(text) if text else None)
+    if problem:
+        report.rejected.append(Item(item.id, item.field, problem))
+        return True
+    return False
+
+
+def _mark(entry: po.PoEntry, origin: str) -> None:
+    """Say where the translation came from, replacing an older import note."""
+    entry.comments = [c for c in entry.comments if not c.lower().startswith(IMPORTED)] + [origin]
+
+
+def _markdown_error(text: str) -> str | None:
+    try:
+        _, issues = parse_inlines(text)
+    except MarkdownIssue as issue:
+        return f"breaks Markdown: {issue.message}"
+    errors = [i.message for i in issues if i.severity == "error"]
+    return f"breaks Markdown: {errors[0]}" if errors else None
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -1,0 +1,378 @@
+"""Translation exchange: read the translated text of every bookmarked segment of a DOCX edition.
+
+The DOCX writer wraps each translatable block in a Word bookmark named by its segment id. Word
+and LibreOffice keep bookmarks (name and extent) through editing and re-saving, but split and
+merge runs, rename styles (LibreOffice's "Hyperlink" style becomes "InternetLink") and drop
+content controls. So the reader walks the body in document order, keeping only what carries
+meaning: text, hard breaks, bold and italic (direct or through a character style), links
+(`w:hyperlink` or a HYPERLINK field) and where each bookmark starts and ends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..writers.docx.context import reads_ltr
+from .markup import Chunk, to_markdown
+from .received import Received, Unit
+from .safety import ExchangeError, Package, open_zip
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOCUMENT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+                   "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument")
+SEGMENT_ID = re.compile(r"^ua_[0-9a-f]{6,37}$")
+"""Bookmark names the writer gives (`segment_id`); Word adds its own (`_GoBack`, `_Hlk…`), ignored."""
+OFF = {"0", "false", "off", "none"}
+SEGMENT_STYLES = {"title", "body", "letter", "salutation", "listbullet", "listnumber", "quote"}
+"""Paragraph styles the writer uses only for segments: such a paragraph with no bookmark was typed in."""
+SKIPPED = {f"{{{W}}}{name}" for name in (
+    "pPr", "rPr", "sectPr", "del", "moveFrom", "delText", "delInstrText", "proofErr", "permStart", "permEnd",
+    "commentRangeStart", "commentRangeEnd", "commentReference", "footnoteReference", "endnoteReference",
+    "drawing", "pict", "object", "sdtPr", "sdtEndPr", "tblPr", "tblGrid", "trPr", "tcPr", "lastRenderedPageBreak",
+)}
+TRACKED = {f"{{{W}}}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
+
+
+def w(name: str) -> str:
+    """Return the Clark name of a WordprocessingML element or attribute."""
+    return f"{{{W}}}{name}"
+
+
+@dataclass
+class _Style:
+    name: str
+    based_on: str | None
+    bold: bool | None
+    italic: bool | None
+
+
+@dataclass
+class _Walk:
+    """The state of one pass over the body."""
+
+    rels: dict
+    styles: dict
+    tokens: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    """Open hyperlinks, innermost last: their addresses."""
+    fields: list = field(default_factory=list)
+    """Open complex fields: [instruction, phase, pushed a link]."""
+    tracked: bool = False
+
+
+def read_docx(path: Path) -> Received:
+    """Return the text of every bookmarked segment of a DOCX, as Markdown."""
+    package = open_zip(path, "DOCX")
+    main = _main_part(package)
+    document = package.xml(main)
+    if document.tag != w("document"):
+        raise ExchangeError(f"{path.name} is not a Word document: its main part is <{document.tag}>")
+    body = document.find(w("body"))
+    if body is None:
+        raise ExchangeError(f"{path.name} is not a Word document: it has no body")
+    walk = _Walk(_relationships(package, main), _styles(package, main))
+    _children(walk, body)
+    return _segments(path, walk)
+
+
+def _main_part(package: Package) -> str:
+    """Return the name of the main document part, as the package relationships give it."""
+    if package.has("_rels/.rels"):
+        for rel in package.xml("_rels/.rels").iter(f"{{{PKG_REL}}}Relationship"):
+            if rel.get("Type") in OFFICE_DOCUMENT:
+                target = rel.get("Target", "").lstrip("/")
+                if package.has(target):
+                    return target
+    if package.has("word/document.xml"):
+        return "word/document.xml"
+    what = "an OpenDocument file (save it as .docx)" if package.has("mimetype") else "a zip with no Word document in it"
+    raise ExchangeError(f"{package.path.name} is not a DOCX file: it is {what}")
+
+
+def _rels_name(part: str) -> str:
+    pure = PurePosixPath(part)
+    return str(pure.parent / "_rels" / f"{pure.name}.rels")
+
+
+def _relationships(package: Package, main: str) -> dict:
+    """Return the hyperlink addresses of the main part by relationship id."""
+    name = _rels_name(main)
+    if not package.has(name):
+        return {}
+    out = {}
+    for rel in package.xml(name).iter(f"{{{PKG_REL}}}Relationship"):
+        if rel.get("Type", "").endswith("/hyperlink"):
+            out[rel.get("Id")] = rel.get("Target", "")
+    return out
+
+
+def _styles(package: Package, main: str) -> dict:
+    """Return the document's styles by id: name, parent, and whether they set bold or italic."""
+    name = str(PurePosixPath(main).parent / "styles.xml")
+    if not package.has(name):
+        return {}
+    out = {}
+    for style in package.xml(name).iter(w("style")):
+        style_id = style.get(w("styleId"))
+        label = style.find(w("name"))
+        based = style.find(w("basedOn"))
+        r_pr = style.find(w("rPr"))
+        out[style_id] = _Style(
+            _norm(label.get(w("val")) if label is not None else style_id),
+            based.get(w("val")) if based is not None else None,
+            _flag(r_pr, "b") if r_pr is not None else None,
+            _flag(r_pr, "i") if r_pr is not None else None,
+        )
+    return out
+
+
+def _norm(name: str | None) -> str:
+    return re.sub(r"[\s_-]", "", (name or "").lower())
+
+
+def _flag(r_pr, name: str) -> bool | None:
+    node = r_pr.find(w(name))
+    if node is None:
+        return None
+    return node.get(w("val"), "1").lower() not in OFF
+
+
+def _style_names(walk: _Walk, style_id: str | None) -> set:
+    """Return the normalised id and name of a style and of the styles it is based on."""
+    names, seen = set(), set()
+    while style_id and style_id not in seen:
+        seen.add(style_id)
+        names.add(_norm(style_id))
+        style = walk.styles.get(style_id)
+        if style is None:
+            break
+        names.add(style.name)
+        style_id = style.based_on
+    return names
+
+
+def _own_names(walk: _Walk, style_id: str | None) -> set:
+    """Return the normalised id and name of a style (not of those it is based on: Closing is based on Letter)."""
+    style = walk.styles.get(style_id)
+    return {_norm(style_id), style.name} if style else {_norm(style_id)}
+
+
+def _style_flag(walk: _Walk, style_id: str | None, attr: str) -> bool:
+    seen = set()
+    while style_id and style_id not in seen:
+        seen.add(style_id)
+        style = walk.styles.get(style_id)
+        if style is None:
+            break
+        value = getattr(style, attr)
+        if value is not None:
+            return value
+        style_id = style.based_on
+    return False
+
+
+# --- the walk: body -> tokens ---------------------------------------------------------------
+
+
+def _children(walk: _Walk, element) -> None:
+    for child in element:
+        _element(walk, child)
+
+
+def _element(walk: _Walk, node) -> None:
+    tag = node.tag
+    if not isinstance(tag, str):  # comments, processing instructions
+        return
+    if tag in TRACKED:
+        walk.tracked = True
+    if tag == w("bookmarkStart"):
+        walk.tokens.append(("start", node.get(w("id")), node.get(w("name"), "")))
+    elif tag == w("bookmarkEnd"):
+        walk.tokens.append(("end", node.get(w("id"))))
+    elif tag in (w("del"), w("moveFrom")):
+        # Deleted text is gone once the changes are accepted, but a bookmark inside it still marks its place.
+        for marker in node.iter(w("bookmarkStart"), w("bookmarkEnd")):
+            _element(walk, marker)
+    elif tag in SKIPPED:
+        return
+    elif tag == w("p"):
+        style = node.find(f"{w('pPr')}/{w('pStyle')}")
+        walk.tokens.append(("paragraph", style.get(w("val")) if style is not None else None))
+        _children(walk, node)
+        walk.tokens.append(("paragraph_end",))
+    elif tag == w("hyperlink"):
+        rid = node.get(f"{{{R}}}id")
+        walk.links.append(walk.rels.get(rid, "#") if rid else "#")
+        _children(walk, node)
+        walk.links.pop()
+    elif tag == w("fldSimple"):
+        url = _hyperlink_field(node.get(w("instr"), ""))
+        if url is not None:
+            walk.links.append(url)
+        _children(walk, node)
+        if url is not None:
+            walk.links.pop()
+    elif tag == w("r"):
+        _run(walk, node)
+    else:
+        # Containers that only wrap runs: ins, moveTo, smartTag, customXml, sdt/sdtContent, dir, bdo,
+        # tables, rows and cells.
+        _children(walk, node)
+
+
+def _run(walk: _Walk, run) -> None:
+    r_pr = run.find(w("rPr"))
+    style = r_pr.find(w("rStyle")) if r_pr is not None else None
+    style_id = style.get(w("val")) if style is not None else None
+    names = _style_names(walk, style_id)
+    bold = _format(walk, r_pr, style_id, "b", "bold", "strong" in names)
+    italic = _format(walk, r_pr, style_id, "i", "italic", "emphasis" in names)
+    marker = "fallbackmarker" in names
+    unresolved = "unresolvedlink" in names
+    for child in run:
+        tag = child.tag
+        if tag == w("fldChar"):
+            _field_char(walk, child.get(w("fldCharType")))
+            continue
+        if tag == w("instrText"):
+            if walk.fields and walk.fields[-1][1] == "instruction":
+                walk.fields[-1][0] += child.text or ""
+            continue
+        if walk.fields and walk.fields[-1][1] == "instruction":
+            continue  # the field's code, not its shown result
+        text = _run_text(child)
+        if text is None:
+            continue
+        link = walk.links[-1] if walk.links else ("#" if unresolved else None)
+        walk.tokens.append(("text", text, bool(bold), bool(italic), link, marker))
+
+
+def _format(walk: _Walk, r_pr, style_id: str | None, name: str, attr: str, by_name: bool) -> bool:
+    """Tell whether a run is bold (`b`) or italic (`i`): direct formatting first, then its character style."""
+    if r_pr is not None:
+        direct = _flag(r_pr, name)
+        if direct is None and _flag(r_pr, "rtl"):
+            direct = _flag(r_pr, f"{name}Cs")  # right-to-left runs show their complex-script bold and italic
+        if direct is not None:
+            return direct
+    return _style_flag(walk, style_id, attr) or by_name
+
+
+def _run_text(child) -> str | None:
+    tag = child.tag
+    if tag == w("t"):
+        text = child.text or ""
+        # The writer ends wholly left-to-right text in a right-to-left edition with a mark (LRM).
+        if text.endswith("\u200e") and reads_ltr(text[:-1]):
+            text = text[:-1]
+        return text
+    if tag in (w("br"), w("cr")):
+        return "\n" if child.get(w("type"), "textWrapping") == "textWrapping" else " "
+    if tag in (w("tab"), w("ptab")):
+        return " "
+    if tag == w("noBreakHyphen"):
+        return "\u2011"
+    return None
+
+
+def _field_char(walk: _Walk, kind: str | None) -> None:
+    if kind == "begin":
+        walk.fields.append(["", "instruction", False])
+    elif kind == "separate" and walk.fields:
+        current = walk.fields[-1]
+        current[1] = "result"
+        url = _hyperlink_field(current[0])
+        if url is not None:
+            walk.links.append(url)
+            current[2] = True
+    elif kind == "end" and walk.fields:
+        if walk.fields.pop()[2]:
+            walk.links.pop()
+
+
+def _hyperlink_field(instruction: str) -> str | None:
+    """Return the address of a `HYPERLINK "url"` field instruction (`\\l "anchor"` is a local link: `#`)."""
+    match = re.match(r'\s*HYPERLINK\s+(.*)$', instruction, re.S | re.I)
+    if not match:
+        return None
+    rest = match.group(1)
+    if re.match(r'\\l\b', rest.strip()):
+        return "#"
+    found = re.search(r'"([^"]*)"', rest) or re.search(r"(\S+)", rest)
+    return found.group(1) if found else "#"
+
+
+# --- tokens -> segments ---------------------------------------------------------------------
+
+
+@dataclass
+class _Open:
+    name: str
+    chunks: list = field(default_factory=list)
+    paragraphs: int = 1
+
+
+def _segments(path: Path, walk: _Walk) -> Received:
+    received = Received(path, "DOCX")
+    open_by_id: dict = {}
+    done: dict = {}
+    names_seen: dict = {}
+    style = None
+    touched = False  # the current paragraph has a bookmark in it
+    loose: list = []  # text of the current paragraph outside any bookmark
+    for token in walk.tokens:
+        kind = token[0]
+        if kind == "start":
+            _, mark_id, name = token
+            if not SEGMENT_ID.match(name or ""):
+                continue
+            touched = True
+            if name in names_seen:
+                received.notes.append(f"bookmark {name} appears twice; the first one is read")
+                continue
+            names_seen[name] = True
+            open_by_id[mark_id] = _Open(name)
+        elif kind == "end":
+            opened = open_by_id.pop(token[1], None)
+            if opened is not None:
+                touched = True
+                done[opened.name] = opened
+        elif kind == "paragraph":
+            style, touched, loose = token[1], bool(open_by_id), []
+            for opened in open_by_id.values():
+                if opened.chunks:
+                    opened.paragraphs += 1
+                    opened.chunks.append(Chunk(" "))
+        elif kind == "paragraph_end":
+            text = "".join(loose).strip()
+            if text and not touched and _own_names(walk, style) & SEGMENT_STYLES:
+                received.outside.append(text)
+        elif kind == "text":
+            _, text, bold, italic, link, marker = token
+            if marker:
+                continue  # "not yet translated": the writer's label, never the translation
+            if open_by_id:
+                for opened in open_by_id.values():
+                    opened.chunks.append(Chunk(text, bold, italic, link))
+            else:
+                loose.append(text)
+    for opened in open_by_id.values():  # a start without an end: read to the end of the document
+        done.setdefault(opened.name, opened)
+        received.notes.append(f"bookmark {opened.name} has no end; read to the end of the document")
+    if walk.tracked:
+        received.notes.append("the file has tracked changes: read as if they were all accepted")
+    for name in names_seen:
+        opened = done[name]
+        text, exact = to_markdown(opened.chunks)
+        unit = Unit(name, text)
+        if not exact:
+            unit.problem = "its formatting cannot be written exactly in Markdown"
+        if opened.paragraphs > 1:
+            unit.note = f"spans {opened.paragraphs} paragraphs in the file; joined into one"
+        received.units.append(unit)
+    return received
+
