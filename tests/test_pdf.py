@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
 import unicodedata
 import zlib
 from pathlib import Path
@@ -255,3 +256,89 @@ def test_a_page_that_asks_for_the_network_fails_the_build(tmp_path):
         "<main>", '<img src="https://example.org/tracker.png" alt=""><main>'), encoding="utf-8")
     with pytest.raises(BuildError, match="example.org"):
         pdf.write(sample_document("en"), load_brand(tmp_path))
+
+
+# --- PDF standards: tagged PDF/UA-1, PDF/A-3b, paper (issue point 4) -------------
+
+
+def structure_text(pdf: Path) -> list[tuple[int, str, str]]:
+    """Return the structure tree as `pdfinfo -struct-text` prints it: (depth, element, text under it)."""
+    from conftest import require
+
+    out = subprocess.run([require("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    lines = [(len(line) - len(line.lstrip()), line.strip()) for line in out.splitlines() if line.strip()]
+    nodes = []
+    for index, (depth, line) in enumerate(lines):
+        if line.startswith('"'):
+            continue
+        texts = []
+        for inner_depth, inner in lines[index + 1:]:
+            if inner_depth <= depth:
+                break
+            if inner.startswith('"'):
+                texts.append(inner.strip('"'))
+        nodes.append((depth, line.split(" ")[0].rstrip(":"), "".join(texts)))
+    return nodes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_editions_are_tagged_pdf_ua_with_their_language(editions, lang):
+    data = editions[lang].read_bytes()
+    objects = pdf_objects(data)
+    assert re.search(rb"/StructTreeRoot\s+\d+\s+0\s+R", objects), "no structure tree"
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true\s*>>", objects), "not marked as tagged"
+    assert pdf_values(data, "Lang") == [lang]
+    assert re.search(rb'pdfuaid:part="1"', objects), "no PDF/UA-1 identification in the XMP metadata"
+    assert re.search(rb"/DisplayDocTitle\s+true", objects)
+    # Every image is described (WeasyPrint logs an error for one without: conftest fails on it).
+    assert set(pdf_values(data, "Alt")) == {sample_brand().logo_alt}
+
+
+@pytest.mark.parametrize("lang", ("en", "ar"))
+def test_structure_tree_holds_the_headings_and_paragraphs(editions, lang):
+    meta = sample_document(lang).meta
+    nodes = structure_text(editions[lang])
+    tags = [tag for _, tag, _ in nodes]
+    assert tags.count("H1") == 1 and "P" in tags and "Figure" in tags
+    (title,) = [text for _, tag, text in nodes if tag == "H1"]
+    # h2::after (the accent rule) nests a second H2 in each heading: read the outer ones.
+    outer = [text for index, (depth, tag, text) in enumerate(nodes) if tag == "H2"
+             and not (index and nodes[index - 1][1] == "H2" and nodes[index - 1][0] < depth)]
+    found = [title] + outer
+    expected = [meta.title, meta.labels["take_action"], meta.labels["additional_information"]]
+    if lang == "ar":
+        # WeasyPrint marks Arabic glyph runs in visual order, so the tags read them reversed: compare letters.
+        assert [sorted(words(t).replace(" ", "")) for t in found] == [sorted(words(t).replace(" ", "")) for t in expected]
+    else:
+        assert [words(t) for t in found] == [words(t) for t in expected]  # case-folded: titles are set in capitals
+
+
+def test_archiving_variant_is_pdf_a_3b_tagged_and_deterministic():
+    brand = sample_brand().with_pdf_variant("pdf/a-3b")
+    data = pdf.write(sample_document("es"), brand)
+    objects = pdf_objects(data)
+    assert re.search(rb'pdfaid:part="3"', objects) and re.search(rb'pdfaid:conformance="B"', objects)
+    assert re.search(rb"/S\s*/GTS_PDFA1", objects), "no PDF/A output intent"
+    assert re.search(rb"/StructTreeRoot\s+\d+\s+0\s+R", objects), "the archive copy lost its tags"
+    assert pdf_values(data, "Lang") == ["es"]
+    assert pdf.write(sample_document("es"), brand) == data
+
+
+def test_an_unknown_pdf_variant_is_a_usage_error():
+    from uapress.errors import UsageError
+
+    with pytest.raises(UsageError, match="pdf/ua-1, pdf/a-3b"):
+        sample_brand().with_pdf_variant("pdf/x-4")
+
+
+@pytest.mark.parametrize("paper, size", [("letter", (612, 792)), ("A4", (595, 842))])
+def test_paper_option_sets_the_page_size(tmp_path, paper, size):
+    from projects import make_project, run_uapress
+
+    root = make_project(tmp_path)
+    result = run_uapress(root, "build", "--format", "pdf", "--paper", paper, "--pdf-variant", "pdf/a-3b")
+    assert result.returncode == 0, result.stderr
+    data = (root / "build" / "minimal" / "en" / "minimal.en.pdf").read_bytes()
+    assert set(page_sizes(data)) == {size}
+    assert re.search(rb'pdfaid:part="3"', pdf_objects(data))

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
-from .errors import Diagnostic, SourceError
+from .errors import Diagnostic, SourceError, UsageError
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "LETTER": ("8.5in", "11in")}
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+"""PDF variants an edition can be written in: tagged PDF/UA-1 (the default), or PDF/A-3b for archiving."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class Brand:
     page_size: str
     margins: dict
     logo: str
+    logo_alt: str = ""
+    """Text alternative of the logo where it must have one (tagged PDF); the brand's name when not given."""
+    pdf_variant: str = PDF_VARIANTS[0]
+    """The PDF variant editions are written in (`--pdf-variant`)."""
 
     @property
     def page_width_height(self) -> tuple[str, str]:
@@ -61,7 +67,15 @@ class Brand:
         """Return the brand with another page size (`A4`, `Letter`)."""
         if not size:
             return self
-        return Brand(self.folder, self.name, self.colours, self.fonts, self.sizes, _page(size, self.folder), self.margins, self.logo)
+        return replace(self, page_size=_page(size, self.folder))
+
+    def with_pdf_variant(self, variant: str | None) -> "Brand":
+        """Return the brand with another PDF variant (`pdf/ua-1`, `pdf/a-3b`)."""
+        if not variant:
+            return self
+        if variant.lower() not in PDF_VARIANTS:
+            raise UsageError(f"unknown PDF variant '{variant}'; known variants: {', '.join(PDF_VARIANTS)}")
+        return replace(self, pdf_variant=variant.lower())
 
 
 def load_brand(root: Path) -> Brand:
@@ -91,7 +105,8 @@ def load_brand(root: Path) -> Brand:
         raise SourceError("", problems)
     page = data.get("page") or {}
     return Brand(folder, str(data.get("name", "")), colours, fonts, dict(data.get("sizes") or {}),
-                 _page(str(page.get("size", "A4")), path), dict(page.get("margins") or {}), logo)
+                 _page(str(page.get("size", "A4")), path), dict(page.get("margins") or {}), logo,
+                 str(data.get("logo_alt") or data.get("name") or ""))
 
 
 def _page(size: str, where: Path) -> str:

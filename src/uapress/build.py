@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from .brand import Brand, load_brand
-from .cache import Cache, edition_key, styles_hash
-from .errors import Diagnostic, SourceError, UapressError, UsageError
+from .cache import Cache, edition_key, proof_name, styles_hash
+from .check import deadline_notice
+from .errors import BuildError, Diagnostic, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
 from .model.document import build_document
@@ -27,11 +30,18 @@ class Job:
     action: Action
     lang: str
     formats: tuple
+    proof: object = None
+    """The `model.nodes.Proof` to draw when the job builds a proof (formats `("proof",)`)."""
 
     @property
     def name(self) -> str:
         """Return `slug/lang`."""
         return f"{self.action.slug}/{self.lang}"
+
+    @property
+    def cache_name(self) -> str:
+        """Return the job's cache entry: proofs are kept apart from the editions."""
+        return proof_name(self.name) if "proof" in self.formats else self.name
 
 
 @dataclass
@@ -43,6 +53,8 @@ class EditionResult:
     problems: list[Diagnostic] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     failed: bool = False
+    failed_format: str = ""
+    """The writer that failed (`pdf`…), when one did."""
     unchanged: bool = False
     """True when the inputs had not changed and nothing was rebuilt."""
 
@@ -67,8 +79,13 @@ class BuildReport:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        """Return the problems that only warn."""
-        return [d for d in self.diagnostics if not d.is_error]
+        """Return the problems that only warn (and fail under --strict)."""
+        return [d for d in self.diagnostics if d.is_warning]
+
+    @property
+    def notices(self) -> list[Diagnostic]:
+        """Return the findings that never fail the build (an expired action)."""
+        return [d for d in self.diagnostics if not (d.is_error or d.is_warning)]
 
     def exit_code(self, strict: bool) -> int:
         """Return 1 on errors (or warnings under --strict), else 0."""
@@ -77,10 +94,10 @@ class BuildReport:
 
 
 def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None,
-         report: BuildReport) -> list[Job]:
+         report: BuildReport, today: dt.date | None = None) -> list[Job]:
     """Load the named actions and list the editions to build; sources with errors are reported, not built."""
     formats = tuple(formats or EDITION_FORMATS)
-    unknown = [f for f in formats if f not in WRITERS]
+    unknown = [f for f in formats if f not in EDITION_FORMATS]
     if unknown:
         raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
     jobs = []
@@ -91,6 +108,8 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
             report.problems += exc.diagnostics
             continue
         report.problems += warnings
+        if notice := deadline_notice(action, today):
+            report.problems.append(notice)  # expired: still built, marked in the index
         editions = action.editions
         if langs:
             missing = [lang for lang in langs if lang not in editions]
@@ -106,20 +125,26 @@ def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = F
     """Render every format of one edition in memory, then write them all; on failure write nothing."""
     result, loc = inspect_edition(job, root)
     document = build_document(loc, files_for(job.action.slug, job.lang))
+    companions = ("checklist-html", "checklist-json")
+    if job.proof is not None:
+        # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
+        document = replace(document, meta=replace(document.meta, proof=job.proof))
+        companions = ()
     outputs: dict[Path, bytes] = {}
     folder = out / job.action.slug / job.lang
-    for name in job.formats + ("checklist-html", "checklist-json"):
+    for name in job.formats + companions:
         writer = WRITERS[name]
         try:
             outputs[folder / writer.file_for(job.action.slug, job.lang)] = writer.load()(document, brand)
-        except UapressError:
+        except (SourceError, UsageError):
             raise
         except Exception as exc:  # a writer bug or a rendering failure: report it, keep the old files
-            if debug:
+            if debug and not isinstance(exc, BuildError):
                 raise
-            result.failed = True
-            result.problems.append(Diagnostic("error", f"the {name} writer failed: {type(exc).__name__}: {exc}",
-                                              job.action.path, hint="run with --debug for the traceback"))
+            result.failed, result.failed_format = True, name
+            why = str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}"
+            result.problems.append(Diagnostic("error", f"the {name} writer failed: {why}", job.action.path,
+                                              hint="run with --debug for the traceback"))
             return result
     for path, data in outputs.items():
         write_atomic(path, data)
@@ -154,49 +179,79 @@ def _fallback_warnings(job: Job, loc) -> list[Diagnostic]:
 
 def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None = None,
           formats: list[str] | None = None, out: Path | None = None, paper: str | None = None,
-          jobs: int | None = None, force: bool = False,
+          pdf_variant: str | None = None, proof: bool = False, since: str | None = None,
+          jobs: int | None = None, force: bool = False, today: dt.date | None = None,
           progress: Callable[[str], None] | None = None, debug: bool = False) -> BuildReport:
     """Build the editions of the named actions (all by default) into `out` (default `build/`).
 
     Editions whose inputs have not changed since the last build are skipped (`force` rebuilds
-    them); the others are built in `jobs` worker processes (default: one per core).
+    them); the others are built in `jobs` worker processes (default: one per core). With `proof`,
+    proof PDFs are built instead, with change bars since `since` (default: each action's last
+    commit). Every build ends by rewriting `out/index.html`, the publication index.
     """
     report = BuildReport()
-    brand = load_brand(root).with_page(paper)
+    brand = load_brand(root).with_page(paper).with_pdf_variant(pdf_variant)
     out = out or root / "build"
-    planned = plan(root, slugs, langs, formats, report)
+    if proof and formats:
+        raise UsageError("proofs are PDF only: leave out --format with --proof")
+    review = None
+    if proof:
+        from .proof import Review
+
+        review = Review(root, since)  # an unknown --since stops here, before anything is written
+    planned = plan(root, slugs, langs, formats, report, today)
     cache = Cache(out)
     styles = styles_hash(root)
-    options = f"paper={brand.page_size}"
+    options = f"paper={brand.page_size},pdf={brand.pdf_variant}"
     todo = []
     for job in planned:
+        if review is not None:
+            job = replace(job, formats=("proof",))
         key = edition_key(root, job.action.path, job.lang, job.formats, styles, options)
-        if not force and cache.fresh(job.name, key, out):
+        if review is not None:
+            # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
+            inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()
+        if not force and cache.fresh(job.cache_name, key, out):
             # Nothing to render, but its warnings still count (--strict must see the fallbacks).
             report.editions.append(inspect_edition(job, root, unchanged=True)[0])
             if progress:
                 progress(f"{job.name} unchanged")
         else:
+            if review is not None:
+                job = replace(job, proof=review.proof(job.action, job.lang, inputs))
             todo.append((job, key))
     if todo:
         # Drop the old entries before writing anything: a build killed halfway leaves an edition with some
         # new and some old files, and the old key must not vouch for them if the inputs are then reverted.
         for job, _ in todo:
-            cache.forget(job.name)
+            cache.forget(job.cache_name)
         cache.save()
     try:
         for (job, key), result in zip(todo, _run(todo, root, brand, out, jobs, debug)):
             report.editions.append(result)
             if result.failed:
-                cache.forget(job.name)
+                # Not fresh, so rebuilt next time; remembered for the publication index.
+                message = next((d.message for d in result.problems if d.is_error), "failed")
+                cache.record_failure(job.cache_name, result.failed_format, message)
             else:
-                cache.record(job.name, key, [str(p.relative_to(out)) for p in result.files])
+                cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files])
             if progress:
                 progress(f"{job.name} {'FAILED' if result.failed else 'built'}")
     finally:
         # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
         if todo:
             cache.save()
+    # Every build rewrites the index (a no-op one too: days left change), except one that only found
+    # broken sources: like a failed build, it leaves build/ exactly as it was.
+    if todo or not any(d.is_error for d in report.problems):
+        from .site import write_index
+
+        try:
+            write_index(root, out, brand, cache, today)
+        except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
+            report.problems.append(Diagnostic("error", f"the publication index was not written: {exc.strerror}",
+                                              Path(exc.filename) if exc.filename else out / "index.html",
+                                              hint="styles/ needs index.html (copy it from uapress's styles/)"))
     return report
 
 
@@ -208,7 +263,7 @@ def _run(todo, root: Path, brand: Brand, out: Path, jobs: int | None, debug: boo
             yield _guarded(job, root, brand, out, debug)
         return
     context = multiprocessing.get_context("fork")
-    needs_pdf = any("pdf" in job.formats for job, _ in todo)
+    needs_pdf = any("pdf" in job.formats or "proof" in job.formats for job, _ in todo)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm, initargs=(needs_pdf,)) as pool:
         futures = [pool.submit(_guarded, job, root, brand, out, debug) for job, _ in todo]
         for future in futures:

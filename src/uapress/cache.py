@@ -34,6 +34,11 @@ def styles_hash(root: Path) -> str:
     return _hash_files([p for p in (root / "styles").rglob("*") if p.is_file()])
 
 
+def proof_name(name: str) -> str:
+    """Return the cache entry of an edition's proof: proofs are cached apart from the deterministic editions."""
+    return f"proof:{name}"
+
+
 def edition_key(root: Path, action_path: Path, lang: str, formats: tuple, styles: str, options: str) -> str:
     """Return the hash of one edition's inputs: source, PO, labels, styles, package and options."""
     labels = root / "source" / "labels"
@@ -66,6 +71,16 @@ class Cache:
     def record(self, name: str, key: str, files: list[str]) -> None:
         """Remember what an edition wrote."""
         self.entries[name] = {"key": key, "files": files}
+
+    def record_failure(self, name: str, format: str, message: str) -> None:
+        """Remember that an edition failed to render, for the publication index; it is rebuilt next time."""
+        self.entries[name] = {"failed": {"format": format, "message": message}}
+
+    def failure(self, name: str) -> dict | None:
+        """Return how an edition failed at its last build ({format, message}), or None."""
+        entry = self.entries.get(name)
+        failed = entry.get("failed") if isinstance(entry, dict) else None
+        return failed if isinstance(failed, dict) else None
 
     def forget(self, name: str) -> None:
         """Drop an edition, so that it is rebuilt next time."""

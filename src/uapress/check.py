@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,12 @@ class CheckReport:
     @property
     def warnings(self) -> list[Diagnostic]:
         """Return the findings that fail only under --strict."""
-        return [d for d in self.diagnostics if not d.is_error]
+        return [d for d in self.diagnostics if d.is_warning]
+
+    @property
+    def notices(self) -> list[Diagnostic]:
+        """Return the findings that never fail (an expired action)."""
+        return [d for d in self.diagnostics if not (d.is_error or d.is_warning)]
 
     def exit_code(self, strict: bool) -> int:
         """Return 1 on errors, or on warnings under --strict."""
@@ -47,6 +53,8 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
             report.diagnostics += exc.diagnostics
             continue
         report.diagnostics += warnings
+        if notice := deadline_notice(action, today):
+            report.diagnostics.append(notice)
         for lang in action.languages:
             try:
                 loc = localise(action, lang, root)
@@ -68,6 +76,24 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
                         report.diagnostics.append(Diagnostic("warning", f"[{lang}] QA error in segment {item.id}: {finding.message}",
                                                              where, field=item.field))
     return report
+
+
+def deadline_notice(action, today: dt.date | None = None) -> Diagnostic | None:
+    """Return a notice when the action's deadline has passed; an expired action is still built."""
+    today = today or dt.date.today()
+    if action.deadline >= today:
+        return None
+    try:
+        text = action.path.read_text(encoding="utf-8")
+        found = re.search(r"^deadline:[ \t]*", text, re.M)
+    except (OSError, UnicodeDecodeError):
+        found = None
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    column = found.end() - found.start() + 1 if found else None
+    # A notice, not a warning: an expired action is a fact to know, not a fault to fix (`--strict` passes).
+    return Diagnostic("notice", f"deadline {action.deadline.isoformat()} has passed; the action is still built "
+                      "and marked expired in the publication index", action.path, line, column, "deadline",
+                      "set a later deadline if the action is extended")
 
 
 def status_rows(root: Path, slugs: list[str] | None = None) -> list[tuple]:

@@ -81,20 +81,31 @@ def build(
     lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: build/)."),
     paper: Optional[str] = typer.Option(None, "--paper", help="A4 or Letter, overriding the brand."),
+    pdf_variant: Optional[str] = typer.Option(None, "--pdf-variant", help="pdf/ua-1 (tagged, the default) or "
+                                              "pdf/a-3b (archiving, tagged too)."),
+    proof: bool = typer.Option(False, "--proof", help="Write proof PDFs for reviewers (watermark, build stamp, change "
+                               "bars) to build/SLUG/LANG/proof/ instead of the editions."),
+    since: Optional[str] = typer.Option(None, "--since", help="With --proof: the git revision change bars compare "
+                                        "with (default: the last commit that touched the action)."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings and on untranslated segments."),
     force: bool = typer.Option(False, "--force", help="Rebuild editions whose inputs have not changed."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
 ) -> None:
-    """Build every edition of the named actions.
+    """Build every edition of the named actions, then the publication index build/index.html.
 
-    Example: uapress build venezuela-hrd-release --lang es --format pdf
+    Example: uapress build venezuela-hrd-release --lang es --format pdf --paper letter
+
+    Proofs: uapress build --proof --since HEAD~3
     """
     from .build import build as run_build
 
     try:
         root = _root()
         progress = None if _State.quiet else (lambda name: typer.echo(paint(f"  building {name}", "dim"), err=True))
+        if since and not proof:
+            raise UsageError("--since goes with --proof (or use `uapress diff SLUG --since REV`)")
         report = run_build(root, slugs or None, langs=lang or None, formats=format or None, out=out, paper=paper,
+                           pdf_variant=pdf_variant, proof=proof, since=since,
                            jobs=jobs, force=force, progress=progress, debug=_State.debug)
     except UapressError as exc:
         _fail(exc)
@@ -112,8 +123,9 @@ def build(
                     typer.echo(f"    {path}")
         errors, warnings = len(report.errors), len(report.warnings)
         unchanged = sum(e.unchanged for e in report.editions)
-        typer.echo(f"{len(report.editions) - unchanged} edition(s) built, {unchanged} unchanged, "
-                   f"{errors} error(s), {warnings} warning(s)")
+        notices = f", {len(report.notices)} notice(s)" if report.notices else ""
+        typer.echo(f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged, "
+                   f"{errors} error(s), {warnings} warning(s){notices}")
     raise typer.Exit(report.exit_code(strict))
 
 
@@ -134,8 +146,30 @@ def check(
         _fail(exc)
     print_diagnostics(report.diagnostics, quiet=_State.quiet)
     if not _State.quiet:
-        typer.echo(f"{report.actions} action(s) checked, {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        notices = f", {len(report.notices)} notice(s)" if report.notices else ""
+        typer.echo(f"{report.actions} action(s) checked, {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+                   f"{notices}")
     raise typer.Exit(report.exit_code(strict))
+
+
+@app.command()
+def diff(
+    slug: str = typer.Argument(..., help="The action."),
+    since: Optional[str] = typer.Option(None, "--since", help="The git revision to compare with "
+                                        "(default: the last commit that touched the action)."),
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
+) -> None:
+    """Print what changed in an action since a git revision: blocks added, changed, removed per language, and facts.
+
+    Example: uapress diff venezuela-hrd-release --since HEAD~3 --lang es
+    """
+    from .proof import diff as run_diff
+
+    try:
+        text = run_diff(_root(), slug, since, lang or None)
+    except UapressError as exc:
+        _fail(exc)
+    typer.echo(text)
 
 
 @app.command()
@@ -196,6 +230,91 @@ def translations_update(
         _fail(exc)
     for report in reports:
         typer.echo(report.summary())
+
+
+@app.command()
+def new(slug: str = typer.Argument(..., help="Folder name of the new action: lowercase letters, digits, hyphens.")) -> None:
+    """Start a new action: a commented action.yaml with every field, issued today, deadline in six weeks.
+
+    Example: uapress new belarus-journalist-detained
+    """
+    from .errors import display_path
+    from .scaffold import new_action
+
+    try:
+        path = new_action(_root(), slug)
+    except UapressError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {display_path(path)}")
+    if not _State.quiet:
+        typer.echo(f"next: replace every TODO in it, then run `uapress check {slug}`; preview with `uapress serve {slug}`")
+
+
+@app.command()
+def serve(
+    slug: Optional[str] = typer.Argument(None, help="The action to preview; the only one, or a list of all, by default."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The edition's language (default: the source language)."),
+    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="Port on 127.0.0.1."),
+) -> None:
+    """Preview an action's HTML edition in the browser, rebuilt and reloaded whenever source/ or styles/ change.
+
+    Example: uapress serve venezuela-hrd-release --lang es --port 8001
+    """
+    from .serve import serve as run_serve
+
+    try:
+        run_serve(_root(), slug, lang=lang, port=port, debug=_State.debug,
+                  log=lambda line: None if _State.quiet else typer.echo(line))
+    except UapressError as exc:
+        _fail(exc)
+    typer.echo("stopped")
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file."),
+    action: Optional[str] = typer.Option(None, "--action", "-a", help="The action (XLIFF and PO files name it; "
+                                         "for a DOCX, the one its bookmarks belong to by default)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language translated into (required for a DOCX; "
+                                       "XLIFF and PO files name it)."),
+    force: bool = typer.Option(False, "--force", help="Replace accepted translations that differ from the file's."),
+) -> None:
+    """Read a translated file into translations/LANG.po, creating it if needed; report what changed.
+
+    Example: uapress import venezuela-hrd-release.de.docx --action venezuela-hrd-release --lang de
+    """
+    from .exchange import import_file
+
+    try:
+        report = import_file(_root(), file, action=action, lang=lang, force=force)
+    except UapressError as exc:
+        _fail(exc)
+    if not _State.quiet:
+        for line in report.lines():
+            typer.echo(line)
+
+
+@app.command()
+def export(
+    slug: str = typer.Argument(..., help="The action."),
+    lang: str = typer.Option(..., "--lang", "-l", help="The language to translate into (for docx: the edition's "
+                             "language, the source language or any other)."),
+    format: str = typer.Option("xliff", "--format", "-f", help="xliff (XLIFF 2.1), po (a copy of the PO file) "
+                               "or docx (the edition to translate)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="The file to write (default: build/SLUG/translate/SLUG.LANG.EXT)."),
+) -> None:
+    """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, or the DOCX edition.
+
+    Example: uapress export venezuela-hrd-release --lang de --format xliff
+    """
+    from .errors import display_path
+    from .exchange import export as run_export
+
+    try:
+        result = run_export(_root(), slug, lang, format, out)
+    except UapressError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {display_path(result.path)}" + (f" ({result.note})" if result.note else ""))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ class Diagnostic:
     """One finding about an input file: where it is, what is wrong, how to fix it."""
 
     severity: str
-    """"error" or "warning"."""
+    """"error", "warning" or "notice" (worth knowing, never fails a build, not even under --strict)."""
     message: str
     """What is wrong, in one sentence."""
     file: Path | None = None
@@ -29,6 +29,11 @@ class Diagnostic:
     def is_error(self) -> bool:
         """Tell whether this finding fails the build."""
         return self.severity == "error"
+
+    @property
+    def is_warning(self) -> bool:
+        """Tell whether this finding fails the build under --strict."""
+        return self.severity == "warning"
 
     def location(self) -> str:
         """Return `file:line:column`, as far as known."""

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from .errors import Diagnostic, display_path
 
-_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "ok": "\033[1;32m", "dim": "\033[2m", "end": "\033[0m"}
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "notice": "\033[1;36m", "ok": "\033[1;32m", "dim": "\033[2m", "end": "\033[0m"}
 
 
 def use_colour(stream=None) -> bool:
@@ -30,10 +30,17 @@ def print_diagnostics(diagnostics: list[Diagnostic], *, quiet: bool = False) -> 
             continue
         by_file[display_path(diagnostic.file) if diagnostic.file else "<input>"].append(diagnostic)
     for file, found in by_file.items():
-        errors = sum(d.is_error for d in found)
-        print(paint(f"{file}: {errors} error(s), {len(found) - errors} warning(s)", "dim"), file=sys.stderr)
+        print(paint(f"{file}: {counts(found)}", "dim"), file=sys.stderr)
         for diagnostic in sorted(found, key=lambda d: (d.line or 0, d.column or 0)):
             text = diagnostic.format(excerpt=diagnostic.is_error)
             head, _, rest = text.partition("\n")
             head = head.replace(f": {diagnostic.severity}: ", f": {paint(diagnostic.severity, diagnostic.severity)}: ", 1)
             print(head + ("\n" + rest if rest else ""), file=sys.stderr)
+
+
+def counts(diagnostics: list[Diagnostic]) -> str:
+    """Return "N error(s), M warning(s)", and ", K notice(s)" when there are notices."""
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = sum(d.is_warning for d in diagnostics)
+    notices = len(diagnostics) - errors - warnings
+    return f"{errors} error(s), {warnings} warning(s)" + (f", {notices} notice(s)" if notices else "")

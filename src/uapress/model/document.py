@@ -58,7 +58,8 @@ class _Builder:
             meta.append(f"{self.label('ua_number')}{locale.colon(self.loc.lang)}{action.ua_number}")
         return Section("masthead", (
             Paragraph((Text(self.label("urgent_action")),), "Masthead"),
-            Paragraph(tuple(_join([(Text(m),) for m in meta], " · ")), "Meta"),
+            Paragraph(tuple(_join([(Text(m),) for m in meta], " · ")), "Meta",
+                      fields=("issued", "reference", "ua_number")),
         ))
 
     def title(self) -> Heading:
@@ -94,14 +95,16 @@ class _Builder:
 
     def person(self, name: str, title_field: str, address: str, email: str | None) -> Group:
         title = self.loc.one(title_field)
+        person = title_field.rsplit(".", 1)[0]  # `targets.0`
         blocks = [
-            Paragraph((Text(name),), "Address Name"),
+            Paragraph((Text(name),), "Address Name", fields=(f"{person}.name",)),
             Paragraph(self.inlines(title), "Address", title, self.lang_of(title)),
         ]
-        blocks += [Paragraph((Text(line.strip()),), "Address") for line in address.splitlines() if line.strip()]
+        blocks += [Paragraph((Text(line.strip()),), "Address", fields=(f"{person}.address",))
+                   for line in address.splitlines() if line.strip()]
         if email:
             blocks.append(Paragraph((Text(f"{self.label('email')}{locale.colon(self.loc.lang)}"),
-                                     Link(f"mailto:{email}", (Text(email),))), "Address"))
+                                     Link(f"mailto:{email}", (Text(email),))), "Address", fields=(f"{person}.email",)))
         return Group("address", tuple(blocks))
 
     def appeal(self) -> Section:
@@ -130,9 +133,9 @@ class _Builder:
             blocks.append(Paragraph((Text(self.label("closing")),), "Closing"))
         return Section("letter", tuple(blocks))
 
-    def fact(self, key: str, value: tuple) -> Paragraph:
+    def fact(self, key: str, value: tuple, fields: tuple = ()) -> Paragraph:
         label = Strong((Text(f"{self.label(key)}{locale.colon(self.loc.lang).rstrip()}"),))
-        return Paragraph((label, Text(" ")) + value, "Fact")
+        return Paragraph((label, Text(" ")) + value, "Fact", fields=fields)
 
     def span(self, field: str) -> tuple:
         segment = self.loc.one(field)
@@ -141,9 +144,9 @@ class _Builder:
     def facts(self) -> Section:
         action = self.loc.action
         blocks = [
-            self.fact("preferred_language", (Text(self.loc.appeal_language),)),
+            self.fact("preferred_language", (Text(self.loc.appeal_language),), ("appeal_language",)),
             Paragraph((Text(self.label("own_language")),), "Note"),
-            self.fact("deadline", (Text(self.loc.deadline),)),
+            self.fact("deadline", (Text(self.loc.deadline),), ("deadline",)),
             Paragraph((Text(self.label("after_deadline")),), "Note"),
         ]
         subject = self.span("subject")
@@ -152,7 +155,7 @@ class _Builder:
         blocks.append(self.fact("name_pronoun", subject))
         if action.previous:
             url = action.previous.url
-            blocks.append(self.fact("previous_ua", (Link(url, (Text(url),)),)))
+            blocks.append(self.fact("previous_ua", (Link(url, (Text(url),)),), ("previous",)))
         return Section("facts", (Group("facts", tuple(blocks)),))
 
     def meta(self, files: dict) -> Meta:

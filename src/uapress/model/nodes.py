@@ -86,6 +86,8 @@ class Paragraph:
     segment: Segment | None = None
     lang: str | None = None
     """Language of this block when it differs from the edition's (a fallback)."""
+    fields: tuple = ()
+    """Untranslated source fields the block shows (`deadline`, `targets.0.address`), so a proof can mark it."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,68 @@ class Meta:
     """File names of this edition's sibling outputs, by writer name."""
     language_name: str = ""
     """The edition's language named in itself (`español`)."""
+    proof: "Proof | None" = None
+    """Set when the edition is a proof for reviewers: watermark, build stamp, change bars and summary."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference from an earlier revision: a block or a metadata field added, changed or removed."""
+
+    kind: str
+    """`added`, `changed` or `removed`."""
+    field: str
+    """Field path (`letter`, `targets.0.title`, `deadline`)."""
+    before: str = ""
+    """The text or value at the earlier revision (empty when added)."""
+    after: str = ""
+    """The text or value now (empty when removed)."""
+    mark: str | None = None
+    """What the proof marks with a change bar: a segment id or a metadata field; None for a removal."""
+
+
+@dataclass(frozen=True)
+class LanguageChanges:
+    """The block changes of one language of an action."""
+
+    lang: str
+    language_name: str
+    changes: tuple = ()
+
+    def count(self, kind: str) -> int:
+        """Return how many blocks were `added`, `changed` or `removed`."""
+        return sum(1 for change in self.changes if change.kind == kind)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a proof shows on top of its edition."""
+
+    watermark: str
+    """The word set diagonally across every page."""
+    stamp: str
+    """The build stamp of the footer: build date and time, source revision, hash of the inputs."""
+    since: str | None = None
+    """The revision compared with, as reviewers read it; None when there is none (no change bars, no summary)."""
+    metadata: tuple = ()
+    """Changes to untranslated facts (deadline, targets' names and addresses…), the same in every language."""
+    languages: tuple = ()
+    """Block changes of every language of the action, this edition's first."""
+    marks: frozenset = frozenset()
+    """Segment ids and metadata fields of this edition's blocks that get a change bar."""
+    notes: tuple = ()
+    """Remarks for the summary (the action did not exist at that revision…)."""
+
+    def marked(self, block) -> bool:
+        """Tell whether a block differs from the earlier revision."""
+        segment = getattr(block, "segment", None)
+        if segment is not None and segment.id in self.marks:
+            return True
+        if any(name in self.marks for name in getattr(block, "fields", ())):
+            return True
+        # A fact line holds its translatable parts (the subject, the pronoun) as spans.
+        return any(isinstance(node, SegmentSpan) and node.segment.id in self.marks
+                   for node in getattr(block, "inlines", ()))
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ WRITERS: dict[str, Writer] = {
         Writer("docx", "uapress.writers.docx", "{slug}.{lang}.docx"),
         Writer("checklist-html", "uapress.writers.checklist_html", "checklist.html", edition=False),
         Writer("checklist-json", "uapress.writers.checklist_json", "checklist.json", edition=False),
+        # The PDF writer again: a document whose Meta.proof is set comes out as a proof (watermark, stamp,
+        # change bars); its own folder keeps it apart from the edition it must never overwrite.
+        Writer("proof", "uapress.writers.pdf", "proof/{slug}.{lang}.proof.pdf", edition=False),
     )
 }
 EDITION_FORMATS = tuple(name for name, writer in WRITERS.items() if writer.edition)

@@ -36,7 +36,10 @@ def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
         "for_print": for_print,
         "rtl": meta.direction == "rtl",
         "logo_src": brand.logo if for_print else brand.logo_data_uri,
+        # On screen the mark is decoration next to its own wording; tagged PDF wants every image described.
+        "logo_alt": brand.logo_alt if for_print else "",
         "downloads": [] if for_print else _downloads(meta),
+        "proof_page": Markup(proof_page(brand, meta)) if meta.proof else "",
     }
     masthead = [s for s in document.sections if s.role == "masthead"]
     context["masthead"] = Markup("".join(renderer.blocks(s.blocks) for s in masthead))
@@ -44,6 +47,23 @@ def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
     context["css"] = Markup(stylesheets(brand, meta, for_print))
     page = _environment(autoescape=True).from_string(brand.template("edition.html"))
     return page.render(context)
+
+
+def proof_page(brand: Brand, meta: Meta) -> str:
+    """Return the proof's watermark and, when there is a revision to compare with, its summary of changes."""
+    env = _environment(autoescape=True)
+    env.filters["field_name"] = field_name
+    return env.from_string(brand.template("proof.html")).render(
+        proof=meta.proof, meta=meta, direction=direction, source_direction=direction(meta.source_lang))
+
+
+def field_name(field: str) -> str:
+    """Return a field path as reviewers read it ("targets.0.title" -> "target 1, title")."""
+    parts = field.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        person = {"targets": "target", "copies": "copy"}.get(parts[0], parts[0])
+        return f"{person} {int(parts[1]) + 1}, {parts[2]}".replace("_", " ")
+    return field.replace("_", " ").replace(".", ", ")
 
 
 def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
@@ -58,6 +78,8 @@ def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
         "for_print": for_print,
         "rtl": meta.direction == "rtl",
         "page_of": page_counter_content(meta.labels.get("page_of", "{page} / {pages}")),
+        "proof": meta.proof is not None,
+        "stamp": css_string(meta.proof.stamp) if meta.proof else "",
     }
     names = ["edition.css"] + (["print.css"] if for_print else [])
     return "\n".join(env.from_string(brand.template(name)).render(context) for name in names)
@@ -85,6 +107,12 @@ def tint(colour: str, amount: float) -> str:
     red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     mixed = (round(255 - (255 - c) * amount) for c in (red, green, blue))
     return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def rgba(colour: str, alpha: float) -> str:
+    """Return a `#RRGGBB` colour with transparency, as CSS `rgba()`."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
 def style_class(style: str) -> str:
@@ -183,15 +211,17 @@ class HtmlRenderer:
 
     def segment_span(self, span) -> str:
         """Render a translatable segment inside a block, followed by an inline marker when it falls back."""
-        attrs, label = self._segment(span, "segment")
+        attrs, label = self._segment(span, "segment", block=False)
         return f"<span{attrs}>{self.inlines(span.children)}</span>{self._marker('span', 'fallback-mark', label)}"
 
     # Helpers
 
-    def _segment(self, node, css_class: str) -> tuple[str, str]:
+    def _segment(self, node, css_class: str, block: bool = True) -> tuple[str, str]:
         """Return the attributes of a translatable node, and its fallback label when it shows the source."""
         segment = getattr(node, "segment", None)
         classes = [css_class] if css_class else []
+        if block and self.meta.proof is not None and self.meta.proof.marked(node):
+            classes.append("changed")  # a proof's change bar (print.css)
         attrs = label = ""
         if segment is not None:
             attrs += f' data-segment="{_attr(segment.id)}"'
@@ -236,5 +266,5 @@ def _attr(value: str) -> str:
 
 def _environment(autoescape: bool) -> Environment:
     env = Environment(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(css_string=css_string, tint=tint)
+    env.filters.update(css_string=css_string, tint=tint, rgba=rgba)
     return env

@@ -1,4 +1,4 @@
-"""Stage 4, writers: the PDF edition, the HTML page laid out by WeasyPrint with the bundled fonts."""
+"""Stage 4, writers: the PDF edition (and proof), the HTML page laid out by WeasyPrint with the bundled fonts."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def write(document: Document, brand: Brand) -> bytes:
     fetcher = project_fetcher(brand.folder)
     try:
         # No creation or modification date is passed: the same edition gives the same bytes.
-        return HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf()
+        # Tagged (structure tree, /MarkInfo, /Lang from <html lang>) in every variant: PDF/UA-1 by default,
+        # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
+        return HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf(
+            pdf_variant=brand.pdf_variant, pdf_tags=True)
     except FatalURLFetchingError as exc:
         raise BuildError(f"{document.meta.slug} ({document.meta.lang}): {exc.__cause__ or exc}") from None

@@ -1,0 +1,256 @@
+"""Stage 5, build: the publication index, `build/index.html`, gathered from the files on disk.
+
+Every build rewrites it, a no-op build too, so it stays cheap: it reads the sources (no localising, no
+rendering), each language's `checklist.json`, the cache's record of failures, and each PDF's page count
+from its bytes. It never imports WeasyPrint. It lists exactly the files that exist, and links to them
+with relative addresses, so the folder works from disk and from any static host.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .brand import Brand
+from .cache import Cache, proof_name
+from .errors import SourceError
+from .files import write_atomic
+from .localise import locale
+from .source import find_actions, load_action
+from .writers import WRITERS
+
+INDEX_NAME = "index.html"
+LISTED = (("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX"), ("proof", "Proof"))
+"""The files the index lists per edition, by writer name, with their column heading."""
+
+
+@dataclass(frozen=True)
+class IndexFile:
+    """One output file that exists."""
+
+    kind: str
+    """Writer name: `html`, `pdf`, `docx`, `proof`."""
+    name: str
+    href: str
+    """Address relative to the index."""
+    size: int
+    """Bytes."""
+    pages: int | None = None
+    """Page count, for PDF files."""
+
+
+@dataclass(frozen=True)
+class IndexLanguage:
+    """One language of an action: its title, readiness and files."""
+
+    lang: str
+    language_name: str
+    direction: str
+    title: str
+    source: bool
+    """True for the source language."""
+    published: bool
+    """False for a folder left from a language the action no longer lists."""
+    files: dict
+    """Existing files by writer name (`IndexFile`)."""
+    failures: dict
+    """How the last build of a format failed, by writer name: {format, message}."""
+    readiness: float | None = None
+    ready: bool | None = None
+    reasons: tuple = ()
+    checklist: str | None = None
+    """Address of checklist.html, when it exists."""
+
+
+@dataclass(frozen=True)
+class IndexAction:
+    """One action: its facts and languages."""
+
+    slug: str
+    title: str
+    lang: str
+    direction: str
+    reference: str | None
+    deadline: dt.date | None
+    days_left: int | None
+    problem: str | None
+    """Why the action is listed without its facts (its source has errors, or is gone)."""
+    languages: tuple
+
+    @property
+    def expired(self) -> bool:
+        """Tell whether the deadline has passed."""
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def kinds(self) -> tuple:
+        """Return the writer names that have a column: every edition format, and proofs when there are any."""
+        proofs = any("proof" in item.files or "proof" in item.failures for item in self.languages)
+        return tuple(kind for kind, _ in LISTED if kind != "proof" or proofs)
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything the publication index shows."""
+
+    today: dt.date
+    actions: tuple
+
+
+def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.date | None = None) -> Path:
+    """Write `out/index.html` when its content changed (a no-op build leaves the file untouched)."""
+    from .writers import index as index_writer
+
+    data = index_writer.write(gather(root, out, cache, today), brand)
+    path = out / INDEX_NAME
+    try:
+        if path.read_bytes() == data:
+            return path
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return path
+
+
+def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None) -> Index:
+    """Return the index of every action in the project and every edition folder under `out`."""
+    today = today or dt.date.today()
+    on_disk = _edition_folders(out)
+    actions = []
+    for path in find_actions(root):
+        slug = path.parent.name
+        try:
+            action, _ = load_action(path)
+        except SourceError:
+            langs = sorted(on_disk.get(slug, ()))
+            actions.append(IndexAction(slug, slug, "en", "ltr", None, None, None,
+                                       f"the source has errors: run `uapress check {slug}`",
+                                       tuple(_language(out, cache, slug, lang, None, False) for lang in langs)))
+            continue
+        extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
+        languages = [_language(out, cache, slug, lang, action, True) for lang in action.editions]
+        languages += [_language(out, cache, slug, lang, action, False) for lang in extra]
+        actions.append(IndexAction(slug, _plain(action.title), action.language, locale.direction(action.language),
+                                   action.reference, action.deadline, (action.deadline - today).days, None,
+                                   tuple(languages)))
+    known = {item.slug for item in actions}
+    for slug in sorted(set(on_disk) - known):
+        actions.append(IndexAction(slug, slug, "en", "ltr", None, None, None,
+                                   f"no source any more: source/actions/{slug} is gone",
+                                   tuple(_language(out, cache, slug, lang, None, False) for lang in sorted(on_disk[slug]))))
+    return Index(today, tuple(actions))
+
+
+def _edition_folders(out: Path) -> dict[str, set]:
+    """Return the languages that have at least one listed file on disk, by action."""
+    found: dict[str, set] = {}
+    if not out.is_dir():
+        return found
+    for folder in out.glob("*/*/"):
+        slug, lang = folder.parent.name, folder.name
+        if any((folder / WRITERS[kind].file_for(slug, lang)).is_file() for kind, _ in LISTED):
+            found.setdefault(slug, set()).add(lang)
+    return found
+
+
+def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: bool) -> IndexLanguage:
+    folder = out / slug / lang
+    files, failures = {}, {}
+    for kind, _ in LISTED:
+        name = WRITERS[kind].file_for(slug, lang)
+        path = folder / name
+        if path.is_file():
+            data = path.read_bytes() if kind in ("pdf", "proof") else None
+            files[kind] = IndexFile(kind, Path(name).name, _href(slug, lang, name), path.stat().st_size,
+                                    pdf_page_count(data) if data is not None else None)
+    edition = f"{slug}/{lang}"
+    failed = cache.failure(edition)
+    if failed:
+        # An edition is written whole or not at all: every format it was built in is stale or missing.
+        failures[failed.get("format") or "edition"] = failed
+    if failed := cache.failure(proof_name(edition)):
+        failures["proof"] = failed
+    checklist = _read_json(folder / "checklist.json")
+    title = _title(checklist) or (_plain(action.title) if action else slug)
+    is_source = bool(action) and lang == action.language
+    return IndexLanguage(
+        lang, _language_name(lang), locale.direction(lang) if _known(lang) else "ltr", title, is_source, published,
+        files, failures,
+        readiness=checklist.get("readiness") if checklist else None,
+        ready=checklist.get("ready") if checklist else None,
+        reasons=tuple(checklist.get("reasons") or ()) if checklist else (),
+        checklist=_href(slug, lang, "checklist.html") if (folder / "checklist.html").is_file() else None,
+    )
+
+
+def _title(checklist: dict | None) -> str | None:
+    """Return the title an edition shows, from its checklist: the translation when published, else the source."""
+    if not checklist:
+        return None
+    for segment in checklist.get("segments") or ():
+        if isinstance(segment, dict) and segment.get("field") == "title":
+            shown = segment.get("translation") if segment.get("status") in ("source", "translated") else segment.get("source")
+            return _plain(shown or segment.get("source") or "")
+    return None
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _href(slug: str, lang: str, name: str) -> str:
+    return "/".join(quote(part) for part in (slug, lang, *name.split("/")))
+
+
+def _known(lang: str) -> bool:
+    try:
+        locale.babel_locale(lang)
+    except Exception:  # a folder name that is no language tag
+        return False
+    return True
+
+
+def _language_name(lang: str) -> str:
+    return locale.own_language_name(lang) if _known(lang) else lang
+
+
+def _plain(markdown: str) -> str:
+    from .model.nodes import plain_text
+    from .source.markdown import MarkdownIssue, parse_inlines
+
+    try:
+        inlines, _ = parse_inlines(markdown)
+    except MarkdownIssue:
+        return markdown
+    return " ".join(plain_text(inlines).split())
+
+
+_PAGES = re.compile(rb"/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)", re.S)
+_COUNT_FIRST = re.compile(rb"/Count\s+(\d+)(?:(?!>>).)*?/Type\s*/Pages\b", re.S)
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """Return the page count of a PDF from its page tree root (`/Type /Pages … /Count N`), without a PDF library.
+
+    WeasyPrint may put the page tree in a compressed object stream, so Flate streams are inflated when
+    the plain bytes do not hold it. The root is the /Pages dictionary with the largest count.
+    """
+    counts = [int(n) for pattern in (_PAGES, _COUNT_FIRST) for n in pattern.findall(data)]
+    if not counts:
+        for match in re.finditer(rb"stream\r?\n", data):
+            end = data.find(b"endstream", match.end())
+            try:
+                inflated = zlib.decompress(data[match.end():end])
+            except zlib.error:
+                continue
+            counts += [int(n) for pattern in (_PAGES, _COUNT_FIRST) for n in pattern.findall(inflated)]
+    return max(counts) if counts else None

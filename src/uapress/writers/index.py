@@ -1,0 +1,50 @@
+"""Stage 4, writers: the publication index, one self-contained page over every action, language and format.
+
+Not in the edition registry: it renders a `site.Index` (all actions), not one edition. Like every writer
+it returns bytes and touches no file; `site.write_index` writes it.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from markupsafe import Markup
+
+from ..brand import Brand
+from .html import _environment
+
+KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof"}
+"""Column heading of each listed format."""
+
+
+def write(index, brand: Brand) -> bytes:
+    """Return the index page as UTF-8 bytes."""
+    env = _environment(autoescape=True)
+    env.filters.update(size=human_size, days=days_left, breakable=breakable, percent=lambda value: f"{value:.0%}")
+    page = env.from_string(brand.template("index.html"))
+    return page.render(index=index, kinds=KINDS, colours=brand.colours, fonts=brand.fonts,
+                       logo=brand.logo_data_uri, brand_name=brand.name).encode("utf-8")
+
+
+def human_size(size: int) -> str:
+    """Return a file size as people read it: "840 B", "27.2 kB", "1.4 MB"."""
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def days_left(days: int) -> str:
+    """Return what a count of days to the deadline means: "12 days left", "last day", "expired"."""
+    if days < 0:
+        return "expired"
+    if days == 0:
+        return "last day"
+    return "1 day left" if days == 1 else f"{days} days left"
+
+
+def breakable(name: str) -> Markup:
+    """Return a file name that may wrap after its hyphens and dots only, never inside a word."""
+    return Markup("<wbr>".join(escape(part) for part in re.split(r"(?<=[-.])", name)))
