@@ -1,0 +1,297 @@
+"""Incremental, interrupted, parallel and concurrent builds (the speed issue, points 2, 3 and "Bad input").
+
+Every test builds a throwaway copy of the repository's project (its `source/` and `styles/`) through the
+CLI in a subprocess, and reads the per-edition summary lines (`slug/lang: unchanged | N file(s) | FAILED`)
+to learn what was rebuilt. Functional tests only: nothing here is timed (the speed figures are
+`make bench`'s job).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree, html as lxml_html
+
+REPO = Path(__file__).resolve().parents[1]
+SLUG = "venezuela-hrd-release"
+LANGS = ("en", "es", "fr", "ar")
+EDITIONS = {f"{SLUG}/{lang}" for lang in LANGS}
+CACHE = ".uapress-cache.json"
+SUMMARY_LINE = re.compile(r"^(\S+/\S+): (unchanged|FAILED|\d+ file\(s\))", re.M)
+TIMEOUT = 600
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def make_project(parent: Path, name: str = "project") -> Path:
+    """Copy the repository's sources and styles into `parent/name`; return the project root."""
+    root = parent / name
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copytree(REPO / "styles", root / "styles")
+    return root
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "uapress.cli", "build", *args]
+
+
+def build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `uapress build ARGS` in `root`; with `check`, fail the test unless it exits 0."""
+    result = subprocess.run(command(*args), cwd=root, capture_output=True, text=True, encoding="utf-8",
+                            stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+    if check:
+        assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def states(result: subprocess.CompletedProcess) -> dict[str, str]:
+    """Return each edition's state from the summary: 'unchanged', 'built' or 'FAILED'."""
+    found = {name: ("built" if state.endswith("file(s)") else state)
+             for name, state in SUMMARY_LINE.findall(result.stdout)}
+    assert found, f"no summary lines in:\n{result.stdout}"
+    return found
+
+
+def rebuilt(result: subprocess.CompletedProcess) -> set[str]:
+    """Return the editions the build says it rebuilt."""
+    return {name for name, state in states(result).items() if state == "built"}
+
+
+def stamps(out: Path) -> dict[str, tuple]:
+    """Return (inode, mtime, bytes) of every file under `out`: an atomic rewrite changes the inode."""
+    return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    """Return the bytes of every edition output under `out` (the cache file left out)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != CACHE}
+
+
+def edition_files(out: Path, lang: str) -> set[str]:
+    return {str(p.relative_to(out)) for p in (out / SLUG / lang).iterdir() if p.is_file()}
+
+
+def assert_complete(out: Path, formats=("html", "pdf", "docx")) -> None:
+    """Every edition has every format, each whole: PDF from %PDF to %%EOF, DOCX a valid zip, HTML parses."""
+    assert not list(out.rglob("*.tmp")), f"temporary files left: {list(out.rglob('*.tmp'))}"
+    for lang in LANGS:
+        folder = out / SLUG / lang
+        if "pdf" in formats:
+            pdf = (folder / f"{SLUG}.{lang}.pdf").read_bytes()
+            assert pdf.startswith(b"%PDF-"), f"{lang}: not a PDF"
+            assert pdf.rstrip().endswith(b"%%EOF"), f"{lang}: PDF truncated"
+        if "docx" in formats:
+            with zipfile.ZipFile(folder / f"{SLUG}.{lang}.docx") as docx:
+                assert docx.testzip() is None, f"{lang}: corrupt DOCX entry"
+                document = etree.fromstring(docx.read("word/document.xml"))
+                assert document.tag.endswith("}document")
+        if "html" in formats:
+            text = (folder / f"{SLUG}.{lang}.html").read_text(encoding="utf-8")
+            assert text.rstrip().endswith("</html>"), f"{lang}: HTML truncated"
+            page = lxml_html.document_fromstring(text)
+            assert page.find("body") is not None and page.text_content().strip()
+        checklist = json.loads((folder / "checklist.json").read_text(encoding="utf-8"))
+        assert checklist["segments"], f"{lang}: empty checklist"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> dict[str, bytes]:
+    """Every output of a clean, one-worker, all-format build of the sample (outputs do not depend on the
+    project's location, so other copies must produce exactly these bytes)."""
+    root = make_project(tmp_path_factory.mktemp("reference"))
+    build(root, "--jobs", "1")
+    return contents(root / "build")
+
+
+# --- the cache ---------------------------------------------------------------
+
+
+def test_second_build_is_unchanged_and_rewrites_nothing(project):
+    first = build(project, "--format", "html")
+    assert rebuilt(first) == EDITIONS
+    before = stamps(project / "build")
+    second = build(project, "--format", "html")
+    assert states(second) == {name: "unchanged" for name in EDITIONS}
+    assert "0 edition(s) built, 4 unchanged" in second.stdout
+    assert stamps(project / "build") == before, "a no-op build rewrote files (the cache included)"
+
+
+def test_editing_one_po_rebuilds_only_that_language(project):
+    build(project, "--format", "html")
+    out = project / "build"
+    before = stamps(out)
+    po = project / "source" / "actions" / SLUG / "translations" / "es.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("Presidenta encargada de la República",
+                                                         "Presidenta interina de la República"), encoding="utf-8")
+    result = build(project, "--format", "html")
+    assert states(result) == {f"{SLUG}/es": "built", f"{SLUG}/en": "unchanged",
+                              f"{SLUG}/fr": "unchanged", f"{SLUG}/ar": "unchanged"}
+    after = stamps(out)
+    for lang in ("en", "fr", "ar"):
+        for name in edition_files(out, lang):
+            assert after[name] == before[name], f"{name} was rewritten"
+    assert "Presidenta interina" in (out / SLUG / "es" / f"{SLUG}.es.html").read_text(encoding="utf-8")
+
+
+def test_changing_a_style_rebuilds_everything(project):
+    build(project, "--format", "html")
+    brand = project / "styles" / "brand.yaml"
+    text = brand.read_text(encoding="utf-8")
+    assert 'primary: "#0B4F6C"' in text
+    brand.write_text(text.replace('primary: "#0B4F6C"', 'primary: "#7A1F5C"'), encoding="utf-8")
+    result = build(project, "--format", "html")
+    assert rebuilt(result) == EDITIONS
+    assert "4 edition(s) built, 0 unchanged" in result.stdout
+
+
+def test_force_rebuilds_everything(project):
+    build(project, "--format", "html")
+    before = stamps(project / "build")
+    result = build(project, "--format", "html", "--force")
+    assert rebuilt(result) == EDITIONS
+    after = stamps(project / "build")
+    outputs = [name for name in before if name.startswith(f"{SLUG}/")]  # the editions, not the index
+    assert all(after[name][0] != before[name][0] for name in outputs), "--force left some outputs unwritten"
+    assert all(after[name][2] == before[name][2] for name in outputs), "same inputs, different bytes"
+
+
+def test_deleting_an_output_rebuilds_its_edition(project):
+    build(project, "--format", "html")
+    out = project / "build"
+    (out / SLUG / "fr" / f"{SLUG}.fr.html").unlink()
+    result = build(project, "--format", "html")
+    assert rebuilt(result) == {f"{SLUG}/fr"}
+    assert (out / SLUG / "fr" / f"{SLUG}.fr.html").is_file()
+    assert_complete(out, formats=("html",))
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+    pytest.param(lambda data: b"", id="empty"),
+    pytest.param(lambda data: b"\x00\xff\xfe garbage {[", id="garbage-not-utf8"),
+    pytest.param(lambda data: b"[1, 2, 3]\n", id="json-list"),
+    pytest.param(lambda data: b'{"editions": {"%s/en": "no entry", "%s/es": {"key": 7}}}' % ((SLUG.encode(),) * 2),
+                 id="wrong-shapes"),
+])
+def test_a_damaged_cache_costs_a_full_build(project, damage):
+    build(project, "--format", "html")
+    out = project / "build"
+    clean = contents(out)
+    cache = out / CACHE
+    cache.write_bytes(damage(cache.read_bytes()))
+    result = build(project, "--format", "html")
+    assert rebuilt(result) == EDITIONS
+    assert_complete(out, formats=("html",))
+    assert contents(out) == clean
+    # The damaged cache was replaced by a good one: the next build has nothing to do.
+    assert set(states(build(project, "--format", "html")).values()) == {"unchanged"}
+
+
+def test_a_cache_entry_naming_a_missing_file_is_rebuilt(project):
+    build(project, "--format", "html")
+    cache = project / "build" / CACHE
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["editions"][f"{SLUG}/ar"]["files"].append(f"{SLUG}/ar/was-deleted.ar.html")
+    # An entry for an action that no longer exists is harmless too.
+    data["editions"]["removed-action/en"] = {"key": "0" * 64, "files": ["removed-action/en/removed-action.en.html"]}
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    result = build(project, "--format", "html")
+    assert rebuilt(result) == {f"{SLUG}/ar"}
+    assert_complete(project / "build", formats=("html",))
+
+
+# --- interrupted builds ------------------------------------------------------
+
+
+@pytest.mark.parametrize("whom", ["process-group", "main-process"])
+def test_an_interrupted_build_leaves_no_temporary_files_and_the_next_build_completes(project, reference, whom):
+    # Ctrl-C in a terminal signals the whole foreground process group (the workers too); `kill -INT`
+    # signals the main process only. Both must leave whole files and a cache that tells the truth.
+    out = project / "build"
+    running = subprocess.Popen(command("--force"), cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(1.0)
+    if whom == "process-group":
+        os.killpg(running.pid, signal.SIGINT)
+    else:
+        running.send_signal(signal.SIGINT)
+    running.communicate(timeout=TIMEOUT)
+    assert not list(project.rglob("*.tmp")), "an interrupted build left temporary files"
+
+    result = build(project)
+    assert set(states(result)) == EDITIONS
+    built = len(rebuilt(result))
+    assert f"{built} edition(s) built, {4 - built} unchanged" in result.stdout
+    assert_complete(out)
+    assert contents(out) == reference
+
+
+def test_an_interrupted_rebuild_does_not_vouch_for_half_written_editions(project):
+    # Regression: an edition interrupted after writing some of its new files kept its old cache entry;
+    # once its input was reverted, the next build called it "unchanged" and kept the new, wrong file.
+    build(project, "--format", "html", "--lang", "es")
+    po = project / "source" / "actions" / SLUG / "translations" / "es.po"
+    original = po.read_text(encoding="utf-8")
+    po.write_text(original.replace("Presidenta encargada", "Presidenta interina"), encoding="utf-8")
+    interrupt_after_first_file = (
+        "import uapress.build as b\n"
+        "real = b.write_atomic\n"
+        "def write_then_stop(path, data):\n"
+        "    real(path, data)\n"
+        "    raise KeyboardInterrupt\n"
+        "b.write_atomic = write_then_stop\n"
+        "from uapress.cli import app\n"
+        "app(['build', '--format', 'html', '--lang', 'es', '--jobs', '1'])\n"
+    )
+    stopped = subprocess.run([sys.executable, "-c", interrupt_after_first_file], cwd=project,
+                             capture_output=True, text=True, timeout=TIMEOUT)
+    assert stopped.returncode != 0
+    po.write_text(original, encoding="utf-8")
+    result = build(project, "--format", "html", "--lang", "es")
+    assert states(result) == {f"{SLUG}/es": "built"}
+    page = (project / "build" / SLUG / "es" / f"{SLUG}.es.html").read_text(encoding="utf-8")
+    assert "Presidenta encargada" in page and "Presidenta interina" not in page
+
+
+# --- workers and concurrent builds ------------------------------------------
+
+
+def test_two_workers_and_one_give_identical_outputs(project):
+    one = build(project, "--jobs", "1", "--out", "one")
+    two = build(project, "--jobs", "2", "--out", "two")
+    assert rebuilt(one) == rebuilt(two) == EDITIONS
+    assert_complete(project / "two")
+    assert contents(project / "two") == contents(project / "one")
+
+
+def test_two_builds_at_once_into_one_folder_both_succeed(project, reference):
+    # `make -j` may run two builds into the same build/: neither may see or leave a half-written file.
+    runs = [subprocess.Popen(command("--force"), cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, text=True) for _ in range(2)]
+    for run in runs:
+        stdout, stderr = run.communicate(timeout=TIMEOUT)
+        assert run.returncode == 0, f"{stdout}\n{stderr}"
+    out = project / "build"
+    assert_complete(out)
+    assert contents(out) == reference
+    json.loads((out / CACHE).read_text(encoding="utf-8"))
+    after = build(project)
+    assert set(states(after)) == EDITIONS
+    assert contents(out) == reference
