@@ -243,11 +243,15 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
             cache.save()
     # Every build rewrites the index (a no-op one too: days left change), except one that only found
     # broken sources: like a failed build, it leaves build/ exactly as it was.
-    if todo or not any(d.is_error for d in report.problems):
+    index_key = cache.index_inputs(root, styles, (today or dt.date.today()).isoformat())
+    fresh_index = cache.index_key == index_key and (out / "index.html").is_file()
+    if not fresh_index and (todo or not any(d.is_error for d in report.problems)):
         from .site import write_index
 
         try:
             write_index(root, out, brand, cache, today)
+            cache.index_key = index_key
+            cache.save()
         except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
             report.problems.append(Diagnostic("error", f"the publication index was not written: {exc.strerror}",
                                               Path(exc.filename) if exc.filename else out / "index.html",

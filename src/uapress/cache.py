@@ -26,7 +26,20 @@ def _hash_files(paths) -> str:
 def package_hash() -> str:
     """Return a hash of uapress itself, so a changed writer rebuilds everything."""
     files = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".yaml")]
-    return _hash_files([p for p in files if "__pycache__" not in p.parts]) + __version__
+    return _hash_files([p for p in files if "__pycache__" not in p.parts]) + __version__ + _library_versions()
+
+
+def _library_versions() -> str:
+    """Return the versions of the libraries that shape the outputs: an upgrade rebuilds everything."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("weasyprint", "pydyf", "python-docx", "markdown", "babel", "jinja2", "pyyaml"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ";".join(found)
 
 
 def styles_hash(root: Path) -> str:
@@ -57,8 +70,16 @@ class Cache:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             self.entries = data["editions"] if isinstance(data.get("editions"), dict) else {}
+            self.index_key = data.get("index") if isinstance(data.get("index"), str) else None
         except (OSError, ValueError, KeyError, AttributeError, TypeError):
             self.entries = {}
+            self.index_key = None
+
+    def index_inputs(self, root: Path, styles: str, today: str) -> str:
+        """Return the hash of everything the publication index shows: sources, outputs, styles, the date."""
+        sources = _hash_files([p for p in (root / "source").rglob("*") if p.is_file()])
+        recorded = json.dumps(self.entries, sort_keys=True)
+        return hashlib.sha256("\0".join((sources, recorded, styles, package_hash(), today)).encode()).hexdigest()
 
     def fresh(self, name: str, key: str, out: Path) -> bool:
         """Tell whether an edition's outputs are up to date and all still on disk."""
@@ -88,4 +109,5 @@ class Cache:
 
     def save(self) -> None:
         """Write the cache atomically."""
-        write_atomic(self.path, json.dumps({"editions": self.entries}, indent=1, sort_keys=True) + "\n")
+        data = {"editions": self.entries, "index": self.index_key}
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment, StrictUndefined
-
 from ..brand import Brand
 from ..localise import locale
 from ..model.nodes import Document
+from .templating import template
 
 STATUS_TEXT = {
     "source": "source text",
@@ -19,10 +18,9 @@ STATUS_TEXT = {
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the checklist page of an edition, styled from the brand."""
-    environment = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    template = environment.from_string(brand.template("checklist.html"))
+    page = template(brand, "checklist.html", strict=True)
     checklist = document.checklist
-    html = template.render(
+    html = page.render(
         checklist=checklist,
         meta=document.meta,
         brand=brand,

@@ -6,12 +6,12 @@ import re
 import unicodedata
 from html import escape
 
-from jinja2 import Environment
 from markupsafe import Markup
 
 from ..brand import Brand
 from ..localise.locale import colon, direction
 from ..model.nodes import Document, Heading, Meta, Section, plain_text
+from .templating import template
 
 GROUP_TAGS = {"address": "address"}
 """HTML element of a group role; other groups are a `div` with the role as class."""
@@ -45,15 +45,12 @@ def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
     context["masthead"] = Markup("".join(renderer.blocks(s.blocks) for s in masthead))
     context["sections"] = Markup("".join(renderer.section(s) for s in document.sections if s.role != "masthead"))
     context["css"] = Markup(stylesheets(brand, meta, for_print))
-    page = _environment(autoescape=True).from_string(brand.template("edition.html"))
-    return page.render(context)
+    return template(brand, "edition.html", filters=_FILTERS).render(context)
 
 
 def proof_page(brand: Brand, meta: Meta) -> str:
     """Return the proof's watermark and, when there is a revision to compare with, its summary of changes."""
-    env = _environment(autoescape=True)
-    env.filters["field_name"] = field_name
-    return env.from_string(brand.template("proof.html")).render(
+    return template(brand, "proof.html", filters=_FILTERS + (("field_name", field_name),)).render(
         proof=meta.proof, meta=meta, direction=direction, source_direction=direction(meta.source_lang))
 
 
@@ -68,7 +65,6 @@ def field_name(field: str) -> str:
 
 def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
     """Return edition.css (and print.css when printing) filled from the brand."""
-    env = _environment(autoescape=False)
     context = {
         "colours": brand.colours,
         "fonts": brand.fonts,
@@ -82,7 +78,7 @@ def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
         "stamp": css_string(meta.proof.stamp) if meta.proof else "",
     }
     names = ["edition.css"] + (["print.css"] if for_print else [])
-    return "\n".join(env.from_string(brand.template(name)).render(context) for name in names)
+    return "\n".join(template(brand, name, autoescape=False, filters=_FILTERS).render(context) for name in names)
 
 
 def page_counter_content(label: str) -> str:
@@ -264,7 +260,4 @@ def _attr(value: str) -> str:
     return escape(value, quote=True)
 
 
-def _environment(autoescape: bool) -> Environment:
-    env = Environment(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(css_string=css_string, tint=tint, rgba=rgba)
-    return env
+_FILTERS = (("css_string", css_string), ("tint", tint), ("rgba", rgba))

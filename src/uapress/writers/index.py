@@ -12,7 +12,8 @@ from html import escape
 from markupsafe import Markup
 
 from ..brand import Brand
-from .html import _environment
+from .html import _FILTERS
+from .templating import template
 
 KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof"}
 """Column heading of each listed format."""
@@ -20,11 +21,14 @@ KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof"}
 
 def write(index, brand: Brand) -> bytes:
     """Return the index page as UTF-8 bytes."""
-    env = _environment(autoescape=True)
-    env.filters.update(size=human_size, days=days_left, breakable=breakable, percent=lambda value: f"{value:.0%}")
-    page = env.from_string(brand.template("index.html"))
-    return page.render(index=index, kinds=KINDS, colours=brand.colours, fonts=brand.fonts,
+    filters = _FILTERS + (("size", human_size), ("days", days_left), ("breakable", breakable), ("percent", percent))
+    return template(brand, "index.html", filters=filters).render(index=index, kinds=KINDS, colours=brand.colours, fonts=brand.fonts,
                        logo=brand.logo_data_uri, brand_name=brand.name).encode("utf-8")
+
+
+def percent(value: float) -> str:
+    """Return a share as a whole percentage: "63%"."""
+    return f"{value:.0%}"
 
 
 def human_size(size: int) -> str:
