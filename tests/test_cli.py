@@ -137,7 +137,7 @@ def test_valid_project_checks_clean_but_for_its_unresolved_link(tmp_path):
     assert result.returncode == 0, result.stderr
     (warning,) = printed(result.stderr)
     assert warning.severity == "warning"
-    assert f"{ACTION}:23: warning: line 23, letter: link 'previous appeal' has no address yet (#)" in warning.head
+    assert f"{ACTION}:23:39: warning: line 23, letter: link 'previous appeal' has no address yet (#)" in warning.head
     assert "0 error(s), 1 warning(s)" in result.stdout
     strict = run_uapress(root, "check", "--strict")
     assert_clean(strict)

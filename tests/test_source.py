@@ -183,13 +183,12 @@ def test_missing_key_has_no_caret_on_a_neighbour():
     assert missing.column is None
 
 
-def test_raw_html_in_markdown_is_reported_once_per_tag_at_its_line():
+def test_raw_html_in_markdown_is_reported_once_per_block_under_its_first_tag():
     # Markdown fields were also run through the plain-text tag check, which added a second, vaguer error
-    # at the `summary: |` line.
+    # at the `summary: |` line; then each tag of one block was reported on its own.
     found = errors_of(fixture("raw-html-inline"))
-    assert [(d.line, d.message) for d in found] == [
-        (12, "raw HTML '<b>' is not allowed"),
-        (12, "raw HTML '</b>' is not allowed"),
+    assert [(d.line, d.column, d.message) for d in found] == [
+        (12, 30, "raw HTML '<b>', '</b>' is not allowed"),
     ]
     (block,) = errors_of(fixture("raw-html-block"))
     assert block.message == "raw HTML '<div>More to come.</div>' is not allowed"
@@ -332,8 +331,8 @@ def test_code_spans_are_plain_text():
 
 def test_raw_html_is_an_issue():
     _, issues = parse_inlines("a <b>x</b> <!-- c -->")
-    assert [i.message for i in issues] == [
-        "raw HTML '<b>' is not allowed", "raw HTML '</b>' is not allowed", "raw HTML '<!-- c -->' is not allowed"]
+    assert [i.message for i in issues] == ["raw HTML '<b>', '</b>', '<!-- c -->' is not allowed"]
+    assert issues[0].fragment == "<b>"
     assert all(i.severity == "error" for i in issues)
 
 

@@ -181,7 +181,7 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
           formats: list[str] | None = None, out: Path | None = None, paper: str | None = None,
           pdf_variant: str | None = None, proof: bool = False, since: str | None = None,
           jobs: int | None = None, force: bool = False, today: dt.date | None = None,
-          progress: Callable[[str], None] | None = None, debug: bool = False) -> BuildReport:
+          progress: Callable[[int, int, str], None] | None = None, debug: bool = False) -> BuildReport:
     """Build the editions of the named actions (all by default) into `out` (default `build/`).
 
     Editions whose inputs have not changed since the last build are skipped (`force` rebuilds
@@ -215,7 +215,7 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
             # Nothing to render, but its warnings still count (--strict must see the fallbacks).
             report.editions.append(inspect_edition(job, root, unchanged=True)[0])
             if progress:
-                progress(f"{job.name} unchanged")
+                progress(len(report.editions), len(planned), f"{job.name} unchanged")
         else:
             if review is not None:
                 job = replace(job, proof=review.proof(job.action, job.lang, inputs))
@@ -236,7 +236,7 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
             else:
                 cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files])
             if progress:
-                progress(f"{job.name} {'FAILED' if result.failed else 'built'}")
+                progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
     finally:
         # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
         if todo:

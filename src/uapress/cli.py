@@ -10,7 +10,7 @@ import typer
 
 from . import __version__
 from .errors import UapressError, UsageError
-from .report import paint, print_diagnostics
+from .report import Progress, paint, print_diagnostics
 
 class _App(typer.Typer):
     """Typer app that turns an unexpected exception into one line unless --debug is given."""
@@ -101,7 +101,7 @@ def build(
 
     try:
         root = _root()
-        progress = None if _State.quiet else (lambda name: typer.echo(paint(f"  building {name}", "dim"), err=True))
+        progress = None if _State.quiet else Progress()
         if since and not proof:
             raise UsageError("--since goes with --proof (or use `uapress diff SLUG --since REV`)")
         report = run_build(root, slugs or None, langs=lang or None, formats=format or None, out=out, paper=paper,

@@ -24,6 +24,8 @@ class Diagnostic:
     """Dotted path of the field (`targets.0.title`)."""
     hint: str | None = None
     """How to fix it."""
+    show_line: bool = True
+    """False when the line is only the nearest place (a missing key): no excerpt is shown then."""
 
     @property
     def is_error(self) -> bool:
@@ -50,7 +52,7 @@ class Diagnostic:
         field = f"{self.field}: " if self.field else ""
         head = f"{self.location()}: {self.severity}: {where}{field}{self.message}"
         lines = [head]
-        source = self._source_line() if excerpt else None
+        source = self._source_line() if excerpt and self.show_line else None
         if source is not None:
             number = str(self.line)
             lines.append(f"  {number} | {source}")

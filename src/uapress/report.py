@@ -44,3 +44,29 @@ def counts(diagnostics: list[Diagnostic]) -> str:
     warnings = sum(d.is_warning for d in diagnostics)
     notices = len(diagnostics) - errors - warnings
     return f"{errors} error(s), {warnings} warning(s)" + (f", {notices} notice(s)" if notices else "")
+
+
+class Progress:
+    """Show a build's progress: a bar redrawn in place on a terminal, one line per edition elsewhere."""
+
+    BAR = 24
+    """Width of the bar in characters."""
+
+    def __init__(self, stream=None, few: int = 4):
+        self.stream = stream or sys.stderr
+        self.few = few
+        self.drawn = False
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        """Report that `done` of `total` editions are through; `text` says which and how."""
+        terminal = hasattr(self.stream, "isatty") and self.stream.isatty()
+        if terminal and total > self.few:
+            filled = self.BAR * done // max(total, 1)
+            bar = "#" * filled + "-" * (self.BAR - filled)
+            self.stream.write(f"\r  [{bar}] {done}/{total} {text}"[:120].ljust(120))
+            self.drawn = done < total
+            if not self.drawn:
+                self.stream.write("\n")
+        else:
+            self.stream.write(paint(f"  [{done}/{total}] {text}", "dim", self.stream) + "\n")
+        self.stream.flush()

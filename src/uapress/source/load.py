@@ -79,6 +79,9 @@ class _Checker:
             # A missing key has no place of its own: name the line of the mapping it belongs in, with no
             # caret, so the excerpt does not point at a neighbouring key as if it were the problem.
             line, column = self.positions.of(path[:-1])[0], None
+            self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint,
+                                         show_line=False))
+            return
         self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint))
 
     def run(self) -> Action | None:
@@ -312,8 +315,20 @@ class _Checker:
             issues = [issue]
         line = self.positions.text_line(path, offset)
         for issue in issues:
-            self.found.append(Diagnostic(issue.severity, issue.message, self.path, line + issue.line, None,
+            where, column = self._locate(issue.fragment, line + issue.line)
+            self.found.append(Diagnostic(issue.severity, issue.message, self.path, where, column,
                                          dotted(path), issue.hint))
+
+    def _locate(self, fragment: str, line: int) -> tuple[int, int | None]:
+        """Find `fragment` at or after `line` within its block, for a caret under the offending text."""
+        lines = self.text.splitlines()
+        for number in range(line, min(line + 40, len(lines)) + 1):
+            column = lines[number - 1].find(fragment) if fragment else -1
+            if column >= 0:
+                return number, column + 1
+            if number > line and not lines[number - 1].strip():
+                break  # a blank line ends the block
+        return line, None
 
     def _people(self, data, key, keys, kind, required):
         value = data.get(key)

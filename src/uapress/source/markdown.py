@@ -42,9 +42,11 @@ class RawBlock:
 class MarkdownIssue(Exception):
     """A Markdown block uses something outside the subset."""
 
-    def __init__(self, message: str, hint: str, line: int = 0, severity: str = "error"):
+    def __init__(self, message: str, hint: str, line: int = 0, severity: str = "error", fragment: str = ""):
         super().__init__(message)
         self.message, self.hint, self.line, self.severity = message, hint, line, severity
+        self.fragment = fragment
+        """The offending text as written, so that the checker can put a caret under it."""
 
 
 def split_blocks(text: str) -> list[RawBlock]:
@@ -134,7 +136,7 @@ class InlineParser:
             )
         issues: list[MarkdownIssue] = []
         inlines = self._inlines(children[0], issues)
-        return _merge_text(inlines), issues
+        return _merge_text(inlines), _merge_raw_html(issues)
 
     def _inlines(self, element: etree.Element, issues) -> list:
         out = []
@@ -176,14 +178,14 @@ class InlineParser:
                 MarkdownIssue(
                     f"link '{label}' has no address yet ({url or 'empty'})",
                     "replace '#' with the page's https: address before publication",
-                    severity="warning",
+                    severity="warning", fragment=f"]({url})",
                 )
             )
         elif not url.lower().startswith(ALLOWED_SCHEMES):
             issues.append(
                 MarkdownIssue(
                     f"link '{label}' goes to '{url}', which is not allowed",
-                    "links must start with https:, http: or mailto:",
+                    "links must start with https:, http: or mailto:", fragment=url,
                 )
             )
         return url
@@ -200,6 +202,7 @@ class InlineParser:
                     MarkdownIssue(
                         f"raw HTML {stashed.strip()!r} is not allowed",
                         "write the text in Markdown (*emphasis*, **strong**, [text](https://…)) without HTML tags",
+                        fragment=stashed.strip().splitlines()[0] if stashed.strip() else "",
                     )
                 )
             position = match.end()
@@ -212,6 +215,16 @@ class InlineParser:
 def _unmask(text: str) -> str:
     """Turn Python-Markdown's masked character references back into characters."""
     return _MASKED_ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};"), text)
+
+
+def _merge_raw_html(issues: list) -> list:
+    """Report the raw HTML of one block once ("<b>", "</b>"), not once per tag."""
+    raw = [i for i in issues if i.message.startswith("raw HTML ")]
+    if len(raw) < 2:
+        return issues
+    tags = ", ".join(i.message[len("raw HTML "):-len(" is not allowed")] for i in raw)
+    merged = MarkdownIssue(f"raw HTML {tags} is not allowed", raw[0].hint, raw[0].line, fragment=raw[0].fragment)
+    return [merged] + [i for i in issues if i not in raw]
 
 
 def _merge_text(nodes) -> tuple:
