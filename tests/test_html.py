@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
 import lxml.html
 import pytest
 
 from helpers import LANGS, normalise, sample_brand, sample_document, sample_source, source_links, source_paragraphs
-from uapress.model.nodes import Link, Paragraph, Section, SegmentSpan, Text, walk_blocks
+from uapress.model.nodes import Link, Paragraph, SegmentSpan, Text
 from uapress.writers import html
 
 

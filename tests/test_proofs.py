@@ -279,7 +279,7 @@ def test_first_page_summarises_the_changes(built, project):
 
 
 def test_the_summary_page_comes_before_an_untouched_edition_layout(built):
-    proof, edition = pages_text(built["proofs"]["en"]), pages_text(built["editions"]["en"])
+    proof = pages_text(built["proofs"]["en"])
     assert proof[0].startswith("PROOF · NOT FOR PUBLICATION")
     assert "URGENT ACTION" in proof[1][:200], "the edition starts on a page of its own, band first"
 

@@ -14,7 +14,7 @@ from typing import Callable
 from .brand import Brand, load_brand
 from .cache import Cache, edition_key, proof_name, styles_hash
 from .check import deadline_notice
-from .errors import BuildError, Diagnostic, SourceError, UsageError
+from .errors import BuildError, Diagnostic, Findings, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
 from .model.document import build_document
@@ -60,7 +60,7 @@ class EditionResult:
 
 
 @dataclass
-class BuildReport:
+class BuildReport(Findings):
     """Everything a build did and found, for the summary and the exit code."""
 
     editions: list[EditionResult] = field(default_factory=list)
@@ -71,21 +71,6 @@ class BuildReport:
     def diagnostics(self) -> list[Diagnostic]:
         """Return every problem found, source problems first."""
         return self.problems + [p for e in self.editions for p in e.problems]
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        """Return the problems that fail the build."""
-        return [d for d in self.diagnostics if d.is_error]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        """Return the problems that only warn (and fail under --strict)."""
-        return [d for d in self.diagnostics if d.is_warning]
-
-    @property
-    def notices(self) -> list[Diagnostic]:
-        """Return the findings that never fail the build (an expired action)."""
-        return [d for d in self.diagnostics if not (d.is_error or d.is_warning)]
 
     def exit_code(self, strict: bool) -> int:
         """Return 1 on errors (or warnings under --strict), else 0."""

@@ -19,7 +19,7 @@ from .errors import SourceError, UsageError
 from .localise import locale, localise
 from .model.nodes import Change, LanguageChanges
 from .source import load_action
-from .source.markdown import MarkdownIssue, parse_inlines
+from .source.markdown import plain as plain_markdown
 from .source.schema import Action
 
 GIT_TIMEOUT = 60  # seconds; `git show` of one small file takes milliseconds
@@ -197,9 +197,9 @@ def _blocks(old_loc, new_loc) -> list[Change]:
                 # Same source: changed only when what the edition shows differs (a translation was edited,
                 # or became fuzzy and now shows the source).
                 if op != "equal" or old.text != new.text or old.fallback != new.fallback:
-                    out.append(Change("changed", name, _plain(old.text), _plain(new.text), new.id))
-            out += [Change("added", name, "", _plain(s.text), s.id) for s in after[j1 + len(pairs):j2]]
-            out += [Change("removed", name, _plain(s.text), "", None) for s in before[i1 + len(pairs):i2]]
+                    out.append(Change("changed", name, plain_markdown(old.text), plain_markdown(new.text), new.id))
+            out += [Change("added", name, "", plain_markdown(s.text), s.id) for s in after[j1 + len(pairs):j2]]
+            out += [Change("removed", name, plain_markdown(s.text), "", None) for s in before[i1 + len(pairs):i2]]
     return out
 
 
@@ -241,17 +241,6 @@ def _facts_changes(old: dict[str, str], new: dict[str, str]) -> list[Change]:
         kind = "added" if not before else ("removed" if not after else "changed")
         out.append(Change(kind, name, before, after, None if kind == "removed" else name))
     return out
-
-
-def _plain(markdown: str) -> str:
-    """Return a block's text without Markdown markup, for summaries."""
-    from .model.nodes import plain_text
-
-    try:
-        inlines, _ = parse_inlines(markdown)
-    except MarkdownIssue:
-        return markdown
-    return " ".join(plain_text(inlines).split())
 
 
 def format_changes(changes: ActionChanges, langs: list[str] | None = None, width: int = 100) -> str:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, SourceError, UsageError
+from .errors import Diagnostic, Findings, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
 from .localise.store import update_store
@@ -16,26 +16,11 @@ from .source import find_actions, load_action
 
 
 @dataclass
-class CheckReport:
+class CheckReport(Findings):
     """What `check` found across actions."""
 
     actions: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        """Return the findings that fail the check."""
-        return [d for d in self.diagnostics if d.is_error]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        """Return the findings that fail only under --strict."""
-        return [d for d in self.diagnostics if d.is_warning]
-
-    @property
-    def notices(self) -> list[Diagnostic]:
-        """Return the findings that never fail (an expired action)."""
-        return [d for d in self.diagnostics if not (d.is_error or d.is_warning)]
 
     def exit_code(self, strict: bool) -> int:
         """Return 1 on errors, or on warnings under --strict."""

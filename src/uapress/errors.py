@@ -81,6 +81,27 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+class Findings:
+    """Sort a report's `diagnostics` by what they do to the exit code."""
+
+    diagnostics: list
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """Return the findings that fail the command."""
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Return the findings that fail only under --strict."""
+        return [d for d in self.diagnostics if d.is_warning]
+
+    @property
+    def notices(self) -> list[Diagnostic]:
+        """Return the findings that never fail (an expired action)."""
+        return [d for d in self.diagnostics if not (d.is_error or d.is_warning)]
+
+
 class UapressError(Exception):
     """Base of every error uapress reports to its user; never shown with a traceback."""
 

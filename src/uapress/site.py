@@ -22,6 +22,7 @@ from .errors import SourceError
 from .files import write_atomic
 from .localise import locale
 from .source import find_actions, load_action
+from .source.markdown import plain as plain_markdown
 from .writers import WRITERS
 
 INDEX_NAME = "index.html"
@@ -135,7 +136,7 @@ def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None) ->
         extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
         languages = [_language(out, cache, slug, lang, action, True) for lang in action.editions]
         languages += [_language(out, cache, slug, lang, action, False) for lang in extra]
-        actions.append(IndexAction(slug, _plain(action.title), action.language, locale.direction(action.language),
+        actions.append(IndexAction(slug, plain_markdown(action.title), action.language, locale.direction(action.language),
                                    action.reference, action.deadline, (action.deadline - today).days, None,
                                    tuple(languages)))
     known = {item.slug for item in actions}
@@ -176,7 +177,7 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
     if failed := cache.failure(proof_name(edition)):
         failures["proof"] = failed
     checklist = _read_json(folder / "checklist.json")
-    title = _title(checklist) or (_plain(action.title) if action else slug)
+    title = _title(checklist) or (plain_markdown(action.title) if action else slug)
     is_source = bool(action) and lang == action.language
     return IndexLanguage(
         lang, _language_name(lang), locale.direction(lang) if _known(lang) else "ltr", title, is_source, published,
@@ -195,7 +196,7 @@ def _title(checklist: dict | None) -> str | None:
     for segment in checklist.get("segments") or ():
         if isinstance(segment, dict) and segment.get("field") == "title":
             shown = segment.get("translation") if segment.get("status") in ("source", "translated") else segment.get("source")
-            return _plain(shown or segment.get("source") or "")
+            return plain_markdown(shown or segment.get("source") or "")
     return None
 
 
@@ -221,17 +222,6 @@ def _known(lang: str) -> bool:
 
 def _language_name(lang: str) -> str:
     return locale.own_language_name(lang) if _known(lang) else lang
-
-
-def _plain(markdown: str) -> str:
-    from .model.nodes import plain_text
-    from .source.markdown import MarkdownIssue, parse_inlines
-
-    try:
-        inlines, _ = parse_inlines(markdown)
-    except MarkdownIssue:
-        return markdown
-    return " ".join(plain_text(inlines).split())
 
 
 _PAGES = re.compile(rb"/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)", re.S)

@@ -250,3 +250,14 @@ def parse_inlines(block: str) -> tuple[tuple, list[MarkdownIssue]]:
     if _PARSER is None:
         _PARSER = InlineParser()
     return _PARSER.parse(block)
+
+
+def plain(block: str) -> str:
+    """Return a block's text without Markdown markup, on one line (for summaries and titles)."""
+    from ..model.nodes import plain_text
+
+    try:
+        inlines, _ = parse_inlines(block)
+    except MarkdownIssue:
+        return block
+    return " ".join(plain_text(inlines).split())
