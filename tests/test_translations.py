@@ -615,3 +615,21 @@ def test_po_file_round_trips_through_uapress(msgfmt_check):
     obsolete = next(e for e in file.entries if e.obsolete)
     assert (obsolete.context, obsolete.msgid, obsolete.msgstr) == ("background", "An old paragraph.", "Un párrafo antiguo.")
     assert po.render(file) == path.read_text(encoding="utf-8")
+
+
+def test_a_source_edit_before_update_shows_as_out_of_date_and_leaves_the_po_alone(tmp_path):
+    # Reviewers building right after an edit must see "out of date" with the old translation and a diff,
+    # not "never translated"; the PO file itself only changes through `translations update`.
+    project = make_project(tmp_path)
+    before = po_path(project, "es").read_bytes()
+    edit_source(project, OLD_WORDS, NEW_WORDS)
+    action = load_sample(project)
+    loc = localise(action, "es", project)
+    changed = [s for s in loc.segments if s.status != "translated"]
+    assert [(s.field, s.status) for s in changed] == [("letter", "fuzzy")]
+    assert changed[0].text == changed[0].source  # the source is shown until the translation is revised
+    assert any("translations update" in (p.hint or "") for p in loc.problems)
+    checklist = build_document(loc).checklist
+    (item,) = [s for s in checklist.segments if s.status == "fuzzy"]
+    assert ("-", "took note of") in item.diff and ("+", "welcomed") in item.diff
+    assert po_path(project, "es").read_bytes() == before

@@ -56,13 +56,25 @@ def open_store(action: Action, lang: str) -> Store:
         return Store(path, lang, None)
     file = po.read(path)
     store = Store(path, lang, file)
-    fields = {segment.field for segment in action_segments(action)}
+    segments = action_segments(action)
+    fields = {segment.field for segment in segments}
     for entry in file.entries:
         if not entry.obsolete and entry.context not in fields:
             store.problems.append(Diagnostic(
                 "warning", f"entry for field '{entry.context}', which the source does not have, is not used",
                 path, entry.line, field=entry.context, hint="run 'uapress translations update' to mark it obsolete",
             ))
+    if any(file.find(s.field, s.source) is None for s in segments):
+        # The source changed since the last `translations update`: read the store as that command would
+        # leave it (in memory only), so a reworded paragraph shows as out of date, with its old translation
+        # and a diff in the checklist, rather than as never translated.
+        merged, report = merge_store(action, lang)
+        if report.fuzzy:
+            store.file = merged
+            store.problems.append(Diagnostic(
+                "warning", f"{report.fuzzy} block(s) of the source changed since this file was updated; "
+                "their translations are shown as out of date", path,
+                hint=f"run 'uapress translations update {action.slug} --lang {lang}', then revise the fuzzy entries"))
     return store
 
 
