@@ -497,3 +497,19 @@ def test_po_file_edited_elsewhere_is_imported(project, tmp_path):
     entry = live(po_path(project))[("targets.0.title", "Minister of Justice")]
     assert entry.msgstr == "Justizminister" and entry.comments == [f"imported from from-poedit.po on {TODAY}"]
     refused(project, copy_path, "from-poedit.po is a translation into 'de', not 'fr'", code=2, args=("--lang", "fr"))
+
+
+def test_export_into_an_existing_folder_writes_the_usual_file_name_inside_it(tmp_path):
+    # `--out DIR` once overwrote DIR's name as a file: a folder must receive SLUG.LANG.xlf.
+    import subprocess
+    import sys
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    repo = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "uapress.cli", "export", "venezuela-hrd-release", "--lang", "fr",
+                             "--format", "xliff", "--out", str(folder)], cwd=repo, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    written = folder / "venezuela-hrd-release.fr.xlf"
+    assert written.is_file() and b'trgLang="fr"' in written.read_bytes()

@@ -301,7 +301,7 @@ def export(
                              "language, the source language or any other)."),
     format: str = typer.Option("xliff", "--format", "-f", help="xliff (XLIFF 2.1), po (a copy of the PO file) "
                                "or docx (the edition to translate)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="The file to write (default: build/SLUG/translate/SLUG.LANG.EXT)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="The file to write, or a folder to write it in (default: build/SLUG/translate/SLUG.LANG.EXT)."),
 ) -> None:
     """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, or the DOCX edition.
 

@@ -164,7 +164,10 @@ def export(root: Path, slug: str, lang: str, fmt: str, out: Path | None = None) 
         raise UsageError(f"unknown export format '{fmt}'; known formats: {', '.join(FORMATS)}")
     _check_language(lang)
     action = _load(root, slug)
-    target = Path(out) if out else root / "build" / slug / "translate" / f"{slug}.{lang}.{FORMATS[fmt]}"
+    name = f"{slug}.{lang}.{FORMATS[fmt]}"
+    target = Path(out) if out else root / "build" / slug / "translate" / name
+    if out and (target.is_dir() or str(out).endswith(("/", "\\"))):
+        target = target / name  # a folder: the file gets its usual name inside it
     note = ""
     if fmt == "docx":
         data = _docx(root, action, lang)
