@@ -13,12 +13,12 @@ from typing import Callable
 
 from .brand import Brand, load_brand
 from .cache import Cache, edition_key, proof_name, styles_hash
-from .check import deadline_notice
 from .errors import BuildError, Diagnostic, Findings, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
 from .model.document import build_document
-from .source import find_actions, load_action
+from .source import find_actions
+from .source.load import review_action
 from .source.schema import Action
 from .writers import EDITION_FORMATS, WRITERS, files_for
 
@@ -87,14 +87,10 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
         raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
     jobs = []
     for path in find_actions(root, slugs):
-        try:
-            action, warnings = load_action(path)
-        except SourceError as exc:
-            report.problems += exc.diagnostics
+        action, found = review_action(path, today)
+        report.problems += found  # an expired action is noticed here, still built, marked in the index
+        if action is None:
             continue
-        report.problems += warnings
-        if notice := deadline_notice(action, today):
-            report.problems.append(notice)  # expired: still built, marked in the index
         editions = action.editions
         if langs:
             missing = [lang for lang in langs if lang not in editions]

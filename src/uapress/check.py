@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from .localise import localise
 from .localise.store import update_store
 from .model.checklist import build_checklist
 from .source import find_actions, load_action
+from .source.load import review_action
 
 
 @dataclass
@@ -32,14 +32,10 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
     report = CheckReport()
     for path in find_actions(root, slugs):
         report.actions += 1
-        try:
-            action, warnings = load_action(path)
-        except SourceError as exc:
-            report.diagnostics += exc.diagnostics
+        action, found = review_action(path, today)
+        report.diagnostics += found
+        if action is None:
             continue
-        report.diagnostics += warnings
-        if notice := deadline_notice(action, today):
-            report.diagnostics.append(notice)
         for lang in action.languages:
             try:
                 loc = localise(action, lang, root)
@@ -61,24 +57,6 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
                         report.diagnostics.append(Diagnostic("warning", f"[{lang}] QA error in segment {item.id}: {finding.message}",
                                                              where, field=item.field))
     return report
-
-
-def deadline_notice(action, today: dt.date | None = None) -> Diagnostic | None:
-    """Return a notice when the action's deadline has passed; an expired action is still built."""
-    today = today or dt.date.today()
-    if action.deadline >= today:
-        return None
-    try:
-        text = action.path.read_text(encoding="utf-8")
-        found = re.search(r"^deadline:[ \t]*", text, re.M)
-    except (OSError, UnicodeDecodeError):
-        found = None
-    line = text.count("\n", 0, found.start()) + 1 if found else None
-    column = found.end() - found.start() + 1 if found else None
-    # A notice, not a warning: an expired action is a fact to know, not a fault to fix (`--strict` passes).
-    return Diagnostic("notice", f"deadline {action.deadline.isoformat()} has passed; the action is still built "
-                      "and marked expired in the publication index", action.path, line, column, "deadline",
-                      "set a later deadline if the action is extended")
 
 
 def status_rows(root: Path, slugs: list[str] | None = None) -> list[tuple]:

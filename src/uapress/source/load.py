@@ -65,6 +65,35 @@ def load_action(path: Path) -> tuple[Action, list[Diagnostic]]:
     return action, checker.found
 
 
+def review_action(path: Path, today: dt.date | None = None) -> tuple[Action | None, list[Diagnostic]]:
+    """Load an action for a report: never raise on its errors, return them with its warnings and notices."""
+    try:
+        action, found = load_action(path)
+    except SourceError as exc:
+        return None, list(exc.diagnostics)
+    notice = deadline_notice(action, today)
+    return action, found + ([notice] if notice else [])
+
+
+def deadline_notice(action: Action, today: dt.date | None = None) -> Diagnostic | None:
+    """Return a notice when the action's deadline has passed; an expired action is still built."""
+    today = today or dt.date.today()
+    if action.deadline >= today:
+        return None
+    try:
+        text = action.path.read_text(encoding="utf-8")
+        found = re.search(r"^deadline:[ \t]*", text, re.M)
+    except (OSError, UnicodeDecodeError):
+        found = None
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    column = found.end() - found.start() + 1 if found else None
+    # A notice, not a warning: an expired action is a fact to know, not a fault to fix (`--strict` passes).
+    return Diagnostic("notice", f"deadline {action.deadline.isoformat()} has passed; the action is still built "
+                      "and marked expired in the publication index", action.path, line, column, "deadline",
+                      "set a later deadline if the action is extended")
+
+
+
 class _Checker:
     """Validate one file, collecting every finding rather than stopping at the first."""
 
