@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..files import write_atomic
 from ..localise import po
 from ..localise.segments import action_segments, segment_id
-from ..localise.store import merge_store, store_path
+from ..localise.store import merge_store, save_store, store_path
 from ..source.markdown import MarkdownIssue, parse_inlines
 from ..source.schema import Action
 from .markup import same_text
@@ -76,11 +75,7 @@ def apply(action: Action, lang: str, received: Received, force: bool = False,
             "version of this one). Nothing was imported.")
     if update.created and not (report.imported or report.drafts or report.older):
         return report  # nothing translated: no new PO file full of empty entries
-    new_text = po.render(file)
-    old_text = path.read_text(encoding="utf-8") if path.exists() else None
-    if new_text != old_text:
-        write_atomic(path, new_text)
-        report.written = True
+    report.written = save_store(path, file)
     return report
 
 

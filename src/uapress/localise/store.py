@@ -99,14 +99,18 @@ class UpdateReport:
 
 def update_store(action: Action, lang: str) -> UpdateReport:
     """Bring a PO file in line with the source, msgmerge-style; never drop a translation."""
-    path = store_path(action, lang)
     merged, report = merge_store(action, lang)
-    new_text = po.render(merged)
-    old_text = path.read_text(encoding="utf-8") if path.exists() else None
-    if new_text != old_text:
-        write_atomic(path, new_text)
-        report.changed = True
+    report.changed = save_store(store_path(action, lang), merged)
     return report
+
+
+def save_store(path: Path, file: po.PoFile) -> bool:
+    """Write a PO file atomically if its text changed; return whether it was written."""
+    new_text = po.render(file)
+    if path.exists() and path.read_text(encoding="utf-8") == new_text:
+        return False
+    write_atomic(path, new_text)
+    return True
 
 
 def merge_store(action: Action, lang: str) -> tuple[po.PoFile, UpdateReport]:
