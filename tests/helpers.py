@@ -53,3 +53,21 @@ def source_links(field: str) -> list[tuple[str, str]]:
 def normalise(text: str) -> str:
     """Collapse whitespace (no-break spaces included) and drop bidi controls, for comparing text."""
     return " ".join(text.translate(BIDI_CONTROLS).split())
+
+
+def text_pieces(markdown: str) -> list[str]:
+    """Return the text of every Text node of a Markdown block, in order: one per run the writers make."""
+    from uapress.model.nodes import Emphasis, Link, Strong, Text
+    from uapress.source.markdown import parse_inlines
+
+    out = []
+
+    def walk(nodes):
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(node.text)
+            elif isinstance(node, (Emphasis, Strong, Link)):
+                walk(node.children)
+
+    walk(parse_inlines(markdown)[0])
+    return out

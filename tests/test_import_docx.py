@@ -20,15 +20,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from helpers import text_pieces
 from projects import make_project, run_uapress
 from uapress.exchange import import_file
 from uapress.exchange.docx_import import read_docx
 from uapress.exchange.markup import Chunk, markdown_chunks, same_text, signature, to_markdown
 from uapress.localise import po
 from uapress.localise.segments import action_segments
-from uapress.model.nodes import Emphasis, Link, Strong, Text
 from uapress.source import load_action
-from uapress.source.markdown import parse_inlines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SLUG = "defender"
@@ -97,21 +96,6 @@ def export_docx(root: Path, lang: str = "en") -> Path:
     path = root / "build" / SLUG / "translate" / f"{SLUG}.{lang}.docx"
     assert path.is_file() and f"wrote build/{SLUG}/translate/{SLUG}.{lang}.docx" in result.stdout
     return path
-
-
-def text_pieces(markdown: str) -> list[str]:
-    """Return the text of every Text node of a Markdown block, in order: one per run the writer makes."""
-    out = []
-
-    def walk(nodes):
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(node.text)
-            elif isinstance(node, (Emphasis, Strong, Link)):
-                walk(node.children)
-
-    walk(parse_inlines(markdown)[0])
-    return out
 
 
 def edit_docx(src: Path, dest: Path, texts: dict[str, str], drop: tuple = (), add_after: dict | None = None) -> None:

@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from helpers import text_pieces
 from projects import REPO, make_project, run_uapress
 from uapress.exchange import import_file
 from uapress.localise import po
 from uapress.localise.segments import action_segments
-from uapress.model.nodes import Emphasis, Link, Strong, Text
 from uapress.source import load_action
-from uapress.source.markdown import parse_inlines
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 X = f"{{{NS}}}"
@@ -98,20 +97,6 @@ def export(root: Path, lang: str, slug: str = SLUG) -> Path:
 
 def live(path: Path) -> dict:
     return {(e.context, e.msgid): e for e in po.read(path).entries if not e.obsolete}
-
-
-def text_pieces(markdown: str) -> list[str]:
-    out = []
-
-    def walk(nodes):
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(node.text)
-            elif isinstance(node, (Emphasis, Strong, Link)):
-                walk(node.children)
-
-    walk(parse_inlines(markdown)[0])
-    return out
 
 
 def fill_targets(path: Path, translations: list[str], state: str = "translated") -> None:
