@@ -258,7 +258,6 @@ def test_help(tmp_path, args, words):
 
 
 def test_failed_build_leaves_the_previous_editions(tmp_path):
-    pytest.importorskip("uapress.writers.html")
     root = make_project(tmp_path, "minimal")
     first = run_uapress(root, "build", "--format", "html")
     assert_clean(first)

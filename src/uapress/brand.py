@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Diagnostic, SourceError, UsageError
+from .inputs import MAX_ASSET, read_project_file, read_project_text
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "LETTER": ("8.5in", "11in")}
@@ -52,7 +53,7 @@ class Brand:
     @cached_property
     def logo_svg(self) -> bytes:
         """Return the logo's SVG bytes."""
-        return (self.folder / self.logo).read_bytes()
+        return read_project_file(self.folder / self.logo, MAX_ASSET)
 
     @cached_property
     def logo_data_uri(self) -> str:
@@ -61,7 +62,11 @@ class Brand:
 
     def template(self, name: str) -> str:
         """Return a template or stylesheet from the styles folder."""
-        return (self.folder / name).read_text(encoding="utf-8")
+        return read_project_text(self.folder / name)
+
+    def data(self, name: str):
+        """Return a YAML file from the styles folder (`docx.yaml`), parsed."""
+        return read_yaml(self.folder / name)
 
     def with_page(self, size: str | None) -> "Brand":
         """Return the brand with another page size (`A4`, `Letter`)."""
@@ -82,10 +87,10 @@ def load_brand(root: Path) -> Brand:
     """Read `styles/brand.yaml` of a project and check it."""
     folder = root / "styles"
     path = folder / "brand.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SourceError("", [Diagnostic("error", f"cannot read the brand: {exc}", path)]) from None
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise SourceError("", [Diagnostic("error", "the brand must be a mapping of keys to values", path, 1,
+                                          hint="see styles/brand.yaml in the repository")])
     problems = []
     colours = {k: str(v) for k, v in (data.get("colours") or {}).items()}
     for role, value in colours.items():
@@ -107,6 +112,20 @@ def load_brand(root: Path) -> Brand:
     return Brand(folder, str(data.get("name", "")), colours, fonts, dict(data.get("sizes") or {}),
                  _page(str(page.get("size", "A4")), path), dict(page.get("margins") or {}), logo,
                  str(data.get("logo_alt") or data.get("name") or ""))
+
+
+def read_yaml(path: Path):
+    """Return a YAML file of the styles, read safely: no link out of the project, no anchors or aliases."""
+    from .source.yamlpos import YamlProblem, refuse_aliases
+
+    text = read_project_text(path)
+    try:
+        refuse_aliases(text, path)
+        return yaml.safe_load(text)
+    except YamlProblem as exc:
+        raise SourceError("", [exc.diagnostic]) from None
+    except yaml.YAMLError as exc:
+        raise SourceError("", [Diagnostic("error", f"cannot read the brand: {exc}", path)]) from None
 
 
 def _page(size: str, where: Path) -> str:

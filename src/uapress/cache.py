@@ -8,7 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .errors import SourceError
 from .files import write_atomic
+from .inputs import MAX_ASSET, read_project_file
 
 CACHE_NAME = ".uapress-cache.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -18,8 +20,16 @@ def _hash_files(paths) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(str(path).encode("utf-8") + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(_content(path))
     return digest.hexdigest()
+
+
+def _content(path: Path) -> bytes:
+    """Return a file's bytes for hashing, through the safe reader: a link out of the project is not read."""
+    try:
+        return read_project_file(path, MAX_ASSET) if path.is_file() else b"<missing>"
+    except SourceError:
+        return b"<refused>"  # loading the file reports why
 
 
 @lru_cache(maxsize=None)

@@ -55,9 +55,10 @@ class Diagnostic:
         source = self._source_line() if excerpt and self.show_line else None
         if source is not None:
             number = str(self.line)
+            source, column = _window(source, self.column)
             lines.append(f"  {number} | {source}")
-            if self.column:
-                lines.append(f"  {' ' * len(number)} | {' ' * (self.column - 1)}^")
+            if column:
+                lines.append(f"  {' ' * len(number)} | {' ' * (column - 1)}^")
         if self.hint:
             lines.append(f"  fix: {self.hint}" if excerpt else f"({self.hint})")
         return "\n".join(lines) if excerpt else " ".join(lines)
@@ -65,12 +66,28 @@ class Diagnostic:
     def _source_line(self) -> str | None:
         if not (self.file and self.line):
             return None
+        from .inputs import read_project_text  # imports this module
+
         try:
-            text = Path(self.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            # Through the project's safe reader: a file that links outside the project is never quoted.
+            text = read_project_text(Path(self.file))
+        except UapressError:
             return None
         all_lines = text.splitlines()
         return all_lines[self.line - 1] if 0 < self.line <= len(all_lines) else None
+
+
+EXCERPT = 120
+"""Widest excerpt of a source line shown under an error: a padded line of megabytes is cut around the caret."""
+
+
+def _window(line: str, column: int | None) -> tuple[str, int | None]:
+    """Return the part of a long line around `column`, marked with … where cut, and the column within it."""
+    if len(line) <= EXCERPT:
+        return line, column
+    start = max(0, min((column or 1) - 1 - EXCERPT // 3, len(line) - EXCERPT))
+    cut = ("…" if start else "") + line[start:start + EXCERPT] + ("…" if start + EXCERPT < len(line) else "")
+    return cut, (column - start + (1 if start else 0)) if column else None
 
 
 def display_path(path: Path) -> str:

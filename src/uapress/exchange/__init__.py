@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
+from ..inputs import read_project_file
 from .report import ImportReport
 from .safety import ExchangeError
 
@@ -185,7 +186,7 @@ def export(root: Path, slug: str, lang: str, fmt: str, out: Path | None = None) 
 
             path = store_path(action, lang)
             if path.exists() and not (update.added or update.fuzzy or update.obsolete):
-                data = path.read_bytes()
+                data = read_project_file(path)
             else:
                 data = po.render(merged).encode("utf-8")
                 note = ("a new PO file for this language" if update.created else

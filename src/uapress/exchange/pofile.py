@@ -12,7 +12,8 @@ from .received import Received, Unit
 
 def read_po_file(path: Path) -> Received:
     """Return the translations of a PO file; its header names the action and the language."""
-    file = po.read(path)
+    # The file named on the command line may be anywhere: only its size and kind are checked.
+    file = po.read(path, boundary=Path("/"))
     project = file.header.get("Project-Id-Version", "")
     match = re.match(r"^uapress\s+([a-z0-9][a-z0-9-]*)\s*$", project)
     lang = file.header.get("Language", "").replace("_", "-") or None

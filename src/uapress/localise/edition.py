@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import Diagnostic
 from ..model.nodes import Segment
 from ..source.markdown import MarkdownIssue, parse_inlines
-from ..source.schema import Action
+from ..source.schema import Action, text_limit
 from . import locale
 from .labels import Labels, load_labels
 from .segments import SourceSegment, action_segments
@@ -96,11 +96,11 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
         for source in sources:
             found = store.lookup(source)
             status = found.status
-            if status == "translated" and (issue := _markdown_error(found.translation)):
+            if status == "translated" and (issue := _translation_error(found.translation, source.field)):
                 status = "invalid"
-                problems.append(Diagnostic("error", f"translation of segment {source.id} breaks Markdown: {issue}",
-                                           store.path, store.file.find(source.field, source.source).line,
-                                           field=source.field, hint="fix the Markdown in msgstr; the source text is shown until then"))
+                problems.append(Diagnostic("error", f"translation of segment {source.id} {issue}",
+                                           store.path, store.file.find(source.field, source.source).msgstr_line,
+                                           field=source.field, hint="fix it in msgstr; the source text is shown until then"))
             text = found.translation if status == "translated" else source.source
             if status in ("fuzzy", "invalid"):
                 drafts[source.id] = found.translation
@@ -120,6 +120,16 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
             root / "source" / "labels" / f"{lang}.po", hint=f"copy source/labels/en.po to {lang}.po and translate it"))
     return Localisation(action, lang, locale.direction(lang), labels, segments, tuple(sources),
                         previous, comments, drafts, tuple(problems), store_path)
+
+
+def _translation_error(text: str, field: str) -> str | None:
+    """Return what is wrong with a translation (too long, broken Markdown), if anything."""
+    # A translation may run longer than its source, but not without bound (issue 10).
+    limit = 2 * text_limit(tuple(int(part) if part.isdigit() else part for part in field.split(".")))
+    if len(text) > limit:
+        return f"is {len(text):,} characters long; a translation of this field holds at most {limit:,}"
+    issue = _markdown_error(text)
+    return f"breaks Markdown: {issue}" if issue else None
 
 
 def _markdown_error(text: str) -> str | None:

@@ -1,17 +1,17 @@
-"""Stage 2, localise: read gettext PO files (through Babel) and write them deterministically."""
+"""Stage 2, localise: read gettext PO files strictly, with the line of every string, and write them deterministically."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import PoFileError, read_po
 
 from ..errors import Diagnostic, SourceError
+from ..inputs import read_project_file
 
 
 @dataclass
@@ -30,6 +30,9 @@ class PoEntry:
     """Extracted comments (`#. …`), written by uapress."""
     obsolete: bool = False
     line: int = 0
+    """Line of the entry's msgctxt (or msgid): where a problem with the entry itself is reported."""
+    msgstr_line: int = 0
+    """Line of its msgstr: where a problem with the translation is reported."""
 
 
 @dataclass
@@ -48,84 +51,173 @@ class PoFile:
         return None
 
 
-def read(path: Path) -> PoFile:
-    """Read a PO file; syntax errors name the file and line."""
-    raw = path.read_bytes()
+def read(path: Path, boundary: Path | None = None) -> PoFile:
+    """Read a PO file of the project (or, with `boundary`, from below it); errors name the file and line."""
+    return parse(read_project_file(path, boundary=boundary), path)
+
+
+def parse(raw: bytes, path: Path) -> PoFile:
+    """Parse the bytes of a PO file; raise SourceError naming every problem's line (issue 10)."""
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SourceError("", [Diagnostic("error", "the PO file is not UTF-8", path, hint="save it as UTF-8")]) from None
-    problem = _syntax_problem(text)
-    if problem is None:
-        try:
-            catalog = read_po(io.BytesIO(raw), abort_invalid=True, charset="utf-8")
-        except PoFileError as exc:
-            # Babel counts lines from 0 in its errors.
-            lineno = getattr(exc, "lineno", None)
-            problem = (lineno + 1 if lineno is not None else None, str(exc))
-    if problem is not None:
-        line, message = problem
-        raise SourceError("", [Diagnostic("error", f"PO syntax error: {message}", path, line,
-                                          hint="check the quotes and keywords (msgctxt, msgid, msgstr) around that line; "
-                                          "`msgfmt -c` names the problem too")])
-    entries = []
-    for message in list(catalog) + list(catalog.obsolete.values()):
-        if not message.id:
-            continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        msgstr = message.string if isinstance(message.string, str) else (message.string or [""])[0]
-        # Babel 2.19 reads `#| msgid` lines as translator comments ("| msgid ..."): take them back.
-        comments, previous = _split_previous(message.user_comments)
-        entries.append(PoEntry(
-            context=message.context or "", msgid=msgid, msgstr=msgstr or "",
-            fuzzy=message.fuzzy, previous=previous, comments=comments,
-            notes=list(message.auto_comments), obsolete=message.id in catalog.obsolete or _is_obsolete(catalog, message),
-            line=message.lineno or 0,
-        ))
-    return PoFile(_header(text), entries, _header_comment(text))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceError("", [Diagnostic("error", f"the PO file is not UTF-8 (byte 0x{raw[exc.start]:02x})", path,
+                                          line, hint="save it as UTF-8")]) from None
+    reader = _Reader(path)
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        reader.line(number, line)
+    reader.finish()
+    problems = reader.problems or (_duplicates(path, reader.entries) + _charset(path, text, reader.entries))
+    if problems:
+        raise SourceError("", problems)
+    return PoFile(_header(text), [e for e in reader.entries if e.msgid], _header_comment(text))
 
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
-_KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+{_STRING}[ \t]*$")
-_CONTINUATION_LINE = re.compile(rf"^{_STRING}[ \t]*$")
+_KEYWORD_LINE = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+({_STRING})[ \t]*$")
+_CONTINUATION_LINE = re.compile(rf"^({_STRING})[ \t]*$")
+_ESCAPE = re.compile(r"\\([0-7]{1,3}|x[0-9A-Fa-f]+|.?)", re.S)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "?": "?"}
+"""The C escapes msgfmt accepts, besides octal (`\\101`) and hexadecimal (`\\x41`) ones."""
+_SYNTAX_HINT = "check the quotes and keywords (msgctxt, msgid, msgstr) around that line; `msgfmt -c` names the problem too"
 
 
-def _syntax_problem(text: str) -> tuple[int, str] | None:
-    """Return (line, message) of the first line that is no PO syntax; Babel accepts some (`msgid text`)."""
-    for number, raw in enumerate(text.splitlines(), start=1):
+class _Reader:
+    """Read a PO file line by line into entries, remembering the line of each keyword."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: list[PoEntry] = []
+        self.problems: list[Diagnostic] = []
+        self._new()
+
+    def _new(self) -> None:
+        self.entry = PoEntry("", "")
+        self.parts: dict[str, list[str]] = {}
+        self.lines: dict[str, int] = {}
+        self.previous: list[str] = []
+        self.keyword: str | None = None
+        self.in_previous = False
+
+    def finish(self) -> None:
+        """Close the entry being read; comments with no entry after them belong to nothing."""
+        if not self.lines:
+            return
+        entry, lines = self.entry, self.lines
+        strings = [k for k in lines if k.startswith("msgstr")]
+        if "msgid" not in lines:
+            self._problem(min(lines.values()), "msgctxt or msgstr without a msgid before it")
+        elif not strings:
+            self._problem(lines["msgid"], "msgid without a msgstr after it")
+        entry.context = "".join(self.parts.get("msgctxt", []))
+        entry.msgid = "".join(self.parts.get("msgid", []))
+        entry.msgstr = "".join(self.parts[strings[0]]) if strings else ""
+        entry.line = lines.get("msgctxt", lines.get("msgid", 0))
+        entry.msgstr_line = lines[strings[0]] if strings else entry.line
+        entry.previous = "".join(self.previous) if self.previous and not entry.obsolete else None
+        self.entries.append(entry)
+        self._new()
+
+    def line(self, number: int, raw: str) -> None:
+        """Read one line of the file."""
         line = raw.strip()
-        if line.startswith("#~"):
+        obsolete = line.startswith("#~")
+        if obsolete:
             line = line[2:].strip()
-            if line.startswith("|"):  # the previous msgid of an obsolete entry (`#~| msgid`)
-                continue
+            if line.startswith("|"):  # the previous msgid of an obsolete entry: not kept
+                return
         elif line.startswith("#"):
-            continue
-        if not line or _KEYWORD_LINE.match(line) or _CONTINUATION_LINE.match(line):
-            continue
-        return number, f"expected a keyword (msgctxt, msgid, msgstr) and a quoted string, found {line[:40]!r}"
-    return None
+            self._comment(number, line)
+            return
+        if not line:
+            self.finish()
+            return
+        keyword_match = _KEYWORD_LINE.match(line)
+        if keyword_match:
+            keyword, quoted = keyword_match.groups()
+            has_msgstr = any(k.startswith("msgstr") for k in self.lines)
+            if keyword in self.lines or (keyword in ("msgctxt", "msgid") and has_msgstr) or (
+                    keyword == "msgctxt" and "msgid" in self.lines):
+                self.finish()  # a new entry without a blank line before it
+            if not self.lines:
+                self.entry.obsolete = obsolete
+            self.keyword = keyword
+            self.lines[keyword] = number
+            self.parts[keyword] = [self._unquote(number, quoted, keyword)]
+            return
+        continuation = _CONTINUATION_LINE.match(line)
+        if continuation and self.keyword:
+            self.parts[self.keyword].append(self._unquote(number, continuation.group(1), self.keyword))
+            return
+        self._problem(number, f"expected a keyword (msgctxt, msgid, msgstr) and a quoted string, found {line[:40]!r}")
+
+    def _comment(self, number: int, line: str) -> None:
+        if self.lines:  # a comment after an entry's strings begins the next entry
+            self.finish()
+        kind, rest = line[:2], line[2:].strip()
+        if kind == "#,":
+            self.entry.fuzzy = self.entry.fuzzy or "fuzzy" in [flag.strip() for flag in rest.split(",")]
+        elif kind == "#.":
+            self.entry.notes.append(rest)
+        elif kind == "#|":
+            word, _, value = rest.partition(" ")
+            if word in ("msgctxt", "msgid", "msgid_plural"):
+                self.in_previous, rest = word == "msgid", value.strip()
+            if self.in_previous and _CONTINUATION_LINE.match(rest):
+                self.previous.append(self._unquote(number, rest.rstrip(), "#| msgid"))
+        elif kind != "#:":
+            self.entry.comments.append(line[1:].strip())  # "# text": a translator comment
+
+    def _unquote(self, number: int, quoted: str, keyword: str) -> str:
+        def replace(match: re.Match) -> str:
+            code = match.group(1)
+            if code in _ESCAPES:
+                return _ESCAPES[code]
+            if code[:1] == "x" and len(code) > 1:
+                return chr(int(code[1:], 16))
+            if code[:1] in tuple("01234567") and code:
+                return chr(int(code, 8))
+            self._problem(number, f"{keyword} has an invalid escape '\\{code}'",
+                          'write a backslash as \\\\; the escapes are \\n (new line), \\t, \\" and \\\\')
+            return code
+        return _ESCAPE.sub(replace, quoted[1:-1])
+
+    def _problem(self, number: int, message: str, hint: str = _SYNTAX_HINT) -> None:
+        self.problems.append(Diagnostic("error", f"PO syntax error: {message}", self.path, number, hint=hint))
 
 
-def _split_previous(user_comments) -> tuple[list[str], str | None]:
-    """Separate `#| msgid` lines (read by Babel as comments starting with "|") from translator comments."""
-    comments, pieces, keyword = [], [], None
-    for comment in user_comments:
-        rest = comment[1:].strip()
-        word, _, value = rest.partition(" ")
-        if comment.startswith("|") and word in ("msgctxt", "msgid", "msgid_plural"):
-            keyword, rest = word, value.strip()
-        elif not (comment.startswith("|") and keyword and rest.startswith('"')):
-            # Babel strips "# " too, so "# | a note" arrives like "#| …": keep what is no previous msgid.
-            comments.append(comment)
-            keyword = None
-            continue
-        if keyword == "msgid" and len(rest) >= 2 and rest[0] == rest[-1] == '"':
-            pieces.append(_unquote(rest[1:-1]))
-    return comments, ("".join(pieces) if pieces else None)
+def _duplicates(path: Path, entries: list[PoEntry]) -> list[Diagnostic]:
+    """Return an error for every entry whose msgctxt and msgid an earlier one has (msgfmt refuses them too)."""
+    seen: dict[tuple[str, str], PoEntry] = {}
+    problems = []
+    for entry in entries:
+        first = seen.setdefault((entry.context, entry.msgid), entry)
+        if first is not entry:
+            problems.append(Diagnostic(
+                "error", f"duplicate entry: line {first.line} already has this msgctxt and msgid", path, entry.line,
+                field=entry.context or None,
+                hint=f"keep one of the two entries (lines {first.line} and {entry.line}) and delete the other"))
+    return problems
 
 
-def _is_obsolete(catalog, message) -> bool:
-    return any(m is message for m in catalog.obsolete.values())
+def _charset(path: Path, text: str, entries: list[PoEntry]) -> list[Diagnostic]:
+    """Return an error when the header declares a charset other than UTF-8: the file would be misread."""
+    header = next((e for e in entries if not e.msgid and not e.context and not e.obsolete), None)
+    match = re.search(r"charset=([^\s;]+)", header.msgstr) if header else None
+    if not match:
+        return []
+    charset = match.group(1)
+    try:
+        if codecs.lookup(charset).name == "utf-8":
+            return []
+    except LookupError:
+        pass
+    lines = text.splitlines()
+    line = next((n for n in range(header.msgstr_line, len(lines) + 1) if "charset=" in lines[n - 1]), header.msgstr_line)
+    return [Diagnostic("error", f"the header declares charset={charset}; uapress reads PO files as UTF-8 only",
+                       path, line, hint="convert the file to UTF-8 (`msgconv -t UTF-8`) and write charset=UTF-8 "
+                       "in its Content-Type header")]
 
 
 def _header(text: str) -> dict[str, str]:

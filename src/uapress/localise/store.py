@@ -6,8 +6,9 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, display_path
+from ..errors import Diagnostic, SourceError, display_path
 from ..files import write_atomic
+from ..inputs import read_project_file
 from ..source.schema import Action
 from . import po
 from .segments import SourceSegment, action_segments
@@ -107,10 +108,17 @@ def update_store(action: Action, lang: str) -> UpdateReport:
 def save_store(path: Path, file: po.PoFile) -> bool:
     """Write a PO file atomically if its text changed; return whether it was written."""
     new_text = po.render(file)
-    if path.exists() and path.read_text(encoding="utf-8") == new_text:
+    if path.exists() and _current(path) == new_text.encode("utf-8"):
         return False
     write_atomic(path, new_text)
     return True
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return read_project_file(path)
+    except SourceError:
+        return None  # unreadable (a link out of the project): replaced by the new file
 
 
 def merge_store(action: Action, lang: str) -> tuple[po.PoFile, UpdateReport]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
@@ -11,9 +12,11 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from ..errors import Diagnostic, SourceError, UsageError
+from ..inputs import read_project_file, read_project_text
 from .markdown import MarkdownIssue, parse_inlines, split_blocks
 from .schema import (
-    COPY_KEYS, KNOWN_KEYS, PREVIOUS_KEYS, REQUIRED_KEYS, TARGET_KEYS, Action, Copy, Previous, Target,
+    COPY_KEYS, KNOWN_KEYS, LIST_LIMITS, PREVIOUS_KEYS, REQUIRED_KEYS, TARGET_KEYS, Action, Copy, Previous, Target,
+    text_limit,
 )
 from .yamlpos import InvalidScalar, Positions, YamlProblem, dotted, load_with_positions, top_level_key
 
@@ -81,9 +84,9 @@ def deadline_notice(action: Action, today: dt.date | None = None) -> Diagnostic 
     if action.deadline >= today:
         return None
     try:
-        text = action.path.read_text(encoding="utf-8")
+        text = read_project_text(action.path)
         found = re.search(r"^deadline:[ \t]*", text, re.M)
-    except (OSError, UnicodeDecodeError):
+    except SourceError:
         found = None
     line = text.count("\n", 0, found.start()) + 1 if found else None
     column = found.end() - found.start() + 1 if found else None
@@ -161,9 +164,9 @@ class _Checker:
                                          self.path, hint="use lowercase letters, digits and hyphens"))
             return None
         try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            self.found.append(Diagnostic("error", f"cannot read the file: {exc.strerror}", self.path))
+            raw = read_project_file(self.path)
+        except SourceError as exc:
+            self.found += exc.diagnostics
             return None
         try:
             text = raw.decode("utf-8")
@@ -193,12 +196,13 @@ class _Checker:
         """Warn about every line still holding the scaffold's placeholder mark, value or comment alike."""
         # Lines, not values: `country: VE  # TODO: …` must warn too, and a valid example would not.
         entries = sorted(((line, path) for path, (line, _) in self.positions.keys.items()), key=lambda e: e[0])
+        starts = [line for line, _ in entries]
         for number, line in enumerate(self.text.splitlines(), 1):
             if PLACEHOLDER not in line:
                 continue
             # The field is the innermost entry begun on or before this line (a block's text belongs to its key).
-            opened = [path for start, path in entries if start <= number]
-            field = dotted(opened[-1]) if opened and not line.lstrip().startswith("#") else None
+            opened = bisect.bisect_right(starts, number)
+            field = dotted(entries[opened - 1][1]) if opened and not line.lstrip().startswith("#") else None
             self.found.append(Diagnostic("warning", f"still holds a placeholder ({PLACEHOLDER.rstrip(':')}) to replace",
                                          self.path, number, line.index(PLACEHOLDER) + 1, field,
                                          f"put the real value in its place and remove the '{PLACEHOLDER}' mark"))
@@ -252,6 +256,8 @@ class _Checker:
         if not isinstance(value, str):
             self.report(path, f"expected text, found {_kind(value)}", "write the value as text on the same line")
             return None
+        if not self._fits(path, value):
+            return None
         if not value.strip():
             if required:
                 self.report(path, "is empty", "write the text")
@@ -260,6 +266,24 @@ class _Checker:
         if not markdown and "<" in value and re.search(r"</?[A-Za-z][^>]*>", value):
             self.report(path, "raw HTML is not allowed", "write plain text without tags")
         return value.strip()
+
+    def _fits(self, path: tuple, value: str) -> bool:
+        """Report a text longer than its field's limit (issue 10); return whether it fits."""
+        limit = text_limit(path)
+        if len(value) <= limit:
+            return True
+        self.report(path, f"is {len(value):,} characters long; this field holds at most {limit:,}",
+                    "shorten it: an urgent action is read in a few minutes (see 'Size limits' in README.md)")
+        return False
+
+    def _count(self, key: str, items: list) -> bool:
+        """Report a list with more items than its limit (issue 10); return whether it fits."""
+        limit = LIST_LIMITS[key]
+        if len(items) <= limit:
+            return True
+        self.report((key,), f"has {len(items):,} items; this list holds at most {limit:,}",
+                    "keep only the items the action needs (see 'Size limits' in README.md)")
+        return False
 
     def _optional_text(self, data, key):
         return self._text(data, (key,), required=False) if data.get(key) is not None else None
@@ -282,6 +306,8 @@ class _Checker:
             return ()
         if not isinstance(value, list):
             self.report(("languages",), f"expected a list, found {_kind(value)}", "write it as [es, fr, ar]")
+            return ()
+        if not self._count("languages", value):
             return ()
         tags = []
         for index in range(len(value)):
@@ -367,6 +393,8 @@ class _Checker:
             self.report((key,), f"expected a list of at least one person, found {_kind(value)}",
                         f"write '{key}:' followed by '- name: …' items")
             return ()
+        if not self._count(key, value):
+            return ()
         people = []
         for index, item in enumerate(value):
             path = (key, index)
@@ -392,6 +420,8 @@ class _Checker:
         if value is None:
             return None
         text = str(value).strip()
+        if not self._fits(path, text):
+            return None
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
             self.report(path, f"'{text}' is not an email address", "write it as name@example.org")
             return None
@@ -403,6 +433,8 @@ class _Checker:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.report(("keep",), "expected a list of terms", "write keep: [Name One, Name Two]")
+            return ()
+        if not self._count("keep", value) or not all(self._fits(("keep", i), v) for i, v in enumerate(value)):
             return ()
         return tuple(v.strip() for v in value)
 

@@ -117,3 +117,26 @@ REQUIRED_KEYS = (
 TARGET_KEYS = ("name", "title", "address", "salutation", "email")
 COPY_KEYS = ("name", "title", "address")
 PREVIOUS_KEYS = ("reference", "url")
+
+# Size limits (issue 10): far above any real action, low enough that a padded field cannot make a build
+# take minutes and gigabytes. Counted in characters; `*` stands for any list index.
+MARKDOWN_LIMIT = 20_000
+TEXT_LIMITS = {
+    "title": 300, "subject": 300, "pronoun": 100, "closing": 200, "ua_number": 50,
+    "summary": MARKDOWN_LIMIT, "letter": MARKDOWN_LIMIT, "background": MARKDOWN_LIMIT,
+    "previous.reference": 100, "previous.url": 2_000,
+    "targets.*.name": 300, "targets.*.title": 300, "targets.*.address": 1_000, "targets.*.salutation": 300,
+    "targets.*.email": 254, "copies.*.name": 300, "copies.*.title": 300, "copies.*.address": 1_000,
+    "keep.*": 200,
+}
+"""Longest text each field may hold."""
+LIST_LIMITS = {"targets": 20, "copies": 50, "keep": 200, "languages": 50}
+"""Most items each list may hold."""
+TEXT_LIMIT = 1_000
+"""Longest text of a field with no limit of its own."""
+
+
+def text_limit(path: tuple) -> int:
+    """Return the longest text the field at `path` (`("targets", 0, "title")`) may hold."""
+    pattern = ".".join("*" if isinstance(part, int) else str(part) for part in path)
+    return TEXT_LIMITS.get(pattern, TEXT_LIMIT)

@@ -53,6 +53,7 @@ def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
     loader = yaml.SafeLoader(text)
     positions = Positions()
     try:
+        refuse_aliases(text, file)
         node = loader.get_single_node()
         if node is None:
             return None, positions
@@ -83,6 +84,23 @@ def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
         raise YamlProblem(Diagnostic("error", f"this is not valid YAML: {exc}", file=file)) from None
     finally:
         loader.dispose()
+
+
+def refuse_aliases(text: str, file: Path) -> None:
+    """Raise YamlProblem at the first anchor (`&a`) or alias (`*a`), read as events, before anything is built.
+
+    A source never needs them, and nested aliases expand to gigabytes ("billion laughs", issue 10).
+    """
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        alias = isinstance(event, yaml.AliasEvent)
+        if alias or getattr(event, "anchor", None):
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            what = f"alias '*{event.anchor}'" if alias else f"anchor '&{event.anchor}'"
+            raise YamlProblem(Diagnostic(
+                "error", f"YAML {what}: anchors and aliases are not allowed in a source", file, line, column,
+                field=top_level_key(text, line),
+                hint="write the value out in full where it is needed (and quote text that starts with & or *)"))
 
 
 def _convert(loader, node, path, positions: Positions, file: Path):

@@ -11,7 +11,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..errors import BuildError
+from ..errors import BuildError, SourceError
+from ..inputs import MAX_ASSET, read_project_file
 
 
 class FetchRefused(BuildError):
@@ -38,9 +39,9 @@ class ProjectFetcher(URLFetcher):
         if not any(path.is_relative_to(folder) for folder in self.folders):
             raise FetchRefused(f"refused to fetch {path}: only files under {', '.join(map(str, self.folders))} are used")
         try:
-            body = path.read_bytes()
-        except OSError as exc:
-            raise FetchRefused(f"cannot read {path}: {exc.strerror}") from None
+            body = read_project_file(path, MAX_ASSET, boundary=path.parent)
+        except SourceError as exc:
+            raise FetchRefused(f"cannot read {path}: {exc.diagnostics[0].message}") from None
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": _content_type(path)})
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined, Template
 
 from ..brand import Brand
+from ..inputs import read_project_text
 
 
 def template(brand: Brand, name: str, *, autoescape: bool = True, strict: bool = False,
@@ -23,5 +25,4 @@ def _compiled(path: str, _mtime: int, autoescape: bool, strict: bool, filters: t
     env = Environment(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       undefined=StrictUndefined if strict else Environment().undefined)
     env.filters.update(dict(filters))
-    with open(path, encoding="utf-8") as handle:
-        return env.from_string(handle.read())
+    return env.from_string(read_project_text(Path(path)))

@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import yaml
 from babel.core import get_global
 
 from ...brand import Brand
@@ -47,7 +46,7 @@ class Output:
     bookmarked: set = field(default_factory=set)
 
     def __post_init__(self):
-        self.spec = yaml.safe_load(self.brand.template("docx.yaml"))
+        self.spec = self.brand.data("docx.yaml")
 
     @property
     def rtl(self) -> bool:
