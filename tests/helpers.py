@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,3 +73,51 @@ def text_pieces(markdown: str) -> list[str]:
 
     walk(parse_inlines(markdown)[0])
     return out
+
+
+# --- fonts inside a PDF ----------------------------------------------------------
+
+
+def embedded_fonts(pdf_data: bytes) -> dict[str, bytes]:
+    """Return the font programs a PDF embeds (`/FontFile2`, TrueType), by font name without the subset tag."""
+    objects = {}
+    for match in re.finditer(rb"(?<![\d])(\d+) 0 obj\s*(<<.*?>>)\s*stream\r?\n", pdf_data, re.S):
+        length = re.search(rb"/Length (\d+)", match.group(2))
+        body = pdf_data[match.end():match.end() + int(length.group(1))] if length else b""
+        objects[int(match.group(1))] = zlib.decompress(body) if b"/FlateDecode" in match.group(2) else body
+    # Font descriptors may sit in compressed object streams: search the decompressed ones too.
+    searched = b"\n".join([pdf_data, *objects.values()])
+    fonts = {}
+    for descriptor in re.finditer(rb"/FontDescriptor\b(?:(?!>>).)*", searched, re.S):
+        name = re.search(rb"/FontName\s*/(?:[A-Z]{6}\+)?([^\s/>]+)", descriptor.group(0))
+        program = re.search(rb"/FontFile2\s+(\d+) 0 R", descriptor.group(0))
+        if name and program:
+            fonts[name.group(1).decode("latin-1")] = objects[int(program.group(1))]
+    return fonts
+
+
+def outlines(font_data: bytes) -> set:
+    """Return every non-empty glyph outline of a TrueType font, as comparable points and contours."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(font_data))
+    glyf = font["glyf"]
+    found = set()
+    for name in font.getGlyphOrder():
+        glyph = glyf[name]
+        if glyph.numberOfContours > 0:  # simple glyphs: composites only point at these
+            found.add((tuple(glyph.coordinates), tuple(glyph.endPtsOfContours), tuple(f & 1 for f in glyph.flags)))
+    return found
+
+
+@lru_cache(maxsize=None)
+def bundled_outlines(file_name: str) -> frozenset:
+    """Return the glyph outlines of a font file bundled in `styles/fonts/`."""
+    return frozenset(outlines((ROOT / "styles" / "fonts" / file_name).read_bytes()))
+
+
+def bundled_sources_of(font_data: bytes) -> list[str]:
+    """Return the bundled font files holding every glyph of an embedded font; none for a system font."""
+    used = outlines(font_data)
+    return [path.name for path in sorted((ROOT / "styles" / "fonts").glob("*.ttf"))
+            if used and used <= bundled_outlines(path.name)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
@@ -13,7 +14,10 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 
-from helpers import LANGS, ROOT, normalise, sample_brand, sample_document, sample_source, source_paragraphs
+from helpers import (
+    LANGS, ROOT, bundled_sources_of, embedded_fonts, normalise, sample_brand, sample_document, sample_source,
+    source_paragraphs,
+)
 from uapress.brand import load_brand
 from uapress.errors import BuildError
 from uapress.writers import pdf
@@ -161,13 +165,46 @@ def test_arabic_pdf_is_set_in_the_bundled_naskh_and_keeps_latin_names(editions, 
     assert words(document.meta.title) in text
     for name in ("Rocío San Miguel", "Delcy Rodríguez", "Javier Tarazona"):
         assert words(name) in text
-    fonts = pdf_objects(editions["ar"].read_bytes())
-    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Naskh-?Arabic", fonts), "the Arabic text is not in Noto Naskh Arabic"
+    sources = embedded_sources(editions["ar"])
+    assert ["NotoNaskhArabic-Regular.ttf"] in sources.values(), f"the Arabic text is not in Noto Naskh Arabic: {sources}"
 
 
+def embedded_sources(path: Path) -> dict[str, list[str]]:
+    """Return each font a PDF embeds and the bundled file(s) all its glyphs come from."""
+    fonts = embedded_fonts(path.read_bytes())
+    assert fonts, "the PDF embeds no TrueType font"
+    return {name: bundled_sources_of(program) for name, program in fonts.items()}
+
+
+# Issue 10: the font's name in the PDF depends on whether fontconfig also knows a system copy of the face
+# ("Noto-Sans-Bold-Condensed" with fonts-noto installed, "Noto-Sans-Condensed,-Bold-Condensed" without):
+# what matters is that the glyphs drawn are the bundled file's, so compare the glyph outlines themselves.
 def test_headings_use_the_bundled_condensed_face(editions):
-    fonts = pdf_objects(editions["en"].read_bytes())
-    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?Bold-?Condensed", fonts)
+    sources = embedded_sources(editions["en"])
+    assert [sample_brand().font_file("heading", "bold").name] in sources.values(), sources
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_font_embedded_is_a_bundled_one(editions, lang):
+    sources = embedded_sources(editions[lang])
+    system = [name for name, files in sources.items() if not files]
+    assert not system, f"glyphs from fonts that are not in styles/fonts/: {system}"
+
+
+def test_a_font_that_is_not_bundled_is_told_apart():
+    # The check above must be able to fail: the same face with its outlines moved by one unit is another font.
+    from fontTools.ttLib import TTFont
+
+    bundled = ROOT / "styles" / "fonts" / "NotoSans-CondensedBold.ttf"
+    assert bundled_sources_of(bundled.read_bytes()) == [bundled.name]
+    font = TTFont(bundled)
+    for name in font.getGlyphOrder():
+        glyph = font["glyf"][name]
+        if glyph.numberOfContours > 0:
+            glyph.coordinates.translate((1, 0))
+    other = io.BytesIO()
+    font.save(other)
+    assert bundled_sources_of(other.getvalue()) == []
 
 
 def test_fallback_blocks_carry_the_untranslated_label(editions, pdftotext):
