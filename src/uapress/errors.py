@@ -92,10 +92,11 @@ def _window(line: str, column: int | None) -> tuple[str, int | None]:
 
 def display_path(path: Path) -> str:
     """Return a path relative to the working folder when it lies below it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    # Not resolved first: a file that is a link is named by its own path, not by where it points.
+    for here, there in ((Path(path).absolute(), Path.cwd()), (Path(path).resolve(), Path.cwd().resolve())):
+        if here.is_relative_to(there):
+            return str(here.relative_to(there))
+    return str(path)
 
 
 class Findings:

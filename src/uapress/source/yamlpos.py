@@ -100,7 +100,7 @@ def refuse_aliases(text: str, file: Path) -> None:
             raise YamlProblem(Diagnostic(
                 "error", f"YAML {what}: anchors and aliases are not allowed in a source", file, line, column,
                 field=top_level_key(text, line),
-                hint="write the value out in full where it is needed (and quote text that starts with & or *)"))
+                hint="write the value out in full; quote text that starts with & or *"))
 
 
 def _convert(loader, node, path, positions: Positions, file: Path):
