@@ -48,9 +48,9 @@ class PoFile:
         return None
 
 
-def read(path: Path) -> PoFile:
-    """Read a PO file; syntax errors name the file and line."""
-    raw = path.read_bytes()
+def read(path: Path, raw: bytes | None = None) -> PoFile:
+    """Read a PO file (or its bytes `raw`, already read from `path`); syntax errors name the file and line."""
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
