@@ -7,6 +7,7 @@ process's one font configuration; the build tests run the CLI on a throwaway cop
 from __future__ import annotations
 
 import json
+import re
 import os
 import random
 import signal
@@ -98,3 +99,97 @@ def test_a_pdf_set_in_the_wrong_fonts_is_refused_and_the_next_one_is_right(tmp_p
     assert not (tmp_path / "poisoned.pdf").exists()
     assert pdf_fonts(tmp_path / "fr.pdf") == pdf_fonts(tmp_path / "good.pdf")
     assert "Noto-Sans" in pdf_fonts(tmp_path / "fr.pdf")
+
+
+# --- interrupts and workers --------------------------------------------------
+
+
+def start(project: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
+    """Start `uapress build ARGS` in its own process group, as a terminal would."""
+    return subprocess.Popen(command(*args), cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, start_new_session=True,
+                            env={**os.environ, **(env or {})})
+
+
+def wait_for_progress(running: subprocess.Popen, lines: int = 1) -> list[str]:
+    """Read the build's progress lines until `lines` editions are through; return them."""
+    seen = []
+    while len(seen) < lines:
+        line = running.stderr.readline()
+        assert line, "the build ended before it showed progress"
+        if line.lstrip().startswith("["):
+            seen.append(line)
+    return seen
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_until_gone(pgid: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not group_alive(pgid), "worker processes outlived the build"
+
+
+@pytest.fixture
+def built(tmp_path) -> Path:
+    """A project whose editions are all built (every format)."""
+    root = make_project(tmp_path)
+    build(root, "--jobs", "2")
+    return root
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing_after(built):
+    # Issue 10: Ctrl-C (SIGINT to the whole process group) printed a traceback from every worker.
+    before = contents(built / "build")
+    running = start(built, "--force", "--jobs", "2")
+    wait_for_progress(running)
+    os.killpg(running.pid, signal.SIGINT)
+    stopped_at = time.time()
+    stdout, stderr = running.communicate(timeout=60)
+    wait_until_gone(running.pid)
+    assert running.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"interrupted: \d edition\(s\) built, \d not started; outputs left as they were", last), last
+    time.sleep(0.5)
+    out = built / "build"
+    assert all(p.stat().st_mtime <= stopped_at + 0.2 for p in out.rglob("*") if p.is_file() and p.name != CACHE), \
+        "a file was written after the interrupt"
+    assert not [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock")], "leftovers in build/"
+    assert contents(out) == before  # --force rebuilds the same bytes: every edition whole, old or new
+    assert_complete(out)
+
+
+def test_killing_the_build_ends_its_workers_and_the_pipe(built, tmp_path):
+    # Issue 10: workers of a SIGKILLed build blocked forever holding its stdout, so `uapress build | cat`
+    # never ended; here the pipe is read to its end after the kill.
+    running = start(built, "--force", "--jobs", "2", env={"TMPDIR": str(tmp_path)})
+    wait_for_progress(running)
+    os.kill(running.pid, signal.SIGKILL)
+    running.communicate(timeout=30)  # returns once every holder of the pipe is gone
+    wait_until_gone(running.pid)
+    # The killed build's work folder is swept by the next build, which is not blocked by a stale lock.
+    result = build(built, "--jobs", "2")
+    assert not list((built / "build").glob(".uapress-work-*"))
+    assert set(states(result)) == EDITIONS
+    assert_complete(built / "build")
+
+
+def test_workers_leave_no_temporary_folders(tmp_path):
+    # Issue 10: every build with --jobs >= 2 left one weasyprint-* folder (~3 MB) per worker in $TMPDIR.
+    root = make_project(tmp_path, "project")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = subprocess.run(command("--jobs", "2", "--format", "pdf"), cwd=root, capture_output=True, text=True,
+                            env={**os.environ, "TMPDIR": str(scratch)}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert rebuilt(result) == EDITIONS
+    assert list(scratch.iterdir()) == []
+    assert not [p for p in (root / "build").rglob(".*") if p.name not in (CACHE, ".uapress-lock")]
