@@ -193,3 +193,129 @@ def test_workers_leave_no_temporary_folders(tmp_path):
     assert rebuilt(result) == EDITIONS
     assert list(scratch.iterdir()) == []
     assert not [p for p in (root / "build").rglob(".*") if p.name not in (CACHE, ".uapress-lock")]
+
+
+# --- inputs, environment, leftovers ------------------------------------------
+
+PO = Path("source") / "actions" / SLUG / "translations" / "es.po"
+OLD_TEXT, NEW_TEXT = "Presidenta encargada", "Presidenta interina"
+
+
+def page(project: Path, lang: str = "es", out: str = "build") -> str:
+    return (project / out / SLUG / lang / f"{SLUG}.{lang}.html").read_text(encoding="utf-8")
+
+
+def test_a_translation_saved_during_the_build_is_neither_published_nor_vouched_for(tmp_path):
+    # Issue 10: the cache key was hashed from the files at planning time, but the edition was rendered from
+    # the PO file read again later: an edit saved in between was published under the old key, and once
+    # reverted the build called the edition "unchanged" and kept publishing the edit.
+    project = make_project(tmp_path)
+    python(f"""
+    from pathlib import Path
+    import uapress.build as b
+    from uapress.cli import app
+    real = b.render_edition
+    def save_an_edit_then_render(result, loc, brand, debug=False):
+        po = Path({str(PO)!r})
+        po.write_text(po.read_text(encoding="utf-8").replace({OLD_TEXT!r}, {NEW_TEXT!r}), encoding="utf-8")
+        return real(result, loc, brand, debug)
+    b.render_edition = save_an_edit_then_render
+    app(["build", "--format", "html", "--lang", "es", "--jobs", "1"], standalone_mode=False)
+    """, project)
+    assert NEW_TEXT in (project / PO).read_text(encoding="utf-8")
+    assert OLD_TEXT in page(project) and NEW_TEXT not in page(project), "published a file saved mid-build"
+    # The edit on disk is newer than what was published: the next build renders it.
+    assert rebuilt(build(project, "--format", "html", "--lang", "es")) == {f"{SLUG}/es"}
+    assert NEW_TEXT in page(project)
+    # Reverted: rebuilt again, never "unchanged".
+    po = project / PO
+    po.write_text(po.read_text(encoding="utf-8").replace(NEW_TEXT, OLD_TEXT), encoding="utf-8")
+    assert rebuilt(build(project, "--format", "html", "--lang", "es")) == {f"{SLUG}/es"}
+    assert OLD_TEXT in page(project) and NEW_TEXT not in page(project)
+
+
+def test_leftovers_of_killed_builds_are_swept(built):
+    # Issue 10: a kill between writing a temporary file and renaming it left `.X.pdf.XXXX.tmp` files that no
+    # later build removed (and a static host would publish). The same goes for a half-made edition folder.
+    folder = built / "build" / SLUG / "en"
+    leftovers = [folder / f".{SLUG}.en.pdf.k3j2h1.tmp", built / "build" / f".{CACHE}.a1b2c3.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"%PDF-1.7 half")
+    staging = folder.parent / ".en.x7y8z9.staging"
+    staging.mkdir()
+    (staging / f"{SLUG}.en.pdf").write_bytes(b"%PDF-1.7 half")
+    # A folder moved aside by a swap that was killed before the new one took its place comes back.
+    aside = folder.parent / ".fr.q1w2e3.old"
+    (folder.parent / "fr").rename(aside)
+    result = build(built)
+    assert rebuilt(result) == set(), "a swept leftover made the build rebuild"
+    assert not [p for p in (built / "build").rglob(".*") if p.name not in (CACHE, ".uapress-lock")]
+    assert_complete(built / "build")
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(b"[" * 200_000 + b"]" * 200_000, id="deeply-nested"),
+    pytest.param(b'{"editions": {"%s/en": {"key": "0", "files": [1, {"a": 2}]}}, "index": []}' % SLUG.encode(),
+                 id="files-of-the-wrong-type"),
+    pytest.param(b'{"editions": [], "index": 3}', id="editions-a-list"),
+])
+def test_a_damaged_cache_is_discarded_with_one_notice(tmp_path, damage):
+    # Issue 10: a cache file nested deeper than Python recurses, or with lists of the wrong type, crashed the
+    # build (RecursionError, TypeError) instead of costing a full build.
+    project = make_project(tmp_path)
+    build(project, "--format", "html")
+    (project / "build" / CACHE).write_bytes(damage)
+    result = build(project, "--format", "html")
+    assert rebuilt(result) == EDITIONS
+    assert "Traceback" not in result.stderr
+    notices = [line for line in result.stderr.splitlines() if "the build cache was unreadable" in line]
+    assert len(notices) == 1, result.stderr
+    assert f"build/{CACHE}: notice:" in notices[0]
+    assert set(states(build(project, "--format", "html")).values()) == {"unchanged"}
+
+
+def test_a_cache_path_that_is_a_folder_names_the_path_and_keeps_the_editions(tmp_path):
+    project = make_project(tmp_path)
+    (project / "build" / CACHE).mkdir(parents=True)
+    result = build(project, "--format", "html", check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert f"build/{CACHE}: error: the build cache was not saved: Is a directory" in result.stderr
+    assert rebuilt(result) == EDITIONS
+    assert_complete(project / "build", formats=("html",))
+
+
+def test_a_full_disk_fails_the_editions_it_stops_and_keeps_the_others(tmp_path):
+    # Issue 10: a write error (here the file size limit, EFBIG, as a full disk gives ENOSPC) was an
+    # "internal error" that stopped the build. The limit is set between the largest file of the smallest
+    # edition and that of the largest, so that some editions fit and some do not.
+    project = make_project(tmp_path)
+    build(project, "--format", "html", "--format", "docx", "--out", "sizes")
+    largest = {lang: max(p.stat().st_size for p in (project / "sizes" / SLUG / lang).iterdir()) for lang in
+               ("en", "es", "fr", "ar")}
+    limit = (min(largest.values()) + max(largest.values())) // 2
+    result = python(f"""
+    import resource, signal, sys
+    from uapress.cli import app
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, resource.RLIM_INFINITY))
+    try:
+        app(["build", "--format", "html", "--format", "docx", "--jobs", "1"])
+    except SystemExit as exit:
+        print("exit", exit.code)
+    """, project)
+    assert "exit 1" in result.stdout
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    out = project / "build"
+    fits = {lang for lang, size in largest.items() if size < limit}
+    assert fits and fits != set(largest)
+    for lang in largest:
+        folder = out / SLUG / lang
+        if lang in fits:
+            assert (folder / f"{SLUG}.{lang}.docx").read_bytes() == (project / "sizes" / SLUG / lang /
+                                                                    f"{SLUG}.{lang}.docx").read_bytes()
+        else:
+            assert not folder.exists(), f"{lang}: a part of the edition was published"
+            assert re.search(rf"^build/{SLUG}/{lang}/\S+: error: the edition was not written: File too large",
+                             result.stderr, re.M), result.stderr
+    assert not [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock")]

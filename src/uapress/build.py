@@ -272,7 +272,7 @@ def _write(result: EditionResult, out: Path) -> None:
         result.files = write_edition(out / job.action.slug / job.lang, result.outputs)
     except OSError as exc:  # a full disk, a read-only folder: name the path and the cause
         where = Path(exc.filename) if exc.filename else out / job.action.slug / job.lang
-        result.fail("write", f"{where}: {exc.strerror or exc}", where, "the edition was not written",
+        result.fail("write", exc.strerror or str(exc), where, "the edition was not written",
                     "free some space or make the folder writable, then build again")
     result.outputs = {}
 

@@ -85,7 +85,10 @@ def write_edition(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)  # a hard link to the old file: never write through it
-            target.write_bytes(data)
+            try:
+                target.write_bytes(data)
+            except OSError as exc:  # a full disk: name the file the user knows, not the staging folder
+                raise OSError(exc.errno, exc.strerror, str(folder / name)) from None
             os.chmod(target, 0o644)
         _swap(staging, folder)
     except BaseException:
