@@ -319,3 +319,58 @@ def test_a_full_disk_fails_the_editions_it_stops_and_keeps_the_others(tmp_path):
             assert re.search(rf"^build/{SLUG}/{lang}/\S+: error: the edition was not written: File too large",
                              result.stderr, re.M), result.stderr
     assert not [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock")]
+
+
+# --- stress ------------------------------------------------------------------
+
+LEFTOVER = re.compile(r"^\.(\S+\.staging|\S+\.old|uapress-work-\S+|\S+\.tmp)$")
+
+
+def editions_in(out: Path) -> dict[str, dict[str, bytes]]:
+    """Return each edition folder's files (name -> bytes), hidden ones included."""
+    found = {}
+    for folder in sorted((out / SLUG).iterdir()) if (out / SLUG).is_dir() else []:
+        if folder.is_dir() and not folder.name.startswith("."):
+            found[folder.name] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return found
+
+
+def test_builds_killed_at_random_points_leave_whole_editions(tmp_path):
+    # Issue 10: a killed build could leave an edition with new HTML and an old checklist, and temporary files.
+    # Builds alternate between two versions of the sources and are killed (SIGKILL or SIGINT, seeded) at
+    # random moments: every edition folder must then hold exactly one version, and a final build must give
+    # the bytes of a clean build.
+    rng = random.Random(10)
+    project = make_project(tmp_path)
+    action = project / "source" / "actions" / SLUG / "action.yaml"
+    versions = {"a": action.read_text(encoding="utf-8")}
+    versions["b"] = versions["a"].replace("title: Human rights defenders must be released",
+                                          "title: Human rights defenders must be freed")
+    assert versions["b"] != versions["a"]
+    args = ("--format", "html", "--jobs", "2")
+    references = {}
+    for name in ("b", "a"):  # ends on version a, built into build/
+        action.write_text(versions[name], encoding="utf-8")
+        build(project, *args, "--out", f"reference-{name}")
+        references[name] = editions_in(project / f"reference-{name}")
+    build(project, *args)
+    out = project / "build"
+    for round, name in enumerate(["b", "a", "b"]):
+        action.write_text(versions[name], encoding="utf-8")
+        running = start(project, *args)
+        time.sleep(rng.uniform(0.3, 2.5))
+        how = rng.choice([signal.SIGKILL, signal.SIGINT])
+        running.send_signal(how)
+        running.communicate(timeout=60)
+        wait_until_gone(running.pid)
+        for lang, files in editions_in(out).items():
+            assert files in (references["a"][lang], references["b"][lang]), \
+                f"round {round} ({how.name}): {lang} mixes two versions or holds other files: {sorted(files)}"
+        strays = [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock") and
+                  not LEFTOVER.match(p.name) and not any(LEFTOVER.match(part) for part in p.relative_to(out).parts)]
+        assert not strays, f"round {round} ({how.name}): {strays}"
+    result = build(project, *args)
+    assert set(states(result)) == EDITIONS
+    assert not [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock")]
+    assert editions_in(out) == references["b"]
+    assert contents(out) == contents(project / "reference-b")  # a clean build of version b, index included
