@@ -97,7 +97,11 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
     jobs = []
     for path in find_actions(root, slugs):
         inputs = Inputs()
-        action, found = review_action(path, today, inputs.read(path))
+        try:
+            raw = inputs.read(path)
+        except OSError:  # unreadable: the loader reads it again and reports why
+            raw = None
+        action, found = review_action(path, today, raw)
         report.problems += found  # an expired action is noticed here, still built, marked in the index
         if action is None:
             continue
@@ -258,8 +262,8 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
                 progress(len(report.editions), len(planned), f"{job.name} unchanged")
         else:
             if review is not None:
-                job = replace(job, proof=review.proof(job.action, job.lang, inputs))
-            todo.append((replace(job, inputs=Inputs()), key, (result, loc)))
+                job = result.job = replace(job, proof=review.proof(job.action, job.lang, inputs))
+            todo.append((job, key, (result, loc)))
     return todo
 
 

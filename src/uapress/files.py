@@ -143,18 +143,19 @@ def sweep(out: Path) -> None:
         return
     for path in sorted(out.rglob(".*"), key=lambda p: len(p.parts)):
         name = path.name
-        if not path.exists() and not path.is_symlink():
-            continue  # inside a folder already removed
-        if path.is_file() and name.endswith(_TMP):
-            path.unlink(missing_ok=True)
-        elif path.is_dir() and name.endswith(_OLD):
-            live = path.with_name(name[1:-len(_OLD)].rsplit(".", 1)[0])
-            if live.exists():
+        try:
+            if path.is_file() and name.endswith(_TMP):
+                path.unlink(missing_ok=True)
+            elif path.is_dir() and name.endswith(_OLD):
+                live = path.with_name(name[1:-len(_OLD)].rsplit(".", 1)[0])
+                if live.exists():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.rename(path, live)
+            elif path.is_dir() and (name.endswith(_STAGING) or name.startswith(WORK_PREFIX)):
                 shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.rename(path, live)
-        elif path.is_dir() and (name.endswith(_STAGING) or name.startswith(WORK_PREFIX)):
-            shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # a read-only folder: the build reports what it cannot write
+            continue
 
 
 class BuildLock:

@@ -29,7 +29,10 @@ def run_all(todo: list[tuple], brand, out: Path, jobs: int | None, debug: bool, 
         for _, _, (result, loc) in todo:
             yield _guarded(result, loc, brand, debug)
         return
-    work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out)
+    try:
+        work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out)  # inside the lock: a killed build's is swept
+    except OSError:  # a read-only output folder: its editions fail when written, with the reason
+        work = tempfile.mkdtemp(prefix=WORK_PREFIX)
     needs_pdf = any("pdf" in job.formats or "proof" in job.formats for job, _, _ in todo)
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
