@@ -14,7 +14,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 .PHONY: all test check proofs bench clean distclean system-build system-test
 
 all: system-build $(STAMP)
-	$(UAPRESS) build
+	$(UAPRESS) build --wait
 
 test: system-test $(STAMP)
 	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest $(PYTEST_ARGS)
@@ -23,7 +23,7 @@ check: $(STAMP)
 	$(UAPRESS) check
 
 proofs: system-build $(STAMP)
-	$(UAPRESS) build --proof
+	$(UAPRESS) build --proof --wait
 
 bench: system-build $(BENCH_STAMP)
 	$(PY) scripts/bench.py
@@ -36,25 +36,30 @@ system-build:
 system-test:
 	bash scripts/setup-system.sh --test
 
-# One rule creates the venv, so `make -j all test` installs once. Uses
-# python3.11 when PYTHON is the default and python3.11 works; keeps an existing
-# working venv and upgrades nothing beyond what pyproject.toml asks for.
+# One rule creates the venv, so `make -j all test` installs once; two `make`
+# runs at once (two terminals) take turns through flock on $(VENV_LOCK), and the
+# second finds the venv made. Uses python3.11 when PYTHON is the default and
+# python3.11 works; keeps an existing working venv and upgrades nothing beyond
+# what pyproject.toml asks for.
+VENV_LOCK := .venv.lock
 $(STAMP): pyproject.toml
-	@if ! $(PY) -c '' >/dev/null 2>&1; then \
-	    py='$(PYTHON)'; \
-	    if [ "$$py" = python3 ] && python3.11 -c '' >/dev/null 2>&1; then py=python3.11; fi; \
-	    echo "$$py -m venv $(VENV)"; \
-	    "$$py" -m venv --clear '$(VENV)'; \
-	fi
-	$(PY) -m pip install -e '.[test]'
-	touch $@
+	@flock '$(VENV_LOCK)' sh -c '\
+	    if [ -f "$@" ] && [ "$@" -nt pyproject.toml ]; then exit 0; fi; \
+	    if ! $(PY) -c "" >/dev/null 2>&1; then \
+	        py="$(PYTHON)"; \
+	        if [ "$$py" = python3 ] && python3.11 -c "" >/dev/null 2>&1; then py=python3.11; fi; \
+	        echo "$$py -m venv $(VENV)"; \
+	        "$$py" -m venv --clear "$(VENV)" || exit 1; \
+	    fi; \
+	    echo "$(PY) -m pip install -e .[test]"; \
+	    $(PY) -m pip install -e ".[test]" && touch "$@"'
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install -e '.[bench]'
+	flock '$(VENV_LOCK)' $(PY) -m pip install -e '.[bench]'
 	touch $@
 
 clean:
 	rm -rf build
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV_LOCK)

@@ -252,17 +252,18 @@ def test_an_interrupted_rebuild_does_not_vouch_for_half_written_editions(project
     po.write_text(original.replace("Presidenta encargada", "Presidenta interina"), encoding="utf-8")
     interrupt_after_first_file = (
         "import uapress.build as b\n"
-        "real = b.write_atomic\n"
-        "def write_then_stop(path, data):\n"
-        "    real(path, data)\n"
+        "real = b.write_edition\n"
+        "def write_then_stop(folder, outputs):\n"
+        "    real(folder, outputs)\n"
         "    raise KeyboardInterrupt\n"
-        "b.write_atomic = write_then_stop\n"
+        "b.write_edition = write_then_stop\n"
         "from uapress.cli import app\n"
         "app(['build', '--format', 'html', '--lang', 'es', '--jobs', '1'])\n"
     )
     stopped = subprocess.run([sys.executable, "-c", interrupt_after_first_file], cwd=project,
                              capture_output=True, text=True, timeout=TIMEOUT)
-    assert stopped.returncode != 0
+    assert stopped.returncode == 130, stopped.stderr
+    assert "Presidenta interina" in (project / "build" / SLUG / "es" / f"{SLUG}.es.html").read_text(encoding="utf-8")
     po.write_text(original, encoding="utf-8")
     result = build(project, "--format", "html", "--lang", "es")
     assert states(result) == {f"{SLUG}/es": "built"}
@@ -281,10 +282,11 @@ def test_two_workers_and_one_give_identical_outputs(project):
     assert contents(project / "two") == contents(project / "one")
 
 
-def test_two_builds_at_once_into_one_folder_both_succeed(project, reference):
-    # `make -j` may run two builds into the same build/: neither may see or leave a half-written file.
-    runs = [subprocess.Popen(command("--force"), cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL, text=True) for _ in range(2)]
+def test_two_builds_at_once_into_one_folder_one_waits_for_the_other(project, reference):
+    # `make -j` may run two builds into the same build/: with --wait the second waits for the first's lock,
+    # and neither sees or leaves a half-written file (issue 10: no lock left mixed editions).
+    runs = [subprocess.Popen(command("--force", "--wait"), cwd=project, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) for _ in range(2)]
     for run in runs:
         stdout, stderr = run.communicate(timeout=TIMEOUT)
         assert run.returncode == 0, f"{stdout}\n{stderr}"
@@ -295,3 +297,17 @@ def test_two_builds_at_once_into_one_folder_both_succeed(project, reference):
     after = build(project)
     assert set(states(after)) == EDITIONS
     assert contents(out) == reference
+
+
+def test_a_second_build_into_the_same_folder_stops_and_names_the_running_one(project):
+    # Issue 10: without --wait, the build that finds the folder locked writes nothing and says who holds it.
+    runs = [subprocess.Popen(command("--force", "--format", "html"), cwd=project, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) for _ in range(2)]
+    outcomes = [(run.pid, run.returncode, stderr) for run in runs for _, stderr in [run.communicate(timeout=TIMEOUT)]]
+    refused = [(pid, stderr) for pid, code, stderr in outcomes if code == 1]
+    assert sorted(code for _, code, _ in outcomes) == [0, 1], outcomes
+    (pid, stderr), = refused
+    (other,) = [p for p, _, _ in outcomes if p != pid]
+    assert f"error: another build is running (pid {other}) in build; wait for it to finish, or run with --wait" \
+        in stderr
+    assert_complete(project / "build", formats=("html",))

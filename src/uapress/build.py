@@ -1,26 +1,26 @@
-"""Stage 5, build: plan the editions, run the pipeline for each, write outputs atomically."""
+"""Stage 5, build: plan the editions, run the pipeline for each, write each edition's files at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from .brand import Brand, load_brand
 from .cache import Cache, edition_key, proof_name, styles_hash
-from .errors import BuildError, Diagnostic, Findings, SourceError, UsageError
-from .files import write_atomic
+from .errors import BuildError, Diagnostic, Findings, Interrupted, SourceError, UsageError
+from .files import BuildLock, Inputs, sweep, write_edition
 from .localise import localise
 from .model.document import build_document
 from .source import find_actions
 from .source.load import review_action
 from .source.schema import Action
 from .writers import EDITION_FORMATS, WRITERS, files_for
+from .workers import run_all
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Job:
     formats: tuple
     proof: object = None
     """The `model.nodes.Proof` to draw when the job builds a proof (formats `("proof",)`)."""
+    inputs: Inputs = field(default_factory=Inputs, compare=False, repr=False)
+    """The source files read for this edition: rendered and hashed from these very bytes."""
 
     @property
     def name(self) -> str:
@@ -57,6 +59,13 @@ class EditionResult:
     """The writer that failed (`pdf`…), when one did."""
     unchanged: bool = False
     """True when the inputs had not changed and nothing was rebuilt."""
+    outputs: dict = field(default_factory=dict)
+    """The rendered files by name in the edition folder, until the build writes them."""
+
+    def fail(self, format: str, why: str, file: Path | None, what: str, hint: str | None = None) -> None:
+        """Mark the edition failed in one format (`pdf`, `write`…), with an error saying why."""
+        self.failed, self.failed_format = True, format
+        self.problems.append(Diagnostic("error", f"{what}: {why}", file, hint=hint))
 
 
 @dataclass
@@ -87,7 +96,12 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
         raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
     jobs = []
     for path in find_actions(root, slugs):
-        action, found = review_action(path, today)
+        inputs = Inputs()
+        try:
+            raw = inputs.read(path)
+        except OSError:  # unreadable: the loader reads it again and reports why
+            raw = None
+        action, found = review_action(path, today, raw)
         report.problems += found  # an expired action is noticed here, still built, marked in the index
         if action is None:
             continue
@@ -98,44 +112,42 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
                 raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
                                  f"its languages: {', '.join(editions)} (add them to 'languages' in action.yaml)")
             editions = tuple(lang for lang in editions if lang in langs)
-        jobs += [Job(action, lang, formats) for lang in editions]
+        jobs += [Job(action, lang, formats, inputs=Inputs(inputs.files)) for lang in editions]
     return jobs
 
 
-def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = False) -> EditionResult:
-    """Render every format of one edition in memory, then write them all; on failure write nothing."""
-    result, loc = inspect_edition(job, root)
+def render_edition(result: EditionResult, loc, brand: Brand, debug: bool = False) -> EditionResult:
+    """Render every format of one localised edition in memory into `result.outputs`; stop at the first failure.
+
+    Runs in a worker: it returns the files' bytes by name in the edition folder, and the build writes
+    them, so that only the main process ever touches `build/` (and a stopped build writes nothing more).
+    """
+    job = result.job
     document = build_document(loc, files_for(job.action.slug, job.lang))
     companions = ("checklist-html", "checklist-json")
     if job.proof is not None:
         # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
         document = replace(document, meta=replace(document.meta, proof=job.proof))
         companions = ()
-    outputs: dict[Path, bytes] = {}
-    folder = out / job.action.slug / job.lang
     for name in job.formats + companions:
         writer = WRITERS[name]
         try:
-            outputs[folder / writer.file_for(job.action.slug, job.lang)] = writer.load()(document, brand)
+            result.outputs[writer.file_for(job.action.slug, job.lang)] = writer.load()(document, brand)
         except (SourceError, UsageError):
             raise
         except Exception as exc:  # a writer bug or a rendering failure: report it, keep the old files
             if debug and not isinstance(exc, BuildError):
                 raise
-            result.failed, result.failed_format = True, name
-            why = str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}"
-            result.problems.append(Diagnostic("error", f"the {name} writer failed: {why}", job.action.path,
-                                              hint="run with --debug for the traceback"))
+            result.outputs = {}
+            result.fail(name, str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}",
+                        job.action.path, f"the {name} writer failed", "run with --debug for the traceback")
             return result
-    for path, data in outputs.items():
-        write_atomic(path, data)
-        result.files.append(path)
     return result
 
 
 def inspect_edition(job: Job, root: Path, unchanged: bool = False):
     """Localise an edition and list its problems (fallbacks included) without rendering it."""
-    loc = localise(job.action, job.lang, root)
+    loc = localise(job.action, job.lang, root, job.inputs)
     result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
     if job.lang != job.action.language:
         result.problems += _fallback_warnings(job, loc)
@@ -162,13 +174,16 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
           formats: list[str] | None = None, out: Path | None = None, paper: str | None = None,
           pdf_variant: str | None = None, proof: bool = False, since: str | None = None,
           jobs: int | None = None, force: bool = False, today: dt.date | None = None,
-          progress: Callable[[int, int, str], None] | None = None, debug: bool = False) -> BuildReport:
+          progress: Callable[[int, int, str], None] | None = None, debug: bool = False,
+          wait: bool = False) -> BuildReport:
     """Build the editions of the named actions (all by default) into `out` (default `build/`).
 
     Editions whose inputs have not changed since the last build are skipped (`force` rebuilds
     them); the others are built in `jobs` worker processes (default: one per core). With `proof`,
     proof PDFs are built instead, with change bars since `since` (default: each action's last
-    commit). Every build ends by rewriting `out/index.html`, the publication index.
+    commit). Every build ends by rewriting `out/index.html`, the publication index. One build at a
+    time writes to `out`: another one raises BuildError, or is waited for with `wait`. Ctrl-C (or
+    SIGTERM) stops the build between two editions' writes and raises Interrupted.
     """
     report = BuildReport()
     brand = load_brand(root).with_page(paper).with_pdf_variant(pdf_variant)
@@ -181,90 +196,124 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
 
         review = Review(root, since)  # an unknown --since stops here, before anything is written
     planned = plan(root, slugs, langs, formats, report, today)
-    cache = Cache(out)
+    with BuildLock(out, wait) as lock, _stopped_by_sigterm():
+        sweep(out)
+        cache = Cache(out)
+        report.problems += cache.problems
+        todo = _stale(planned, root, brand, out, cache, review, force, report, progress)
+        if todo:
+            # Drop the old entries before writing anything: a build killed halfway must not leave an old key
+            # vouching for an edition if its inputs are then reverted.
+            for job, _, _ in todo:
+                cache.forget(job.cache_name)
+            report.problems += cache.save()
+        done = 0
+        results = run_all(todo, brand, out, jobs, debug, lock)
+        try:
+            for result, (job, key, _) in zip(results, todo):  # results first: it ends the pool when exhausted
+                _write(result, out)
+                done += 1
+                report.editions.append(result)
+                if result.failed:
+                    # Not fresh, so rebuilt next time; remembered for the publication index.
+                    message = next((d.message for d in result.problems if d.is_error), "failed")
+                    cache.record_failure(job.cache_name, result.failed_format, message)
+                else:
+                    cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files])
+                if progress:
+                    progress(len(report.editions), len(planned),
+                             f"{job.name} {'FAILED' if result.failed else 'built'}")
+        except KeyboardInterrupt:
+            built = sum(not e.failed for e in report.editions if not e.unchanged)
+            raise Interrupted(built, len(todo) - done) from None
+        finally:
+            results.close()  # stops the workers now, whatever happened
+            # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
+            if todo:
+                report.problems += cache.save()
+        _write_index(root, out, brand, cache, today, bool(todo), report, styles_hash(root))
+    return report
+
+
+def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review, force: bool,
+           report: BuildReport, progress) -> list[tuple]:
+    """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others."""
     styles = styles_hash(root)
     options = f"paper={brand.page_size},pdf={brand.pdf_variant}"
     todo = []
     for job in planned:
         if review is not None:
             job = replace(job, formats=("proof",))
-        key = edition_key(root, job.action.path, job.lang, job.formats, styles, options)
+        try:
+            result, loc = inspect_edition(job, root)
+        except SourceError as exc:  # a PO file that cannot be read: this edition fails, the others go on
+            report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
+            continue
+        # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
+        key = edition_key(job.inputs.digest(), job.formats, styles, options)
         if review is not None:
             # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
             inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()
         if not force and cache.fresh(job.cache_name, key, out):
             # Nothing to render, but its warnings still count (--strict must see the fallbacks).
-            report.editions.append(inspect_edition(job, root, unchanged=True)[0])
+            result.unchanged = True
+            report.editions.append(result)
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} unchanged")
         else:
             if review is not None:
-                job = replace(job, proof=review.proof(job.action, job.lang, inputs))
-            todo.append((job, key))
-    if todo:
-        # Drop the old entries before writing anything: a build killed halfway leaves an edition with some
-        # new and some old files, and the old key must not vouch for them if the inputs are then reverted.
-        for job, _ in todo:
-            cache.forget(job.cache_name)
-        cache.save()
+                job = result.job = replace(job, proof=review.proof(job.action, job.lang, inputs))
+            todo.append((job, key, (result, loc)))
+    return todo
+
+
+def _write(result: EditionResult, out: Path) -> None:
+    """Write an edition's rendered files all at once; a file system error fails this edition only."""
+    if result.failed or not result.outputs:
+        return
+    job = result.job
     try:
-        for (job, key), result in zip(todo, _run(todo, root, brand, out, jobs, debug)):
-            report.editions.append(result)
-            if result.failed:
-                # Not fresh, so rebuilt next time; remembered for the publication index.
-                message = next((d.message for d in result.problems if d.is_error), "failed")
-                cache.record_failure(job.cache_name, result.failed_format, message)
-            else:
-                cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files])
-            if progress:
-                progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
-    finally:
-        # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
-        if todo:
-            cache.save()
-    # Every build rewrites the index (a no-op one too: days left change), except one that only found
-    # broken sources: like a failed build, it leaves build/ exactly as it was.
+        result.files = write_edition(out / job.action.slug / job.lang, result.outputs)
+    except OSError as exc:  # a full disk, a read-only folder: name the path and the cause
+        where = Path(exc.filename) if exc.filename else out / job.action.slug / job.lang
+        result.fail("write", exc.strerror or str(exc), where, "the edition was not written",
+                    "free some space or make the folder writable, then build again")
+    result.outputs = {}
+
+
+def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today, rendered: bool, report: BuildReport,
+                 styles: str) -> None:
+    """Rewrite the publication index when what it shows changed.
+
+    Every build rewrites the index (a no-op one too: days left change), except one that only found
+    broken sources: like a failed build, it leaves build/ exactly as it was.
+    """
     index_key = cache.index_inputs(root, styles, (today or dt.date.today()).isoformat())
     fresh_index = cache.index_key == index_key and (out / "index.html").is_file()
-    if not fresh_index and (todo or not any(d.is_error for d in report.problems)):
-        from .site import write_index
-
-        try:
-            write_index(root, out, brand, cache, today)
-            cache.index_key = index_key
-            cache.save()
-        except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
-            report.problems.append(Diagnostic("error", f"the publication index was not written: {exc.strerror}",
-                                              Path(exc.filename) if exc.filename else out / "index.html",
-                                              hint="styles/ needs index.html (copy it from uapress's styles/)"))
-    return report
-
-
-def _run(todo, root: Path, brand: Brand, out: Path, jobs: int | None, debug: bool):
-    """Yield the result of each job, in order, from worker processes when there are several."""
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers <= 1:
-        for job, _ in todo:
-            yield _guarded(job, root, brand, out, debug)
+    if fresh_index or not (rendered or not any(d.is_error for d in report.problems)):
         return
-    context = multiprocessing.get_context("fork")
-    needs_pdf = any("pdf" in job.formats or "proof" in job.formats for job, _ in todo)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm, initargs=(needs_pdf,)) as pool:
-        futures = [pool.submit(_guarded, job, root, brand, out, debug) for job, _ in todo]
-        for future in futures:
-            yield future.result()
+    from .site import write_index
 
-
-def _warm(needs_pdf: bool) -> None:
-    """Import WeasyPrint once per worker, before its first edition."""
-    if needs_pdf:
-        from .writers.weasy import import_weasyprint
-
-        import_weasyprint()
-
-
-def _guarded(job: Job, root: Path, brand: Brand, out: Path, debug: bool) -> EditionResult:
     try:
-        return build_edition(job, root, brand, out, debug)
-    except SourceError as exc:
-        return EditionResult(job, problems=exc.diagnostics, failed=True)
+        write_index(root, out, brand, cache, today)
+    except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
+        report.problems.append(Diagnostic("error", f"the publication index was not written: {exc.strerror}",
+                                          Path(exc.filename) if exc.filename else out / "index.html",
+                                          hint="styles/ needs index.html (copy it from uapress's styles/)"))
+        return
+    cache.index_key = index_key
+    report.problems += cache.save()
+
+
+class _stopped_by_sigterm:
+    """Turn SIGTERM into Ctrl-C while a build runs, so that it stops its workers and cleans up the same way."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)

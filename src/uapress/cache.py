@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .errors import SourceError
+from .errors import Diagnostic, SourceError
 from .files import write_atomic
 from .inputs import MAX_ASSET, read_project_file
 
@@ -62,12 +62,10 @@ def proof_name(name: str) -> str:
     return f"proof:{name}"
 
 
-def edition_key(root: Path, action_path: Path, lang: str, formats: tuple, styles: str, options: str) -> str:
-    """Return the hash of one edition's inputs: source, PO, labels, styles, package and options."""
-    labels = root / "source" / "labels"
-    inputs = [action_path, action_path.parent / "translations" / f"{lang}.po", labels / "en.po", labels / f"{lang}.po"]
+def edition_key(inputs: str, formats: tuple, styles: str, options: str) -> str:
+    """Return the hash of one edition's inputs: the hash of its source files' bytes, styles, package, options."""
     digest = hashlib.sha256()
-    for part in (_hash_files(inputs), styles, package_hash(), ",".join(formats), options):
+    for part in (inputs, styles, package_hash(), ",".join(formats), options):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
@@ -77,13 +75,35 @@ class Cache:
 
     def __init__(self, out: Path):
         self.path = out / CACHE_NAME
+        self.entries: dict = {}
+        self.index_key: str | None = None
+        self.problems: list[Diagnostic] = []
+        """A notice when the file was unreadable and discarded, an error when it could not be written."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries = data["editions"] if isinstance(data.get("editions"), dict) else {}
-            self.index_key = data.get("index") if isinstance(data.get("index"), str) else None
-        except (OSError, ValueError, KeyError, AttributeError, TypeError):
-            self.entries = {}
-            self.index_key = None
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            self._discard(getattr(exc, "strerror", None) or "not UTF-8")
+            return
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):  # garbage, or JSON nested deeper than Python recurses
+            self._discard("not valid JSON")
+            return
+        editions = data.get("editions") if isinstance(data, dict) else None
+        if not isinstance(editions, dict):
+            self._discard("not a uapress cache")
+            return
+        self.entries = {name: entry for name, entry in editions.items() if _well_formed(entry)}
+        self.index_key = data.get("index") if isinstance(data.get("index"), str) else None
+        if len(self.entries) != len(editions):
+            self._discard("entries of the wrong shape", keep=True)
+
+    def _discard(self, why: str, keep: bool = False) -> None:
+        """Note that (part of) the cache was unusable: the editions it described are rebuilt."""
+        what = "its damaged entries were dropped" if keep else "it was discarded; every edition is rebuilt"
+        self.problems.append(Diagnostic("notice", f"the build cache was unreadable ({why}): {what}", self.path))
 
     def index_inputs(self, root: Path, styles: str, today: str) -> str:
         """Return the hash of everything the publication index shows: sources, outputs, styles, the date."""
@@ -117,7 +137,23 @@ class Cache:
         """Drop an edition, so that it is rebuilt next time."""
         self.entries.pop(name, None)
 
-    def save(self) -> None:
-        """Write the cache atomically."""
+    def save(self) -> list[Diagnostic]:
+        """Write the cache atomically; return an error naming the path and the cause when it cannot be."""
         data = {"editions": self.entries, "index": self.index_key}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        try:
+            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        except OSError as exc:
+            return [Diagnostic("error", f"the build cache was not saved: {exc.strerror or exc}", self.path,
+                               hint="remove or fix that path; until then every build rebuilds every edition")]
+        return []
+
+
+def _well_formed(entry) -> bool:
+    """Tell whether a cache entry has one of the shapes `record` and `record_failure` write."""
+    if not isinstance(entry, dict):
+        return False
+    if "failed" in entry:
+        failed = entry["failed"]
+        return isinstance(failed, dict) and all(isinstance(failed.get(k), str) for k in ("format", "message"))
+    files = entry.get("files")
+    return isinstance(entry.get("key"), str) and isinstance(files, list) and all(isinstance(f, str) for f in files)

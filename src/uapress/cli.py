@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .errors import UapressError, UsageError
+from .errors import Interrupted, UapressError, UsageError
 from .report import Progress, paint, print_diagnostics
 
 class _App(typer.Typer):
@@ -90,6 +90,8 @@ def build(
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings and on untranslated segments."),
     force: bool = typer.Option(False, "--force", help="Rebuild editions whose inputs have not changed."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
+    wait: bool = typer.Option(False, "--wait", help="When another build is writing to the same folder, wait for "
+                              "it to finish instead of stopping (exit 1)."),
 ) -> None:
     """Build every edition of the named actions, then the publication index build/index.html.
 
@@ -106,7 +108,12 @@ def build(
             raise UsageError("--since goes with --proof (or use `uapress diff SLUG --since REV`)")
         report = run_build(root, slugs or None, langs=lang or None, formats=format or None, out=out, paper=paper,
                            pdf_variant=pdf_variant, proof=proof, since=since,
-                           jobs=jobs, force=force, progress=progress, debug=_State.debug)
+                           jobs=jobs, force=force, progress=progress, debug=_State.debug, wait=wait)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # One line, whatever was running: the editions written are whole, the others untouched.
+        typer.echo(str(exc) if isinstance(exc, Interrupted) else "interrupted: nothing built; outputs left as they "
+                   "were", err=True)
+        raise typer.Exit(Interrupted.exit_code)
     except UapressError as exc:
         _fail(exc)
     print_diagnostics(report.diagnostics, quiet=_State.quiet)

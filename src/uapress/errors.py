@@ -147,3 +147,13 @@ class UsageError(UapressError):
     """The command was called wrongly: unknown action, language or option."""
 
     exit_code = 2
+
+
+class Interrupted(UapressError):
+    """The build was stopped (Ctrl-C, SIGTERM) between two editions' writes."""
+
+    exit_code = 130
+
+    def __init__(self, built: int, not_started: int):
+        super().__init__(f"interrupted: {built} edition(s) built, {not_started} not started; "
+                         "outputs left as they were")

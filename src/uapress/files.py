@@ -1,10 +1,23 @@
-"""Build: atomic file writes shared by every stage that changes files."""
+"""Build: atomic file writes shared by every stage that changes files, whole editions, the build lock."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+from .errors import BuildError, display_path
+from .inputs import read_project_file
+
+LOCK_NAME = ".uapress-lock"
+WORK_PREFIX = ".uapress-work-"
+"""Folder in the output folder where a build's workers keep their temporary files (WeasyPrint's fonts)."""
+_STAGING, _OLD, _TMP = ".staging", ".old", ".tmp"
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -20,3 +33,177 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class Inputs:
+    """The bytes of the source files one edition is made from, each read from disk once.
+
+    A build hashes these bytes for its cache key and renders from the same bytes, so a file saved
+    while the build runs is neither half-published nor vouched for (issue 10).
+    """
+
+    def __init__(self, files: dict | None = None):
+        self.files: dict[Path, bytes | None] = dict(files or {})
+
+    def read(self, path: Path) -> bytes | None:
+        """Return a file's bytes, or None when it does not exist; the first answer is kept."""
+        path = Path(path)
+        if path not in self.files:
+            # Missing is an answer (an untranslated language); a link out of the project or an
+            # oversized file raises SourceError like every other read (issue 10).
+            self.files[path] = read_project_file(path) if path.exists() or path.is_symlink() else None
+        return self.files[path]
+
+    def exists(self, path: Path) -> bool:
+        """Tell whether a file exists, as first seen."""
+        return self.read(path) is not None
+
+    def digest(self) -> str:
+        """Return a hash of every file read (and of those found missing), by path."""
+        digest = hashlib.sha256()
+        for path in sorted(self.files):
+            data = self.files[path]
+            digest.update(str(path).encode("utf-8") + b"\0" + (b"<missing>" if data is None else data) + b"\0")
+        return digest.hexdigest()
+
+
+def write_edition(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
+    """Write files into an edition folder so that they all appear at once; return their final paths.
+
+    The folder is rebuilt beside itself (its other files hard-linked, the new ones written) and the two
+    are swapped in one step (Linux's renameat2 RENAME_EXCHANGE), so a reader, a static host or a build
+    killed at any moment sees the whole old edition or the whole new one, never a mix (issue 10).
+    What a kill leaves beside the folder is cleared by `sweep` at the next build.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=_STAGING, dir=folder.parent))
+    try:
+        os.chmod(staging, 0o755)
+        if folder.is_dir():
+            shutil.copytree(folder, staging, copy_function=_link, dirs_exist_ok=True)
+        for name, data in outputs.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # a hard link to the old file: never write through it
+            try:
+                target.write_bytes(data)
+            except OSError as exc:  # a full disk: name the file the user knows, not the staging folder
+                raise OSError(exc.errno, exc.strerror, str(folder / name)) from None
+            os.chmod(target, 0o644)
+        _swap(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [folder / name for name in outputs]
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put `staging` in the place of `folder` and delete the old one."""
+    if not folder.exists():
+        os.rename(staging, folder)
+        return
+    if _exchange(staging, folder):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # No atomic exchange here: two renames; a kill between them leaves `.X.….old`, put back by `sweep`.
+    old = staging.with_name(staging.name[: -len(_STAGING)] + _OLD)
+    os.rename(folder, old)
+    os.rename(staging, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(one: Path, other: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(one), at_fdcwd, os.fsencode(other), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(other))
+
+
+def sweep(out: Path) -> None:
+    """Remove what killed builds left in the output folder: temporary files, staging and work folders.
+
+    Run under the build lock, so nothing found belongs to a running build. A folder moved aside by a
+    two-rename swap (`.X.….old`) is put back when its edition folder is missing.
+    """
+    if not out.is_dir():
+        return
+    for path in sorted(out.rglob(".*"), key=lambda p: len(p.parts)):
+        name = path.name
+        try:
+            if path.is_file() and name.endswith(_TMP):
+                path.unlink(missing_ok=True)
+            elif path.is_dir() and name.endswith(_OLD):
+                live = path.with_name(name[1:-len(_OLD)].rsplit(".", 1)[0])
+                if live.exists():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.rename(path, live)
+            elif path.is_dir() and (name.endswith(_STAGING) or name.startswith(WORK_PREFIX)):
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # a read-only folder: the build reports what it cannot write
+            continue
+
+
+class BuildLock:
+    """An exclusive lock on an output folder (flock on `.uapress-lock` inside it), held for a whole build."""
+
+    def __init__(self, out: Path, wait: bool = False):
+        self.path = out / LOCK_NAME
+        self.wait = wait
+        self.fd: int | None = None
+
+    def __enter__(self) -> "BuildLock":
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Opened without writing: the file stays empty and unchanged, so a no-op build changes nothing.
+            self.fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise BuildError(f"cannot write to {display_path(self.path.parent)}: {exc.strerror}") from None
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = self.holder()
+            if not self.wait:
+                os.close(self.fd)
+                raise BuildError(f"another build is running{f' (pid {holder})' if holder else ''} in "
+                                 f"{display_path(self.path.parent)}; wait for it to finish, or run with --wait") from None
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def holder(self) -> int | None:
+        """Return the pid holding the lock, from /proc/locks (Linux), or None."""
+        try:
+            inode = os.fstat(self.fd).st_ino
+            with open("/proc/locks", encoding="ascii") as locks:
+                for line in locks:
+                    fields = line.split()
+                    if len(fields) > 5 and fields[1] == "FLOCK" and fields[5].endswith(f":{inode}"):
+                        return int(fields[4])
+        except (OSError, ValueError):
+            pass
+        return None
+
+    def release_in_child(self) -> None:
+        """Close the lock in a forked worker, which must never keep it once the build is gone."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +22,7 @@ from .localise import locale
 from .source import find_actions, load_action
 from .source.markdown import plain as plain_markdown
 from .writers import WRITERS
+from .writers.pdfbytes import page_count as pdf_page_count
 
 INDEX_NAME = "index.html"
 LISTED = (("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX"), ("proof", "Proof"))
@@ -222,25 +221,3 @@ def _known(lang: str) -> bool:
 
 def _language_name(lang: str) -> str:
     return locale.own_language_name(lang) if _known(lang) else lang
-
-
-_PAGES = re.compile(rb"/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)", re.S)
-_COUNT_FIRST = re.compile(rb"/Count\s+(\d+)(?:(?!>>).)*?/Type\s*/Pages\b", re.S)
-
-
-def pdf_page_count(data: bytes) -> int | None:
-    """Return the page count of a PDF from its page tree root (`/Type /Pages … /Count N`), without a PDF library.
-
-    WeasyPrint may put the page tree in a compressed object stream, so Flate streams are inflated when
-    the plain bytes do not hold it. The root is the /Pages dictionary with the largest count.
-    """
-    counts = [int(n) for pattern in (_PAGES, _COUNT_FIRST) for n in pattern.findall(data)]
-    if not counts:
-        for match in re.finditer(rb"stream\r?\n", data):
-            end = data.find(b"endstream", match.end())
-            try:
-                inflated = zlib.decompress(data[match.end():end])
-            except zlib.error:
-                continue
-            counts += [int(n) for pattern in (_PAGES, _COUNT_FIRST) for n in pattern.findall(inflated)]
-    return max(counts) if counts else None

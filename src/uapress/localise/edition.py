@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic
+from ..files import Inputs
 from ..model.nodes import Segment
 from ..source.markdown import MarkdownIssue, parse_inlines
 from ..source.schema import Action, text_limit
@@ -79,9 +80,13 @@ class Localisation:
         return out
 
 
-def localise(action: Action, lang: str, root: Path) -> Localisation:
-    """Resolve every segment of `action` in `lang`: translation, fallback, or the source itself."""
-    labels = load_labels(root, lang)
+def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None) -> Localisation:
+    """Resolve every segment of `action` in `lang`: translation, fallback, or the source itself.
+
+    `inputs` keeps the bytes of every file read, for a build to hash what it renders.
+    """
+    inputs = inputs or Inputs()
+    labels = load_labels(root, lang, inputs)
     sources = action_segments(action)
     problems: list[Diagnostic] = []
     previous, comments, drafts = {}, {}, {}
@@ -89,7 +94,7 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
         segments = tuple(Segment(s.id, s.field, s.source, s.source, "source") for s in sources)
         store_path = None
     else:
-        store: Store = open_store(action, lang)
+        store: Store = open_store(action, lang, inputs)
         problems += store.problems
         store_path = store.path
         segments = []

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..files import Inputs
 from . import po
 
 BASE = "en"
@@ -25,31 +26,33 @@ class Labels:
         return self.texts.get(key, key)
 
 
-def label_path(root: Path, lang: str) -> Path | None:
+def label_path(root: Path, lang: str, inputs: Inputs | None = None) -> Path | None:
     """Return the label catalogue for a language tag (`pt-BR` falls back to `pt`)."""
+    inputs = inputs or Inputs()
     folder = root / "source" / "labels"
     for name in (lang, lang.replace("-", "_"), lang.split("-")[0]):
-        if (folder / f"{name}.po").exists():
+        if inputs.exists(folder / f"{name}.po"):
             return folder / f"{name}.po"
     return None
 
 
-def load_labels(root: Path, lang: str) -> Labels:
-    """Load a language's labels, filling gaps from English."""
-    base_path = label_path(root, BASE)
-    base = _read(base_path) if base_path else {}
-    path = label_path(root, lang)
-    own = _read(path) if path else {}
+def load_labels(root: Path, lang: str, inputs: Inputs | None = None) -> Labels:
+    """Load a language's labels, filling gaps from English; `inputs` holds the files already read."""
+    inputs = inputs or Inputs()
+    base_path = label_path(root, BASE, inputs)
+    base = _read(base_path, inputs.read(base_path)) if base_path else {}
+    path = label_path(root, lang, inputs)
+    own = _read(path, inputs.read(path)) if path else {}
     texts = {**base, **own}
     missing = tuple(key for key in base if key not in own)
     return Labels(lang, texts, missing, path)
 
 
-def _read(path: Path) -> dict:
-    return dict(_read_cached(path, path.stat().st_mtime_ns))
+def _read(path: Path, raw: bytes) -> dict:
+    return dict(_read_cached(path, raw))
 
 
 @lru_cache(maxsize=32)
-def _read_cached(path: Path, _mtime: int) -> tuple:
-    file = po.read(path)
+def _read_cached(path: Path, raw: bytes) -> tuple:
+    file = po.read(path, raw)
     return tuple((e.context, e.msgstr) for e in file.entries if not e.obsolete and e.msgstr and not e.fuzzy)

@@ -51,9 +51,9 @@ class PoFile:
         return None
 
 
-def read(path: Path, boundary: Path | None = None) -> PoFile:
-    """Read a PO file of the project (or, with `boundary`, from below it); errors name the file and line."""
-    return parse(read_project_file(path, boundary=boundary), path)
+def read(path: Path, raw: bytes | None = None, boundary: Path | None = None) -> PoFile:
+    """Read a PO file of the project (or its bytes `raw`, already read from `path`); errors name the file and line."""
+    return parse(read_project_file(path, boundary=boundary) if raw is None else raw, path)
 
 
 def parse(raw: bytes, path: Path) -> PoFile:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, SourceError, display_path
-from ..files import write_atomic
+from ..files import Inputs, write_atomic
 from ..inputs import read_project_file
 from ..source.schema import Action
 from . import po
@@ -50,12 +50,13 @@ def store_path(action: Action, lang: str) -> Path:
     return action.folder / "translations" / f"{lang}.po"
 
 
-def open_store(action: Action, lang: str) -> Store:
+def open_store(action: Action, lang: str, inputs: Inputs | None = None) -> Store:
     """Read the store of one language; a missing file is an empty store."""
+    inputs = inputs or Inputs()
     path = store_path(action, lang)
-    if not path.exists():
+    if not inputs.exists(path):
         return Store(path, lang, None)
-    file = po.read(path)
+    file = po.read(path, inputs.read(path))
     store = Store(path, lang, file)
     segments = action_segments(action)
     fields = {segment.field for segment in segments}
@@ -69,7 +70,7 @@ def open_store(action: Action, lang: str) -> Store:
         # The source changed since the last `translations update`: read the store as that command would
         # leave it (in memory only), so a reworded paragraph shows as out of date, with its old translation
         # and a diff in the checklist, rather than as never translated.
-        merged, report = merge_store(action, lang)
+        merged, report = merge_store(action, lang, inputs)
         if report.fuzzy:
             store.file = merged
             store.problems.append(Diagnostic(
@@ -121,14 +122,15 @@ def _current(path: Path) -> bytes | None:
         return None  # unreadable (a link out of the project): replaced by the new file
 
 
-def merge_store(action: Action, lang: str) -> tuple[po.PoFile, UpdateReport]:
+def merge_store(action: Action, lang: str, inputs: Inputs | None = None) -> tuple[po.PoFile, UpdateReport]:
     """Return the PO file of a language merged with the source, in memory, and what the merge did.
 
     `update_store` writes the result; `uapress import` applies a translated file to it first, so
     that one atomic write does both (and a failed import writes nothing).
     """
+    inputs = inputs or Inputs()
     path = store_path(action, lang)
-    old = po.read(path) if path.exists() else None
+    old = po.read(path, inputs.read(path)) if inputs.exists(path) else None
     report = UpdateReport(path, created=old is None)
     header = old.header if old else po.new_header(f"uapress {action.slug}", lang)
     comment = old.header_comment if old else (

@@ -58,9 +58,10 @@ def find_actions(root: Path, slugs: list[str] | None = None) -> list[Path]:
     return [actions / slug / "action.yaml" for slug in slugs]
 
 
-def load_action(path: Path) -> tuple[Action, list[Diagnostic]]:
-    """Read and validate one action; raise SourceError listing every error, return the warnings."""
-    checker = _Checker(Path(path))
+def load_action(path: Path, raw: bytes | None = None) -> tuple[Action, list[Diagnostic]]:
+    """Read and validate one action (from `raw` when its bytes are already read); raise SourceError listing every
+    error, return the warnings."""
+    checker = _Checker(Path(path), raw)
     action = checker.run()
     errors = [d for d in checker.found if d.is_error]
     if errors or action is None:
@@ -68,10 +69,11 @@ def load_action(path: Path) -> tuple[Action, list[Diagnostic]]:
     return action, checker.found
 
 
-def review_action(path: Path, today: dt.date | None = None) -> tuple[Action | None, list[Diagnostic]]:
+def review_action(path: Path, today: dt.date | None = None,
+                  raw: bytes | None = None) -> tuple[Action | None, list[Diagnostic]]:
     """Load an action for a report: never raise on its errors, return them with its warnings and notices."""
     try:
-        action, found = load_action(path)
+        action, found = load_action(path, raw)
     except SourceError as exc:
         return None, list(exc.diagnostics)
     notice = deadline_notice(action, today)
@@ -100,8 +102,10 @@ def deadline_notice(action: Action, today: dt.date | None = None) -> Diagnostic 
 class _Checker:
     """Validate one file, collecting every finding rather than stopping at the first."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, raw: bytes | None = None):
         self.path = path
+        self.raw = raw
+        """The file's bytes when the caller has read them already (a build hashes exactly what it renders)."""
         self.found: list[Diagnostic] = []
         self.positions = Positions()
 
@@ -164,7 +168,7 @@ class _Checker:
                                          self.path, hint="use lowercase letters, digits and hyphens"))
             return None
         try:
-            raw = read_project_file(self.path)
+            raw = read_project_file(self.path) if self.raw is None else self.raw
         except SourceError as exc:
             self.found += exc.diagnostics
             return None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 from ..brand import Brand
 from ..errors import BuildError
 from ..model.nodes import Document
 from .html import render
+from .pdfbytes import font_names
 from .weasy import import_weasyprint
 
 
@@ -23,10 +26,50 @@ def write(document: Document, brand: Brand) -> bytes:
         # No creation or modification date is passed: the same edition gives the same bytes.
         # Tagged (structure tree, /MarkInfo, /Lang from <html lang>) in every variant: PDF/UA-1 by default,
         # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
-        return weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf(
+        pdf = weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf(
             pdf_variant=brand.pdf_variant, pdf_tags=True, font_config=_font_config(weasyprint))
-    except FatalURLFetchingError as exc:
-        raise BuildError(f"{document.meta.slug} ({document.meta.lang}): {exc.__cause__ or exc}") from None
+        check_fonts(pdf, document, brand)
+        return pdf
+    except BaseException as exc:
+        # A render stopped halfway (Ctrl-C, a full $TMPDIR) can leave a font written to the configuration's
+        # folder but never registered; WeasyPrint then skips that face for good and every later PDF of this
+        # process falls back to another font (issue 10). Start the next render from a clean configuration.
+        discard_font_config()
+        if isinstance(exc, FatalURLFetchingError):
+            raise BuildError(f"{document.meta.slug} ({document.meta.lang}): {exc.__cause__ or exc}") from None
+        raise
+
+
+def check_fonts(pdf: bytes, document: Document, brand: Brand) -> None:
+    """Raise BuildError unless the PDF sets its text in the brand's faces only, the ones its language needs included.
+
+    The names are WeasyPrint's (`Noto-Sans`, `Noto-Sans-Bold`, `Noto-Naskh-Arabic`…): the family with its
+    spaces as hyphens, then the style. Arabic pages are set in the arabic role (`:lang(ar)` in print.css),
+    the others in the body role with headings in the heading role.
+    """
+    families = {role: brand.family(role).replace(" ", "-") for role in brand.fonts}
+    used = font_names(pdf)
+    arabic = document.meta.lang.split("-")[0].lower() == "ar" and "arabic" in families
+    needed = {families["arabic"]: any(_is_face(font, families["arabic"]) for font in used)} if arabic else {
+        families[role]: any(_is_face(font, families[role]) for font in used) for role in ("body", "heading")
+        if role in families}
+    for role, family in families.items():
+        if "regular" in brand.fonts[role] and any(_is_face(font, family) for font in used):
+            # Without its regular face, Pango sets a family's ordinary text in its bold face.
+            needed[f"{family} (regular)"] = family in used
+    missing = [name for name, present in needed.items() if not present]
+    foreign = sorted(font for font in used if not any(_is_face(font, name) for name in families.values()))
+    if missing or foreign:
+        what = "; ".join(part for part in (
+            f"missing {', '.join(missing)}" if missing else "",
+            f"set in {', '.join(foreign)} instead of the brand's fonts" if foreign else "") if part)
+        raise BuildError(f"{document.meta.slug} ({document.meta.lang}): the PDF's fonts are wrong ({what}); "
+                         "it was not written. Check styles/brand.yaml and styles/fonts/, then build again")
+
+
+def _is_face(font: str, family: str) -> bool:
+    """Tell whether a PDF font name is a face of a family (`Noto-Sans-Bold` of `Noto-Sans`)."""
+    return font == family or font.startswith(family + "-") or font.startswith(family + ",")
 
 
 _FONTS = None
@@ -45,3 +88,13 @@ def _font_config(weasyprint):
 
         _FONTS = FontConfiguration()
     return _FONTS
+
+
+def discard_font_config() -> None:
+    """Drop the process's font configuration and its folder of font files; the next PDF makes a new one."""
+    global _FONTS
+    fonts, _FONTS = _FONTS, None
+    folder = getattr(fonts, "_folder", None)
+    if folder:
+        fonts._folder = None
+        shutil.rmtree(folder, ignore_errors=True)

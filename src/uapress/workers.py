@@ -1,0 +1,88 @@
+"""Stage 5, build: render editions in worker processes that never outlive the build nor leave files behind."""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .errors import SourceError
+from .files import WORK_PREFIX
+
+PR_SET_PDEATHSIG = 1
+
+
+def run_all(todo: list[tuple], brand, out: Path, jobs: int | None, debug: bool, lock):
+    """Yield the result of each (job, key, (result, localisation)) of `todo`, in order.
+
+    With one job, or one edition, editions render in this process; otherwise in `jobs` forked workers
+    (default: one per core) that ignore Ctrl-C (the build answers it), die with the build (even a
+    SIGKILLed one), and keep their temporary files in a folder of the build that is removed at its end.
+    """
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for _, _, (result, loc) in todo:
+            yield _guarded(result, loc, brand, debug)
+        return
+    try:
+        work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out)  # inside the lock: a killed build's is swept
+    except OSError:  # a read-only output folder: its editions fail when written, with the reason
+        work = tempfile.mkdtemp(prefix=WORK_PREFIX)
+    needs_pdf = any("pdf" in job.formats or "proof" in job.formats for job, _, _ in todo)
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(), work, lock, needs_pdf))
+    try:
+        # Workers are forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only
+        # the build may answer it (one line, no traceback from each worker).
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            futures = [pool.submit(_guarded, result, loc, brand, debug) for _, _, (result, loc) in todo]
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        for future in futures:
+            yield future.result()
+        pool.shutdown(wait=True)
+    finally:
+        # Stopped (Ctrl-C, SIGTERM, an error): end the workers now rather than let them finish rendering.
+        # (ProcessPoolExecutor.terminate_workers() does this from Python 3.14.)
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _start_worker(parent: int, work: str, lock, needs_pdf: bool) -> None:
+    """Prepare a worker: die with the build, keep temporary files in its folder, import WeasyPrint once."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's end still closes the pool's pipes
+        pass
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+    # Forked from a build that turns SIGTERM into Ctrl-C: here both must simply end (or be ignored).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    lock.release_in_child()
+    tempfile.tempdir = work
+    if needs_pdf:
+        from .writers.weasy import import_weasyprint
+
+        import_weasyprint()
+
+
+def _guarded(result, loc, brand, debug: bool):
+    from .build import render_edition
+
+    try:
+        return render_edition(result, loc, brand, debug)
+    except SourceError as exc:
+        result.problems += exc.diagnostics
+        result.failed = True
+        return result
