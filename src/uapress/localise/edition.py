@@ -96,7 +96,7 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
         for source in sources:
             found = store.lookup(source)
             status = found.status
-            if status == "translated" and (issue := _markdown_error(found.translation)):
+            if status == "translated" and (issue := _markdown_error(source.source, found.translation)):
                 status = "invalid"
                 problems.append(Diagnostic("error", f"translation of segment {source.id} breaks Markdown: {issue}",
                                            store.path, store.file.find(source.field, source.source).line,
@@ -122,11 +122,13 @@ def localise(action: Action, lang: str, root: Path) -> Localisation:
                         previous, comments, drafts, tuple(problems), store_path)
 
 
-def _markdown_error(text: str) -> str | None:
-    """Return the first Markdown error of a translation, if any."""
+def _markdown_error(source: str, text: str) -> str | None:
+    """Return the first Markdown error of a translation, if any; a structure unlike the source's is one (issue 12)."""
+    from .qa import structure_error
+
     try:
         _, issues = parse_inlines(text)
     except MarkdownIssue as issue:
         return issue.message
     errors = [i.message for i in issues if i.severity == "error"]
-    return errors[0] if errors else None
+    return errors[0] if errors else structure_error(source, text)
