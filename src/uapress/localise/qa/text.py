@@ -36,7 +36,8 @@ def check(source: str, translation: str, source_inlines, inlines, keep: tuple, f
           lang: str, source_lang: str) -> list[tuple]:
     """Return (check, severity, message, fix) findings on the wording of a translation."""
     source_text, text = prose(source_inlines), prose(inlines)
-    identical = translation.strip() == source.strip() and bool(re.search(r"[^\W\d_]{3,}", source))
+    # A segment that is only names ("Ana Pérez" as the subject) reads the same in every language.
+    identical = translation.strip() == source.strip() and bool(re.search(r"[^\W\d_]{3,}", _without(source, keep)))
     out = _keep(source, translation, keep)
     if identical:
         out.append(("identical", "warning", "the translation is identical to the source",
@@ -94,9 +95,7 @@ def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list
 
 def _source_language(source_text: str, text: str, keep: tuple, lang: str, source_lang: str) -> list[tuple]:
     """Find source-language text left in the translation: shared word runs, or sentences in the source language."""
-    stripped = text
-    for term in sorted(keep, key=len, reverse=True):
-        stripped = stripped.replace(term, " | ")
+    stripped = _without(text, keep)
     shared = _shared_run(source_text, stripped)
     if shared:
         return [("untranslated", "warning", f"source text left in the translation: \"{shared}\"",
@@ -113,6 +112,12 @@ def _source_language(source_text: str, text: str, keep: tuple, lang: str, source
             return [("untranslated", "warning", f"a sentence reads as {source_lang}, not {lang}: \"{excerpt}\"",
                      "translate it; confirm if it is a quotation kept in the original language")]
     return []
+
+
+def _without(text: str, keep: tuple) -> str:
+    for term in sorted(keep, key=len, reverse=True):
+        text = text.replace(term, " | ")
+    return text
 
 
 def _bare(word: str, lang: str) -> str:
