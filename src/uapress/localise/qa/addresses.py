@@ -54,18 +54,19 @@ def _links(source: list[str], translation: list[str], lang: str, source_lang: st
     if len(source) != len(translation):
         return [("links", "error", f"the source has {len(source)} link(s), the translation {len(translation)}",
                  "keep one link for each link of the source, with its address")]
-    left = [normalise_url(u) for u in translation]
+    left = list(translation)
     unmatched = []
     for url in source:
         wanted = normalise_url(url)
-        same = next((i for i, got in enumerate(left) if got == wanted or localised(wanted, got, lang, source_lang)), None)
+        same = next((i for i, got in enumerate(left)
+                     if normalise_url(got) == wanted or localised(wanted, normalise_url(got), lang, source_lang)), None)
         if same is None:
             unmatched.append(url)
         else:
             left.pop(same)
     out = []
     for url, got in zip(unmatched, left):
-        if got == "#" and normalise_url(url) != "#":
+        if normalise_url(got) == "#" and normalise_url(url) != "#":
             out.append(("links", "warning", f"the link to {url} became an unresolved link (#)",
                         f"write the source's address ({url}) back in the link"))
         else:
@@ -107,7 +108,7 @@ def _query(query: str) -> dict:
 
 
 def _difference(old: str, new: str) -> str:
-    a, b = urlsplit(normalise_url(old)), urlsplit(new)
+    a, b = urlsplit(normalise_url(old)), urlsplit(normalise_url(new))
     if a.scheme != b.scheme:
         return f"{a.scheme or 'no scheme'} -> {b.scheme or 'no scheme'}"
     if a.netloc != b.netloc:
