@@ -70,7 +70,9 @@ def _links(source: list[str], translation: list[str], lang: str, source_lang: st
             out.append(("links", "warning", f"the link to {url} became an unresolved link (#)",
                         f"write the source's address ({url}) back in the link"))
         else:
-            out.append(("links", "warning", f"link address changed: {url} -> {got} ({_difference(url, got)})",
+            why = (f"names another language than {lang}" if localised(normalise_url(url), normalise_url(got), "", source_lang)
+                   else _difference(url, got))
+            out.append(("links", "warning", f"link address changed: {url} -> {got} ({why})",
                         f"write the source's address ({url}); only its language part (/en/) may name this language; "
                         "confirm if the new address is right"))
     return out
