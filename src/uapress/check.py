@@ -53,9 +53,11 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
                     report.diagnostics.append(Diagnostic("warning", f"[{lang}] segment {item.id} {what}", where,
                                                          field=item.field, hint=hint))
                 for finding in item.findings:
-                    if finding.severity == "error":
-                        report.diagnostics.append(Diagnostic("warning", f"[{lang}] QA error in segment {item.id}: {finding.message}",
-                                                             where, field=item.field))
+                    if finding.blocking:
+                        kind = "error" if finding.severity == "error" else f"warning to confirm ({finding.id})"
+                        report.diagnostics.append(Diagnostic(
+                            "warning", f"[{lang}] QA {kind} in segment {item.id}: [{finding.check}] {finding.message}",
+                            where, field=item.field, hint=finding.fix))
     return report
 
 

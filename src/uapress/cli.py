@@ -298,8 +298,8 @@ def import_(
     file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file."),
     action: Optional[str] = typer.Option(None, "--action", "-a", help="The action (XLIFF and PO files name it; "
                                          "for a DOCX, the one its bookmarks belong to by default)."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language translated into (required for a DOCX; "
-                                       "XLIFF and PO files name it)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language translated into (files name it; "
+                                       "needed for a DOCX of the source-language edition)."),
     force: bool = typer.Option(False, "--force", help="Replace accepted translations that differ from the file's."),
 ) -> None:
     """Read a translated file into translations/LANG.po, creating it if needed; report what changed.

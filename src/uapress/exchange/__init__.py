@@ -27,8 +27,8 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
                 force: bool = False, today: dt.date | None = None) -> ImportReport:
     """Import a translated DOCX, XLIFF or PO file into `translations/<lang>.po` of its action.
 
-    A DOCX names neither action nor language: `lang` is required, and the action is the one whose
-    segments the bookmarks name when `action` is not given. XLIFF and PO files name both; `action`
+    A DOCX names the language of its edition (the `uapress-language` property), which is the default
+    `lang`; the action is the one whose segments the bookmarks name when `action` is not given. XLIFF and PO files name both; `action`
     and `lang`, when given, must agree with them. An accepted translation is replaced only with
     `force`. On any error the PO file is left exactly as it was.
     """
