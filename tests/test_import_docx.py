@@ -230,7 +230,9 @@ def test_libreoffice_resaved_edition_with_replaced_texts_imports_completely(tmp_
 
     assert result.returncode == 0, result.stderr
     german = german_by_id(root)
-    assert f"imported:   {len(german)} segment(s)" in result.stdout
+    # The subject is only a name ("Ana Pérez"), the same in every language: stored, not counted as edited (issue 12).
+    assert f"imported:   {len(german) - 1} segment(s)" in result.stdout
+    assert "only names, the same in every language, stored as they are: 1 segment(s)" in result.stdout
     assert "not in the file" not in result.stdout and "rejected" not in result.stdout
     assert "translations/de.po: created" in result.stdout
     path = po_path(root)
@@ -276,7 +278,7 @@ def test_deleted_paragraph_and_added_paragraph_are_reported(tmp_path, libreoffic
 
     assert result.returncode == 0, result.stderr
     german = german_by_id(root)
-    assert f"imported:   {len(german) - 1} segment(s)" in result.stdout
+    assert f"imported:   {len(german) - 2} segment(s)" in result.stdout  # one deleted, one only a name
     assert re.search(rf"not in the file .*: 1\n    {deleted} \(letter\)", result.stdout)
     assert "text outside every segment, not imported" in result.stdout
     assert '"Ein Absatz, den die Übersetzerin hinzugefügt hat."' in result.stdout
@@ -365,8 +367,9 @@ def test_tracked_changes_are_read_as_accepted(tmp_path):
 
     report = import_file(root, tmp_path / "tracked.docx", action=SLUG, lang="de")
 
-    # The title, and the subject, which is only a name and so reads the same in German.
-    assert [item.field for item in report.imported] == ["title", "subject"]
+    # The title; the subject is only a name, so it reads the same in German and is stored as it is.
+    assert [item.field for item in report.imported] == ["title"]
+    assert [item.field for item in report.names] == ["subject"]
     assert msgstrs(po_path(root))[title] == "Lasst Ana Pérez frei"
     assert any("tracked changes" in note for note in report.notes)
 
@@ -575,7 +578,7 @@ def test_docx_of_another_action_is_refused(with_po, tmp_path):
 
 
 def test_docx_needs_a_language(with_po):
-    _refused(with_po, export_docx(with_po), "give it with --lang", code=2, args=("--action", SLUG))
+    _refused(with_po, export_docx(with_po), "is the en edition", "translated into with --lang", code=2, args=("--action", SLUG))
 
 
 def test_source_language_is_no_target(with_po):

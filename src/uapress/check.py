@@ -10,7 +10,7 @@ from .errors import Diagnostic, Findings, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
 from .localise.store import update_store
-from .model.checklist import build_checklist
+from .model.checklist import Checklist, build_checklist
 from .source import find_actions, load_action
 from .source.load import review_action
 
@@ -53,9 +53,11 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
                     report.diagnostics.append(Diagnostic("warning", f"[{lang}] segment {item.id} {what}", where,
                                                          field=item.field, hint=hint))
                 for finding in item.findings:
-                    if finding.severity == "error":
-                        report.diagnostics.append(Diagnostic("warning", f"[{lang}] QA error in segment {item.id}: {finding.message}",
-                                                             where, field=item.field))
+                    if finding.blocking:
+                        kind = "error" if finding.severity == "error" else f"warning to confirm ({finding.id})"
+                        report.diagnostics.append(Diagnostic(
+                            "warning", f"[{lang}] QA {kind} in segment {item.id}: [{finding.check}] {finding.message}",
+                            where, field=item.field, hint=finding.fix))
     return report
 
 
@@ -78,8 +80,8 @@ def status_rows(root: Path, slugs: list[str] | None = None) -> list[tuple]:
     return rows
 
 
-def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None) -> list[Path]:
-    """Write checklist.html and checklist.json of one language, published or not."""
+def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None) -> tuple[list[Path], Checklist]:
+    """Write checklist.html and checklist.json of one language, published or not; return them and the checklist."""
     from .brand import load_brand
     from .model.document import build_document
     from .source.load import _Checker
@@ -98,7 +100,64 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None) -
         target = folder / WRITERS[name].file_for(slug, lang)
         write_atomic(target, WRITERS[name].load()(document, brand))
         written.append(target)
-    return written
+    return written, document.checklist
+
+
+def checklist_lines(checklist: Checklist) -> list[str]:
+    """Return the verdict and every QA finding of a checklist, each with its class, fix and id, for the terminal."""
+    verdict = "ready" if checklist.ready else "not ready: " + "; ".join(checklist.reasons)
+    lines = [f"{checklist.slug} [{checklist.lang}]: {verdict}"]
+    for segment in checklist.segments:
+        for finding in segment.findings:
+            state = " (confirmed)" if finding.confirmed else ""
+            lines.append(f"  segment {segment.id} ({segment.field}): {finding.severity}{state} [{finding.check}] "
+                         f"{finding.message}")
+            lines.append(f"    fix: {finding.fix}")
+            if finding.severity == "warning" and not finding.confirmed:
+                lines.append(f"    if it is right: uapress translations confirm {checklist.slug} --lang {checklist.lang} "
+                             f"{finding.id}")
+    return lines
+
+
+def confirm_findings(root: Path, slug: str, lang: str, ids: list[str]) -> list[str]:
+    """Record that a person checked QA warnings: a `# qa-ok: <id>` comment on each entry; return what was done."""
+    from .localise import po
+    from .localise.qa import CONFIRMED
+    from .localise.store import save_store, store_path
+
+    action, _ = load_action(find_actions(root, [slug])[0])
+    if lang == action.language or lang not in action.languages:
+        raise UsageError(f"'{lang}' is not a translation of {slug} (its languages: {', '.join(action.languages) or 'none'})")
+    checklist = build_checklist(localise(action, lang, root))
+    found = {f.id: (segment, f) for segment in checklist.segments for f in segment.findings}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        known = ", ".join(f.id for _, f in found.values() if f.severity == "warning") or "none"
+        raise UsageError(f"no QA finding {', '.join(unknown)} in {slug} [{lang}] (a changed translation gets new ids; "
+                         f"warnings now: {known})")
+    errors = [i for i in ids if found[i][1].severity == "error"]
+    if errors:
+        raise UsageError(f"{', '.join(errors)}: an error cannot be confirmed; fix the translation "
+                         f"({found[errors[0]][1].fix})")
+    path = store_path(action, lang)
+    file = po.read(path)
+    done = []
+    for finding_id in ids:
+        segment, finding = found[finding_id]
+        entry = file.find(segment.field, segment.source)
+        if entry is None:
+            raise UsageError(f"{path}: the PO file is older than the source; run 'uapress translations update "
+                             f"{slug} --lang {lang}' first")
+        if finding.confirmed:
+            done.append(f"{finding_id}: already confirmed")
+            continue
+        # Confirmations of findings the entry no longer has (its translation changed) are dropped.
+        current = {f.id for f in segment.findings}
+        entry.comments = [c for c in entry.comments if not c.lower().startswith(CONFIRMED)
+                          or c[len(CONFIRMED):].strip() in current] + [f"{CONFIRMED} {finding_id}"]
+        done.append(f"{finding_id}: confirmed ({finding.check} in segment {segment.id})")
+    save_store(path, file)
+    return done
 
 
 def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None):

@@ -206,18 +206,41 @@ def checklist(
     lang: str = typer.Option(..., "--lang", "-l", help="The language, published or not yet (e.g. de)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for checklist.html and checklist.json (default: build/<slug>/<lang>/)."),
 ) -> None:
-    """Write the translation checklist of one language, even one with no PO file yet.
+    """Write the translation checklist of one language, even one with no PO file yet; print its verdict and QA findings.
 
     Example: uapress checklist venezuela-hrd-release --lang de
     """
-    from .check import write_checklist
+    from .check import checklist_lines, write_checklist
 
     try:
-        paths = write_checklist(_root(), slug, lang, out)
+        paths, result = write_checklist(_root(), slug, lang, out)
     except UapressError as exc:
         _fail(exc)
     for path in paths:
         typer.echo(str(path))
+    if not _State.quiet:
+        for line in checklist_lines(result):
+            typer.echo(line)
+
+
+@translations_app.command("confirm")
+def translations_confirm(
+    slug: str = typer.Argument(..., help="The action."),
+    finding_ids: List[str] = typer.Argument(..., help="Ids of the QA warnings a person checked (from the checklist)."),
+    lang: str = typer.Option(..., "--lang", "-l", help="The translation's language."),
+) -> None:
+    """Confirm QA warnings a person checked, so they no longer block readiness ('# qa-ok: ID' in the PO file).
+
+    Example: uapress translations confirm venezuela-hrd-release --lang es links-3fa29c1b
+    """
+    from .check import confirm_findings
+
+    try:
+        lines = confirm_findings(_root(), slug, lang, finding_ids)
+    except UapressError as exc:
+        _fail(exc)
+    for line in lines:
+        typer.echo(line)
 
 
 @translations_app.command("update")
@@ -282,8 +305,8 @@ def import_(
     file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file."),
     action: Optional[str] = typer.Option(None, "--action", "-a", help="The action (XLIFF and PO files name it; "
                                          "for a DOCX, the one its bookmarks belong to by default)."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language translated into (required for a DOCX; "
-                                       "XLIFF and PO files name it)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language translated into (files name it; "
+                                       "needed for a DOCX of the source-language edition)."),
     force: bool = typer.Option(False, "--force", help="Replace accepted translations that differ from the file's."),
 ) -> None:
     """Read a translated file into translations/LANG.po, creating it if needed; report what changed.

@@ -28,8 +28,8 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
                 force: bool = False, today: dt.date | None = None) -> ImportReport:
     """Import a translated DOCX, XLIFF or PO file into `translations/<lang>.po` of its action.
 
-    A DOCX names neither action nor language: `lang` is required, and the action is the one whose
-    segments the bookmarks name when `action` is not given. XLIFF and PO files name both; `action`
+    A DOCX names the language of its edition (the `uapress-language` property), which is the default
+    `lang`; the action is the one whose segments the bookmarks name when `action` is not given. XLIFF and PO files name both; `action`
     and `lang`, when given, must agree with them. An accepted translation is replaced only with
     `force`. On any error the PO file is left exactly as it was.
     """
@@ -45,12 +45,17 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
             "or it lost its bookmarks (e.g. copied into a new document, or saved through a converter that "
             "drops them). Export the edition again with `uapress export SLUG --lang LANG --format docx` "
             "and translate in that file.")
-    if received.kind == "DOCX" and not lang:
-        raise UsageError(f"{path.name}: a DOCX edition does not say which language it was translated into: "
-                         "give it with --lang (e.g. --lang de)")
     slug = _action_slug(root, received, action)
-    target = _language(received, lang)
     loaded = _load(root, slug)
+    if received.kind == "DOCX" and not lang:
+        # A DOCX exported with `--lang fr` names its language (issue 12); older files and the source
+        # language's edition do not say which language it was translated into.
+        lang = received.edition_lang if received.edition_lang != loaded.language else None
+        if not lang:
+            made = f"the {received.edition_lang} edition" if received.edition_lang else "an edition that names no language"
+            raise UsageError(f"{path.name} is {made}: give the language it was translated into with --lang "
+                             "(e.g. --lang de)")
+    target = _language(received, lang)
     if received.source_lang and received.source_lang != loaded.language:
         raise ExchangeError(f"{path.name} translates from '{received.source_lang}', but the source language of "
                             f"{slug} is '{loaded.language}'")

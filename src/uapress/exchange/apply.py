@@ -42,6 +42,7 @@ def apply(action: Action, lang: str, received: Received, force: bool = False,
                    if not e.obsolete and e.fuzzy and e.previous is not None}
     retired = {segment_id(e.context, e.msgid): e for e in file.entries if e.obsolete}
     keep = action.keep + tuple(target.name for target in action.targets)
+    shown = _edition_texts(action, lang, received)
     seen: set = set()
     touched: set = set()
     for unit in received.units:
@@ -53,7 +54,7 @@ def apply(action: Action, lang: str, received: Received, force: bool = False,
             segment = current[unit.id]
             entry = live[(segment.field, segment.source)]
             touched.add(id(entry))
-            _one(report, entry, segment.source, unit, received.kind, force, origin, keep)
+            _one(report, entry, segment.source, unit, received.kind, force, origin, keep, shown.get(unit.id))
         elif unit.id in by_previous and id(by_previous[unit.id]) not in touched:
             entry = by_previous[unit.id]
             touched.add(id(entry))
@@ -80,8 +81,8 @@ def apply(action: Action, lang: str, received: Received, force: bool = False,
 
 
 def _one(report: ImportReport, entry: po.PoEntry, source: str, unit: Unit, kind: str, force: bool,
-         origin: str, keep: tuple = ()) -> None:
-    """Apply one unit to the entry of a current segment."""
+         origin: str, keep: tuple = (), shown: tuple | None = None) -> None:
+    """Apply one unit to the entry of a current segment; `shown` is (language, text) the DOCX edition showed."""
     item = Item(unit.id, entry.context)
     text = unit.text.strip()
     if _rejected(report, item, unit, text):
@@ -115,12 +116,21 @@ def _one(report: ImportReport, entry: po.PoEntry, source: str, unit: Unit, kind:
         # A segment that is only names ("Ana Pérez" as the subject) reads the same in every language.
         report.untranslated.append(Item(unit.id, entry.context, "still the source text"))
         return
+    if shown and same_text(shown[1], text) and not _only_names(text, keep):
+        # Exported as another language's edition and left as it was (issue 12: an untouched Spanish
+        # paragraph was stored as the French translation because LibreOffice rewrote its mailto link).
+        report.untranslated.append(Item(unit.id, entry.context, f"still the text of the {shown[0]} edition"))
+        return
     if accepted and not force:
         report.conflicts.append(Item(unit.id, entry.context, current=entry.msgstr, incoming=text))
         return
     entry.msgstr, entry.fuzzy, entry.previous = text, False, None
     _mark(entry, origin)
-    report.imported.append(item)
+    if kind == "DOCX" and same_text(source, text):
+        # Only names, which read the same in every language: stored, but not counted as edited (issue 12).
+        report.names.append(item)
+    else:
+        report.imported.append(item)
 
 
 def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origin: str) -> None:
@@ -136,6 +146,22 @@ def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origi
         entry.msgstr = text
         _mark(entry, origin)
     report.older.append(item)
+
+
+def _edition_texts(action: Action, lang: str, received: Received) -> dict:
+    """Return (language, text) by segment id of what a DOCX made as another translation's edition showed."""
+    from ..localise.store import open_store
+
+    edition = received.edition_lang
+    if received.kind != "DOCX" or not edition or edition in (lang, action.language):
+        return {}
+    store = open_store(action, edition)
+    out = {}
+    for segment in action_segments(action):
+        found = store.lookup(segment)
+        if found.status == "translated":
+            out[segment.id] = (edition, found.translation)
+    return out
 
 
 def _only_names(text: str, keep: tuple) -> bool:

@@ -76,7 +76,23 @@ def read_docx(path: Path) -> Received:
         raise ExchangeError(f"{path.name} is not a Word document: it has no body")
     walk = _Walk(_relationships(package, main), _styles(package, main))
     _children(walk, body)
-    return _segments(path, walk)
+    received = _segments(path, walk)
+    received.edition_lang = _edition_language(package)
+    return received
+
+
+def _edition_language(package: Package) -> str | None:
+    """Return the language the writer named in the custom properties, else the core properties' language."""
+    custom = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    if package.has("docProps/custom.xml"):
+        for prop in package.xml("docProps/custom.xml").iter(f"{{{custom}}}property"):
+            if prop.get("name") == "uapress-language" and "".join(prop.itertext()).strip():
+                return "".join(prop.itertext()).strip()
+    if package.has("docProps/core.xml"):
+        found = package.xml("docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}language")
+        if found is not None and (found.text or "").strip():
+            return found.text.strip()
+    return None
 
 
 def _main_part(package: Package) -> str:

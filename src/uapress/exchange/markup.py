@@ -92,7 +92,14 @@ def same_text(a: str, b: str) -> bool:
     first, second = markdown_chunks(a), markdown_chunks(b)
     if first is None or second is None:
         return a.strip() == b.strip()
-    return signature(first) == signature(second)
+    return _comparable(signature(first)) == _comparable(signature(second))
+
+
+def _comparable(chars: tuple) -> tuple:
+    """Compare link addresses normalised: LibreOffice decodes `%C3%B3` in a mailto target (issue 12)."""
+    from ..localise.qa.addresses import normalise_url
+
+    return tuple((c, bold, italic, normalise_url(url) if url is not None else None) for c, bold, italic, url in chars)
 
 
 def to_markdown(chunks: list[Chunk]) -> tuple[str, bool]:

@@ -39,6 +39,8 @@ class Received:
     lang: str | None = None
     """The target language the file names, if it names one."""
     source_lang: str | None = None
+    edition_lang: str | None = None
+    """The language of the edition a DOCX was exported as (its `uapress-language` property), if it says."""
     outside: list[str] = field(default_factory=list)
     """Text found outside every segment that looks like added content (a paragraph typed in)."""
     notes: list[str] = field(default_factory=list)

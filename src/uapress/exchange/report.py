@@ -37,6 +37,8 @@ class ImportReport:
     """What bringing the PO in line with the source changed, if anything (like `translations update`)."""
     imported: list[Item] = field(default_factory=list)
     unchanged: list[Item] = field(default_factory=list)
+    names: list[Item] = field(default_factory=list)
+    """DOCX blocks that are only names, the same in every language: stored as they are, not counted as edited."""
     drafts: list[Item] = field(default_factory=list)
     """XLIFF targets in state `initial`: stored as fuzzy (not published)."""
     untranslated: list[Item] = field(default_factory=list)
@@ -68,6 +70,8 @@ class ImportReport:
         out.append(f"  imported:   {len(self.imported)} segment(s)"
                    + (" (marked 'imported from …' for review in the checklist)" if self.imported else ""))
         out.append(f"  unchanged:  {len(self.unchanged)} segment(s)")
+        if self.names:
+            out.append(f"  only names, the same in every language, stored as they are: {len(self.names)} segment(s)")
         sections = (
             ("drafts (state initial), stored as fuzzy, not published", self.drafts),
             ("not imported, still the source text or empty in the file", self.untranslated),
@@ -96,7 +100,7 @@ class ImportReport:
         if not self.published:
             out.append(f"  note: '{self.lang}' is not published yet: add it to 'languages' in "
                        f"source/actions/{self.action}/action.yaml to build its editions")
-        if self.imported:
+        if self.imported or self.names:
             out.append("  to accept an imported translation, delete its '# imported from …' comment line in the PO file")
         return out
 

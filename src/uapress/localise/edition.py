@@ -101,7 +101,7 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
         for source in sources:
             found = store.lookup(source)
             status = found.status
-            if status == "translated" and (issue := _translation_error(found.translation, source.field)):
+            if status == "translated" and (issue := _translation_error(source.source, found.translation, source.field)):
                 status = "invalid"
                 problems.append(Diagnostic("error", f"translation of segment {source.id} {issue}",
                                            store.path, store.file.find(source.field, source.source).msgstr_line,
@@ -127,21 +127,23 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
                         previous, comments, drafts, tuple(problems), store_path)
 
 
-def _translation_error(text: str, field: str) -> str | None:
+def _translation_error(source: str, text: str, field: str) -> str | None:
     """Return what is wrong with a translation (too long, broken Markdown), if anything."""
     # A translation may run longer than its source, but not without bound (issue 10).
     limit = 2 * text_limit(tuple(int(part) if part.isdigit() else part for part in field.split(".")))
     if len(text) > limit:
         return f"is {len(text):,} characters long; a translation of this field holds at most {limit:,}"
-    issue = _markdown_error(text)
+    issue = _markdown_error(source, text)
     return f"breaks Markdown: {issue}" if issue else None
 
 
-def _markdown_error(text: str) -> str | None:
-    """Return the first Markdown error of a translation, if any."""
+def _markdown_error(source: str, text: str) -> str | None:
+    """Return the first Markdown error of a translation, if any; a structure unlike the source's is one (issue 12)."""
+    from .qa import structure_error
+
     try:
         _, issues = parse_inlines(text)
     except MarkdownIssue as issue:
         return issue.message
     errors = [i.message for i in issues if i.severity == "error"]
-    return errors[0] if errors else None
+    return errors[0] if errors else structure_error(source, text)

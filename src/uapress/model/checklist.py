@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..localise import Localisation
-from ..localise.qa import Finding, check_segment
+from ..localise.qa import Finding, check_segment, confirmed_ids
 
 MANUAL_ITEMS = (
     ("salutation", "The salutation follows this language's letter conventions (form of address, punctuation)."),
@@ -68,7 +68,10 @@ def build_checklist(loc: Localisation) -> Checklist:
     for segment in loc.segments:
         findings: tuple = ()
         if segment.status in ("translated", "invalid", "fuzzy") and _translation(loc, segment):
-            findings = tuple(check_segment(segment.source, _translation(loc, segment), keep, segment.field))
+            confirmed = confirmed_ids(loc.comments.get(segment.id, ()))
+            findings = tuple(replace(f, confirmed=f.id in confirmed and f.severity == "warning")
+                             for f in check_segment(segment.source, _translation(loc, segment), keep, segment.field,
+                                                    loc.lang, loc.action.language))
         diff = tuple(word_diff(loc.previous[segment.id], segment.source)) if segment.status == "fuzzy" and segment.id in loc.previous else ()
         origin = next((c for c in loc.comments.get(segment.id, ()) if c.lower().startswith("imported")), "")
         segments.append(ChecklistSegment(segment.id, segment.field, segment.source,
@@ -92,9 +95,15 @@ def build_checklist(loc: Localisation) -> Checklist:
         # Imported from a translated DOCX or XLIFF file (`uapress import`): published, but a person
         # accepts each one by deleting its "imported from" comment in the PO file.
         reasons.append(f"{imported} imported segment(s) to review")
-    errors = sum(1 for s in segments for f in s.findings if f.severity == "error")
+    # Findings on an out-of-date (fuzzy) translation are already counted above; elsewhere an error
+    # or an unconfirmed warning blocks readiness.
+    published = [f for s in segments if s.status in ("translated", "invalid") for f in s.findings]
+    errors = sum(1 for f in published if f.severity == "error")
     if errors:
         reasons.append(f"{errors} QA error(s)")
+    warnings = sum(1 for f in published if f.severity == "warning" and not f.confirmed)
+    if warnings:
+        reasons.append(f"{warnings} QA warning(s) to confirm ('uapress translations confirm')")
     if loc.labels.missing and not loc.is_source:
         reasons.append(f"{len(loc.labels.missing)} label(s) shown in English")
     return Checklist(loc.action.slug, loc.lang, loc.action.language, _name(loc), tuple(segments), facts,
@@ -131,4 +140,5 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 def finding_dict(finding: Finding) -> dict:
     """Return a finding as plain data."""
-    return {"check": finding.check, "severity": finding.severity, "message": finding.message}
+    return {"id": finding.id, "check": finding.check, "severity": finding.severity, "message": finding.message,
+            "fix": finding.fix, "confirmed": finding.confirmed}

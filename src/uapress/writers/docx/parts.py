@@ -128,12 +128,41 @@ def package(out: Output) -> bytes:
             if info.filename == "docProps/app.xml":
                 # The template claims to be "Microsoft Macintosh Word"; say who wrote the file.
                 data = APP_XML.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            target.writestr(entry, data, compresslevel=6)
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", CUSTOM_TYPE.encode("utf-8") + b"</Types>")
+            elif info.filename == "_rels/.rels":
+                data = data.replace(b"</Relationships>", CUSTOM_REL.encode("utf-8") + b"</Relationships>")
+            _entry(target, info.filename, data, stamp)
+        _entry(target, "docProps/custom.xml", _custom_xml(out).encode("utf-8"), stamp)
     return result.getvalue()
+
+
+CUSTOM_TYPE = ('<Override PartName="/docProps/custom.xml" '
+               'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>')
+CUSTOM_REL = ('<Relationship Id="rIdUapressCustom" Target="docProps/custom.xml" '
+              'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"/>')
+CUSTOM_LANGUAGE = "uapress-language"
+"""Custom document property naming the edition's language, so `uapress import` needs no --lang (issue 12):
+LibreOffice keeps custom properties on re-save, while the core properties it writes read as defaults."""
+
+
+def _custom_xml(out: Output) -> str:
+    from xml.sax.saxutils import escape
+
+    props = ((CUSTOM_LANGUAGE, out.meta.lang), ("uapress-action", out.meta.slug))
+    items = "".join(f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}">'
+                    f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>" for pid, (name, value) in enumerate(props, 2))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{items}</Properties>')
+
+
+def _entry(target: zipfile.ZipFile, name: str, data: bytes, stamp) -> None:
+    entry = zipfile.ZipInfo(name, date_time=stamp)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.create_system = 0
+    entry.external_attr = 0
+    target.writestr(entry, data, compresslevel=6)
 
 
 def _paragraph(out: Output, part, style: str):

@@ -1,0 +1,88 @@
+"""Stage 2, localise: automatic quality checks of one translated segment against its source.
+
+One module per family of checks: `markup` (Markdown structure), `addresses` (links and e-mail
+addresses), `numbers` (numbers and the locale's way of writing them) and `text` (names kept,
+sentences, source-language text, punctuation, white space, length). Each finding is an error
+(the language is not ready), a warning (not ready until a person confirms it with a
+`# qa-ok: <id>` translator comment in the PO file) or info.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from ...source.markdown import MarkdownIssue, parse_inlines
+from . import addresses, markup, numbers, text
+
+CONFIRMED = "qa-ok:"
+"""Translator comments `# qa-ok: <finding id>` confirm a warning (`uapress translations confirm`)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One QA finding on a segment."""
+
+    check: str
+    """The class of the finding (`markdown`, `links`, `emails`, `numbers`, `keep`…)."""
+    severity: str
+    """`error`, `warning` or `info`."""
+    message: str
+    fix: str = ""
+    """What to do about it, in one sentence."""
+    id: str = ""
+    """Stable while the source and the translation stay the same: what `# qa-ok:` names."""
+    confirmed: bool = False
+    """A warning a person confirmed (a `# qa-ok: <id>` comment on the entry)."""
+
+    @property
+    def blocking(self) -> bool:
+        """Tell whether the finding keeps the language from being ready."""
+        return self.severity == "error" or (self.severity == "warning" and not self.confirmed)
+
+
+def check_segment(source: str, translation: str, keep: tuple, field: str = "", lang: str = "",
+                  source_lang: str = "en") -> list[Finding]:
+    """Run every check on a translated segment; an empty list means it passed."""
+    try:
+        source_inlines, _ = parse_inlines(source)
+        inlines, issues = parse_inlines(translation)
+    except MarkdownIssue as issue:
+        return _identified(source, translation, [Finding("markdown", "error", f"Markdown: {issue.message}", issue.hint)])
+    found = [Finding("markdown", "error", f"Markdown: {i.message}", i.hint) for i in issues if i.severity == "error"]
+    found += [Finding(*f) for f in markup.structure(source_inlines, inlines)]
+    found += [Finding(*f) for f in addresses.check(source, translation, source_inlines, inlines, lang, source_lang)]
+    found += [Finding(*f) for f in numbers.check(source_inlines, inlines, lang, source_lang)]
+    found += [Finding(*f) for f in text.check(source, translation, source_inlines, inlines, keep, field,
+                                               lang, source_lang)]
+    return _identified(source, translation, found)
+
+
+def _identified(source: str, translation: str, findings: list[Finding]) -> list[Finding]:
+    """Give each finding its id: the class and a hash of the texts and the message."""
+    out = []
+    for finding in findings:
+        digest = hashlib.sha1("\x1f".join((source, translation, finding.check, finding.message)).encode("utf-8"))
+        out.append(replace(finding, id=f"{finding.check}-{digest.hexdigest()[:8]}"))
+    return out
+
+
+def confirmed_ids(comments) -> set:
+    """Return the finding ids a PO entry's translator comments confirm."""
+    return {c[len(CONFIRMED):].strip() for c in comments if c.lower().startswith(CONFIRMED)}
+
+
+def structure_error(source: str, translation: str) -> str | None:
+    """Return why a translation's Markdown does not have its source's structure, if it does not."""
+    try:
+        source_inlines, _ = parse_inlines(source)
+        inlines, _ = parse_inlines(translation)
+    except MarkdownIssue:
+        return None  # reported by the Markdown parser itself
+    problems = markup.structure(source_inlines, inlines)
+    return problems[0][2] if problems else None
+
+
+numbers_in = numbers.numbers_in
+
+__all__ = ["CONFIRMED", "Finding", "check_segment", "confirmed_ids", "numbers_in", "structure_error"]
