@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import Diagnostic, Findings, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
+from .localise.memory import load_memory
 from .localise.store import update_store
 from .model.checklist import build_checklist
 from .source import find_actions, load_action
@@ -101,13 +102,18 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None) -
     return written
 
 
-def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None):
-    """Create or update the PO files of the named actions and languages."""
-    reports = []
+def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None, memory: bool = True):
+    """Create or update the PO files of the named actions and languages, pre-filling from the memory."""
+    reports, memories = [], {}
     for path in find_actions(root, slugs):
         action, _ = load_action(path)
         for lang in langs or action.languages:
             if lang == action.language:
                 raise UsageError(f"{lang} is the source language of {action.slug}; it has no translation file")
-            reports.append(update_store(action, lang))
+            pair = (action.language, lang)
+            if memory and pair not in memories:
+                # Read once per language pair, before any file changes: every action's accepted
+                # translations as they stood, so the order of the actions changes nothing.
+                memories[pair] = load_memory(root, *pair)
+            reports.append(update_store(action, lang, memories.get(pair)))
     return reports
