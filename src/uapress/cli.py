@@ -317,7 +317,7 @@ def import_(
 
     Example: uapress import venezuela-hrd-release.de.docx --action venezuela-hrd-release --lang de
 
-    Translation memory: uapress import memory.tmx
+    Memory from TMX: uapress import memory.tmx
     """
     from .exchange import import_file
 
@@ -344,7 +344,7 @@ def export(
 
     Example: uapress export venezuela-hrd-release --lang de --format xliff
 
-    Translation memory of every action, for a CAT tool: uapress export --format tmx
+    Memory as TMX: uapress export --format tmx
     """
     from .errors import display_path
     from .exchange import export as run_export
