@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import Diagnostic, Findings, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
+from .localise.memory import load_memory
 from .localise.store import update_store
 from .model.checklist import Checklist, build_checklist
 from .source import find_actions, load_action
@@ -160,13 +161,18 @@ def confirm_findings(root: Path, slug: str, lang: str, ids: list[str]) -> list[s
     return done
 
 
-def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None):
-    """Create or update the PO files of the named actions and languages."""
-    reports = []
+def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None, memory: bool = True):
+    """Create or update the PO files of the named actions and languages, pre-filling from the memory."""
+    reports, memories = [], {}
     for path in find_actions(root, slugs):
         action, _ = load_action(path)
         for lang in langs or action.languages:
             if lang == action.language:
                 raise UsageError(f"{lang} is the source language of {action.slug}; it has no translation file")
-            reports.append(update_store(action, lang))
+            pair = (action.language, lang)
+            if memory and pair not in memories:
+                # Read once per language pair, before any file changes: every action's accepted
+                # translations as they stood, so the order of the actions changes nothing.
+                memories[pair] = load_memory(root, *pair)
+            reports.append(update_store(action, lang, memories.get(pair)))
     return reports

@@ -247,15 +247,18 @@ def translations_confirm(
 def translations_update(
     slugs: Optional[List[str]] = typer.Argument(None, help="Actions; all by default."),
     lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Languages; the action's languages by default."),
+    memory: bool = typer.Option(True, "--memory/--no-memory", help="Pre-fill new and changed blocks from the "
+                                "translation memory (every action's translations and imported TMX files)."),
 ) -> None:
-    """Create or update the PO files from the source: new blocks empty, changed ones fuzzy, removed ones obsolete.
+    """Create or update the PO files from the source: new blocks empty (or filled from the translation memory),
+    changed ones fuzzy, removed ones obsolete.
 
-    Example: uapress translations update venezuela-hrd-release --lang de
+    Example: uapress translations update venezuela-hrd-release-fi1 --lang es
     """
     from .check import update_translations
 
     try:
-        reports = update_translations(_root(), slugs or None, lang or None)
+        reports = update_translations(_root(), slugs or None, lang or None, memory=memory)
     except UapressError as exc:
         _fail(exc)
     for report in reports:
@@ -281,6 +284,34 @@ def new(slug: str = typer.Argument(..., help="Folder name of the new action: low
 
 
 @app.command()
+def followup(
+    old: str = typer.Argument(..., help="The action this one follows up (its folder name)."),
+    slug: str = typer.Argument(..., help="Folder name of the follow-up: lowercase letters, digits, hyphens."),
+    url: Optional[str] = typer.Option(None, "--url", help="Where OLD is published (https://…), for 'previous'; "
+                                      "left as TODO when not given."),
+) -> None:
+    """Start a follow-up (further information) of an action: its targets, languages, keep terms and text, to edit.
+
+    Example: uapress followup venezuela-hrd-release venezuela-hrd-release-fi1 --url https://example.org/ua
+    """
+    from .errors import display_path
+    from .scaffold import followup_action
+    from .source import find_actions, load_action
+
+    try:
+        root = _root()
+        old_action, _ = load_action(find_actions(root, [old])[0])
+        path, warnings = followup_action(root, old_action, slug, url)
+    except UapressError as exc:
+        _fail(exc)
+    print_diagnostics(warnings, quiet=_State.quiet)
+    typer.echo(f"wrote {display_path(path)}")
+    if not _State.quiet:
+        typer.echo(f"next: replace every TODO and write what changed, then run `uapress translations update {slug}` "
+                   f"to fill its translations from the memory, and `uapress check {slug}`")
+
+
+@app.command()
 def serve(
     slug: Optional[str] = typer.Argument(None, help="The action to preview; the only one, or a list of all, by default."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The edition's language (default: the source language)."),
@@ -302,7 +333,8 @@ def serve(
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file."),
+    file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file; "
+                                "or a TMX file for the translation memory."),
     action: Optional[str] = typer.Option(None, "--action", "-a", help="The action (XLIFF and PO files name it; "
                                          "for a DOCX, the one its bookmarks belong to by default)."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language translated into (files name it; "
@@ -311,7 +343,11 @@ def import_(
 ) -> None:
     """Read a translated file into translations/LANG.po, creating it if needed; report what changed.
 
+    A TMX file goes to source/memory/ instead, and feeds `translations update` of every action.
+
     Example: uapress import venezuela-hrd-release.de.docx --action venezuela-hrd-release --lang de
+
+    Memory from TMX: uapress import memory.tmx
     """
     from .exchange import import_file
 
@@ -326,16 +362,19 @@ def import_(
 
 @app.command()
 def export(
-    slug: str = typer.Argument(..., help="The action."),
-    lang: str = typer.Option(..., "--lang", "-l", help="The language to translate into (for docx: the edition's "
-                             "language, the source language or any other)."),
-    format: str = typer.Option("xliff", "--format", "-f", help="xliff (XLIFF 2.1), po (a copy of the PO file) "
-                               "or docx (the edition to translate)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="The file to write, or a folder to write it in (default: build/SLUG/translate/SLUG.LANG.EXT)."),
+    slug: Optional[str] = typer.Argument(None, help="The action (for tmx: all actions by default)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language to translate into (for docx: the edition's "
+                                       "language, the source language or any other; for tmx: every language by default)."),
+    format: str = typer.Option("xliff", "--format", "-f", help="xliff (XLIFF 2.1), po (a copy of the PO file), "
+                               "docx (the edition to translate) or tmx (the translation memory, TMX 1.4b)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="The file to write, or a folder to write it in (default: "
+                                       "build/SLUG/translate/SLUG.LANG.EXT; for tmx build/memory.tmx or build/SLUG/translate/SLUG.tmx)."),
 ) -> None:
-    """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, or the DOCX edition.
+    """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, the DOCX edition, or the memory as TMX.
 
     Example: uapress export venezuela-hrd-release --lang de --format xliff
+
+    Memory as TMX: uapress export --format tmx
     """
     from .errors import display_path
     from .exchange import export as run_export

@@ -18,7 +18,7 @@ from ..inputs import read_project_file
 from .report import ImportReport
 from .safety import ExchangeError
 
-FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx"}
+FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx", "tmx": "tmx"}
 """Export formats and their file extensions."""
 
 __all__ = ["FORMATS", "ExchangeError", "ExportResult", "ImportReport", "export", "import_file"]
@@ -38,6 +38,13 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
+    if _is_tmx(path):
+        if action or lang or force:
+            raise UsageError(f"{path.name} is a translation memory (TMX): it feeds every action and language it holds, "
+                             "so --action, --lang and --force do not apply")
+        from .tmx import import_tmx
+
+        return import_tmx(root, path)
     received = _read(path)
     if received.kind == "DOCX" and not received.units:
         raise ExchangeError(
@@ -63,6 +70,14 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
         raise UsageError(f"'{target}' is the source language of {slug}: it has no translation file to import into")
     _check_language(target)
     return apply(loaded, target, received, force=force, today=today)
+
+
+def _is_tmx(path: Path) -> bool:
+    """Tell a TMX file by its name or by its root element, whatever its name."""
+    from .safety import read_head
+
+    head = read_head(path, 1024)
+    return path.suffix.lower() == ".tmx" or b"<tmx" in head
 
 
 def _read(path: Path):
@@ -157,23 +172,37 @@ class ExportResult:
     note: str = ""
 
 
-def export(root: Path, slug: str, lang: str, fmt: str, out: Path | None = None) -> ExportResult:
+def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path | None = None) -> ExportResult:
     """Write the file to translate one action into `lang`: XLIFF 2.1, a copy of the PO, or the DOCX edition.
 
     For `docx`, `lang` is the edition's language: the source language or any other (untranslated
     blocks show the source text, marked). The default place is `build/<slug>/translate/`.
+    For `tmx`, both are optional: the translation memory of every action (and imported TMX file),
+    or of one action, in every language or one, to `build/memory.tmx` or `build/<slug>/translate/<slug>.tmx`.
     """
     from ..files import write_atomic
     from ..localise.store import merge_store, store_path
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format '{fmt}'; known formats: {', '.join(FORMATS)}")
-    _check_language(lang)
+    if lang:
+        _check_language(lang)
+    if fmt == "tmx":
+        from .tmx import export_tmx
+
+        if slug:
+            _load(root, slug)  # an unknown action is a usage error with a suggestion
+        data, count = export_tmx(root, slug, [lang] if lang else None)
+        name = f"{slug}.tmx" if slug else "memory.tmx"
+        target = _target(out, root / "build" / (f"{slug}/translate" if slug else "") / name, name)
+        write_atomic(target, data)
+        return ExportResult(target, f"{count} translation unit(s)")
+    if not slug or not lang:
+        raise UsageError(f"--format {fmt} exports one action into one language: give the action and --lang "
+                         f"(e.g. uapress export venezuela-hrd-release --lang de --format {fmt})")
     action = _load(root, slug)
     name = f"{slug}.{lang}.{FORMATS[fmt]}"
-    target = Path(out) if out else root / "build" / slug / "translate" / name
-    if out and (target.is_dir() or str(out).endswith(("/", "\\"))):
-        target = target / name  # a folder: the file gets its usual name inside it
+    target = _target(out, root / "build" / slug / "translate" / name, name)
     note = ""
     if fmt == "docx":
         data = _docx(root, action, lang)
@@ -201,6 +230,15 @@ def export(root: Path, slug: str, lang: str, fmt: str, out: Path | None = None) 
             note = "no translations yet: every unit is in state 'initial'"
     write_atomic(target, data)
     return ExportResult(target, note)
+
+
+def _target(out: Path | None, default: Path, name: str) -> Path:
+    if not out:
+        return default
+    target = Path(out)
+    if target.is_dir() or str(out).endswith(("/", "\\")):
+        return target / name  # a folder: the file gets its usual name inside it
+    return target
 
 
 def _docx(root: Path, action, lang: str) -> bytes:

@@ -11,6 +11,7 @@ from ..files import Inputs, write_atomic
 from ..inputs import read_project_file
 from ..source.schema import Action
 from . import po
+from .memory import Memory
 from .segments import SourceSegment, action_segments
 
 
@@ -91,17 +92,35 @@ class UpdateReport:
     kept: int = 0
     created: bool = False
     changed: bool = False
+    memory_exact: int = 0
+    """New or changed blocks filled from an exact match in the translation memory (published)."""
+    memory_close: int = 0
+    """New or changed blocks given a close match from the memory as a fuzzy suggestion (not published)."""
+    segments: int = 0
 
     def summary(self) -> str:
         """Return one line for the terminal."""
         state = "created" if self.created else ("updated" if self.changed else "unchanged")
+        memory = ""
+        if self.memory_exact or self.memory_close:
+            memory = (f"; from memory: {self.memory_exact} exact, {self.memory_close} close, "
+                      f"{self.prefilled_share:.0%} of {self.segments} segments pre-filled")
         return (f"{display_path(self.path)}: {state} ({self.kept} kept, {self.added} new, {self.fuzzy} fuzzy, "
-                f"{self.obsolete} obsolete)")
+                f"{self.obsolete} obsolete{memory})")
+
+    @property
+    def prefilled_share(self) -> float:
+        """Return the share of the action's segments this update filled from the memory, exact or close."""
+        return (self.memory_exact + self.memory_close) / self.segments if self.segments else 0.0
 
 
-def update_store(action: Action, lang: str) -> UpdateReport:
-    """Bring a PO file in line with the source, msgmerge-style; never drop a translation."""
-    merged, report = merge_store(action, lang)
+def update_store(action: Action, lang: str, memory: Memory | None = None) -> UpdateReport:
+    """Bring a PO file in line with the source, msgmerge-style; never drop a translation.
+
+    With a `memory`, a new or changed block is filled from it: an exact match as a translation, a
+    close one as a fuzzy suggestion, each with a `tm:` comment naming where it comes from.
+    """
+    merged, report = merge_store(action, lang, memory=memory)
     report.changed = save_store(store_path(action, lang), merged)
     return report
 
@@ -122,7 +141,8 @@ def _current(path: Path) -> bytes | None:
         return None  # unreadable (a link out of the project): replaced by the new file
 
 
-def merge_store(action: Action, lang: str, inputs: Inputs | None = None) -> tuple[po.PoFile, UpdateReport]:
+def merge_store(action: Action, lang: str, inputs: Inputs | None = None,
+                memory: Memory | None = None) -> tuple[po.PoFile, UpdateReport]:
     """Return the PO file of a language merged with the source, in memory, and what the merge did.
 
     `update_store` writes the result; `uapress import` applies a translated file to it first, so
@@ -131,7 +151,7 @@ def merge_store(action: Action, lang: str, inputs: Inputs | None = None) -> tupl
     inputs = inputs or Inputs()
     path = store_path(action, lang)
     old = po.read(path, inputs.read(path)) if inputs.exists(path) else None
-    report = UpdateReport(path, created=old is None)
+    report = UpdateReport(path, created=old is None, segments=len(action_segments(action)))
     header = old.header if old else po.new_header(f"uapress {action.slug}", lang)
     comment = old.header_comment if old else (
         f"# Translations of the urgent action '{action.slug}' into {lang}.\n"
@@ -157,12 +177,26 @@ def merge_store(action: Action, lang: str, inputs: Inputs | None = None) -> tupl
             existing.notes = [f"id: {segment.id}"]
             entries.append(existing)
             continue
+        found = memory.best(segment.source, segment.field) if memory else None
+        if found and found.exact:
+            # Accepted once for this very text: published, and listed "from memory" in the checklist.
+            report.memory_exact += 1
+            entries.append(po.PoEntry(segment.field, segment.source, found.unit.target, comments=[found.comment()],
+                                      notes=[f"id: {segment.id}"]))
+            continue
         match = _closest(segment, unused)
         if match and match.msgstr:
             unused.remove(match)
             report.fuzzy += 1
             entries.append(po.PoEntry(segment.field, segment.source, match.msgstr, fuzzy=True,
                                       previous=match.previous or match.msgid, comments=match.comments,
+                                      notes=[f"id: {segment.id}"]))
+        elif found:
+            # A close match: the memory's source is kept as the previous msgid (like msgmerge), so CAT
+            # tools and the checklist show what differs; fuzzy, so it is never published unrevised.
+            report.memory_close += 1
+            entries.append(po.PoEntry(segment.field, segment.source, found.unit.target, fuzzy=True,
+                                      previous=found.unit.source, comments=[found.comment()],
                                       notes=[f"id: {segment.id}"]))
         else:
             report.added += 1

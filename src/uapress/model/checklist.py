@@ -19,6 +19,13 @@ MANUAL_ITEMS = (
 )
 
 
+ORIGINS = ("imported", "tm:")
+"""Translator comments that say where a translation came from: `uapress import`, the translation memory."""
+# Exact memory matches are published like any translation (they were accepted once for this very
+# text) and QA-checked like the rest; the checklist lists them "from memory" without holding the
+# language back. Close matches are fuzzy, so they count as out of date until revised.
+
+
 @dataclass(frozen=True)
 class ChecklistSegment:
     """One segment as the checklist shows it."""
@@ -33,6 +40,11 @@ class ChecklistSegment:
     """For fuzzy segments: (operation, words) pairs of what changed in the source: `=`, `-`, `+`."""
     origin: str = ""
     """Where the translation came from (a translator comment), if known."""
+
+    @property
+    def from_memory(self) -> bool:
+        """Tell whether the translation was pre-filled from the translation memory (`tm: …` comment)."""
+        return self.origin.startswith("tm:")
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,7 @@ def build_checklist(loc: Localisation) -> Checklist:
                              for f in check_segment(segment.source, _translation(loc, segment), keep, segment.field,
                                                     loc.lang, loc.action.language))
         diff = tuple(word_diff(loc.previous[segment.id], segment.source)) if segment.status == "fuzzy" and segment.id in loc.previous else ()
-        origin = next((c for c in loc.comments.get(segment.id, ()) if c.lower().startswith("imported")), "")
+        origin = next((c for c in loc.comments.get(segment.id, ()) if c.lower().startswith(ORIGINS)), "")
         segments.append(ChecklistSegment(segment.id, segment.field, segment.source,
                                          _translation(loc, segment) if segment.status != "source" else segment.text,
                                          segment.status, findings, diff, origin))
@@ -90,7 +102,7 @@ def build_checklist(loc: Localisation) -> Checklist:
         reasons.append(f"{counts['missing']} segment(s) not translated")
     if counts["fuzzy"]:
         reasons.append(f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation")
-    imported = sum(1 for s in segments if s.origin and s.status == "translated")
+    imported = sum(1 for s in segments if s.origin.lower().startswith("imported") and s.status == "translated")
     if imported:
         # Imported from a translated DOCX or XLIFF file (`uapress import`): published, but a person
         # accepts each one by deleting its "imported from" comment in the PO file.

@@ -34,6 +34,7 @@ def write(document: Document, brand: Brand) -> bytes:
                 "findings": [finding_dict(f) for f in s.findings],
                 "diff": [{"op": op, "text": text} for op, text in s.diff],
                 "origin": s.origin,
+                "from_memory": s.from_memory,
             }
             for s in checklist.segments
         ],
