@@ -28,6 +28,10 @@ _FUNCTION_WORDS = {
               "leur leurs sa ses été plus".split()),
     "ar": set("في من على إلى أن التي الذي عن مع هذه هذا كان قد لا ما أو بعد منذ حتى بين إن ذلك الذين كما عند ثم".split()),
 }
+# Measured on the seeded corpus (tests/qa_corpus.py, 48 variants with source-language text left in,
+# 130 clean or benign segments): these two signals find 48 of 48 with no false alarm and cost nothing;
+# lingua-language-detector restricted to en/es/fr/ar found 44 (it needs 5+ words) with no false alarm,
+# but adds a 96 MB dependency and ~11 s of model loading to every checklist.
 _SHINGLE = 5
 """Words in a row shared with the source that mean the source was left in: names are taken out first."""
 
