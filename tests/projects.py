@@ -16,6 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 ANSI = "\x1b["
+SAMPLE_SLUG = "venezuela-hrd-release"
 
 
 def make_project(tmp_path: Path, case: str = "minimal") -> Path:
@@ -25,6 +26,16 @@ def make_project(tmp_path: Path, case: str = "minimal") -> Path:
     shutil.copytree(REPO / "source" / "labels", root / "source" / "labels")
     shutil.copytree(REPO / "styles", root / "styles")
     return root
+
+
+def copy_sample_sources(dest: Path) -> None:
+    """Copy the repository's `source/` into `dest/source` with the sample action only.
+
+    The repository also holds the sample's follow-up (issue 14); tests that count or list the
+    sample's editions copy the sample alone.
+    """
+    shutil.copytree(REPO / "source", dest / "source", ignore=lambda folder, names: [
+        name for name in names if Path(folder).name == "actions" and name != SAMPLE_SLUG])
 
 
 def action_file(root: Path) -> Path:

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from lxml import etree, html as lxml_html
 
+from projects import copy_sample_sources
+
 REPO = Path(__file__).resolve().parents[1]
 SLUG = "venezuela-hrd-release"
 LANGS = ("en", "es", "fr", "ar")
@@ -35,9 +37,9 @@ TIMEOUT = 600
 
 
 def make_project(parent: Path, name: str = "project") -> Path:
-    """Copy the repository's sources and styles into `parent/name`; return the project root."""
+    """Copy the repository's sample action, labels and styles into `parent/name`; return the project root."""
     root = parent / name
-    shutil.copytree(REPO / "source", root / "source")
+    copy_sample_sources(root)  # these tests count the sample's editions
     shutil.copytree(REPO / "styles", root / "styles")
     return root
 

@@ -20,7 +20,7 @@ import lxml.html
 import pytest
 
 from conftest import require
-from projects import REPO, run_uapress
+from projects import REPO, copy_sample_sources, run_uapress
 from uapress.site import pdf_page_count
 from uapress.writers.index import days_left, human_size
 
@@ -61,7 +61,7 @@ LISTED = re.compile(rf"^(?P<slug>[a-z0-9-]+)/(?P<lang>[a-z-]+)/(?:(?P=slug)\.(?P
 def make_project(parent: Path, *, active: bool = True) -> Path:
     """Copy the repository's sources and styles, plus an action whose deadline is 30 days away."""
     root = parent / "project"
-    shutil.copytree(REPO / "source", root / "source")
+    copy_sample_sources(root)  # the sample alone: these tests count its actions and editions
     shutil.copytree(REPO / "styles", root / "styles")
     if active:
         folder = root / "source" / "actions" / ACTIVE

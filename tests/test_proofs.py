@@ -24,7 +24,7 @@ import pytest
 from PIL import Image
 
 from conftest import require
-from projects import REPO, run_uapress
+from projects import REPO, copy_sample_sources, run_uapress
 from uapress.brand import load_brand
 from uapress.localise import localise
 from uapress.model.document import build_document
@@ -58,7 +58,7 @@ def git(root: Path, *args: str) -> str:
 
 def copy_project(parent: Path) -> Path:
     root = parent / "project"
-    shutil.copytree(REPO / "source", root / "source")
+    copy_sample_sources(root)  # the sample alone: these tests count its actions and editions
     shutil.copytree(REPO / "styles", root / "styles")
     return root
 

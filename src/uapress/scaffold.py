@@ -94,7 +94,7 @@ FOLLOWUP_HEADER = """\
 # The text is {old}'s, copied for editing: say what changed in the summary, letter and background,
 # and replace each value marked TODO (`uapress check {slug}` warns about every one left). Then
 # `uapress translations update {slug}` fills the PO files from the translation memory: every
-# sentence kept from {old} arrives translated, every reworded one as a fuzzy suggestion."""
+# sentence kept from {old} arrives translated, a lightly reworded one as a fuzzy suggestion."""
 
 # Each field of a person under one comment line, as TEMPLATE has them; only the first person gets them.
 PERSON_COMMENTS = {

@@ -75,9 +75,9 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
 def _is_tmx(path: Path) -> bool:
     """Tell a TMX file by its name or by its root element, whatever its name."""
     from .safety import read_head
+    from .xliff import looks_like_xml
 
-    head = read_head(path, 1024)
-    return path.suffix.lower() == ".tmx" or b"<tmx" in head
+    return path.suffix.lower() == ".tmx" or (looks_like_xml(path) and b"<tmx" in read_head(path, 1024))
 
 
 def _read(path: Path):
