@@ -196,11 +196,14 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
 
         review = Review(root, since)  # an unknown --since stops here, before anything is written
     planned = plan(root, slugs, langs, formats, report, today)
+    if not planned and any(d.is_error for d in report.problems):
+        return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
     with BuildLock(out, wait) as lock, _stopped_by_sigterm():
         sweep(out)
         cache = Cache(out)
         report.problems += cache.problems
-        todo = _stale(planned, root, brand, out, cache, review, force, report, progress)
+        styles = styles_hash(root)
+        todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles)
         if todo:
             # Drop the old entries before writing anything: a build killed halfway must not leave an old key
             # vouching for an edition if its inputs are then reverted.
@@ -231,14 +234,13 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
             # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
             if todo:
                 report.problems += cache.save()
-        _write_index(root, out, brand, cache, today, bool(todo), report, styles_hash(root))
+        _write_index(root, out, brand, cache, today, bool(todo), report, styles)
     return report
 
 
 def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review, force: bool,
-           report: BuildReport, progress) -> list[tuple]:
+           report: BuildReport, progress, styles: str) -> list[tuple]:
     """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others."""
-    styles = styles_hash(root)
     options = f"paper={brand.page_size},pdf={brand.pdf_variant}"
     todo = []
     for job in planned:

@@ -75,9 +75,10 @@ def write_edition(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
     killed at any moment sees the whole old edition or the whole new one, never a mix (issue 10).
     What a kill leaves beside the folder is cleared by `sweep` at the next build.
     """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=_STAGING, dir=folder.parent))
+    staging = folder.parent / f".{folder.name}.{_STAGING}"  # until made: what an error names
     try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=_STAGING, dir=folder.parent))
         os.chmod(staging, 0o755)
         if folder.is_dir():
             shutil.copytree(folder, staging, copy_function=_link, dirs_exist_ok=True)
@@ -87,14 +88,26 @@ def write_edition(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
             target.unlink(missing_ok=True)  # a hard link to the old file: never write through it
             try:
                 target.write_bytes(data)
-            except OSError as exc:  # a full disk: name the file the user knows, not the staging folder
-                raise OSError(exc.errno, exc.strerror, str(folder / name)) from None
+            except OSError as exc:  # a full disk: the error names no file, so name it
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
             os.chmod(target, 0o644)
         _swap(staging, folder)
+    except OSError as exc:  # name the path the user knows, never the staging folder
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OSError(exc.errno, exc.strerror, _public(exc.filename, folder)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [folder / name for name in outputs]
+
+
+def _public(filename, folder: Path) -> str:
+    """Return `filename` with a staging folder of `folder` read as `folder` itself."""
+    parts = Path(filename).parts if filename else ()
+    for index, part in enumerate(parts):
+        if part.startswith(f".{folder.name}.") and part.endswith(_STAGING):
+            return str(folder.joinpath(*parts[index + 1:]))
+    return str(filename or folder)
 
 
 def _link(source: str, target: str) -> None:
