@@ -32,6 +32,8 @@ class Job:
     formats: tuple
     proof: object = None
     """The `model.nodes.Proof` to draw when the job builds a proof (formats `("proof",)`)."""
+    today: dt.date | None = None
+    """The day the checklist's verdict is given on (default: the date now)."""
 
     @property
     def name(self) -> str:
@@ -98,14 +100,14 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
                 raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
                                  f"its languages: {', '.join(editions)} (add them to 'languages' in action.yaml)")
             editions = tuple(lang for lang in editions if lang in langs)
-        jobs += [Job(action, lang, formats) for lang in editions]
+        jobs += [Job(action, lang, formats, today=today) for lang in editions]
     return jobs
 
 
 def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = False) -> EditionResult:
     """Render every format of one edition in memory, then write them all; on failure write nothing."""
     result, loc = inspect_edition(job, root)
-    document = build_document(loc, files_for(job.action.slug, job.lang))
+    document = build_document(loc, files_for(job.action.slug, job.lang), job.today)
     companions = ("checklist-html", "checklist-json")
     if job.proof is not None:
         # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
@@ -188,7 +190,9 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
     for job in planned:
         if review is not None:
             job = replace(job, formats=("proof",))
-        key = edition_key(root, job.action.path, job.lang, job.formats, styles, options)
+        # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
+        expired = job.action.deadline < (today or dt.date.today())
+        key = edition_key(root, job.action.path, job.lang, job.formats, styles, f"{options},expired={expired}")
         if review is not None:
             # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
             inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()
