@@ -354,6 +354,8 @@ def test_translation_checklist_is_wholly_in_its_language(action, brand, tmp_path
             assert english[key] not in chrome, (lang, key, english[key])
     for words in ("After-deadline note", "To check by hand", "Ready to publish", "Not ready", "Segments"):
         assert words not in chrome, words
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the checklist scrolls sideways on a phone"
 
 
 def test_every_labels_file_has_every_label(msgfmt_check):
