@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -14,15 +16,22 @@ import pytest
 
 from uapress.brand import load_brand
 from uapress.localise import localise
+from uapress.localise.labels import load_labels
 from uapress.localise.segments import action_segments
 from uapress.model.document import build_document
 from uapress.source import load_action
-from uapress.writers import checklist_html, checklist_json
+from uapress.writers import checklist_html, checklist_json, files_for
 
 REPO = Path(__file__).resolve().parents[1]
 SLUG = "venezuela-hrd-release"
 ACTION_YAML = REPO / "source" / "actions" / SLUG / "action.yaml"
 MANUAL_IDS = ["salutation", "target", "names", "links", "appeal-language", "read-through"]
+EDITORIAL_IDS = ["links-resolved", "names-spelled", "addresses", "dates", "read-through"]
+BEFORE_DEADLINE = dt.date(2026, 6, 1)
+"""A day the sample's deadline (30 June 2026) is still ahead: its verdicts do not depend on the date tests run."""
+PLACEHOLDER_LINKS = ["2,000 people arbitrarily detained", "children and people living with disabilities",
+                     "USA's military action", "Detentions Without a Trace", "7.9 million", "fact-finding mission",
+                     "Prosecutor", "International Criminal Court"]
 SEGMENT_KEYS = {"id", "field", "source", "translation", "status", "findings"}
 
 
@@ -40,7 +49,11 @@ def brand():
 @pytest.fixture(scope="module")
 def documents(action):
     """The sample's edition model in each language, by language."""
-    return {lang: build_document(localise(action, lang, REPO)) for lang in ("en", "es", "fr", "ar")}
+    return {lang: build_document(localise(action, lang, REPO), today=BEFORE_DEADLINE) for lang in ("en", "es", "fr", "ar")}
+
+
+def codes(checklist) -> list[str]:
+    return [reason.code for reason in checklist.reasons]
 
 
 def uapress(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -95,27 +108,94 @@ def test_french_checklist_misses_exactly_the_background(action, documents):
     assert {s.status for s in checklist.segments if s.id not in background} == {"translated"}
     assert checklist.counts == {"translated": 12, "fuzzy": 0, "missing": 7, "invalid": 0}
     assert checklist.ready is False
-    assert any("7" in reason and "not translated" in reason for reason in checklist.reasons), checklist.reasons
-    assert len(checklist.reasons) == 1, checklist.reasons
+    missing = [r for r in checklist.reasons if r.code == "missing"]
+    assert [r.message for r in missing] == ["7 segment(s) not translated"]
+    assert codes(checklist) == ["unresolved_links", "no_reference", "missing"]
     assert checklist.missing_labels == ()
     assert [s.translation for s in checklist.segments if s.status == "missing"] == [""] * 7
 
 
-@pytest.mark.parametrize("lang", ["es", "ar"])
-def test_spanish_and_arabic_are_ready(documents, lang):
+# Issue 11, "Readiness that does not mislead": the sample has 8 placeholder links and no reference, so no
+# language of it is ready, however complete its translation.
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
+def test_the_sample_is_ready_in_no_language(documents, lang):
     checklist = documents[lang].checklist
-    assert checklist.ready is True, checklist.reasons
-    assert checklist.reasons == ()
-    assert checklist.counts["translated"] == len(checklist.segments) == 19
-    assert checklist.readiness == 1.0
+    assert checklist.ready is False
+    assert codes(checklist)[:2] == ["unresolved_links", "no_reference"], checklist.reasons
+    links = checklist.reasons[0]
+    assert links.message == "8 link(s) without an address (#)" and links.editorial
+    if lang in ("en", "fr"):  # French shows the English background: its links are the source's
+        assert list(links.details) == PLACEHOLDER_LINKS
+
+
+@pytest.mark.parametrize("lang", ["es", "ar"])
+def test_a_complete_translation_is_fully_translated_but_not_ready(documents, lang):
+    checklist = documents[lang].checklist
+    assert checklist.translated == 1.0 and checklist.counts["translated"] == len(checklist.segments) == 19
+    assert checklist.ready is False
+    assert all(reason.editorial for reason in checklist.reasons), checklist.reasons
     errors = [(s.id, f.message) for s in checklist.segments for f in s.findings if f.severity == "error"]
     assert errors == []
 
 
-def test_source_checklist_has_nothing_to_translate(documents):
+def test_an_expired_deadline_blocks_every_language(action):
+    after = dt.date(2026, 7, 1)
+    for lang in ("en", "fr"):
+        checklist = build_document(localise(action, lang, REPO), today=after).checklist
+        expired = [r for r in checklist.reasons if r.code == "expired"]
+        assert [r.message for r in expired] == ["the deadline 2026-06-30 has passed"]
+        assert checklist.editorial.days_left == -1
+    assert expired[0].text(checklist.labels, "fr") == "La date limite est passée\u202f: 30 juin 2026"
+
+
+@pytest.fixture()
+def publishable(tmp_path):
+    """A copy of the sample made ready: every link resolved, a reference, its Spanish and Arabic complete."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "source", root / "source")
+    shutil.copytree(REPO / "styles", root / "styles")
+    folder = root / "source" / "actions" / SLUG
+    for path in [folder / "action.yaml", *(folder / "translations").glob("*.po")]:
+        text = path.read_text(encoding="utf-8").replace("](#)", "](https://www.amnesty.org/en/latest/)")
+        path.write_text(text, encoding="utf-8")
+    action_yaml = folder / "action.yaml"
+    action_yaml.write_text(action_yaml.read_text(encoding="utf-8").replace(
+        "issued: 2026-01-19", 'reference: "AMR 53/0301/2026"\nissued: 2026-01-19'), encoding="utf-8")
+    return root
+
+
+def test_nothing_left_to_fix_is_ready(publishable):
+    action, _ = load_action(publishable / "source" / "actions" / SLUG / "action.yaml")
+    verdicts = {lang: build_document(localise(action, lang, publishable), today=BEFORE_DEADLINE).checklist
+                for lang in ("en", "es", "fr", "ar")}
+    assert {lang: c.ready for lang, c in verdicts.items()} == {"en": True, "es": True, "fr": False, "ar": True}
+    assert codes(verdicts["fr"]) == ["missing"]
+    assert verdicts["en"].editorial.links == ()
+
+
+def test_a_warning_of_check_blocks_the_action(publishable):
+    path = publishable / "source" / "actions" / SLUG / "action.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("subject: Venezuelan", "# TODO: confirm the spelling\nsubject: Venezuelan"),
+                    encoding="utf-8")
+    action, _ = load_action(path)
+    checklist = build_document(localise(action, "es", publishable), today=BEFORE_DEADLINE).checklist
+    assert codes(checklist) == ["warnings"]
+    assert "placeholder" in checklist.reasons[0].details[0]
+
+
+def test_source_checklist_is_editorial(action, documents):
     checklist = documents["en"].checklist
-    assert {s.status for s in checklist.segments} == {"source"}
-    assert checklist.ready is True
+    assert checklist.is_source and {s.status for s in checklist.segments} == {"source"}
+    editorial = checklist.editorial
+    assert [link.text for link in editorial.links] == PLACEHOLDER_LINKS
+    assert {link.field for link in editorial.links} == {"background"}
+    assert editorial.reference is None and editorial.ua_number is None
+    assert (editorial.issued, editorial.deadline, editorial.days_left) == ("19 January 2026", "30 June 2026", 29)
+    assert list(editorial.names) == list(action.keep)  # the target, Delcy Rodríguez, is also a keep term
+    (target,) = editorial.people
+    assert (target.role, target.name, target.address[-1]) == ("target", "Delcy Rodríguez", "Caracas, Venezuela")
+    assert editorial.previous == ("AMR 53/0203/2025", "https://www.amnesty.org/en/documents/amr53/0203/2025/en/")
+    assert [key for key, _ in checklist.manual] == EDITORIAL_IDS
 
 
 def test_checklist_segments_follow_the_document(action, documents):
@@ -153,18 +233,38 @@ def test_json_facts_are_localised(fr_json, documents):
     assert facts[labels["deadline"]] == "30 juin 2026"
     assert facts[labels["issued"]] == "19 janvier 2026"
     assert facts[labels["preferred_language"]] == "espagnol"
+    # Issue 11: no English label among the French ones.
+    assert list(facts)[-1] == "Note sur les appels après la date limite"
+    assert "After-deadline note" not in facts
+
+
+def test_json_verdict_and_blockers(fr_json):
+    assert fr_json["kind"] == "translation" and fr_json["ready"] is False
+    assert fr_json["translated"] == round(12 / 19, 4)
+    blockers = {b["code"]: b for b in fr_json["blockers"]}
+    assert list(blockers) == ["unresolved_links", "no_reference", "missing"]
+    assert blockers["unresolved_links"]["text"] == "Liens sans adresse (#)\u202f: 8"
+    assert blockers["unresolved_links"]["details"] == PLACEHOLDER_LINKS
+    assert blockers["missing"]["text"] == "Passages non traduits\u202f: 7" and not blockers["missing"]["editorial"]
+    assert fr_json["reasons"] == [b["message"] for b in fr_json["blockers"]]
+
+
+def test_json_of_the_source_is_editorial(documents, brand):
+    data = json.loads(checklist_json.write(documents["en"], brand))
+    assert data["kind"] == "editorial"
+    editorial = data["editorial"]
+    assert [(link["field"], link["text"]) for link in editorial["links"]] == [("background", t) for t in PLACEHOLDER_LINKS]
+    assert editorial["deadline"] == "30 June 2026" and editorial["days_left"] == 29 and editorial["reference"] is None
+    assert "Delcy Rodríguez" in editorial["names"] and "El Helicoide" in editorial["names"]
+    assert editorial["people"][0]["address"] == ["Palacio de Miraflores,", "Av. Nte. 10, Caracas 1012,", "Caracas, Venezuela"]
 
 
 def test_json_manual_items(fr_json):
     assert [item["id"] for item in fr_json["manual"]] == MANUAL_IDS
     assert all(item["text"] and item["done"] is False for item in fr_json["manual"])
-    texts = {item["id"]: item["text"].lower() for item in fr_json["manual"]}
-    assert "salutation" in texts["salutation"]
-    assert "name" in texts["target"] and "address" in texts["target"]
-    assert "name" in texts["names"]
-    assert "link" in texts["links"]
-    assert "language" in texts["appeal-language"]
-    assert "read-through" in texts["read-through"]
+    texts = {item["id"]: item["text"] for item in fr_json["manual"]}
+    assert texts["salutation"].startswith("La formule d’appel")
+    assert texts["read-through"].startswith("Une relecture finale")
 
 
 def test_json_is_deterministic(documents, brand):
@@ -194,15 +294,18 @@ def test_html_lists_segments_and_verdict(action, fr_html):
     ids = [s.id for s in action_segments(action)]
     assert page.rows == ids
     text = " ".join(" ".join(page.text).split())
-    assert "Not ready" in text and "7 segment(s) not translated" in text
+    assert "Pas prête à être publiée" in text and "Passages non traduits : 7" in text  # \u202f is white space
+    assert "Liens sans adresse (#) : 8" in text and "Aucune référence de document" in text
     assert "30 juin 2026" in text
     for item in ("salutation", "read-through"):
         assert f'name="{item}"' in fr_html
 
 
-def test_html_verdict_when_ready(documents, brand):
-    text = " ".join(parse_html(checklist_html.write(documents["es"], brand).decode("utf-8")).text)
-    assert "Ready to publish." in text and "Not ready" not in text
+def test_html_verdict_when_ready(publishable, brand):
+    action, _ = load_action(publishable / "source" / "actions" / SLUG / "action.yaml")
+    document = build_document(localise(action, "es", publishable), today=BEFORE_DEADLINE)
+    text = " ".join(" ".join(parse_html(checklist_html.write(document, brand).decode("utf-8")).text).split())
+    assert "Lista para publicar" in text and "No está lista" not in text
 
 
 def test_html_loads_in_chromium(action, documents, brand, tmp_path, chromium_page):
@@ -211,7 +314,7 @@ def test_html_loads_in_chromium(action, documents, brand, tmp_path, chromium_pag
     path.write_bytes(checklist_html.write(documents["fr"], brand))
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
-    rows = page.locator("table tbody tr")
+    rows = page.locator("table.segments tbody tr")
     assert rows.count() == len(action_segments(action)) == 19
     assert page.locator("table tbody tr td.status-missing").count() == 7
     assert page.blocked_requests == []
@@ -220,9 +323,154 @@ def test_html_loads_in_chromium(action, documents, brand, tmp_path, chromium_pag
     assert logo.evaluate("img => img.complete && img.naturalWidth > 0"), "the inline logo did not load"
 
 
+CHROME = "header h1, header p, .verdict, .counts, h2, th, td.status, td:last-child, ul.manual, p.note, dl.facts dt"
+"""The parts of a checklist page that are its own wording (not the action's text)."""
+CHECKLIST_LABELS = ("checklist", "checklist_action", "checklist_edition", "not_ready", "translated_share",
+                    "after_deadline_note", "checklist_facts", "checklist_manual", "checklist_ticks",
+                    "checklist_segments", "col_segment", "col_status", "col_source", "col_translation", "col_checks",
+                    "status_translated", "status_missing", "status_fuzzy", "checks_passed",
+                    "blocker_unresolved_links", "blocker_no_reference", "blocker_missing",
+                    "manual_salutation", "manual_target", "manual_names", "manual_links", "manual_appeal_language",
+                    "manual_read_through")
+
+
+# Issue 11: a checklist page is wholly in its language: every heading, button and status word from its labels.
+@pytest.mark.parametrize("lang", ["fr", "es", "ar"])
+def test_translation_checklist_is_wholly_in_its_language(action, brand, tmp_path, chromium_page, lang):
+    document = build_document(localise(action, lang, REPO), files_for(SLUG, lang), today=BEFORE_DEADLINE)
+    path = tmp_path / "checklist.html"
+    path.write_bytes(checklist_html.write(document, brand))
+    page = chromium_page
+    page.goto(path.as_uri())
+    assert page.locator("html").get_attribute("lang") == lang
+    chrome = " ".join(page.locator(CHROME).all_inner_texts())
+    own, english = load_labels(REPO, lang), load_labels(REPO, "en")
+    assert own.missing == ()
+    for key in CHECKLIST_LABELS:
+        if key in ("blocker_missing",) and lang != "fr":
+            continue  # es and ar have every passage translated
+        assert own[key] in chrome, (lang, key, own[key])
+        if english[key] != own[key]:
+            assert english[key] not in chrome, (lang, key, english[key])
+    for words in ("After-deadline note", "To check by hand", "Ready to publish", "Not ready", "Segments"):
+        assert words not in chrome, words
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the checklist scrolls sideways on a phone"
+
+
+def test_every_labels_file_has_every_label(msgfmt_check):
+    files = sorted((REPO / "source" / "labels").glob("*.po"))
+    assert [p.stem for p in files] == ["ar", "en", "es", "fr"]
+    english = load_labels(REPO, "en")
+    for path in files:
+        msgfmt_check(path)
+        labels = load_labels(REPO, path.stem)
+        assert labels.missing == (), (path.name, labels.missing)
+        assert labels["unresolved_link"] and labels["unresolved_link"] != "unresolved_link"
+        if path.stem != "en":
+            assert labels["unresolved_link"] != english["unresolved_link"], path.name
+
+
+def test_source_checklist_in_chromium(action, documents, brand, tmp_path, chromium_page):
+    path = tmp_path / "checklist.html"
+    path.write_bytes(checklist_html.write(documents["en"], brand))
+    page = chromium_page
+    page.goto(path.as_uri())
+    assert page.locator("h1").inner_text() == "Editorial checklist: English (en)"
+    assert page.locator("table.links tbody tr td:nth-child(3) mark").all_inner_texts() == PLACEHOLDER_LINKS
+    assert page.locator("table.links tbody tr td:first-child").all_inner_texts() == ["background"] * 8
+    facts = dict(zip(page.locator("#dates + dl dt").all_inner_texts(), page.locator("#dates + dl dd").all_inner_texts()))
+    assert facts["Document reference"] == "none yet" and facts["UA number"] == "none yet"
+    assert facts["Date of issue"] == "19 January 2026" and facts["Deadline"] == "30 June 2026"
+    assert facts["Days left"] == "29 (Counted on: 2026-06-01)"
+    assert page.locator("ul.names li").all_inner_texts() == list(action.keep)
+    assert "Palacio de Miraflores," in page.locator("address.person").inner_text()
+    assert page.locator("#previous + p a").get_attribute("href") == action.previous.url
+    assert page.locator("ul.manual input").count() == len(EDITORIAL_IDS)
+    headings = page.locator("th").all_inner_texts()
+    assert "Translation (en)" not in headings and "Status" not in headings, "no English-to-English table"
+    assert page.locator("table.segments tbody tr").count() == 19
+    assert page.page_errors == []
+
+
+def test_text_is_shown_rendered_not_as_markdown(publishable, brand, tmp_path, chromium_page):
+    """Issue 11: emphasis is emphasis, a link reads as its words and its address, `#` links are marked."""
+    path = publishable / "source" / "actions" / SLUG / "action.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("must be released", "must be *released*"), encoding="utf-8")
+    action, _ = load_action(path)
+    page = chromium_page
+    for lang in ("en", "es"):
+        out = tmp_path / f"{lang}.html"
+        out.write_bytes(checklist_html.write(build_document(localise(action, lang, publishable)), brand))
+        page.goto(out.as_uri())
+        # The word diff of an out-of-date translation shows the change in the Markdown as written; the rest is rendered.
+        texts = " ".join(page.locator("td.text").evaluate_all(
+            "cells => cells.map(c => { const copy = c.cloneNode(true); copy.querySelectorAll('.diff').forEach(d => d.remove());"
+            " return copy.textContent; })"))
+        assert "](" not in texts and "*" not in texts, "raw Markdown shown"
+        assert page.locator("td.text em").first.inner_text() == "released"
+        link = page.locator("td.text a[href='https://www.amnesty.org/en/latest/']").first
+        assert link.inner_text() == "2,000 people arbitrarily detained"  # the source column comes first
+        assert "<https://www.amnesty.org/en/latest/>" in texts
+    en = load_action(ACTION_YAML)[0]
+    out = tmp_path / "sample.html"
+    out.write_bytes(checklist_html.write(build_document(localise(en, "fr", REPO)), brand))
+    page.goto(out.as_uri())
+    marks = page.locator("table.segments mark.unresolved").all_inner_texts()
+    assert marks == PLACEHOLDER_LINKS
+    assert "](#)" not in " ".join(page.locator("td.text").all_inner_texts())
+
+
+# Issue 11: ticked boxes are kept (localStorage, keyed by action, language and source hash).
+def test_ticked_boxes_survive_a_reload_until_the_source_changes(publishable, brand, tmp_path, chromium_page):
+    path = publishable / "source" / "actions" / SLUG / "action.yaml"
+    out = tmp_path / "checklist.html"
+
+    def write_page():
+        action, _ = load_action(path)
+        document = build_document(localise(action, "fr", publishable), today=BEFORE_DEADLINE)
+        out.write_bytes(checklist_html.write(document, brand))
+        return document.checklist.storage_key
+
+    key = write_page()
+    assert key.startswith(f"uapress-checklist:{SLUG}:fr:")
+    page = chromium_page
+    page.goto(out.as_uri())
+    boxes = page.locator("ul.manual input[type=checkbox]")
+    assert boxes.count() == len(MANUAL_IDS) and not any(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.check("input[name=names]")
+    page.check("input[name=read-through]")
+    page.reload()
+    ticked = [boxes.nth(i).get_attribute("name") for i in range(boxes.count()) if boxes.nth(i).is_checked()]
+    assert ticked == ["names", "read-through"]
+    page.uncheck("input[name=names]")
+    page.reload()
+    assert [page.is_checked(f"input[name={name}]") for name in ("names", "read-through")] == [False, True]
+
+    path.write_text(path.read_text(encoding="utf-8").replace("issued: 2026-01-19", "issued: 2026-01-20"), encoding="utf-8")
+    assert write_page() != key, "a changed source gives a new key"
+    page.reload()
+    assert not any(boxes.nth(i).is_checked() for i in range(boxes.count())), "ticks of another source apply"
+    assert page.page_errors == []
+
+
 def test_arabic_html_sets_direction_on_translations(documents, brand):
     html = checklist_html.write(documents["ar"], brand).decode("utf-8")
-    assert html.count('lang="ar" dir="rtl"') == 19
+    assert html.count('class="text" lang="ar" dir="rtl"') == 19
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_status_prints_the_verdict_and_its_reasons():
+    result = uapress(REPO, "status")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    rows = {line.split()[1]: (line, lines[n + 1]) for n, line in enumerate(lines) if line.startswith(SLUG)}
+    assert list(rows) == ["en", "es", "fr", "ar"]
+    for lang, (row, reasons) in rows.items():
+        assert row.endswith("not ready"), row
+        assert reasons.startswith("    8 link(s) without an address (#); no document reference"), reasons
+    assert rows["es"][0].split()[-3] == "100%" and rows["en"][0].split()[-3] == "source"
+    assert rows["fr"][1].endswith("7 segment(s) not translated")
 
 
 # --- `uapress checklist` for a language with no PO file ----------------------

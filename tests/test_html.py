@@ -77,7 +77,7 @@ def test_page_is_built_of_band_article_headings_and_fact_box(pages, lang):
 def test_downloads_link_the_sibling_files(pages):
     meta = sample_document("es").meta
     nav = pages["es"].xpath("//nav[@class='downloads']")[0]
-    assert nav.xpath(".//a/@href") == [meta.files["pdf"], meta.files["docx"], meta.files["checklist-html"]]
+    assert nav.xpath(".//a/@href") == [meta.files["pdf"], meta.files["docx"]]
     assert meta.language_name in text_of(nav)
 
 
@@ -260,6 +260,10 @@ def test_chromium_shows_the_page_offline(chromium_page, tmp_path, lang):
     link = page.locator(f'a[href="{previous_url()}"]')
     assert link.count() == 1 and link.is_visible()
     assert page.locator('a[href="#"]').count() == 0
+    # Issue 11: the translation checklist is an internal tool: readers of the public edition never see it.
+    assert page.locator('a[href*="checklist"]').count() == 0
+    label = document.meta.labels["checklist"]
+    assert label not in page.locator("body").inner_text() and "checklist" not in page.locator("body").inner_text().lower()
     page.screenshot(path=str(tmp_path / f"{lang}-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways on a phone"

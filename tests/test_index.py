@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import json
 import re
 import shutil
 import subprocess
@@ -133,14 +134,30 @@ def test_index_lists_each_language_with_title_readiness_and_checklist(built):
     found = rows(page, SAMPLE)
     assert list(found) == list(LANGS)
     for lang, row in found.items():
-        checklist = (built / SAMPLE / lang / "checklist.json").read_text(encoding="utf-8")
-        readiness = re.search(r'"readiness": ([\d.]+)', checklist).group(1)
+        checklist = json.loads((built / SAMPLE / lang / "checklist.json").read_text(encoding="utf-8"))
         cell = row.xpath("./td")[1]
-        assert text(cell).startswith(f"{float(readiness):.0%}"), text(cell)
+        share = "source text" if lang == "en" else f"{checklist['translated']:.0%} translated"
+        assert text(cell).startswith(f"{share} · not ready"), text(cell)
         assert cell.xpath(".//a/@href") == [f"{SAMPLE}/{lang}/checklist.html"]
-    assert "not ready" in text(found["fr"].xpath("./td")[1]) and "7 segment(s) not translated" in text(found["fr"])
-    assert "ready" in text(found["es"].xpath("./td")[1]) and "not ready" not in text(found["es"])
+    assert "7 segment(s) not translated" in text(found["fr"].xpath("./td")[1])
     assert text(found["es"].xpath("./td[@class='title']")[0]).startswith("Las personas defensoras")
+
+
+# Issue 11: "100 %, ready" was shown for languages of an action with 8 placeholder links, no reference and
+# an expired deadline. The share translated is a figure; the verdict is the model's, and says why.
+def test_index_never_calls_a_blocked_action_ready(built):
+    page = index_page(built)
+    sample = page.xpath(f"//section[@aria-labelledby='action-{SAMPLE}']")[0]
+    verdicts = [text(v) for v in sample.xpath(".//tbody//span[contains(@class, 'verdict')]")]
+    assert verdicts == ["not ready"] * 4
+    assert text(rows(page, SAMPLE)["es"].xpath("./td")[1]).startswith("100% translated · not ready")
+    blockers = [text(li) for li in sample.xpath(".//div[@class='blockers']//li")]
+    assert blockers[:2] == ["8 link(s) without an address (#)", "no document reference"]
+    assert ("the deadline 2026-06-30 has passed" in blockers) == (dt.date(2026, 6, 30) < TODAY)
+    # The active action (a reference, a resolved link, 30 days left) is ready in its source language.
+    active = rows(page, ACTIVE)["en"]
+    assert text(active.xpath("./td")[1]).startswith("source text · ready")
+    assert not page.xpath(f"//section[@aria-labelledby='action-{ACTIVE}']//div[@class='blockers']")
 
 
 def test_right_to_left_titles_carry_their_language_and_direction(built):

@@ -276,6 +276,8 @@ def test_first_page_summarises_the_changes(built, project):
     assert "CHANGED title" in first and ES_TITLE[1] in first and ES_TITLE[0] in first
     assert "ADDED summary" in first and ADDED in first
     assert "REMOVED background" in first and "Desde noviembre de 2021" in first
+    # Issue 11: the proofs, not the public editions, lead reviewers to the checklist.
+    assert "Translation checklist of this edition, with its verdict: checklist.html" in " ".join(first.split())
 
 
 def test_the_summary_page_comes_before_an_untouched_edition_layout(built):

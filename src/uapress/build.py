@@ -34,6 +34,8 @@ class Job:
     """The `model.nodes.Proof` to draw when the job builds a proof (formats `("proof",)`)."""
     inputs: Inputs = field(default_factory=Inputs, compare=False, repr=False)
     """The source files read for this edition: rendered and hashed from these very bytes."""
+    today: dt.date | None = None
+    """The day the checklist's verdict is given on (default: the date now)."""
 
     @property
     def name(self) -> str:
@@ -112,7 +114,7 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
                 raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
                                  f"its languages: {', '.join(editions)} (add them to 'languages' in action.yaml)")
             editions = tuple(lang for lang in editions if lang in langs)
-        jobs += [Job(action, lang, formats, inputs=Inputs(inputs.files)) for lang in editions]
+        jobs += [Job(action, lang, formats, inputs=Inputs(inputs.files), today=today) for lang in editions]
     return jobs
 
 
@@ -123,7 +125,7 @@ def render_edition(result: EditionResult, loc, brand: Brand, debug: bool = False
     them, so that only the main process ever touches `build/` (and a stopped build writes nothing more).
     """
     job = result.job
-    document = build_document(loc, files_for(job.action.slug, job.lang))
+    document = build_document(loc, files_for(job.action.slug, job.lang), job.today)
     companions = ("checklist-html", "checklist-json")
     if job.proof is not None:
         # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
@@ -252,7 +254,9 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
             report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
             continue
         # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
-        key = edition_key(job.inputs.digest(), job.formats, styles, options)
+        # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
+        expired = job.action.deadline < (job.today or dt.date.today())
+        key = edition_key(job.inputs.digest(), job.formats, styles, f"{options},expired={expired}")
         if review is not None:
             # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
             inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()

@@ -62,26 +62,27 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
     return report
 
 
-def status_rows(root: Path, slugs: list[str] | None = None) -> list[tuple]:
-    """Return one row per action and language: counts, QA errors, readiness and verdict."""
+def status_rows(root: Path, slugs: list[str] | None = None, today: dt.date | None = None) -> list[tuple]:
+    """Return one row per action and language: counts, QA errors, share translated, verdict, and the reasons."""
     rows = []
     for path in find_actions(root, slugs):
         try:
             action, _ = load_action(path)
         except SourceError:
-            rows.append((path.parent.name, "-", "-", "-", "-", "-", "-", "source has errors"))
+            rows.append((path.parent.name, "-", "-", "-", "-", "-", "-", "source has errors", ()))
             continue
         for lang in action.editions:
-            checklist = build_checklist(localise(action, lang, root))
+            checklist = build_checklist(localise(action, lang, root), today)
             counts = checklist.counts
             errors = sum(1 for s in checklist.segments for f in s.findings if f.severity == "error")
-            verdict = "source" if lang == action.language else ("ready" if checklist.ready else "not ready")
-            rows.append((action.slug, lang, counts["translated"], counts["fuzzy"], counts["missing"], errors,
-                         f"{checklist.readiness:.0%}", verdict))
+            share = "source" if checklist.is_source else f"{checklist.translated:.0%}"
+            rows.append((action.slug, lang, counts["translated"], counts["fuzzy"], counts["missing"], errors, share,
+                         "ready" if checklist.ready else "not ready", tuple(r.message for r in checklist.reasons)))
     return rows
 
 
-def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None) -> tuple[list[Path], Checklist]:
+def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
+                    today: dt.date | None = None) -> tuple[list[Path], Checklist]:
     """Write checklist.html and checklist.json of one language, published or not; return them and the checklist."""
     from .brand import load_brand
     from .model.document import build_document
@@ -93,7 +94,7 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None) -
     checker = _Checker(path)
     if checker._language({"lang": lang}, ("lang",)) is None:
         raise UsageError(f"'{lang}' is not a known language tag (use a BCP 47 tag such as de, pt-BR)")
-    document = build_document(localise(action, lang, root), files_for(slug, lang))
+    document = build_document(localise(action, lang, root), files_for(slug, lang), today)
     brand = load_brand(root)
     folder = out or root / "build" / slug / lang
     written = []
@@ -106,7 +107,7 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None) -
 
 def checklist_lines(checklist: Checklist) -> list[str]:
     """Return the verdict and every QA finding of a checklist, each with its class, fix and id, for the terminal."""
-    verdict = "ready" if checklist.ready else "not ready: " + "; ".join(checklist.reasons)
+    verdict = "ready" if checklist.ready else "not ready: " + "; ".join(r.message for r in checklist.reasons)
     lines = [f"{checklist.slug} [{checklist.lang}]: {verdict}"]
     for segment in checklist.segments:
         for finding in segment.findings:

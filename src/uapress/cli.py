@@ -181,7 +181,10 @@ def diff(
 
 @app.command()
 def status(slugs: Optional[List[str]] = typer.Argument(None, help="Actions; all by default.")) -> None:
-    """Print translated, fuzzy and missing counts and readiness per action and language.
+    """Print translated, fuzzy and missing counts, the share translated and the verdict per action and language.
+
+    A language is ready only when nothing holds it back: the reasons (links still '#', no reference, an expired
+    deadline, warnings, untranslated text) are printed under its row.
 
     Example: uapress status
     """
@@ -191,13 +194,16 @@ def status(slugs: Optional[List[str]] = typer.Argument(None, help="Actions; all 
         rows = status_rows(_root(), slugs or None)
     except UapressError as exc:
         _fail(exc)
-    header = ("action", "lang", "translated", "fuzzy", "missing", "QA errors", "readiness", "verdict")
-    table = [header] + [tuple(str(v) for v in row) for row in rows]
+    header = ("action", "lang", "translated", "fuzzy", "missing", "QA errors", "translated %", "verdict")
+    table = [header] + [tuple(str(v) for v in row[:-1]) for row in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    reasons = [()] + [row[-1] for row in rows]
     for index, row in enumerate(table):
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
         if index == 0:
             typer.echo("  ".join("-" * width for width in widths))
+        if reasons[index]:
+            typer.echo(f"    {'; '.join(reasons[index])}")
 
 
 @app.command()

@@ -26,6 +26,8 @@ class Diagnostic:
     """How to fix it."""
     show_line: bool = True
     """False when the line is only the nearest place (a missing key): no excerpt is shown then."""
+    code: str = ""
+    """What kind of finding it is (`unresolved-link`, `no-reference`…), for the readiness verdict to count."""
 
     @property
     def is_error(self) -> bool:

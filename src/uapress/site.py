@@ -1,15 +1,14 @@
 """Stage 5, build: the publication index, `build/index.html`, gathered from the files on disk.
 
-Every build rewrites it, a no-op build too, so it stays cheap: it reads the sources (no localising, no
-rendering), each language's `checklist.json`, the cache's record of failures, and each PDF's page count
-from its bytes. It never imports WeasyPrint. It lists exactly the files that exist, and links to them
-with relative addresses, so the folder works from disk and from any static host.
+Every build rewrites it, a no-op build too, so it stays cheap: it reads the sources and translations and
+gives each language the model's readiness verdict as of today (no rendering), the cache's record of
+failures, and each PDF's page count from its bytes. It never imports WeasyPrint. It lists exactly the files
+that exist, and links to them with relative addresses, so the folder works from disk and from any static host.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -18,7 +17,8 @@ from .brand import Brand
 from .cache import Cache, proof_name
 from .errors import SourceError
 from .files import write_atomic
-from .localise import locale
+from .localise import locale, localise
+from .model.checklist import build_checklist
 from .source import find_actions, load_action
 from .source.markdown import plain as plain_markdown
 from .writers import WRITERS
@@ -60,9 +60,12 @@ class IndexLanguage:
     """Existing files by writer name (`IndexFile`)."""
     failures: dict
     """How the last build of a format failed, by writer name: {format, message}."""
-    readiness: float | None = None
+    translated: float | None = None
+    """Share of segments translated, from the model; not the verdict."""
     ready: bool | None = None
+    """The model's verdict (`model.readiness`): the action and the translation both ready."""
     reasons: tuple = ()
+    """Why not, in English: this language's own reasons (the action's are on `IndexAction.blockers`)."""
     checklist: str | None = None
     """Address of checklist.html, when it exists."""
 
@@ -81,6 +84,8 @@ class IndexAction:
     problem: str | None
     """Why the action is listed without its facts (its source has errors, or is gone)."""
     languages: tuple
+    blockers: tuple = ()
+    """What holds back every language of the action (links still `#`, no reference, expired), in English."""
 
     @property
     def expired(self) -> bool:
@@ -133,11 +138,14 @@ def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None) ->
                                        tuple(_language(out, cache, slug, lang, None, False) for lang in langs)))
             continue
         extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
-        languages = [_language(out, cache, slug, lang, action, True) for lang in action.editions]
+        checklists = {lang: _checklist(root, action, lang, today) for lang in action.editions}
+        languages = [_language(out, cache, slug, lang, action, True, checklists[lang]) for lang in action.editions]
         languages += [_language(out, cache, slug, lang, action, False) for lang in extra]
+        source = checklists[action.language]
+        blockers = tuple(r.message for r in source.reasons if r.editorial) if source else ()
         actions.append(IndexAction(slug, plain_markdown(action.title), action.language, locale.direction(action.language),
                                    action.reference, action.deadline, (action.deadline - today).days, None,
-                                   tuple(languages)))
+                                   tuple(languages), blockers))
     known = {item.slug for item in actions}
     for slug in sorted(set(on_disk) - known):
         actions.append(IndexAction(slug, slug, "en", "ltr", None, None, None,
@@ -158,7 +166,15 @@ def _edition_folders(out: Path) -> dict[str, set]:
     return found
 
 
-def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: bool) -> IndexLanguage:
+def _checklist(root: Path, action, lang: str, today: dt.date):
+    """Return the checklist model of a published language, or None when its translation file has errors."""
+    try:
+        return build_checklist(localise(action, lang, root), today)
+    except SourceError:
+        return None
+
+
+def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: bool, checklist=None) -> IndexLanguage:
     folder = out / slug / lang
     files, failures = {}, {}
     for kind, _ in LISTED:
@@ -175,36 +191,22 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
         failures[failed.get("format") or "edition"] = failed
     if failed := cache.failure(proof_name(edition)):
         failures["proof"] = failed
-    checklist = _read_json(folder / "checklist.json")
-    title = _title(checklist) or (plain_markdown(action.title) if action else slug)
+    title = plain_markdown(action.title) if action else slug
+    shown = next((s for s in checklist.segments if s.field == "title"), None) if checklist else None
+    if shown and shown.status in ("source", "translated"):
+        title = plain_markdown(shown.translation)  # the title as the edition shows it
+    reasons = tuple(r.message for r in checklist.reasons if not r.editorial) if checklist else ()
+    if published and action and checklist is None:
+        reasons = (f"the translation file has errors: run `uapress check {slug}`",)
     is_source = bool(action) and lang == action.language
     return IndexLanguage(
         lang, _language_name(lang), locale.direction(lang) if _known(lang) else "ltr", title, is_source, published,
         files, failures,
-        readiness=checklist.get("readiness") if checklist else None,
-        ready=checklist.get("ready") if checklist else None,
-        reasons=tuple(checklist.get("reasons") or ()) if checklist else (),
+        translated=checklist.translated if checklist else None,
+        ready=checklist.ready if checklist else (False if published and action else None),
+        reasons=reasons,
         checklist=_href(slug, lang, "checklist.html") if (folder / "checklist.html").is_file() else None,
     )
-
-
-def _title(checklist: dict | None) -> str | None:
-    """Return the title an edition shows, from its checklist: the translation when published, else the source."""
-    if not checklist:
-        return None
-    for segment in checklist.get("segments") or ():
-        if isinstance(segment, dict) and segment.get("field") == "title":
-            shown = segment.get("translation") if segment.get("status") in ("source", "translated") else segment.get("source")
-            return plain_markdown(shown or segment.get("source") or "")
-    return None
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _href(slug: str, lang: str, name: str) -> str:

@@ -118,11 +118,12 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
     if labels.missing and labels.path is not None:
         problems.append(Diagnostic(
             "warning", f"{len(labels.missing)} label(s) missing, shown in English: {', '.join(labels.missing)}",
-            labels.path, hint="translate them in this catalogue"))
+            labels.path, hint="translate them in this catalogue", code="labels-missing"))
     elif labels.path is None and lang != "en":
         problems.append(Diagnostic(
             "warning", f"no label catalogue for '{lang}': the fixed wording is shown in English",
-            root / "source" / "labels" / f"{lang}.po", hint=f"copy source/labels/en.po to {lang}.po and translate it"))
+            root / "source" / "labels" / f"{lang}.po", hint=f"copy source/labels/en.po to {lang}.po and translate it",
+            code="labels-missing"))
     return Localisation(action, lang, locale.direction(lang), labels, segments, tuple(sources),
                         previous, comments, drafts, tuple(problems), store_path)
 

@@ -77,7 +77,8 @@ def open_store(action: Action, lang: str, inputs: Inputs | None = None) -> Store
             store.problems.append(Diagnostic(
                 "warning", f"{report.fuzzy} block(s) of the source changed since this file was updated; "
                 "their translations are shown as out of date", path,
-                hint=f"run 'uapress translations update {action.slug} --lang {lang}', then revise the fuzzy entries"))
+                hint=f"run 'uapress translations update {action.slug} --lang {lang}', then revise the fuzzy entries",
+                code="fuzzy"))
     return store
 
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 
 from ..localise import Localisation
 from ..localise.qa import Finding, check_segment, confirmed_ids
+from .editorial import Editorial, build_editorial
+from .readiness import counted, editorial_blockers, store_blocker, unresolved_links
 
-MANUAL_ITEMS = (
-    ("salutation", "The salutation follows this language's letter conventions (form of address, punctuation)."),
-    ("target", "The target's name and postal address are left exactly as in the source."),
-    ("names", "Every person's name is spelled exactly as in the source."),
-    ("links", "Links point to this language's version of each page where one exists."),
-    ("appeal-language", "The note on the preferred language of appeals is kept."),
-    ("read-through", "A final read-through of the whole edition by a second person."),
-)
+MANUAL_ITEMS = ("salutation", "target", "names", "links", "appeal-language", "read-through")
+"""What a person checks by hand in a translation; each item's text is the label `manual_<item>`."""
+EDITORIAL_ITEMS = ("links-resolved", "names-spelled", "addresses", "dates", "read-through")
+"""What an editor checks by hand in the source language."""
 
 
 ORIGINS = ("imported", "tm:")
@@ -58,23 +59,46 @@ class Checklist:
     segments: tuple
     facts: tuple
     """(label, value) pairs to copy exactly: deadline, issue date, appeal language, after-deadline note."""
-    manual: tuple = MANUAL_ITEMS
+    manual: tuple = ()
+    """(id, text) pairs a person ticks, in the checklist's language."""
     missing_labels: tuple = ()
     counts: dict = field(default_factory=dict)
-    ready: bool = False
     reasons: tuple = ()
+    """`readiness.Blocker`s: every reason the edition is not ready, the action's first."""
     published: bool = True
     """False for a language the action does not list yet (its checklist has no edition to link)."""
+    is_source: bool = False
+    """True for the source language: an editorial checklist, nothing to translate."""
+    editorial: Editorial | None = None
+    labels: object = None
+    """The `Labels` every word of the checklist is taken from."""
+    source_hash: str = ""
+    """Short hash of the source: ticks saved for another version of it do not apply."""
 
     @property
-    def readiness(self) -> float:
-        """Return the share of segments published as translations (0 to 1)."""
+    def ready(self) -> bool:
+        """Tell whether the edition may be published: nothing blocks it, neither the action nor the translation."""
+        return not self.reasons
+
+    @property
+    def translated(self) -> float:
+        """Return the share of segments published as translations (0 to 1); not the verdict."""
         total = len(self.segments)
         return (self.counts.get("translated", 0) / total) if total else 1.0
 
+    @property
+    def storage_key(self) -> str:
+        """Return the key the checklist page keeps its ticked boxes under: action, language, source hash."""
+        return f"uapress-checklist:{self.slug}:{self.lang}:{self.source_hash}"
 
-def build_checklist(loc: Localisation) -> Checklist:
-    """Check every segment of a localisation and decide whether the language is ready."""
+    def reason_texts(self) -> list[str]:
+        """Return the reasons in the checklist's language."""
+        return [reason.text(self.labels, self.lang) for reason in self.reasons]
+
+
+def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklist:
+    """Check every segment of a localisation and decide whether the edition is ready (as of `today`)."""
+    today = today or dt.date.today()
     keep = loc.action.keep + tuple(t.name for t in loc.action.targets)
     segments = []
     for segment in loc.segments:
@@ -94,33 +118,48 @@ def build_checklist(loc: Localisation) -> Checklist:
         (labels["deadline"], loc.deadline),
         (labels["issued"], loc.issued),
         (labels["preferred_language"], loc.appeal_language),
-        ("After-deadline note", labels["after_deadline"]),
+        (labels["after_deadline_note"], labels["after_deadline"]),
     )
     counts = loc.counts
-    reasons = []
-    if counts["missing"]:
-        reasons.append(f"{counts['missing']} segment(s) not translated")
-    if counts["fuzzy"]:
-        reasons.append(f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation")
+    links = unresolved_links(loc.segments)
+    reasons = editorial_blockers(loc, links, today)
+    reasons.append(counted("missing", counts["missing"], f"{counts['missing']} segment(s) not translated"))
+    reasons.append(counted("fuzzy", counts["fuzzy"],
+                           f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation"))
+    reasons.append(counted("invalid", counts["invalid"], f"{counts['invalid']} translation(s) breaking Markdown"))
     imported = sum(1 for s in segments if s.origin.lower().startswith("imported") and s.status == "translated")
-    if imported:
-        # Imported from a translated DOCX or XLIFF file (`uapress import`): published, but a person
-        # accepts each one by deleting its "imported from" comment in the PO file.
-        reasons.append(f"{imported} imported segment(s) to review")
+    # Imported from a translated DOCX or XLIFF file (`uapress import`): published, but a person
+    # accepts each one by deleting its "imported from" comment in the PO file.
+    reasons.append(counted("imported", imported, f"{imported} imported segment(s) to review"))
     # Findings on an out-of-date (fuzzy) translation are already counted above; elsewhere an error
-    # or an unconfirmed warning blocks readiness.
+    # or an unconfirmed warning blocks readiness (issue 12).
     published = [f for s in segments if s.status in ("translated", "invalid") for f in s.findings]
     errors = sum(1 for f in published if f.severity == "error")
-    if errors:
-        reasons.append(f"{errors} QA error(s)")
+    reasons.append(counted("qa_errors", errors, f"{errors} QA error(s)"))
     warnings = sum(1 for f in published if f.severity == "warning" and not f.confirmed)
-    if warnings:
-        reasons.append(f"{warnings} QA warning(s) to confirm ('uapress translations confirm')")
+    reasons.append(counted("qa_warnings", warnings,
+                           f"{warnings} QA warning(s) to confirm ('uapress translations confirm')"))
     if loc.labels.missing and not loc.is_source:
-        reasons.append(f"{len(loc.labels.missing)} label(s) shown in English")
+        reasons.append(counted("labels", len(loc.labels.missing), f"{len(loc.labels.missing)} label(s) shown in English"))
+    reasons.append(store_blocker(loc))
+    items = EDITORIAL_ITEMS if loc.is_source else MANUAL_ITEMS
+    manual = tuple((item, labels["manual_" + item.replace("-", "_")]) for item in items)
     return Checklist(loc.action.slug, loc.lang, loc.action.language, _name(loc), tuple(segments), facts,
-                     missing_labels=tuple(loc.labels.missing), counts=counts, ready=not reasons, reasons=tuple(reasons),
-                     published=loc.lang in loc.action.editions)
+                     manual=manual, missing_labels=tuple(loc.labels.missing), counts=counts,
+                     reasons=tuple(r for r in reasons if r), published=loc.lang in loc.action.editions,
+                     is_source=loc.is_source, editorial=build_editorial(loc, links, today), labels=labels,
+                     source_hash=source_hash(loc))
+
+
+def source_hash(loc: Localisation) -> str:
+    """Return a short hash of everything the source says: its segments and its facts."""
+    action = loc.action
+    facts = [action.reference, action.ua_number, action.issued.isoformat(), action.deadline.isoformat(),
+             action.country, action.appeal_language, list(action.keep),
+             [[t.name, t.address, t.email] for t in action.targets], [[c.name, c.address] for c in action.copies],
+             [action.previous.reference, action.previous.url] if action.previous else None]
+    data = json.dumps([[s.field, s.source] for s in loc.segments] + [facts], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
 
 
 def _translation(loc: Localisation, segment) -> str:

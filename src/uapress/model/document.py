@@ -11,8 +11,11 @@ from .nodes import (
 )
 
 
-def build_document(loc: Localisation, files: dict | None = None) -> Document:
-    """Return the edition of `loc` as a document: masthead, title, summary, appeal, letter, background, facts."""
+def build_document(loc: Localisation, files: dict | None = None, today=None) -> Document:
+    """Return the edition of `loc` as a document: masthead, title, summary, appeal, letter, background, facts.
+
+    `today` (default: the date now) is the day the checklist's verdict and days left are counted from.
+    """
     builder = _Builder(loc)
     sections = (
         builder.masthead(),
@@ -24,7 +27,7 @@ def build_document(loc: Localisation, files: dict | None = None) -> Document:
                 + builder.markdown("background", "Body")),
         builder.facts(),
     )
-    return Document(builder.meta(files or {}), sections, loc.segments, build_checklist(loc))
+    return Document(builder.meta(files or {}), sections, loc.segments, build_checklist(loc, today))
 
 
 class _Builder:

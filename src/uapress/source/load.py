@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -66,7 +67,8 @@ def load_action(path: Path, raw: bytes | None = None) -> tuple[Action, list[Diag
     errors = [d for d in checker.found if d.is_error]
     if errors or action is None:
         raise SourceError(f"{path}: {len(errors)} error(s)", checker.found)
-    return action, checker.found
+    # The readiness verdict of every edition counts what is still to fix in the source.
+    return replace(action, warnings=tuple(d for d in checker.found if d.is_warning)), checker.found
 
 
 def review_action(path: Path, today: dt.date | None = None,
@@ -109,16 +111,17 @@ class _Checker:
         self.found: list[Diagnostic] = []
         self.positions = Positions()
 
-    def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error", key=False):
+    def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error", key=False,
+               code: str = ""):
         line, column = self.positions.key(path) if key else self.positions.of(path)
         if key and path not in self.positions.keys:
             # A missing key has no place of its own: name the line of the mapping it belongs in, with no
             # caret, so the excerpt does not point at a neighbouring key as if it were the problem.
             line, column = self.positions.of(path[:-1])[0], None
             self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint,
-                                         show_line=False))
+                                         show_line=False, code=code))
             return
-        self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint))
+        self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint, code=code))
 
     def run(self) -> Action | None:
         data = self._read()
@@ -131,7 +134,8 @@ class _Checker:
                 self.report((key,), f"required field '{key}' is missing", f"add '{key}:' to the file", key=True)
         if data.get("reference") is None:  # absent, or left empty as `uapress new` writes it
             self.report((), "no 'reference' (document index number) given",
-                        "add 'reference: \"AMR 53/0203/2025\"' once the number is assigned", severity="warning")
+                        "add 'reference: \"AMR 53/0203/2025\"' once the number is assigned", severity="warning",
+                        code="no-reference")
         values = {
             "schema": self._schema(data),
             "reference": self._reference(data),
@@ -376,7 +380,7 @@ class _Checker:
         for issue in issues:
             where, column = self._locate(issue.fragment, line + issue.line)
             self.found.append(Diagnostic(issue.severity, issue.message, self.path, where, column,
-                                         dotted(path), issue.hint))
+                                         dotted(path), issue.hint, code=issue.code))
 
     def _locate(self, fragment: str, line: int) -> tuple[int, int | None]:
         """Find `fragment` at or after `line` within its block, for a caret under the offending text."""

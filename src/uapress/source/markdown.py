@@ -42,11 +42,14 @@ class RawBlock:
 class MarkdownIssue(Exception):
     """A Markdown block uses something outside the subset."""
 
-    def __init__(self, message: str, hint: str, line: int = 0, severity: str = "error", fragment: str = ""):
+    def __init__(self, message: str, hint: str, line: int = 0, severity: str = "error", fragment: str = "",
+                 code: str = ""):
         super().__init__(message)
         self.message, self.hint, self.line, self.severity = message, hint, line, severity
         self.fragment = fragment
         """The offending text as written, so that the checker can put a caret under it."""
+        self.code = code
+        """What kind of issue it is (`unresolved-link`), carried to the Diagnostic."""
 
 
 def split_blocks(text: str) -> list[RawBlock]:
@@ -178,7 +181,7 @@ class InlineParser:
                 MarkdownIssue(
                     f"link '{label}' has no address yet ({url or 'empty'})",
                     "replace '#' with the page's https: address before publication",
-                    severity="warning", fragment=f"]({url})",
+                    severity="warning", fragment=f"]({url})", code="unresolved-link",
                 )
             )
         elif not url.lower().startswith(ALLOWED_SCHEMES):

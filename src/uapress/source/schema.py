@@ -93,6 +93,8 @@ class Action:
     """Letter closing; the language's label when absent; translated."""
     keep: tuple[str, ...] = field(default=())
     """Terms never translated; QA checks they survive."""
+    warnings: tuple = field(default=(), compare=False, repr=False)
+    """What loading found still to fix (`errors.Diagnostic` warnings); not part of the source format."""
 
     @property
     def folder(self) -> Path:

@@ -1,31 +1,80 @@
-"""Stage 4, writers: the translation checklist as a self-contained HTML page, for people."""
+"""Stage 4, writers: the checklist as a self-contained HTML page, for people, wholly in its language.
+
+A translation checklist for every target language; an editorial checklist for the source language. Text is
+shown rendered (emphasis, links as their words and address), never as raw Markdown.
+"""
 
 from __future__ import annotations
 
+from html import escape
+
+from babel.numbers import format_percent
+from markupsafe import Markup
+
 from ..brand import Brand
 from ..localise import locale
-from ..model.nodes import Document
+from ..model.nodes import Document, Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from ..source.markdown import MarkdownIssue, parse_inlines
 from .templating import template
-
-STATUS_TEXT = {
-    "source": "source text",
-    "translated": "translated",
-    "missing": "missing",
-    "fuzzy": "fuzzy (source changed)",
-    "invalid": "breaks Markdown",
-}
 
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the checklist page of an edition, styled from the brand."""
     page = template(brand, "checklist.html", strict=True)
     checklist = document.checklist
+    labels = checklist.labels
     html = page.render(
         checklist=checklist,
         meta=document.meta,
         brand=brand,
-        status_text=STATUS_TEXT,
+        labels=labels,
+        label=lambda key: _label(labels, key),
+        colon=locale.colon(checklist.lang),
+        reasons=checklist.reason_texts(),
+        translated=format_percent(checklist.translated, locale=locale.babel_locale(checklist.lang)),
+        rendered=rendered,
         direction=locale.direction(checklist.lang),
+        source_direction=locale.direction(checklist.source_lang),
         edition=document.meta.files.get("html", ""),
     )
     return html.encode("utf-8")
+
+
+def _label(labels, key: str) -> Markup:
+    """Return a label's text; one that fell back to English says so with its `lang`."""
+    text = escape(labels[key])
+    return Markup(f'<span lang="en">{text}</span>' if key in labels.missing else text)
+
+
+def rendered(markdown: str) -> Markup:
+    """Return a block's inline Markdown as HTML text: emphasis kept, each link as its words and its address."""
+    try:
+        inlines, _ = parse_inlines(markdown)
+    except MarkdownIssue:
+        return Markup(escape(markdown))
+    return Markup(_inlines(inlines))
+
+
+def _inlines(nodes) -> str:
+    return "".join(_inline(node) for node in nodes)
+
+
+def _inline(node) -> str:
+    if isinstance(node, Text):
+        return escape(node.text)
+    if isinstance(node, Emphasis):
+        return f"<em>{_inlines(node.children)}</em>"
+    if isinstance(node, Strong):
+        return f"<strong>{_inlines(node.children)}</strong>"
+    if isinstance(node, LineBreak):
+        return "<br>"
+    if isinstance(node, SegmentSpan):
+        return _inlines(node.children)
+    if isinstance(node, Link):
+        words = _inlines(node.children)
+        if not node.resolved:
+            # Still `#`: marked, never a link, so the editor sees what to resolve.
+            return f'<mark class="unresolved">{words}</mark> <span class="address" dir="ltr">(#)</span>'
+        url = escape(node.url, quote=True)
+        return f'<a href="{url}">{words}</a> <span class="address" dir="ltr">&lt;{escape(node.url)}&gt;</span>'
+    return ""

@@ -1,7 +1,8 @@
-"""Stage 4, writers: the translation checklist as JSON, for machines."""
+"""Stage 4, writers: the checklist as JSON, for machines."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from ..brand import Brand
@@ -17,11 +18,19 @@ def write(document: Document, brand: Brand) -> bytes:
         "language": checklist.lang,
         "source_language": checklist.source_lang,
         "language_name": checklist.language_name,
+        "kind": "editorial" if checklist.is_source else "translation",
         "ready": checklist.ready,
-        "reasons": list(checklist.reasons),
+        "reasons": [reason.message for reason in checklist.reasons],
+        "blockers": [
+            {"code": reason.code, "editorial": reason.editorial, "message": reason.message,
+             "text": reason.text(checklist.labels, checklist.lang), "details": list(reason.details)}
+            for reason in checklist.reasons
+        ],
         "counts": checklist.counts,
-        "readiness": round(checklist.readiness, 4),
+        "translated": round(checklist.translated, 4),
+        "storage_key": checklist.storage_key,
         "facts": [{"label": label, "value": value} for label, value in checklist.facts],
+        "editorial": dataclasses.asdict(checklist.editorial) if checklist.editorial else None,
         "missing_labels": list(checklist.missing_labels),
         "manual": [{"id": key, "text": text, "done": False} for key, text in checklist.manual],
         "segments": [

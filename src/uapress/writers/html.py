@@ -251,8 +251,9 @@ class HtmlRenderer:
 
 
 def _downloads(meta: Meta) -> list[dict]:
-    """Return the sibling files the HTML edition links to."""
-    names = (("pdf", "PDF"), ("docx", "DOCX"), ("checklist-html", meta.labels.get("checklist", "Checklist")))
+    """Return the sibling files the HTML edition links to: the other editions, never the internal checklist."""
+    # Readers get the editions only (issue 11); the index and the proofs lead editors to the checklists.
+    names = (("pdf", "PDF"), ("docx", "DOCX"))
     return [{"href": meta.files[key], "text": text, "kind": key} for key, text in names if meta.files.get(key)]
 
 
