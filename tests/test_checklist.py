@@ -464,7 +464,7 @@ def test_status_prints_the_verdict_and_its_reasons():
     result = uapress(REPO, "status")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    rows = {line.split()[1]: (line, lines[n + 1]) for n, line in enumerate(lines) if line.startswith(SLUG)}
+    rows = {line.split()[1]: (line, lines[n + 1]) for n, line in enumerate(lines) if line.split()[:1] == [SLUG]}
     assert list(rows) == ["en", "es", "fr", "ar"]
     for lang, (row, reasons) in rows.items():
         assert row.endswith("not ready"), row

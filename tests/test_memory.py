@@ -196,8 +196,9 @@ def test_checklist_lists_memory_matches_runs_qa_and_never_publishes_fuzzy(follow
     # Matches from memory are not "imported segments to review".
     assert not any("imported" in reason for reason in data["reasons"]), data["reasons"]
     html = (out / "checklist.html").read_text(encoding="utf-8")
-    assert "from memory: exact from minimal (title)" in html
-    assert re.search(r"\b3 from memory\b", html)
+    # The Spanish checklist says "from the translation memory" in Spanish, then the match's origin.
+    assert "de la memoria de traducción" in html and "exact from minimal (title)" in html
+    assert re.search(r"de la memoria de traducción: 3\b", html)
 
 
 def test_no_memory_leaves_new_blocks_empty(followup_project):

@@ -51,7 +51,9 @@ def test_warning_blocks_until_confirmed(tmp_path):
     assert "fix: write the source's address (https://www.example.org/en/news/2026/02/water-antofagasta/)" in result.stdout
     assert f"uapress translations confirm {SLUG} --lang es {finding['id']}" in result.stdout
     html = (root / "build" / SLUG / "es" / "checklist.html").read_text(encoding="utf-8")
-    assert "[links]" in html and "Fix: write the source" in html
+    # The page is in Spanish; the class, the fix (in English, marked so) and the finding's id are there.
+    assert "[links]" in html and f'id="{finding["id"]}"' in html
+    assert "Cómo corregirlo" in html and "write the source&#39;s address" in html.replace("&#x27;", "&#39;")
 
     confirmed = run_uapress(root, "translations", "confirm", SLUG, "--lang", "es", finding["id"])
     assert confirmed.returncode == 0, confirmed.stderr
