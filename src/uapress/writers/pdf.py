@@ -53,10 +53,10 @@ def check_fonts(pdf: bytes, document: Document, brand: Brand) -> None:
     needed = {families["arabic"]: any(_is_face(font, families["arabic"]) for font in used)} if arabic else {
         families[role]: any(_is_face(font, families[role]) for font in used) for role in ("body", "heading")
         if role in families}
-    for role, family in families.items():
-        if "regular" in brand.fonts[role] and any(_is_face(font, family) for font in used):
-            # Without its regular face, Pango sets a family's ordinary text in its bold face.
-            needed[f"{family} (regular)"] = family in used
+    # The page's own family needs its regular face: without it, Pango sets the body text in the bold face.
+    # (Other families may rightly appear in bold only: a proof's summary quotes Arabic headings.)
+    main = families["arabic" if arabic else "body"]
+    needed[f"{main} (regular)"] = main in used
     missing = [name for name, present in needed.items() if not present]
     foreign = sorted(font for font in used if not any(_is_face(font, name) for name in families.values()))
     if missing or foreign:
