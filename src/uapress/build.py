@@ -17,10 +17,11 @@ from .errors import BuildError, Diagnostic, Findings, SourceError, UsageError
 from .files import write_atomic
 from .localise import localise
 from .model.document import build_document
+from .model.letters import with_letters
 from .source import find_actions
 from .source.load import review_action
 from .source.schema import Action
-from .writers import EDITION_FORMATS, WRITERS, files_for
+from .writers import EDITION_FORMATS, LETTER_SHEETS, WRITERS, files_for
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,10 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
 def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = False) -> EditionResult:
     """Render every format of one edition in memory, then write them all; on failure write nothing."""
     result, loc = inspect_edition(job, root)
-    document = build_document(loc, files_for(job.action.slug, job.lang))
+    document = with_letters(build_document(loc, files_for(job.action.slug, job.lang)), loc, appeal_localisation(job, root))
     companions = ("checklist-html", "checklist-json")
+    if document.letter is not None:
+        companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
     if job.proof is not None:
         # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
         document = replace(document, meta=replace(document.meta, proof=job.proof))
@@ -131,6 +134,14 @@ def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = F
         write_atomic(path, data)
         result.files.append(path)
     return result
+
+
+def appeal_localisation(job: Job, root: Path):
+    """Return the action in its appeal language when that is another published language, for the annex letter."""
+    appeal = job.action.appeal_language
+    if appeal == job.lang or appeal not in job.action.editions:
+        return None
+    return localise(job.action, appeal, root)
 
 
 def inspect_edition(job: Job, root: Path, unchanged: bool = False):
@@ -188,7 +199,8 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
     for job in planned:
         if review is not None:
             job = replace(job, formats=("proof",))
-        key = edition_key(root, job.action.path, job.lang, job.formats, styles, options)
+        key = edition_key(root, job.action.path, job.lang, job.formats, styles, options,
+                          also=(job.action.appeal_language,))
         if review is not None:
             # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
             inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()

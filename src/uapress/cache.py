@@ -52,10 +52,16 @@ def proof_name(name: str) -> str:
     return f"proof:{name}"
 
 
-def edition_key(root: Path, action_path: Path, lang: str, formats: tuple, styles: str, options: str) -> str:
-    """Return the hash of one edition's inputs: source, PO, labels, styles, package and options."""
+def edition_key(root: Path, action_path: Path, lang: str, formats: tuple, styles: str, options: str,
+                also: tuple = ()) -> str:
+    """Return the hash of one edition's inputs: source, PO, labels, styles, package and options.
+
+    `also` names other languages whose PO and labels the edition shows (the appeal language's letter).
+    """
     labels = root / "source" / "labels"
-    inputs = [action_path, action_path.parent / "translations" / f"{lang}.po", labels / "en.po", labels / f"{lang}.po"]
+    inputs = [action_path, labels / "en.po"]
+    for name in dict.fromkeys((lang, *also)):
+        inputs += [action_path.parent / "translations" / f"{name}.po", labels / f"{name}.po"]
     digest = hashlib.sha256()
     for part in (_hash_files(inputs), styles, package_hash(), ",".join(formats), options):
         digest.update(part.encode("utf-8") + b"\0")

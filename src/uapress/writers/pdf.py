@@ -11,13 +11,17 @@ from .weasy import import_weasyprint
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the PDF edition as bytes."""
+    return html_to_pdf(render(document, brand, for_print=True), brand, f"{document.meta.slug} ({document.meta.lang})")
+
+
+def html_to_pdf(page: str, brand: Brand, what: str) -> bytes:
+    """Lay out an HTML page with the bundled fonts and no network; `what` names it in errors."""
     # WeasyPrint costs ~0.3 s to import: only a build that writes a PDF pays for it.
     weasyprint = import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
     from .fetcher import project_fetcher
 
-    page = render(document, brand, for_print=True)
     fetcher = project_fetcher(brand.folder)
     try:
         # No creation or modification date is passed: the same edition gives the same bytes.
@@ -26,7 +30,7 @@ def write(document: Document, brand: Brand) -> bytes:
         return weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf(
             pdf_variant=brand.pdf_variant, pdf_tags=True, font_config=_font_config(weasyprint))
     except FatalURLFetchingError as exc:
-        raise BuildError(f"{document.meta.slug} ({document.meta.lang}): {exc.__cause__ or exc}") from None
+        raise BuildError(f"{what}: {exc.__cause__ or exc}") from None
 
 
 _FONTS = None
