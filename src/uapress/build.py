@@ -106,7 +106,7 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
 def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = False) -> EditionResult:
     """Render every format of one edition in memory, then write them all; on failure write nothing."""
     result, loc = inspect_edition(job, root)
-    document = with_letters(build_document(loc, files_for(job.action.slug, job.lang)), loc, appeal_localisation(job, root))
+    document = edition_document(loc, root)
     companions = ("checklist-html", "checklist-json")
     if document.letter is not None:
         companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
@@ -136,12 +136,12 @@ def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = F
     return result
 
 
-def appeal_localisation(job: Job, root: Path):
-    """Return the action in its appeal language when that is another published language, for the annex letter."""
-    appeal = job.action.appeal_language
-    if appeal == job.lang or appeal not in job.action.editions:
-        return None
-    return localise(job.action, appeal, root)
+def edition_document(loc, root: Path):
+    """Return the document of an edition with its letter pack: its letter, and the appeal language's as an annex."""
+    action, appeal = loc.action, loc.action.appeal_language
+    document = build_document(loc, files_for(action.slug, loc.lang))
+    published = appeal != loc.lang and appeal in action.editions
+    return with_letters(document, loc, localise(action, appeal, root) if published else None)
 
 
 def inspect_edition(job: Job, root: Path, unchanged: bool = False):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..localise import Localisation, locale
 from .document import _Builder
-from .nodes import Document, Heading, ListBlock, ListItem, Paragraph, Quote, Section, Text, plain_text
+from .nodes import Document, Group, Heading, ListBlock, ListItem, Paragraph, Quote, Section, Text, plain_text
 
 LETTER_FIELDS = ("letter", "closing")
 """Fields a letter is made of, besides each target's and copy's title and salutation."""
@@ -75,14 +75,13 @@ def with_letters(document: Document, loc: Localisation, appeal: Localisation | N
     """Return the edition with its letter pack: its own letter, and the letter in the appeal language.
 
     `appeal` is the localisation in the action's appeal language when that is another published
-    language; its letter, when wholly translated, follows the edition's letter as an annex.
+    language; its letter, when wholly translated, closes the edition as an annex.
     """
     letter = build_letter(loc)
     appeal_letter = letter if loc.lang == loc.action.appeal_language else (build_letter(appeal) if appeal else None)
     sections = document.sections
     if appeal_letter is not None and appeal_letter.lang != loc.lang:
-        at = next((i + 1 for i, s in enumerate(sections) if s.role == "letter"), len(sections))
-        sections = sections[:at] + (_annex(appeal_letter, loc),) + sections[at:]
+        sections += (_annex(appeal_letter, loc),)
     return replace(document, sections=sections, letter=letter, appeal_letter=appeal_letter)
 
 
@@ -93,9 +92,11 @@ def _annex(letter: Letter, loc: Localisation) -> Section:
     first = letter.targets[0]
     return Section("appeal-letter", (
         Heading(2, (Text(label),), "Heading 2", anchor="appeal-letter"),
-        Paragraph(first.salutation, "Salutation", lang=letter.lang),
-        *letter.body,
-        Paragraph(letter.closing, "Closing", lang=letter.lang),
+        Group("letter", (
+            Paragraph(first.salutation, "Salutation", lang=letter.lang),
+            *letter.body,
+            Paragraph(letter.closing, "Closing", lang=letter.lang),
+        )),
     ))
 
 
