@@ -278,6 +278,14 @@ def test_build_writes_letter_sheets_per_language_and_rebuilds_the_annex(tmp_path
         folder = root / "build" / "email-short" / lang / "letters"
         assert sorted(p.name for p in folder.iterdir()) == [f"email-short.{lang}.letters.docx",
                                                             f"email-short.{lang}.letters.pdf"]
+    # The index lists the letter languages of each action, the target's own first, with links to the sheets.
+    index = lxml.html.fromstring((root / "build" / "index.html").read_bytes())
+    (letters,) = index.xpath('//section[@aria-labelledby="action-email-short"]//div[@class="letters"]/dd')
+    assert normalise(letters.text_content()).startswith("español (the target's language): PDF")
+    hrefs = letters.xpath(".//a/@href")
+    assert hrefs == ["email-short/es/letters/email-short.es.letters.pdf", "email-short/es/letters/email-short.es.letters.docx",
+                     "email-short/en/letters/email-short.en.letters.pdf", "email-short/en/letters/email-short.en.letters.docx"]
+    assert all((root / "build" / href).is_file() for href in hrefs)
     # The English edition shows the Spanish letter: a change to es.po rebuilds it.
     po = root / "source/actions/email-short/translations/es.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr "Un saludo,"'),
