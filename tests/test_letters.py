@@ -294,3 +294,15 @@ def test_build_writes_letter_sheets_per_language_and_rebuilds_the_annex(tmp_path
     assert "email-short/en unchanged" not in result.stdout + result.stderr
     english = (root / "build/email-short/en/email-short.en.html").read_text(encoding="utf-8")
     assert "Un saludo," in english
+
+
+def test_letter_sheets_are_withdrawn_when_the_letter_is_no_longer_translated(tmp_path):
+    root = make_project(tmp_path, "letters")
+    assert run_uapress(root, "build", "email-short", "--lang", "es").returncode == 0
+    sheet = root / "build/email-short/es/letters/email-short.es.letters.pdf"
+    assert sheet.is_file()
+    po = root / "source/actions/email-short/translations/es.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr ""'), encoding="utf-8")
+    assert run_uapress(root, "build", "email-short", "--lang", "es").returncode == 0
+    assert not sheet.exists() and not sheet.with_suffix(".docx").exists()
+    assert "email-short.es.letters" not in (root / "build/index.html").read_text(encoding="utf-8")

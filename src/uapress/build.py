@@ -133,6 +133,11 @@ def build_edition(job: Job, root: Path, brand: Brand, out: Path, debug: bool = F
     for path, data in outputs.items():
         write_atomic(path, data)
         result.files.append(path)
+    if document.letter is None and job.proof is None:
+        # A letter no longer wholly translated (its source changed) must not stay on offer as a sheet to send.
+        for name in job.formats:
+            if name in LETTER_SHEETS:
+                (folder / WRITERS[LETTER_SHEETS[name]].file_for(job.action.slug, job.lang)).unlink(missing_ok=True)
     return result
 
 
