@@ -136,20 +136,32 @@ def test_second_build_is_unchanged_and_rewrites_nothing(project):
 
 
 def test_editing_one_po_rebuilds_only_that_language(project):
+    # French is not the appeal language (Spanish, whose letter every other edition shows: issue 14).
     build(project, "--format", "html")
     out = project / "build"
     before = stamps(out)
-    po = project / "source" / "actions" / SLUG / "translations" / "es.po"
-    po.write_text(po.read_text(encoding="utf-8").replace("Presidenta encargada de la República",
-                                                         "Presidenta interina de la República"), encoding="utf-8")
+    po = project / "source" / "actions" / SLUG / "translations" / "fr.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("Présidente par intérim de la République",
+                                                         "Présidente intérimaire de la République"), encoding="utf-8")
     result = build(project, "--format", "html")
-    assert states(result) == {f"{SLUG}/es": "built", f"{SLUG}/en": "unchanged",
-                              f"{SLUG}/fr": "unchanged", f"{SLUG}/ar": "unchanged"}
+    assert states(result) == {f"{SLUG}/fr": "built", f"{SLUG}/en": "unchanged",
+                              f"{SLUG}/es": "unchanged", f"{SLUG}/ar": "unchanged"}
     after = stamps(out)
-    for lang in ("en", "fr", "ar"):
+    for lang in ("en", "es", "ar"):
         for name in edition_files(out, lang):
             assert after[name] == before[name], f"{name} was rewritten"
-    assert "Presidenta interina" in (out / SLUG / "es" / f"{SLUG}.es.html").read_text(encoding="utf-8")
+    assert "Présidente intérimaire" in (out / SLUG / "fr" / f"{SLUG}.fr.html").read_text(encoding="utf-8")
+
+
+def test_editing_the_appeal_language_po_rebuilds_the_editions_showing_its_letter(project):
+    # Issue 14: every edition carries the Spanish letter as an annex, so es.po is an input of them all.
+    build(project, "--format", "html")
+    po = project / "source" / "actions" / SLUG / "translations" / "es.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr "Cordialmente,"'),
+                  encoding="utf-8")
+    result = build(project, "--format", "html")
+    assert set(states(result).values()) == {"built"}
+    assert "Cordialmente," in (project / "build" / SLUG / "fr" / f"{SLUG}.fr.html").read_text(encoding="utf-8")
 
 
 def test_changing_a_style_rebuilds_everything(project):

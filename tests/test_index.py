@@ -55,7 +55,7 @@ background: |
   The teacher was detained in {TODAY.year}.
 """
 LISTED = re.compile(rf"^(?P<slug>[a-z0-9-]+)/(?P<lang>[a-z-]+)/(?:(?P=slug)\.(?P=lang)\.(?:html|pdf|docx)|checklist\.html"
-                    rf"|proof/(?P=slug)\.(?P=lang)\.proof\.pdf)$")
+                    rf"|proof/(?P=slug)\.(?P=lang)\.proof\.pdf|letters/(?P=slug)\.(?P=lang)\.letters\.(?:pdf|docx))$")
 """The files the index must list (or link, for checklist.html)."""
 
 
@@ -119,13 +119,17 @@ def test_index_lists_every_action_with_its_facts(built):
     facts = {text(d.xpath("dt")[0]): text(d.xpath("dd")[0]) for d in active.xpath(".//dl/div")}
     assert facts == {"Reference": "AMR 53/0001/2026",
                      "Deadline": (TODAY + dt.timedelta(days=ACTIVE_DAYS)).isoformat(),
-                     "Status": f"{ACTIVE_DAYS} days left"}
+                     "Status": f"{ACTIVE_DAYS} days left",
+                     # Issue 14: the letter sheets by language (this action is published in English only).
+                     "Letters to print": "English: PDF, letters in English · DOCX, letters in English"}
     sample = page.xpath(f"//section[@aria-labelledby='action-{SAMPLE}']")[0]
     sample_facts = {text(d.xpath("dt")[0]): text(d.xpath("dd")[0]) for d in sample.xpath(".//dl/div")}
     # The sample's deadline, 30 June 2026, has passed by now: still built, and marked expired.
     deadline = dt.date(2026, 6, 30)
+    letters = "; ".join(f"{name}{note}: PDF, letters in {name} · DOCX, letters in {name}" for name, note in (
+        ("español", " (the target's language)"), ("English", ""), ("français", ""), ("العربية", "")))
     assert sample_facts == {"Reference": "none yet", "Deadline": deadline.isoformat(),
-                            "Status": days_left((deadline - TODAY).days)}
+                            "Status": days_left((deadline - TODAY).days), "Letters to print": letters}
     assert bool(sample.xpath(".//span[@class='status expired']")) == (deadline < TODAY)
 
 

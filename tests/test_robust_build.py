@@ -215,10 +215,10 @@ def test_a_translation_saved_during_the_build_is_neither_published_nor_vouched_f
     import uapress.build as b
     from uapress.cli import app
     real = b.render_edition
-    def save_an_edit_then_render(result, loc, brand, debug=False):
+    def save_an_edit_then_render(result, loc, appeal, brand, debug=False):
         po = Path({str(PO)!r})
         po.write_text(po.read_text(encoding="utf-8").replace({OLD_TEXT!r}, {NEW_TEXT!r}), encoding="utf-8")
-        return real(result, loc, brand, debug)
+        return real(result, loc, appeal, brand, debug)
     b.render_edition = save_an_edit_then_render
     app(["build", "--format", "html", "--lang", "es", "--jobs", "1"], standalone_mode=False)
     """, project)

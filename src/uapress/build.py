@@ -16,10 +16,11 @@ from .errors import BuildError, Diagnostic, Findings, Interrupted, SourceError, 
 from .files import BuildLock, Inputs, sweep, write_edition
 from .localise import localise
 from .model.document import build_document
+from .model.letters import with_letters
 from .source import find_actions
 from .source.load import review_action
 from .source.schema import Action
-from .writers import EDITION_FORMATS, WRITERS, files_for
+from .writers import EDITION_FORMATS, LETTER_SHEETS, WRITERS, files_for
 from .workers import run_all
 
 
@@ -63,6 +64,8 @@ class EditionResult:
     """True when the inputs had not changed and nothing was rebuilt."""
     outputs: dict = field(default_factory=dict)
     """The rendered files by name in the edition folder, until the build writes them."""
+    withdrawn: list = field(default_factory=list)
+    """Files of the edition folder to remove when it is written (letter sheets no longer on offer)."""
 
     def fail(self, format: str, why: str, file: Path | None, what: str, hint: str | None = None) -> None:
         """Mark the edition failed in one format (`pdf`, `write`…), with an error saying why."""
@@ -118,15 +121,18 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
     return jobs
 
 
-def render_edition(result: EditionResult, loc, brand: Brand, debug: bool = False) -> EditionResult:
+def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool = False) -> EditionResult:
     """Render every format of one localised edition in memory into `result.outputs`; stop at the first failure.
 
     Runs in a worker: it returns the files' bytes by name in the edition folder, and the build writes
     them, so that only the main process ever touches `build/` (and a stopped build writes nothing more).
+    `appeal` is the appeal language's localisation, whose letter the edition carries as an annex (or None).
     """
     job = result.job
-    document = build_document(loc, files_for(job.action.slug, job.lang), job.today)
+    document = edition_document(loc, appeal, job.today)
     companions = ("checklist-html", "checklist-json")
+    if document.letter is not None:
+        companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
     if job.proof is not None:
         # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
         document = replace(document, meta=replace(document.meta, proof=job.proof))
@@ -144,7 +150,29 @@ def render_edition(result: EditionResult, loc, brand: Brand, debug: bool = False
             result.fail(name, str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}",
                         job.action.path, f"the {name} writer failed", "run with --debug for the traceback")
             return result
+    if document.letter is None and job.proof is None:
+        # A letter no longer wholly translated (its source changed) must not stay on offer as a sheet to send.
+        result.withdrawn = [WRITERS[LETTER_SHEETS[name]].file_for(job.action.slug, job.lang)
+                            for name in job.formats if name in LETTER_SHEETS]
     return result
+
+
+def edition_document(loc, appeal, today: dt.date | None = None):
+    """Return the document of an edition with its letter pack: its letter, and the appeal language's as an annex."""
+    return with_letters(build_document(loc, files_for(loc.action.slug, loc.lang), today), loc, appeal)
+
+
+def appeal_localisation(action: Action, lang: str, root: Path, inputs: Inputs | None = None):
+    """Localise the appeal language for the annex letter of an edition in `lang`, or return None when it has none.
+
+    A build reads it through the job's inputs, so the appeal language's PO file is hashed into the
+    edition's key (an edit to es.po rebuilds every edition showing the Spanish letter) and rendered
+    from those very bytes.
+    """
+    appeal = action.appeal_language
+    if appeal == lang or appeal not in action.editions:
+        return None
+    return localise(action, appeal, root, inputs)
 
 
 def inspect_edition(job: Job, root: Path, unchanged: bool = False):
@@ -250,6 +278,7 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
             job = replace(job, formats=("proof",))
         try:
             result, loc = inspect_edition(job, root)
+            appeal = appeal_localisation(job.action, job.lang, root, job.inputs)
         except SourceError as exc:  # a PO file that cannot be read: this edition fails, the others go on
             report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
             continue
@@ -269,7 +298,7 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
         else:
             if review is not None:
                 job = result.job = replace(job, proof=review.proof(job.action, job.lang, inputs))
-            todo.append((job, key, (result, loc)))
+            todo.append((job, key, (result, loc, appeal)))
     return todo
 
 
@@ -279,7 +308,7 @@ def _write(result: EditionResult, out: Path) -> None:
         return
     job = result.job
     try:
-        result.files = write_edition(out / job.action.slug / job.lang, result.outputs)
+        result.files = write_edition(out / job.action.slug / job.lang, result.outputs, result.withdrawn)
     except OSError as exc:  # a full disk, a read-only folder: name the path and the cause
         where = Path(exc.filename) if exc.filename else out / job.action.slug / job.lang
         result.fail("write", exc.strerror or str(exc), where, "the edition was not written",

@@ -67,8 +67,8 @@ class Inputs:
         return digest.hexdigest()
 
 
-def write_edition(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
-    """Write files into an edition folder so that they all appear at once; return their final paths.
+def write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str] = ()) -> list[Path]:
+    """Write files into an edition folder (and remove the `remove` ones) all at once; return their final paths.
 
     The folder is rebuilt beside itself (its other files hard-linked, the new ones written) and the two
     are swapped in one step (Linux's renameat2 RENAME_EXCHANGE), so a reader, a static host or a build
@@ -82,6 +82,8 @@ def write_edition(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
         os.chmod(staging, 0o755)
         if folder.is_dir():
             shutil.copytree(folder, staging, copy_function=_link, dirs_exist_ok=True)
+        for name in remove:
+            (staging / name).unlink(missing_ok=True)
         for name, data in outputs.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)

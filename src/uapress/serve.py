@@ -236,8 +236,8 @@ class Preview:
         """Run the pipeline for one edition in memory; on any problem, build the error page instead."""
         from .brand import load_brand
         from .localise import localise
-        from .model.document import build_document
-        from .writers import WRITERS, files_for
+        from .build import appeal_localisation, edition_document
+        from .writers import WRITERS
 
         path = self.root / "source" / "actions" / slug / "action.yaml"
         if not path.exists():
@@ -254,7 +254,7 @@ class Preview:
                                      hint=f"add {resolved} to 'languages', or open /{slug}/")
                 return self._failed(slug, lang, [problem])
             loc = localise(action, resolved, self.root)
-            document = build_document(loc, files_for(slug, resolved))
+            document = edition_document(loc, appeal_localisation(action, resolved, self.root))
             page = WRITERS["html"].load()(document, brand)
         except UapressError as exc:
             message = str(exc.args[0]) if exc.args and exc.args[0] else ""

@@ -27,6 +27,8 @@ from .writers.pdfbytes import page_count as pdf_page_count
 INDEX_NAME = "index.html"
 LISTED = (("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX"), ("proof", "Proof"))
 """The files the index lists per edition, by writer name, with their column heading."""
+LETTER_SHEETS = ("letters-pdf", "letters-docx")
+"""The letter sheets (issue 14), listed per action by language."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class IndexLanguage:
     """Why not, in English: this language's own reasons (the action's are on `IndexAction.blockers`)."""
     checklist: str | None = None
     """Address of checklist.html, when it exists."""
+    letters: dict = None
+    """Existing letter sheets by writer name (`letters-pdf`, `letters-docx`)."""
+    appeal: bool = False
+    """True for the language the target prefers to be addressed in."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,11 @@ class IndexAction:
         """Return the writer names that have a column: every edition format, and proofs when there are any."""
         proofs = any("proof" in item.files or "proof" in item.failures for item in self.languages)
         return tuple(kind for kind, _ in LISTED if kind != "proof" or proofs)
+
+    @property
+    def letters(self) -> tuple:
+        """Return the languages that have letter sheets, the target's preferred language first."""
+        return tuple(sorted((item for item in self.languages if item.letters), key=lambda item: not item.appeal))
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,11 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
             data = path.read_bytes() if kind in ("pdf", "proof") else None
             files[kind] = IndexFile(kind, Path(name).name, _href(slug, lang, name), path.stat().st_size,
                                     pdf_page_count(data) if data is not None else None)
+    letters = {}
+    for kind in LETTER_SHEETS:
+        name = WRITERS[kind].file_for(slug, lang)
+        if (folder / name).is_file():
+            letters[kind] = IndexFile(kind, Path(name).name, _href(slug, lang, name), (folder / name).stat().st_size)
     edition = f"{slug}/{lang}"
     failed = cache.failure(edition)
     if failed:
@@ -206,6 +222,7 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
         ready=checklist.ready if checklist else (False if published and action else None),
         reasons=reasons,
         checklist=_href(slug, lang, "checklist.html") if (folder / "checklist.html").is_file() else None,
+        letters=letters, appeal=bool(action) and lang == action.appeal_language,
     )
 
 

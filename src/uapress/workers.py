@@ -18,7 +18,7 @@ PR_SET_PDEATHSIG = 1
 
 
 def run_all(todo: list[tuple], brand, out: Path, jobs: int | None, debug: bool, lock):
-    """Yield the result of each (job, key, (result, localisation)) of `todo`, in order.
+    """Yield the result of each (job, key, (result, localisation, appeal localisation)) of `todo`, in order.
 
     With one job, or one edition, editions render in this process; otherwise in `jobs` forked workers
     (default: one per core) that ignore Ctrl-C (the build answers it), die with the build (even a
@@ -26,8 +26,8 @@ def run_all(todo: list[tuple], brand, out: Path, jobs: int | None, debug: bool, 
     """
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
-        for _, _, (result, loc) in todo:
-            yield _guarded(result, loc, brand, debug)
+        for _, _, localised in todo:
+            yield _guarded(localised, brand, debug)
         return
     try:
         work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out)  # inside the lock: a killed build's is swept
@@ -42,7 +42,7 @@ def run_all(todo: list[tuple], brand, out: Path, jobs: int | None, debug: bool, 
         # the build may answer it (one line, no traceback from each worker).
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            futures = [pool.submit(_guarded, result, loc, brand, debug) for _, _, (result, loc) in todo]
+            futures = [pool.submit(_guarded, localised, brand, debug) for _, _, localised in todo]
         finally:
             signal.signal(signal.SIGINT, previous)
         for future in futures:
@@ -77,11 +77,12 @@ def _start_worker(parent: int, work: str, lock, needs_pdf: bool) -> None:
         import_weasyprint()
 
 
-def _guarded(result, loc, brand, debug: bool):
+def _guarded(localised: tuple, brand, debug: bool):
     from .build import render_edition
 
+    result, loc, appeal = localised
     try:
-        return render_edition(result, loc, brand, debug)
+        return render_edition(result, loc, appeal, brand, debug)
     except SourceError as exc:
         result.problems += exc.diagnostics
         result.failed = True

@@ -248,6 +248,10 @@ class Document:
     """Every translatable segment, in document order."""
     checklist: object = None
     """The translation checklist of this edition (`model.checklist.Checklist`)."""
+    letter: object = None
+    """The model letter in the edition's language (`model.letters.Letter`), None while untranslated."""
+    appeal_letter: object = None
+    """The model letter in the appeal language, when it is published and translated (the e-mail's body)."""
 
 
 def plain_text(inlines) -> str:

@@ -39,8 +39,14 @@ WRITERS: dict[str, Writer] = {
         # The PDF writer again: a document whose Meta.proof is set comes out as a proof (watermark, stamp,
         # change bars); its own folder keeps it apart from the edition it must never overwrite.
         Writer("proof", "uapress.writers.pdf", "proof/{slug}.{lang}.proof.pdf", edition=False),
+        # The letter pack (issue 14): the edition's model letter on one printable page per target, built with
+        # the edition format of the same kind, when the edition's letter is wholly translated.
+        Writer("letters-pdf", "uapress.writers.letters_pdf", "letters/{slug}.{lang}.letters.pdf", edition=False),
+        Writer("letters-docx", "uapress.writers.letters_docx", "letters/{slug}.{lang}.letters.docx", edition=False),
     )
 }
+LETTER_SHEETS = {"pdf": "letters-pdf", "docx": "letters-docx"}
+"""The letter-sheet writer that comes with each edition format."""
 EDITION_FORMATS = tuple(name for name, writer in WRITERS.items() if writer.edition)
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..brand import Brand
 from ..localise.locale import colon, direction
 from ..model.nodes import Document, Heading, Meta, Section, plain_text
+from .mailto import email_part
 from .templating import template
 
 GROUP_TAGS = {"address": "address"}
@@ -43,7 +44,10 @@ def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
     }
     masthead = [s for s in document.sections if s.role == "masthead"]
     context["masthead"] = Markup("".join(renderer.blocks(s.blocks) for s in masthead))
-    context["sections"] = Markup("".join(renderer.section(s) for s in document.sections if s.role != "masthead"))
+    # On screen, the e-mail buttons follow the model letter (issue 14); print has no use for them.
+    email = "" if for_print else email_part(document, brand)
+    context["sections"] = Markup("".join(renderer.section(s) + (email if s.role == "letter" else "")
+                                         for s in document.sections if s.role != "masthead"))
     context["css"] = Markup(stylesheets(brand, meta, for_print))
     return template(brand, "edition.html", filters=_FILTERS).render(context)
 

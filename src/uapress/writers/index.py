@@ -15,8 +15,8 @@ from ..brand import Brand
 from .html import _FILTERS
 from .templating import template
 
-KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof"}
-"""Column heading of each listed format."""
+KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof", "letters-pdf": "PDF", "letters-docx": "DOCX"}
+"""Column heading (or link text) of each listed format."""
 
 
 def write(index, brand: Brand) -> bytes:

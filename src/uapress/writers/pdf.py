@@ -14,13 +14,21 @@ from .weasy import import_weasyprint
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the PDF edition as bytes."""
+    return html_to_pdf(render(document, brand, for_print=True), brand, document)
+
+
+def html_to_pdf(page: str, brand: Brand, document: Document, what: str = "", headings: bool = True) -> bytes:
+    """Lay out a page of `document` with the bundled fonts and no network, and check its fonts; `what` names it in errors.
+
+    `headings`: the page sets headings (in the brand's heading face), so that face must be in the PDF.
+    """
+    what = what or f"{document.meta.slug} ({document.meta.lang})"
     # WeasyPrint costs ~0.3 s to import: only a build that writes a PDF pays for it.
     weasyprint = import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
     from .fetcher import project_fetcher
 
-    page = render(document, brand, for_print=True)
     fetcher = project_fetcher(brand.folder)
     try:
         # No creation or modification date is passed: the same edition gives the same bytes.
@@ -28,7 +36,7 @@ def write(document: Document, brand: Brand) -> bytes:
         # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
         pdf = weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf(
             pdf_variant=brand.pdf_variant, pdf_tags=True, font_config=_font_config(weasyprint))
-        check_fonts(pdf, document, brand)
+        check_fonts(pdf, document, brand, headings)
         return pdf
     except BaseException as exc:
         # A render stopped halfway (Ctrl-C, a full $TMPDIR) can leave a font written to the configuration's
@@ -36,11 +44,11 @@ def write(document: Document, brand: Brand) -> bytes:
         # process falls back to another font (issue 10). Start the next render from a clean configuration.
         discard_font_config()
         if isinstance(exc, FatalURLFetchingError):
-            raise BuildError(f"{document.meta.slug} ({document.meta.lang}): {exc.__cause__ or exc}") from None
+            raise BuildError(f"{what}: {exc.__cause__ or exc}") from None
         raise
 
 
-def check_fonts(pdf: bytes, document: Document, brand: Brand) -> None:
+def check_fonts(pdf: bytes, document: Document, brand: Brand, headings: bool = True) -> None:
     """Raise BuildError unless the PDF sets its text in the brand's faces only, the ones its language needs included.
 
     The names are WeasyPrint's (`Noto-Sans`, `Noto-Sans-Bold`, `Noto-Naskh-Arabic`…): the family with its
@@ -52,7 +60,7 @@ def check_fonts(pdf: bytes, document: Document, brand: Brand) -> None:
     arabic = document.meta.lang.split("-")[0].lower() == "ar" and "arabic" in families
     needed = {families["arabic"]: any(_is_face(font, families["arabic"]) for font in used)} if arabic else {
         families[role]: any(_is_face(font, families[role]) for font in used) for role in ("body", "heading")
-        if role in families}
+        if role in families and (headings or role == "body")}
     # The page's own family needs its regular face: without it, Pango sets the body text in the bold face.
     # (Other families may rightly appear in bold only: a proof's summary quotes Arabic headings.)
     main = families["arabic" if arabic else "body"]

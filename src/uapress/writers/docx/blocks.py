@@ -7,6 +7,8 @@ from .context import Output, reads_ltr
 from .inlines import bookmark, fallback_marker, inlines
 from .ooxml import element, hex_colour, put
 
+PAGE_BREAK_BEFORE = {"appeal-letter"}
+"""Sections that start a page: the annex letter in the appeal language (issue 14)."""
 LIST_STYLES = {False: "List Bullet", True: "List Number"}
 """python-docx's template numbers these two styles (bullets, decimals); restyled from the brand."""
 
@@ -18,8 +20,11 @@ def blocks(out: Output, nodes, style: str | None = None) -> None:
 
 
 def section(out: Output, node: Section, style: str | None = None) -> None:
-    """Add a section's blocks; sections follow one another without breaks."""
+    """Add a section's blocks; sections follow one another without breaks, except an annex."""
+    first = len(out.word.paragraphs)
     blocks(out, node.blocks, style)
+    if node.role in PAGE_BREAK_BEFORE and len(out.word.paragraphs) > first:
+        put(out.word.paragraphs[first]._p.get_or_add_pPr(), "pageBreakBefore")
 
 
 def paragraph(out: Output, node: Paragraph, style: str | None = None) -> None:

@@ -31,6 +31,10 @@ ORDER = {
         "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
     ),
     qn("w:pBdr"): ("top", "left", "bottom", "right", "between", "bar"),
+    qn("w:tblPr"): (
+        "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+        "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+    ),
 }
 UNITS = {"mm": Mm, "in": Inches, "pt": Pt}
 LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
@@ -45,7 +49,7 @@ def element(tag: str, children=(), **attrs) -> object:
 
 
 def put(parent, name: str, children=(), **attrs) -> object:
-    """Set property `w:<name>` of a pPr, rPr, sectPr or pBdr, replacing the old one, in schema order."""
+    """Set property `w:<name>` of a pPr, rPr, sectPr, pBdr or tblPr, replacing the old one, in schema order."""
     order = ORDER[parent.tag]
     old = parent.find(qn(f"w:{name}"))
     if old is not None:

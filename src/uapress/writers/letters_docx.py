@@ -1,0 +1,143 @@
+"""Stage 4, writers: the letter sheets as DOCX, one page per target, addressed for a DL window envelope."""
+
+from __future__ import annotations
+
+import copy
+
+import yaml
+
+from ..brand import Brand
+from ..errors import BuildError
+from ..localise.locale import colon
+from ..model.nodes import Document, Text
+from .envelope import DIN_5008_B
+
+
+def write(document: Document, brand: Brand) -> bytes:
+    """Return the letter sheets of the edition's letter as a Word file."""
+    import docx
+
+    from .docx import parts, styles
+    from .docx.context import Output
+
+    letter = document.letter
+    if letter is None:
+        raise BuildError(f"{document.meta.slug} ({document.meta.lang}): the letter is not translated, no letter sheets")
+    out = Output(docx.Document(), brand, document.meta)
+    # The sheets' own styles join the edition's, written by the same rules.
+    for group, extra in yaml.safe_load(brand.template("letters-docx.yaml")).items():
+        out.spec[group].update(extra)
+    styles.apply(out)
+    _page(out)
+    for number, target in enumerate(letter.targets):
+        _sheet(out, letter, target, first=number == 0)
+    parts.properties(out)
+    parts.settings(out)
+    return parts.package(out)
+
+
+def _page(out) -> None:
+    """Set the paper from the brand and the margins of DIN 5008 (25 mm on the binding side), mirrored in RTL."""
+    from .docx.ooxml import length, put
+
+    g = DIN_5008_B
+    section = out.word.sections[0]
+    width, height = out.brand.page_width_height
+    section.page_width, section.page_height = length(width), length(height)
+    start, end = length(f"{g.margin_start}mm"), length(f"{g.margin_end}mm")
+    section.left_margin, section.right_margin = (end, start) if out.rtl else (start, end)
+    section.top_margin, section.bottom_margin = length(f"{g.margin_top}mm"), length(f"{g.margin_bottom}mm")
+    if out.rtl:
+        put(section._sectPr, "bidi")
+
+
+def _sheet(out, letter, target, first: bool) -> None:
+    """Add one target's page: the head (sender, address in the window, date), the letter, signature, copies."""
+    from .docx import blocks
+    from .docx.ooxml import put
+
+    g = DIN_5008_B
+    labels, sep = letter.labels, colon(letter.lang).rstrip()
+    head = _head(out)
+    if not first:
+        # The table opens the page; its first paragraph carries the page break.
+        put(head.cell(0, 0).paragraphs[0]._p.get_or_add_pPr(), "pageBreakBefore")
+    sender = _in(out, head.cell(0, 0))
+    blocks.translatable(sender, "Letter Field", (Text(labels["letter_sender"]),), None, letter.lang)
+    for _ in range(3):
+        blocks.new_paragraph(sender, "Letter Blank", out.rtl)
+    address = _in(out, head.cell(2, 0))
+    blocks.translatable(address, "Letter Address", (Text(target.name),), None, None)
+    blocks.translatable(address, "Letter Address", target.title, None, letter.lang)
+    for line in target.address:
+        # Names and addresses are never translated: their own script sets their direction.
+        blocks.translatable(address, "Letter Address", (Text(line),), None, None)
+    date = blocks.translatable(_in(out, head.cell(2, 1)), "Letter Field",
+                               (Text(f"{labels['letter_date']}{sep} ____________________"),), None, letter.lang)
+    put(date.get_or_add_pPr(), "jc", val="right")  # the end side: right-to-left paragraphs read it as their end
+    for cell in head._cells:
+        _drop_first_paragraph(cell)
+    salutation = blocks.translatable(out, "Letter Text", target.salutation, None, letter.lang)
+    # The head ends where the address zone does; form B starts the text 98.46 mm from the top.
+    put(salutation.get_or_add_pPr(), "spacing", before=_twips(g.text_top - g.field_top - g.field_height))
+    blocks.blocks(out, letter.body, "Letter Text")
+    blocks.translatable(out, "Letter Text", letter.closing, None, letter.lang)
+    for _ in range(2):
+        blocks.new_paragraph(out, "Letter Blank", out.rtl)
+    blocks.translatable(out, "Letter Field", (Text(labels["letter_signature"]),), None, letter.lang)
+    if letter.copies:
+        heading = blocks.translatable(out, "Letter Copies", (Text(f"{labels['copies_to']}{sep}"),), None, letter.lang)
+        put(heading.get_or_add_pPr(), "spacing", before=_twips(8))
+        for person in letter.copies:
+            blocks.translatable(out, "Letter Copies", (Text(f"{person.name}, "),) + person.title
+                                + (Text(", " + " ".join(person.address)),), None, letter.lang)
+
+
+def _head(out):
+    """Return the head of a sheet: a borderless table whose rows end exactly where DIN 5008 form B's zones do.
+
+    Rows: the sender (top margin to 45 mm), the notes zone of the window (17.7 mm), the address zone
+    (27.3 mm) with the address on the start side and the date on the end side. A right-to-left table
+    (`bidiVisual`) puts its first column on the right, where the envelope's window is.
+    """
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.shared import Mm
+
+    from .docx.ooxml import element, put
+
+    g = DIN_5008_B
+    text_width = float(out.word.sections[0].page_width.mm) - g.margin_start - g.margin_end
+    table = out.word.add_table(rows=3, cols=2)
+    tbl_pr = table._tbl.tblPr
+    if out.rtl:
+        put(tbl_pr, "bidiVisual")
+    put(tbl_pr, "tblW", w=_twips(text_width), type="dxa")
+    put(tbl_pr, "tblInd", w=0, type="dxa")
+    put(tbl_pr, "tblLayout", type="fixed")
+    put(tbl_pr, "tblCellMar", [element(f"w:{side}", w=0, type="dxa") for side in ("top", "left", "bottom", "right")])
+    widths = (g.field_width - g.field_inset, text_width - (g.field_width - g.field_inset))
+    for column, width in zip(table.columns, widths):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+    for row, height in zip(table.rows, (g.field_top - g.margin_top, g.notes_zone, g.field_height - g.notes_zone)):
+        row.height, row.height_rule = Mm(height), WD_ROW_HEIGHT_RULE.EXACTLY
+    return table
+
+
+def _in(out, cell):
+    """Return the output writing into a table cell rather than at the end of the document."""
+    inside = copy.copy(out)
+    inside.word = cell
+    return inside
+
+
+def _drop_first_paragraph(cell) -> None:
+    """Remove the empty paragraph a new cell starts with, when others were added after it."""
+    paragraphs = cell.paragraphs
+    if len(paragraphs) > 1 and not paragraphs[0].text and paragraphs[0]._p.pPr is None:
+        paragraphs[0]._p.getparent().remove(paragraphs[0]._p)
+
+
+def _twips(mm: float) -> int:
+    return round(mm * 1440 / 25.4)

@@ -1,0 +1,51 @@
+"""Stage 4, writers: the letter sheets as PDF, one page per target, addressed for a DL window envelope."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..brand import Brand
+from ..errors import BuildError
+from ..localise.locale import colon
+from ..model.nodes import Document
+from .envelope import DIN_5008_B, FOLDS
+from .html import HtmlRenderer, css_string, tint
+from .pdf import html_to_pdf
+from .templating import template
+
+
+def write(document: Document, brand: Brand) -> bytes:
+    """Return the letter sheets of the edition's letter as a PDF."""
+    return html_to_pdf(render(document, brand), brand, document, f"{document.meta.slug} ({document.meta.lang}) letters",
+                       headings=False)
+
+
+def render(document: Document, brand: Brand) -> str:
+    """Return the letter sheets as one HTML page for WeasyPrint (styles/letters.html and letters.css)."""
+    letter = document.letter
+    if letter is None:
+        raise BuildError(f"{document.meta.slug} ({document.meta.lang}): the letter is not translated, no letter sheets")
+    renderer = HtmlRenderer(document.meta)
+    rtl = letter.direction == "rtl"
+    filters = (("css_string", css_string), ("tint", tint))
+    css = template(brand, "letters.css", autoescape=False, filters=filters).render(
+        colours=brand.colours, fonts=brand.fonts, sizes=brand.sizes, page_size=brand.page_size, rtl=rtl,
+        g=DIN_5008_B, folds=FOLDS[brand.page_size])
+    people = [_person(renderer, person) for person in letter.targets]
+    return template(brand, "letters.html").render(
+        letter=letter, labels=letter.labels, colon=colon(letter.lang), css=Markup(css), rtl=rtl,
+        title=f"{letter.subject} ({letter.labels.get('letter_sheets', 'Letters')})",
+        targets=people, copies=[_person(renderer, person) for person in letter.copies],
+        body=Markup(renderer.blocks(letter.body)), closing=Markup(renderer.inlines(letter.closing)))
+
+
+def _person(renderer: HtmlRenderer, person) -> dict:
+    """Return what the template shows of an addressee, rendered."""
+    return {
+        "name": person.name,
+        "title": Markup(renderer.inlines(person.title)),
+        # Names and addresses run the way their own script does (a Latin address in an Arabic letter).
+        "name_dir": Markup(renderer._direction(person.name)),
+        "address": [(line, Markup(renderer._direction(line))) for line in person.address],
+        "salutation": Markup(renderer.inlines(person.salutation)),
+    }
