@@ -267,8 +267,8 @@ def test_an_interrupted_rebuild_does_not_vouch_for_half_written_editions(project
     interrupt_after_first_file = (
         "import uapress.build as b\n"
         "real = b.write_edition\n"
-        "def write_then_stop(folder, outputs):\n"
-        "    real(folder, outputs)\n"
+        "def write_then_stop(folder, outputs, remove=()):\n"
+        "    real(folder, outputs, remove)\n"
         "    raise KeyboardInterrupt\n"
         "b.write_edition = write_then_stop\n"
         "from uapress.cli import app\n"
