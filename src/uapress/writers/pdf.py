@@ -16,6 +16,9 @@ def write(document: Document, brand: Brand) -> bytes:
     from weasyprint.urls import FatalURLFetchingError
 
     from .fetcher import project_fetcher
+    from .pdf_text import install
+
+    install(weasyprint)
 
     page = render(document, brand, for_print=True)
     fetcher = project_fetcher(brand.folder)
