@@ -6,7 +6,7 @@ from ..localise import Localisation, locale
 from ..source.markdown import MarkdownIssue, parse_inlines
 from .checklist import build_checklist
 from .nodes import (
-    Document, Group, Heading, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
+    Document, Group, Heading, LineBreak, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
     SegmentSpan, Strong, Text, plain_text,
 )
 
@@ -120,11 +120,10 @@ class _Builder:
 
     def letter(self) -> Section:
         blocks = []
+        # One model letter serves every target: it opens with each target's salutation, in order (issue 11).
         for index, _ in enumerate(self.loc.action.targets):
             salutation = self.loc.one(f"targets.{index}.salutation")
             blocks.append(Paragraph(self.inlines(salutation), "Salutation", salutation, self.lang_of(salutation)))
-            # One model letter serves every target: the first salutation opens it.
-            break
         blocks += self.markdown("letter", "Letter")
         closing = self.loc.one("closing")
         if closing:
@@ -154,8 +153,10 @@ class _Builder:
             subject += (Text(" ("),) + self.span("pronoun") + (Text(")"),)
         blocks.append(self.fact("name_pronoun", subject))
         if action.previous:
-            url = action.previous.url
-            blocks.append(self.fact("previous_ua", (Link(url, (Text(url),)),), ("previous",)))
+            # The reference names the earlier UA; its address, shown whole, is what a printed page needs (issue 11).
+            previous = action.previous
+            blocks.append(self.fact("previous_ua", (Text(previous.reference), LineBreak(),
+                                                    Link(previous.url, (Text(previous.url),))), ("previous",)))
         return Section("facts", (Group("facts", tuple(blocks)),))
 
     def meta(self, files: dict) -> Meta:

@@ -193,11 +193,14 @@ class HtmlRenderer:
         return f"<strong>{self.inlines(node.children)}</strong>"
 
     def link(self, link) -> str:
-        """Render a link; a link without an address is marked text, so nobody follows a dead link."""
+        """Render a link; a link without an address is plain text, so nobody follows a dead link (marked in proofs)."""
         if link.resolved:
             # An address set in a right-to-left line keeps its trailing "/" only when isolated.
             direction_attr = self._direction(plain_text(link.children))
             return f'<a href="{_attr(link.url)}"{direction_attr}>{self.inlines(link.children)}</a>'
+        if self.meta.proof is None:
+            # Readers of an edition see text; the missing address is for reviewers and the checklist (issue 11).
+            return self.inlines(link.children)
         title = self.meta.labels.get("unresolved_link", UNRESOLVED_LINK)
         return f'<span class="unresolved-link" title="{_attr(title)}">{self.inlines(link.children)}</span>'
 
