@@ -25,8 +25,11 @@ def write(document: Document, brand: Brand) -> bytes:
     return render(document, brand).encode("utf-8")
 
 
-def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
-    """Return the edition as one HTML page; `for_print` adds the bundled fonts and print.css and drops the downloads."""
+def render(document: Document, brand: Brand, *, for_print: bool = False, fit: str | None = None) -> str:
+    """Return the edition as one HTML page; `for_print` adds the bundled fonts and print.css and drops the downloads.
+
+    `fit` picks a print.css variant that sets the same text on better-filled pages (`tight`, `carry`).
+    """
     meta = document.meta
     renderer = HtmlRenderer(meta)
     context = {
@@ -44,7 +47,7 @@ def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
     masthead = [s for s in document.sections if s.role == "masthead"]
     context["masthead"] = Markup("".join(renderer.blocks(s.blocks) for s in masthead))
     context["sections"] = Markup("".join(renderer.section(s) for s in document.sections if s.role != "masthead"))
-    context["css"] = Markup(stylesheets(brand, meta, for_print))
+    context["css"] = Markup(stylesheets(brand, meta, for_print, fit))
     return template(brand, "edition.html", filters=_FILTERS).render(context)
 
 
@@ -63,8 +66,8 @@ def field_name(field: str) -> str:
     return field.replace("_", " ").replace(".", ", ")
 
 
-def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
-    """Return edition.css (and print.css when printing) filled from the brand."""
+def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = None) -> str:
+    """Return edition.css (and print.css when printing, in its `fit` variant) filled from the brand."""
     context = {
         "colours": brand.colours,
         "fonts": brand.fonts,
@@ -76,6 +79,7 @@ def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
         "page_of": page_counter_content(meta.labels.get("page_of", "{page} / {pages}")),
         "proof": meta.proof is not None,
         "stamp": css_string(meta.proof.stamp) if meta.proof else "",
+        "fit": fit,
     }
     names = ["edition.css"] + (["print.css"] if for_print else [])
     return "\n".join(template(brand, name, autoescape=False, filters=_FILTERS).render(context) for name in names)

@@ -20,16 +20,50 @@ def write(document: Document, brand: Brand) -> bytes:
 
     install(weasyprint)
 
-    page = render(document, brand, for_print=True)
     fetcher = project_fetcher(brand.folder)
+    # No creation or modification date is passed: the same edition gives the same bytes.
+    # Tagged (structure tree, /MarkInfo, /Lang from <html lang>) in every variant: PDF/UA-1 by default,
+    # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
+    options = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": brand.pdf_variant, "pdf_tags": True}
     try:
-        # No creation or modification date is passed: the same edition gives the same bytes.
-        # Tagged (structure tree, /MarkInfo, /Lang from <html lang>) in every variant: PDF/UA-1 by default,
-        # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
-        return weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf(
-            pdf_variant=brand.pdf_variant, pdf_tags=True, font_config=_font_config(weasyprint))
+        laid_out = None
+        for fit in FITS:
+            page = render(document, brand, for_print=True, fit=fit)
+            html = weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher)
+            candidate = html.render(font_config=_font_config(weasyprint), **options)
+            if laid_out is None:
+                laid_out = candidate
+            if min(page_fills(candidate)) >= MIN_FILL:
+                laid_out = candidate
+                break
+        return laid_out.write_pdf(**options)
     except FatalURLFetchingError as exc:
         raise BuildError(f"{document.meta.slug} ({document.meta.lang}): {exc.__cause__ or exc}") from None
+
+
+FITS = (None, "tight", "carry")
+"""print.css variants tried in turn until no page is nearly empty; the first layout stays when none succeeds."""
+MIN_FILL = 0.25
+"""The least share of its text area a page's content may fill (issue 11: a facts box alone on a last page)."""
+
+
+def page_fills(laid_out) -> list[float]:
+    """Return how far down its text area each page's content reaches (0 empty, 1 full)."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
+
+    fills = []
+    for page in laid_out.pages:
+        box = page._page_box
+        top, height = box.content_box_y(), box.height
+        lowest = top
+        for child in box.children:
+            if isinstance(child, MarginBox):
+                continue
+            for descendant in child.descendants():
+                if isinstance(descendant, (LineBox, ReplacedBox)):
+                    lowest = max(lowest, descendant.position_y + descendant.margin_height())
+        fills.append(min(1.0, (lowest - top) / height) if height else 1.0)
+    return fills
 
 
 _FONTS = None
