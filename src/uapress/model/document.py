@@ -9,6 +9,7 @@ from .nodes import (
     Document, Group, Heading, LineBreak, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
     SegmentSpan, Strong, Text, plain_text,
 )
+from .typography import quote_inlines
 
 
 def build_document(loc: Localisation, files: dict | None = None) -> Document:
@@ -38,7 +39,8 @@ class _Builder:
             inlines, _ = parse_inlines(segment.text)
         except MarkdownIssue:
             inlines = (Text(segment.text),)
-        return inlines
+        # Typographic quotes of the language the block is written in (issue 11); the PO keeps what was typed.
+        return quote_inlines(inlines, self.lang_of(segment) or self.loc.lang)
 
     def lang_of(self, segment: Segment) -> str | None:
         return self.source_lang if segment.fallback else None
