@@ -52,3 +52,4 @@ def test_no_page_is_nearly_empty(tmp_path, lang, paper):
     fills = page_fills(path, brand.margins)
     assert len(fills) >= 2 and all(fill <= 1.01 for fill in fills)
     assert min(fills) >= MIN_FILL, f"{lang} {paper}: pages filled {[f'{f:.0%}' for f in fills]}"
+

@@ -18,25 +18,21 @@ def write(document: Document, brand: Brand) -> bytes:
     from .fetcher import project_fetcher
     from .pdf_text import install
 
-    install(weasyprint)
-
+    install()
     fetcher = project_fetcher(brand.folder)
     # No creation or modification date is passed: the same edition gives the same bytes.
     # Tagged (structure tree, /MarkInfo, /Lang from <html lang>) in every variant: PDF/UA-1 by default,
     # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
     options = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": brand.pdf_variant, "pdf_tags": True}
     try:
-        laid_out = None
+        layouts = []
         for fit in FITS:
             page = render(document, brand, for_print=True, fit=fit)
             html = weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher)
-            candidate = html.render(font_config=_font_config(weasyprint), **options)
-            if laid_out is None:
-                laid_out = candidate
-            if min(page_fills(candidate)) >= MIN_FILL:
-                laid_out = candidate
+            layouts.append(html.render(font_config=_font_config(weasyprint), **options))
+            if well_filled(layouts[-1]):
                 break
-        return laid_out.write_pdf(**options)
+        return (layouts[-1] if well_filled(layouts[-1]) else layouts[0]).write_pdf(**options)
     except FatalURLFetchingError as exc:
         raise BuildError(f"{document.meta.slug} ({document.meta.lang}): {exc.__cause__ or exc}") from None
 
@@ -45,6 +41,12 @@ FITS = (None, "tight", "carry")
 """print.css variants tried in turn until no page is nearly empty; the first layout stays when none succeeds."""
 MIN_FILL = 0.25
 """The least share of its text area a page's content may fill (issue 11: a facts box alone on a last page)."""
+
+
+def well_filled(laid_out) -> bool:
+    """Tell whether no page of a layout is nearly empty; a one-page edition always is well filled."""
+    fills = page_fills(laid_out)
+    return len(fills) == 1 or min(fills) >= MIN_FILL
 
 
 def page_fills(laid_out) -> list[float]:

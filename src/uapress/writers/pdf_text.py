@@ -18,7 +18,7 @@ import unicodedata
 _INSTALLED = False
 
 
-def install(weasyprint) -> None:
+def install() -> None:
     """Wrap WeasyPrint's line drawing once per process."""
     global _INSTALLED
     if _INSTALLED:
