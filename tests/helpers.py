@@ -53,8 +53,13 @@ def source_links(field: str) -> list[tuple[str, str]]:
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace (no-break spaces included) and drop bidi controls, for comparing text."""
-    return " ".join(text.translate(BIDI_CONTROLS).split())
+    """Collapse whitespace (no-break spaces included), drop bidi controls and fold quotation marks, for comparing text.
+
+    Editions set quotes and apostrophes typographically ("government’s", “…”), the source has them straight.
+    """
+    from uapress.model.typography import fold_quotes
+
+    return " ".join(fold_quotes(text.translate(BIDI_CONTROLS)).split())
 
 
 def text_pieces(markdown: str) -> list[str]:

@@ -105,12 +105,11 @@ def test_links_go_to_the_source_addresses_and_dead_links_are_not_links(pages, la
     hrefs = page.xpath("//article//a/@href")
     assert hrefs == [previous_url()], "the previous UA's address is the sample's only known link"
     assert not page.xpath("//*[@href='#' or @href='' or starts-with(@href, '#')]")
-    dead = page.xpath("//span[@class='unresolved-link']")
-    unresolved_in_source = [text for text, url in source_links("background") if url in ("", "#")]
-    assert len(dead) == len(unresolved_in_source)
-    assert all(span.get("title") for span in dead)
+    # A link with no address yet reads as plain text in an edition (issue 11); proofs mark it.
+    assert not page.xpath("//*[contains(@class, 'unresolved-link')]")
     if lang in ("en", "fr"):  # French shows the English background
-        assert [text_of(span) for span in dead] == unresolved_in_source
+        article = normalise(text_of(page.xpath("//article")[0]))
+        assert all(normalise(text) in article for text, url in source_links("background") if url in ("", "#"))
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -41,6 +41,8 @@ GERMAN = {
     ("summary", 1): "Sie wird ohne Anklage im [El Helicoide](https://www.amnesty.org/en/latest/) festgehalten.",
     ("targets.0.title", 0): "Justizminister",
     ("targets.0.salutation", 0): "Sehr geehrter Herr Minister,",
+    ("targets.1.title", 0): "Generalstaatsanwältin",
+    ("targets.1.salutation", 0): "Sehr geehrte Frau Generalstaatsanwältin,",
     ("letter", 0): "Ich fordere Sie auf, Ana Pérez **sofort und bedingungslos** freizulassen.",
     ("letter", 1): "Stellen Sie bis zu ihrer Freilassung sicher, dass sie:",
     ("letter", 2): "Zugang zu einem Rechtsbeistand ihrer Wahl erhält;",

@@ -53,7 +53,9 @@ GERMAN = [  # the fixture's segments in order, translated with the source's inli
     "Ana Pérez, eine *Menschenrechtsverteidigerin*, ist seit dem 3. März 2025 **willkürlich inhaftiert**.",
     "Sie wird ohne Anklage im [El Helicoide](https://www.amnesty.org/en/latest/) festgehalten.",
     "Justizminister",
+    "Generalstaatsanwältin",
     "Sehr geehrter Herr Minister,",
+    "Sehr geehrte Frau Generalstaatsanwältin,",
     "Ich fordere Sie auf, Ana Pérez **sofort und bedingungslos** freizulassen.",
     "Stellen Sie bis zu ihrer Freilassung sicher, dass sie:",
     "Zugang zu einem Rechtsbeistand ihrer Wahl erhält;",
@@ -245,7 +247,7 @@ def test_inline_codes_protect_formatting_and_links(project):
                     assert source_codes.get(code.get("id")) == meaning or code.get("id") not in source_codes
             assert len(ids) == len(set(ids)), (unit.get("id"), part, ids)
         assert referenced == set(data), unit.get("id")
-    letter = next(u for u in units if u.get("id") == segments_of(project)[9].id)
+    letter = next(u for u in units if u.get("id") == segments_of(project)[11].id)
     source = letter.find(f"{X}segment/{X}source")
     assert [(etree.QName(c).localname, c.get("type"), c.get("subType")) for c in source] == [
         ("pc", "link", None), ("ph", "fmt", "xlf:lb")]
@@ -370,7 +372,7 @@ def test_what_cat_tools_do_to_codes_is_read(project):
         '2025.</source><target>Ana Pérez, eine <sc id="1" subType="xlf:i" type="fmt"/>Menschenrechtsverteidigerin'
         '<ec startRef="1"/>, ist seit dem 3. März 2025 <pc id="2" subType="xlf:b" type="fmt">willkürlich '
         '<mrk id="m1" type="term">inhaftiert</mrk></pc>.</target></segment>'))
-    replace_unit(ids[9], (
+    replace_unit(ids[11], (
         '<originalData><data id="d1">[</data><data id="d2">](#)</data><data id="d3">  \n</data></originalData>'
         '<segment state="translated"><source>Please see the <pc id="1" type="link" dataRefStart="d1" '
         'dataRefEnd="d2">earlier appeal</pc> on 2,000 cases.</source><target>Bitte beachten Sie den <pc id="1" '
@@ -386,9 +388,9 @@ def test_what_cat_tools_do_to_codes_is_read(project):
     entries = live(po_path(project))
     segments = segments_of(project)
     assert entries[("summary", segments[1].source)].msgstr == GERMAN[1]
-    assert entries[("letter", segments[9].source)].msgstr == GERMAN[9]
+    assert entries[("letter", segments[11].source)].msgstr == GERMAN[11]
     # The summary reads exactly as the PO's imported translation (so: unchanged); the letter is new.
-    assert ids[1] in [i.id for i in report.unchanged] and [i.id for i in report.imported] == [ids[9]]
+    assert ids[1] in [i.id for i in report.unchanged] and [i.id for i in report.imported] == [ids[11]]
 
 
 # --- bad input ----------------------------------------------------------------------------

@@ -9,10 +9,12 @@ as markup. Two texts are the same translation when they read the same (`signatur
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from ..model.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from ..model.typography import fold_quotes
 from ..source.markdown import MarkdownIssue, parse_inlines
 
 BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
@@ -86,13 +88,23 @@ def signature(chunks: list[Chunk]) -> tuple:
 
 
 def same_text(a: str, b: str) -> bool:
-    """Tell whether two Markdown blocks read the same (equal strings when either is outside the subset)."""
+    """Tell whether two Markdown blocks read the same (equal strings when either is outside the subset).
+
+    Quotation marks and apostrophes are compared folded: the editions set them typographically
+    (model.typography), the PO keeps what was typed, and a file exported and brought back unchanged
+    is the same text.
+    """
     if a == b:
         return True
     first, second = markdown_chunks(a), markdown_chunks(b)
     if first is None or second is None:
-        return a.strip() == b.strip()
-    return _comparable(signature(first)) == _comparable(signature(second))
+        return fold_quotes(a.strip()) == fold_quotes(b.strip())
+    return _comparable(signature(_folded(first))) == _comparable(signature(_folded(second)))
+
+
+def _folded(chunks: list[Chunk]) -> list[Chunk]:
+    """Fold typographic quotes: the editions print “ ” where the translator typed " (issue 11)."""
+    return [dataclasses.replace(chunk, text=fold_quotes(chunk.text)) for chunk in chunks]
 
 
 def _comparable(chars: tuple) -> tuple:

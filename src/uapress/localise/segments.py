@@ -40,9 +40,11 @@ def action_segments(action: Action) -> list[SourceSegment]:
     out += _blocks("summary", action.summary)
     for index, target in enumerate(action.targets):
         out.append(SourceSegment(f"targets.{index}.title", target.title, "line"))
-        out.append(SourceSegment(f"targets.{index}.salutation", target.salutation, "line"))
     for index, copy in enumerate(action.copies):
         out.append(SourceSegment(f"copies.{index}.title", copy.title, "line"))
+    # The salutations open the letter, after the addresses (issue 11: every target has one).
+    for index, target in enumerate(action.targets):
+        out.append(SourceSegment(f"targets.{index}.salutation", target.salutation, "line"))
     out += _blocks("letter", action.letter)
     if action.closing:
         out.append(SourceSegment("closing", action.closing, "line"))

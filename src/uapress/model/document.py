@@ -6,9 +6,10 @@ from ..localise import Localisation, locale
 from ..source.markdown import MarkdownIssue, parse_inlines
 from .checklist import build_checklist
 from .nodes import (
-    Document, Group, Heading, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
+    Document, Group, Heading, LineBreak, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
     SegmentSpan, Strong, Text, plain_text,
 )
+from .typography import quote_inlines
 
 
 def build_document(loc: Localisation, files: dict | None = None, today=None) -> Document:
@@ -41,7 +42,8 @@ class _Builder:
             inlines, _ = parse_inlines(segment.text)
         except MarkdownIssue:
             inlines = (Text(segment.text),)
-        return inlines
+        # Typographic quotes of the language the block is written in (issue 11); the PO keeps what was typed.
+        return quote_inlines(inlines, self.lang_of(segment) or self.loc.lang)
 
     def lang_of(self, segment: Segment) -> str | None:
         return self.source_lang if segment.fallback else None
@@ -123,11 +125,10 @@ class _Builder:
 
     def letter(self) -> Section:
         blocks = []
+        # One model letter serves every target: it opens with each target's salutation, in order (issue 11).
         for index, _ in enumerate(self.loc.action.targets):
             salutation = self.loc.one(f"targets.{index}.salutation")
             blocks.append(Paragraph(self.inlines(salutation), "Salutation", salutation, self.lang_of(salutation)))
-            # One model letter serves every target: the first salutation opens it.
-            break
         blocks += self.markdown("letter", "Letter")
         closing = self.loc.one("closing")
         if closing:
@@ -157,8 +158,10 @@ class _Builder:
             subject += (Text(" ("),) + self.span("pronoun") + (Text(")"),)
         blocks.append(self.fact("name_pronoun", subject))
         if action.previous:
-            url = action.previous.url
-            blocks.append(self.fact("previous_ua", (Link(url, (Text(url),)),), ("previous",)))
+            # The reference names the earlier UA; its address, shown whole, is what a printed page needs (issue 11).
+            previous = action.previous
+            blocks.append(self.fact("previous_ua", (Text(previous.reference), LineBreak(),
+                                                    Link(previous.url, (Text(previous.url),))), ("previous",)))
         return Section("facts", (Group("facts", tuple(blocks)),))
 
     def meta(self, files: dict) -> Meta:

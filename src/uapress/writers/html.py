@@ -26,8 +26,11 @@ def write(document: Document, brand: Brand) -> bytes:
     return render(document, brand).encode("utf-8")
 
 
-def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
-    """Return the edition as one HTML page; `for_print` adds the bundled fonts and print.css and drops the downloads."""
+def render(document: Document, brand: Brand, *, for_print: bool = False, fit: str | None = None) -> str:
+    """Return the edition as one HTML page; `for_print` adds the bundled fonts and print.css and drops the downloads.
+
+    `fit` picks a print.css variant that sets the same text on better-filled pages (`tight`, `carry`).
+    """
     meta = document.meta
     renderer = HtmlRenderer(meta)
     context = {
@@ -48,7 +51,7 @@ def render(document: Document, brand: Brand, *, for_print: bool = False) -> str:
     email = "" if for_print else email_part(document, brand)
     context["sections"] = Markup("".join(renderer.section(s) + (email if s.role == "letter" else "")
                                          for s in document.sections if s.role != "masthead"))
-    context["css"] = Markup(stylesheets(brand, meta, for_print))
+    context["css"] = Markup(stylesheets(brand, meta, for_print, fit))
     return template(brand, "edition.html", filters=_FILTERS).render(context)
 
 
@@ -67,8 +70,8 @@ def field_name(field: str) -> str:
     return field.replace("_", " ").replace(".", ", ")
 
 
-def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
-    """Return edition.css (and print.css when printing) filled from the brand."""
+def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = None) -> str:
+    """Return edition.css (and print.css when printing, in its `fit` variant) filled from the brand."""
     context = {
         "colours": brand.colours,
         "fonts": brand.fonts,
@@ -80,6 +83,7 @@ def stylesheets(brand: Brand, meta: Meta, for_print: bool) -> str:
         "page_of": page_counter_content(meta.labels.get("page_of", "{page} / {pages}")),
         "proof": meta.proof is not None,
         "stamp": css_string(meta.proof.stamp) if meta.proof else "",
+        "fit": fit,
     }
     names = ["edition.css"] + (["print.css"] if for_print else [])
     return "\n".join(template(brand, name, autoescape=False, filters=_FILTERS).render(context) for name in names)
@@ -197,11 +201,14 @@ class HtmlRenderer:
         return f"<strong>{self.inlines(node.children)}</strong>"
 
     def link(self, link) -> str:
-        """Render a link; a link without an address is marked text, so nobody follows a dead link."""
+        """Render a link; a link without an address is plain text, so nobody follows a dead link (marked in proofs)."""
         if link.resolved:
             # An address set in a right-to-left line keeps its trailing "/" only when isolated.
             direction_attr = self._direction(plain_text(link.children))
             return f'<a href="{_attr(link.url)}"{direction_attr}>{self.inlines(link.children)}</a>'
+        if self.meta.proof is None:
+            # Readers of an edition see text; the missing address is for reviewers and the checklist (issue 11).
+            return self.inlines(link.children)
         title = self.meta.labels.get("unresolved_link", UNRESOLVED_LINK)
         return f'<span class="unresolved-link" title="{_attr(title)}">{self.inlines(link.children)}</span>'
 

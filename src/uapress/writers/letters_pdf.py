@@ -16,8 +16,8 @@ from .templating import template
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the letter sheets of the edition's letter as a PDF."""
-    return html_to_pdf(render(document, brand), brand, document, f"{document.meta.slug} ({document.meta.lang}) letters",
-                       headings=False)
+    what = f"{document.meta.slug} ({document.meta.lang}) letters"
+    return html_to_pdf(lambda fit: render(document, brand), brand, document, what, headings=False)
 
 
 def render(document: Document, brand: Brand) -> str:

@@ -13,14 +13,16 @@ from .weasy import import_weasyprint
 
 
 def write(document: Document, brand: Brand) -> bytes:
-    """Return the PDF edition as bytes."""
-    return html_to_pdf(render(document, brand, for_print=True), brand, document)
+    """Return the PDF edition as bytes, laid out again more tightly when a page would be nearly empty."""
+    return html_to_pdf(lambda fit: render(document, brand, for_print=True, fit=fit), brand, document, fits=FITS)
 
 
-def html_to_pdf(page: str, brand: Brand, document: Document, what: str = "", headings: bool = True) -> bytes:
+def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings: bool = True,
+                fits: tuple = (None,)) -> bytes:
     """Lay out a page of `document` with the bundled fonts and no network, and check its fonts; `what` names it in errors.
 
-    `headings`: the page sets headings (in the brand's heading face), so that face must be in the PDF.
+    `page(fit)` returns the HTML page for each print.css variant of `fits`, tried in turn until no page is
+    nearly empty. `headings`: the page sets headings, so the brand's heading face must be in the PDF.
     """
     what = what or f"{document.meta.slug} ({document.meta.lang})"
     # WeasyPrint costs ~0.3 s to import: only a build that writes a PDF pays for it.
@@ -28,14 +30,23 @@ def html_to_pdf(page: str, brand: Brand, document: Document, what: str = "", hea
     from weasyprint.urls import FatalURLFetchingError
 
     from .fetcher import project_fetcher
+    from .pdf_text import install
 
+    install()
     fetcher = project_fetcher(brand.folder)
+    # No creation or modification date is passed: the same edition gives the same bytes.
+    # Tagged (structure tree, /MarkInfo, /Lang from <html lang>) in every variant: PDF/UA-1 by default,
+    # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
+    options = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": brand.pdf_variant, "pdf_tags": True}
     try:
-        # No creation or modification date is passed: the same edition gives the same bytes.
-        # Tagged (structure tree, /MarkInfo, /Lang from <html lang>) in every variant: PDF/UA-1 by default,
-        # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
-        pdf = weasyprint.HTML(string=page, base_url=str(brand.folder), url_fetcher=fetcher).write_pdf(
-            pdf_variant=brand.pdf_variant, pdf_tags=True, font_config=_font_config(weasyprint))
+        layouts = []
+        for fit in fits:
+            html = weasyprint.HTML(string=page(fit), base_url=str(brand.folder), url_fetcher=fetcher)
+            layouts.append(html.render(font_config=_font_config(weasyprint), **options))
+            if len(fits) == 1 or well_filled(layouts[-1]):
+                break
+        chosen = layouts[-1] if len(fits) == 1 or well_filled(layouts[-1]) else layouts[0]
+        pdf = chosen.write_pdf(**options)
         check_fonts(pdf, document, brand, headings)
         return pdf
     except BaseException as exc:
@@ -78,6 +89,37 @@ def check_fonts(pdf: bytes, document: Document, brand: Brand, headings: bool = T
 def _is_face(font: str, family: str) -> bool:
     """Tell whether a PDF font name is a face of a family (`Noto-Sans-Bold` of `Noto-Sans`)."""
     return font == family or font.startswith(family + "-") or font.startswith(family + ",")
+
+
+FITS = (None, "tight", "carry")
+"""print.css variants tried in turn until no page is nearly empty; the first layout stays when none succeeds."""
+MIN_FILL = 0.25
+"""The least share of its text area a page's content may fill (issue 11: a facts box alone on a last page)."""
+
+
+def well_filled(laid_out) -> bool:
+    """Tell whether no page of a layout is nearly empty; a one-page edition always is well filled."""
+    fills = page_fills(laid_out)
+    return len(fills) == 1 or min(fills) >= MIN_FILL
+
+
+def page_fills(laid_out) -> list[float]:
+    """Return how far down its text area each page's content reaches (0 empty, 1 full)."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
+
+    fills = []
+    for page in laid_out.pages:
+        box = page._page_box
+        top, height = box.content_box_y(), box.height
+        lowest = top
+        for child in box.children:
+            if isinstance(child, MarginBox):
+                continue
+            for descendant in child.descendants():
+                if isinstance(descendant, (LineBox, ReplacedBox)):
+                    lowest = max(lowest, descendant.position_y + descendant.margin_height())
+        fills.append(min(1.0, (lowest - top) / height) if height else 1.0)
+    return fills
 
 
 _FONTS = None

@@ -1,0 +1,106 @@
+"""Stage 3, document model: typographic quotes and apostrophes in each language (issue 11).
+
+A rendering step: the PO file keeps what the translator wrote, and the exchange formats compare text
+with quotes folded (`fold_quotes`). Straight quotes in text become the language's quotation marks,
+smartypants-style (an opening mark after a space or an opening bracket, a closing one elsewhere; an
+apostrophe between letters); URLs and e-mail addresses in text, and link targets, are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+# CLDR delimiters (quotationStart, quotationEnd, alternateQuotationStart, alternateQuotationEnd) by language.
+QUOTES = {
+    "en": "“”‘’", "es": "«»“”", "fr": "«»«»", "ar": "”“’‘", "de": "„“‚‘", "it": "«»“”", "pt": "“”‘’",
+    "ru": "«»„“", "nl": "‘’“”", "pl": "„”«»", "tr": "“”‘’", "zh": "“”‘’", "ja": "「」『』",
+}
+APOSTROPHE = "\u2019"
+NARROW_NBSP = "\u202f"
+_LITERAL = re.compile(r"\b(?:https?://|mailto:|www\.)\S+|[\w.'+-]+@[\w-]+(?:\.[\w-]+)+")
+_OPENS_AFTER = set(" \t\n\u00a0\u202f([{\u2014\u2013-/")
+
+
+def smart_quotes(text: str, lang: str, before: str = " ") -> str:
+    """Return text with straight quotes as the language's marks; `before` is the character preceding it."""
+    if "'" not in text and '"' not in text:
+        return text
+    marks = QUOTES.get(lang.split("-")[0], QUOTES["en"])
+    spaced = lang.split("-")[0] == "fr"
+    out = []
+    position = 0
+    for literal in _LITERAL.finditer(text):
+        out.append(_convert(text[position:literal.start()], marks, spaced, before if not out else _last(out, before)))
+        out.append(literal.group())
+        position = literal.end()
+    out.append(_convert(text[position:], marks, spaced, _last(out, before)))
+    return "".join(out)
+
+
+def fold_quotes(text: str) -> str:
+    """Return text with every quotation mark and apostrophe as `"`, for comparing a rendering with its source."""
+    folded = re.sub(f"([«„‚「『]){NARROW_NBSP}|{NARROW_NBSP}([»」』])", r"\1\2", text)
+    return folded.translate(_FOLD)
+
+
+_FOLD = str.maketrans(dict.fromkeys("“”«»„‘’‚「」『』'", '"'))
+
+
+def quote_inlines(inlines: tuple, lang: str) -> tuple:
+    """Return inlines with the text of every node (link text included, never a link's target) in smart quotes."""
+    from dataclasses import replace
+
+    from .nodes import LineBreak, Text
+
+    before = " "
+    out = []
+
+    def convert(nodes):
+        nonlocal before
+        converted = []
+        for node in nodes:
+            if isinstance(node, Text):
+                node = Text(smart_quotes(node.text, lang, before))
+                before = node.text[-1:] or before
+            elif isinstance(node, LineBreak):
+                before = "\n"
+            else:
+                node = replace(node, children=tuple(convert(node.children)))
+            converted.append(node)
+        return converted
+
+    out = convert(inlines)
+    return tuple(out)
+
+
+def _last(parts: list, default: str) -> str:
+    joined = "".join(parts)
+    return joined[-1] if joined else default
+
+
+def _convert(text: str, marks: str, spaced: bool, before: str) -> str:
+    out = []
+    previous = before
+    for index, char in enumerate(text):
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if char == '"':
+            opening = previous in _OPENS_AFTER or not previous
+            mark = marks[0] if opening else marks[1]
+            if spaced and mark in "«»":
+                mark = f"{mark}{NARROW_NBSP}" if opening else f"{NARROW_NBSP}{mark}"
+            out.append(mark)
+        elif char == "'":
+            if previous.isalnum() and (after.isalnum() or after in " .,;:!?)"):
+                out.append(APOSTROPHE if after.isalnum() else _closing_single(marks, spaced))
+            elif previous in _OPENS_AFTER or not previous:
+                out.append(marks[2] + (NARROW_NBSP if spaced and marks[2] == "«" else ""))
+            else:
+                out.append(_closing_single(marks, spaced))
+        else:
+            out.append(char)
+        previous = char
+    return "".join(out)
+
+
+def _closing_single(marks: str, spaced: bool) -> str:
+    return (NARROW_NBSP if spaced and marks[3] == "»" else "") + marks[3]
