@@ -6,7 +6,7 @@ from ..localise import Localisation, locale
 from ..source.markdown import MarkdownIssue, parse_inlines
 from .checklist import build_checklist
 from .nodes import (
-    Document, Group, Heading, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
+    Document, EditionLink, Group, Heading, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
     SegmentSpan, Strong, Text, plain_text,
 )
 
@@ -172,6 +172,9 @@ class _Builder:
             issued_iso=action.issued.isoformat(), deadline_iso=action.deadline.isoformat(),
             labels=dict(loc.labels.texts), files=dict(files),
             language_name=locale.own_language_name(loc.lang),
+            summary=" ".join(plain_text(self.inlines(segment)) for segment, _ in loc.field("summary")),
+            editions=tuple(EditionLink(lang, locale.own_language_name(lang), locale.direction(lang))
+                           for lang in action.editions),
         )
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import yaml
-from babel.core import get_global
 
 from ...brand import Brand
 from ...localise import locale
@@ -71,15 +70,9 @@ def is_rtl(lang: str) -> bool:
     return locale.direction(lang) == "rtl"
 
 
-@lru_cache(maxsize=None)
 def word_language(lang: str) -> str:
     """Return the tag Word knows a language by: with its region (`ar` -> `ar-EG`, `fr` -> `fr-FR`)."""
-    babel = locale.babel_locale(lang)
-    if babel.territory:
-        return f"{babel.language}-{babel.territory}"
-    likely = get_global("likely_subtags").get(babel.language, "")
-    region = likely.split("_")[-1] if likely.count("_") == 2 else ""
-    return f"{babel.language}-{region}" if region else babel.language
+    return locale.regional_tag(lang)
 
 
 def reads_ltr(text: str) -> bool:
