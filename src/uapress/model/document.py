@@ -64,7 +64,7 @@ class _Builder:
 
     def title(self) -> Heading:
         segment = self.loc.one("title")
-        return Heading(1, self.inlines(segment), "Title", segment, self.lang_of(segment), anchor="title")
+        return Heading(1, self.inlines(segment), "Heading 1", segment, self.lang_of(segment), anchor="title")
 
     def markdown(self, field: str, style: str) -> tuple:
         blocks: list = []

@@ -44,6 +44,7 @@ class Output:
     """`styles/docx.yaml`: the Word styles, by role."""
     bookmark_ids: int = 0
     bookmarked: set = field(default_factory=set)
+    logo_placed: bool = False
 
     def __post_init__(self):
         self.spec = yaml.safe_load(self.brand.template("docx.yaml"))
@@ -52,6 +53,12 @@ class Output:
     def rtl(self) -> bool:
         """Tell whether the edition reads right to left."""
         return self.meta.direction == "rtl"
+
+    @property
+    def latin_lang(self) -> str:
+        """Return the language Latin text in a right-to-left edition is marked with (names, addresses)."""
+        source = self.meta.source_lang
+        return "en" if is_rtl(source) else source
 
     def format_for(self, lang: str | None) -> Format:
         """Return the plain format of text in `lang` (the edition's language when None)."""

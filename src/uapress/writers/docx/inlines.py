@@ -74,6 +74,9 @@ def run(out: Output, container, value: str, fmt: Format) -> None:
         if rtl or fmt.lang != out.meta.lang:
             lang = word_language(fmt.lang)
             put(r_pr, "lang", **({"val": lang, "bidi": lang} if rtl else {"val": lang}))
+        elif out.rtl:
+            # Issue 11: a Latin name or address in a right-to-left edition is not Arabic to a spelling checker.
+            put(r_pr, "lang", val=word_language(out.latin_lang))
         t = element("w:t")
         t.text = chunk
         t.set(qn("xml:space"), "preserve")
