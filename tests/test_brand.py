@@ -108,6 +108,7 @@ LOOK = [
     ("section headings", "h2", "color", "Heading 2", "w:rPr/w:color/@w:val", "primary"),
     ("facts box ground", "div.facts", "background-color", "Fact", "w:pPr/w:shd/@w:fill", "box"),
     ("facts box rule", "div.facts", "border-top-color", "Fact", "w:pPr/w:pBdr/w:top/@w:color", "primary"),
+    ("facts labels", "p.fact strong", "color", "Fact Label", "w:rPr/w:color/@w:val", "primary"),
     ("links", "a[href^='https:']", "color", "Hyperlink", "w:rPr/w:color/@w:val", "link"),
     ("body text", "main p", "color", "Normal", "w:rPr/w:color/@w:val", "text"),
     ("band", "header.band", "background-color", "Masthead", "w:pPr/w:shd/@w:fill", "primary"),

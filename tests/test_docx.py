@@ -457,6 +457,19 @@ def test_the_band_and_the_running_header_carry_the_logo(editions, lang):
     assert sum(part(data, n).find(".//w:drawing", NS) is not None for n in headers) == 1, "pages 2 onwards"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_fact_labels_take_the_fact_label_style(editions, lang):
+    # Issue 11: the facts' labels read like the HTML and PDF ones (heading face, primary colour).
+    body = part(editions[lang], "word/document.xml")
+    facts = [p for p in body.iter(w("p")) if p.find("w:pPr/w:pStyle", NS).get(w("val")) == "Fact"]
+    assert len(facts) >= 3
+    for fact in facts:
+        first = fact.find("w:r", NS)
+        assert first.find("w:rPr/w:rStyle", NS).get(w("val")) == "FactLabel", text_of(fact)
+    label = style_element(editions[lang], "Fact Label")
+    assert label.find("w:rPr/w:rFonts", NS).get(w("ascii")) == sample_brand().family("heading")
+
+
 def test_arabic_latin_runs_are_marked_latin_and_arabic_runs_arabic(editions):
     # Issue 11: a spelling checker must not read "Delcy Rodríguez" as Arabic.
     body = part(editions["ar"], "word/document.xml")

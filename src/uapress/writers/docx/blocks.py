@@ -63,7 +63,7 @@ def group(out: Output, node: Group, style: str | None = None) -> None:
 
 def translatable(out: Output, style: str, nodes, segment, lang: str | None):
     """Add a paragraph whose text is one segment: bookmarked by the segment id, marked when a fallback."""
-    fmt = out.format_for(lang)
+    fmt = out.format_for(lang).but(strong_style=out.spec.get("strong", {}).get(style))
     if fmt.rtl and reads_ltr(plain_text(nodes)):
         fmt = fmt.but(rtl=False)  # a Latin name or address line in a right-to-left edition
     # Issue 11: a list item of a right-to-left edition keeps its bullet on the right, even when it

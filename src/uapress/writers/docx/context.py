@@ -26,6 +26,8 @@ class Format:
     bold: bool = False
     italic: bool = False
     char_style: str | None = None
+    strong_style: str | None = None
+    """Character style strong text takes in this paragraph (docx.yaml `strong`), besides bold."""
 
     def but(self, **changes) -> "Format":
         """Return this format with some fields changed."""

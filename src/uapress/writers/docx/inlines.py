@@ -27,8 +27,9 @@ def emphasis(out: Output, container, node: Emphasis, fmt: Format) -> None:
 
 
 def strong(out: Output, container, node: Strong, fmt: Format) -> None:
-    """Append bold inlines."""
-    inlines(out, container, node.children, fmt.but(bold=True))
+    """Append bold inlines, in the paragraph's character style for them when it has one (a fact's label)."""
+    style = _style_id(out, fmt.strong_style) if fmt.strong_style else fmt.char_style
+    inlines(out, container, node.children, fmt.but(bold=True, char_style=style))
 
 
 def link(out: Output, container, node: Link, fmt: Format) -> None:
