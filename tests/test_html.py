@@ -356,3 +356,22 @@ def test_chromium_shows_the_letter_rule_on_the_reading_side(chromium_page, tmp_p
             f"getComputedStyle(document.querySelector('section.letter')).border{side.title()}Width")
         assert width != "0px", f"{lang}: the letter's rule should be on the {side}"
     assert chromium_page.blocked_requests == []
+
+
+def test_cut_fonts_are_kept_between_runs(tmp_path, monkeypatch):
+    # Cutting a Noto face takes about a second: the result is kept on disk, and reads back identical.
+    from uapress.writers import fonts
+
+    monkeypatch.setenv("UAPRESS_CACHE_DIR", str(tmp_path))
+    fonts._subset.cache_clear()
+    face = fonts.faces(sample_brand())[0]
+    chars = fonts.characters("Kept between runs: ü")
+    first = fonts.subset(face, chars, "woff2")
+    (kept,) = (tmp_path / "fonts").iterdir()
+    assert kept.read_bytes() == first
+    fonts._subset.cache_clear()
+    assert fonts.subset(face, chars, "woff2") == first == fonts._cut(face.path.read_bytes(), chars, "woff2")
+    monkeypatch.setenv("UAPRESS_CACHE_DIR", "")  # off
+    fonts._subset.cache_clear()
+    assert fonts.subset(face, chars, "woff2") == first and len(list((tmp_path / "fonts").iterdir())) == 1
+    fonts._subset.cache_clear()
