@@ -37,6 +37,10 @@ TEXT_PAIRS = [
     ("muted", "background"),
     ("link", "background"),
     ("primary", "background"),      # headings
+    ("text", "box"),                # the facts box
+    ("primary", "box"),
+    ("muted", "box"),
+    ("link", "box"),
     ("on_primary", "primary"),      # masthead band
     ("warning", "warning_background"),  # fallback labels
     ("text", "warning_background"),     # fallback text
@@ -93,3 +97,105 @@ def _streams(pdf: bytes):
             yield zlib.decompress(match.group(1))
         except zlib.error:
             continue
+
+
+# --- one brand in three formats (issue 11) -----------------------------------------------------------
+
+# What the brand says each part of an edition looks like, and where each format keeps it:
+# (what, HTML selector, CSS property, DOCX style, path in the style's XML, colour role or expected value).
+LOOK = [
+    ("title", "h1", "color", "Heading 1", "w:rPr/w:color/@w:val", "text"),
+    ("section headings", "h2", "color", "Heading 2", "w:rPr/w:color/@w:val", "primary"),
+    ("facts box ground", "div.facts", "background-color", "Fact", "w:pPr/w:shd/@w:fill", "box"),
+    ("facts box rule", "div.facts", "border-top-color", "Fact", "w:pPr/w:pBdr/w:top/@w:color", "primary"),
+    ("facts labels", "p.fact strong", "color", "Fact Label", "w:rPr/w:color/@w:val", "primary"),
+    ("links", "a[href^='https:']", "color", "Hyperlink", "w:rPr/w:color/@w:val", "link"),
+    ("body text", "main p", "color", "Normal", "w:rPr/w:color/@w:val", "text"),
+    ("band", "header.band", "background-color", "Masthead", "w:pPr/w:shd/@w:fill", "primary"),
+    ("band text", "p.masthead", "color", "Masthead", "w:rPr/w:color/@w:val", "on_primary"),
+]
+W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory) -> Path:
+    """Build the sample's English and Arabic editions once; return the output folder."""
+    out = tmp_path_factory.mktemp("brand") / "build"
+    result = subprocess.run([sys.executable, "-m", "uapress.cli", "build", SLUG, "--lang", "en", "--lang", "ar",
+                             "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out / SLUG
+
+
+def _rgb(css: str) -> str:
+    numbers = [int(float(n)) for n in re.findall(r"[\d.]+", css)[:3]]
+    return "#" + "".join(f"{n:02X}" for n in numbers)
+
+
+def _docx_style(path: Path, name: str):
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as docx:
+        styles = etree.fromstring(docx.read("word/styles.xml"))
+    # Word keeps its built-in names in lower case ("heading 1").
+    (style,) = [s for s in styles.iterfind("w:style", W_NS)
+                if s.find("w:name", W_NS).get(f"{{{W_NS['w']}}}val").lower() == name.lower()]
+    return style
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_html_and_docx_take_the_same_colours_from_the_brand(sample_build, chromium_page, lang):
+    # Issue 11: the title was black in PDF/HTML and blue in DOCX, the facts box pale with a blue rule in
+    # PDF/HTML but an amber bar in DOCX. Each part now takes one colour role, read back from each format.
+    colours = load_brand(ROOT).colours
+    html_file = sample_build / lang / f"{SLUG}.{lang}.html"
+    docx_file = sample_build / lang / f"{SLUG}.{lang}.docx"
+    chromium_page.goto(html_file.as_uri(), wait_until="load")
+    for what, selector, prop, style, path, role in LOOK:
+        shown = chromium_page.evaluate(
+            "([s, p]) => getComputedStyle(document.querySelector(s)).getPropertyValue(p)", [selector, prop])
+        assert _rgb(shown) == colours[role].upper(), f"HTML {what}: {shown}, the brand's {role} is {colours[role]}"
+        (written,) = _docx_style(docx_file, style).xpath(path, namespaces=W_NS)
+        assert "#" + written.upper() == colours[role].upper(), f"DOCX {what}: {written}, the brand's {role}"
+    # The salutation is bold in both.
+    assert chromium_page.evaluate("getComputedStyle(document.querySelector('p.salutation')).fontWeight") == "700"
+    assert _docx_style(docx_file, "Salutation").xpath("w:rPr/w:b/@w:val", namespaces=W_NS) in (["1"], ["true"])
+    # A link without an address, where the edition marks one, is marked in one colour.
+    marked = chromium_page.locator(".unresolved-link")
+    if marked.count():
+        css = marked.first.evaluate("e => getComputedStyle(e).textDecorationColor")
+        (word,) = _docx_style(docx_file, "Unresolved Link").xpath("w:rPr/w:color/@w:val", namespaces=W_NS)
+        assert _rgb(css) == "#" + word.upper()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_format_sets_the_text_in_the_brand_fonts(sample_build, chromium_page, libreoffice, tmp_path, lang):
+    # Issue 11: the PDF embedded Noto, the HTML fell back to the system's fonts, the DOCX named Noto
+    # without carrying it. On this machine (no Noto installed) all three now show the bundled faces.
+    brand = load_brand(ROOT)
+    # Arabic editions set their headings in the Arabic face: the condensed Latin one is not used there.
+    wanted = {brand.family("body")} | ({brand.family("arabic")} if lang == "ar" else {brand.family("heading")})
+    pdffonts = shutil.which("pdffonts")
+    assert pdffonts, "pdffonts (poppler-utils) is missing"
+
+    def pdf_families(pdf: Path) -> set[str]:
+        listing = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True).stdout
+        names = {line.split()[0].split("+", 1)[-1] for line in listing.splitlines()[2:] if line.strip()}
+        return {family for family in wanted if any(n.replace("-", "").startswith(family.replace(" ", "")) for n in names)}
+
+    assert pdf_families(sample_build / lang / f"{SLUG}.{lang}.pdf") == wanted, "the PDF edition"
+    docx_pdf = libreoffice(sample_build / lang / f"{SLUG}.{lang}.docx", "pdf", tmp_path)
+    assert pdf_families(docx_pdf) == wanted, "the DOCX edition, as LibreOffice prints it"
+    chromium_page.goto((sample_build / lang / f"{SLUG}.{lang}.html").as_uri(), wait_until="load")
+    used = chromium_page.evaluate("""async () => { await document.fonts.ready;
+        return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, ''));}""")
+    assert wanted <= set(used), "the HTML edition"
+
+
+def test_pdf_draws_the_brand_colours(sample_build):
+    colours = load_brand(ROOT).colours
+    streams = b"".join(_streams((sample_build / "en" / f"{SLUG}.en.pdf").read_bytes()))
+    drawn = {tuple(float(v) for v in m.groups()) for m in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", streams)}
+    for role in ("primary", "text", "box", "accent", "muted", "link"):
+        wanted = tuple(int(colours[role][i:i + 2], 16) / 255 for i in (1, 3, 5))
+        assert any(all(abs(a - b) < 0.003 for a, b in zip(colour, wanted)) for colour in drawn), role

@@ -25,7 +25,7 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 # ECMA-376 part 1 schema order of the properties the writer sets (CT_PPrBase, CT_RPr).
 PPR_ORDER = ["pStyle", "keepNext", "keepLines", "numPr", "pBdr", "shd", "bidi", "spacing", "ind", "jc", "outlineLvl"]
 RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "color", "sz", "szCs", "u", "rtl", "lang"]
-PARAGRAPH_STYLES = ["Masthead", "Meta", "Title", "Body", "Heading 2", "Address Name", "Address",
+PARAGRAPH_STYLES = ["Masthead", "Meta", "Heading 1", "Body", "Heading 2", "Address Name", "Address",
                     "Salutation", "Letter", "Closing", "Fact", "Note"]
 
 
@@ -116,20 +116,23 @@ def test_paragraphs_use_named_styles_the_brand_defines(editions, lang):
     data = editions[lang]
     assert set(PARAGRAPH_STYLES) <= used_styles(data)
     brand = sample_brand()
-    primary = brand.colours["primary"].lstrip("#").upper()
-    for name in ("Title", "Heading 2"):
+    for name, colour in (("Heading 1", "text"), ("Heading 2", "primary")):
         style = style_element(data, name)
-        assert style.find("w:rPr/w:color", NS).get(w("val")).upper() == primary
+        assert style.find("w:rPr/w:color", NS).get(w("val")).upper() == brand.colours[colour].lstrip("#").upper()
         fonts = style.find("w:rPr/w:rFonts", NS)
         assert fonts.get(w("ascii")) == brand.family("heading")
         assert fonts.get(w("cs")) == brand.family("arabic")
     # Outline levels make Word's navigation pane and PDF bookmarks work.
-    assert style_element(data, "Title").find("w:pPr/w:outlineLvl", NS).get(w("val")) == "0"
+    assert style_element(data, "Heading 1").find("w:pPr/w:outlineLvl", NS).get(w("val")) == "0"
     assert style_element(data, "Heading 2").find("w:pPr/w:outlineLvl", NS).get(w("val")) == "1"
     defaults = part(data, "word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr", NS)
     assert defaults.find("w:rFonts", NS).get(w("ascii")) == brand.family("body")
     assert defaults.find("w:sz", NS).get(w("val")) == str(round(brand.sizes["body"] * 2))
-    assert defaults.find("w:lang", NS).get(w("val")).split("-")[0] == lang
+    language = defaults.find("w:lang", NS)
+    if lang == "ar":  # w:val is the language of Latin text, w:bidi that of Arabic
+        assert (language.get(w("val")), language.get(w("bidi"))) == ("en-GB", "ar-EG")
+    else:
+        assert language.get(w("val")).split("-")[0] == lang
     link = style_element(data, "Hyperlink")
     assert link.get(w("type")) == "character"
     assert link.find("w:rPr/w:color", NS).get(w("val")).upper() == brand.colours["link"].lstrip("#").upper()
@@ -348,6 +351,158 @@ def test_lists_are_numbered_and_quotes_indented(editions):
         (num,) = numbering.xpath("w:num[@w:numId=$id]", namespaces=NS, id=str(num_id))
         assert num.find("w:lvlOverride/w:startOverride", NS).get(w("val")) == "1"
     assert part(data, "word/styles.xml").xpath("w:style[@w:styleId='Quote']/w:pPr/w:ind/@w:left", namespaces=NS)
+
+
+# --- housekeeping (issue 11) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_headings_run_from_level_1_without_gaps(editions, lang):
+    # Issue 11: the title is Heading 1, the sections Heading 2; no Title style, no skipped level.
+    document = docx.Document(io.BytesIO(editions[lang]))
+    levels = [int(p.style.name.split()[-1]) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:])), levels
+    assert levels.count(2) == 2
+    assert "Title" not in used_styles(editions[lang])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_only_styles_in_use_or_in_the_brand_are_defined(editions, lang):
+    # Issue 11: python-docx's template brings ~140 table styles and dozens of others nobody uses.
+    styles = part(editions[lang], "word/styles.xml").findall("w:style", NS)
+    tables = [s for s in styles if s.get(w("type")) == "table"]
+    assert [t.get(w("styleId")) for t in tables] == ["TableNormal"], "only Word's default table style stays"
+    names = {s.find("w:name", NS).get(w("val")).lower() for s in styles}
+    assert {"normal", "heading 1", "heading 2", "hyperlink", "unresolved link", "list bullet", "list number",
+            "quote", "fact", "note", "salutation"} <= names
+    assert not names & {"light shading", "medium grid 1 accent 1", "intense quote", "caption", "heading 9"}
+    assert len(styles) < 45
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_word_opens_the_file_in_its_current_mode_with_embedded_fonts(editions, lang):
+    # Issue 11: compatibilityMode 15 keeps Word out of Compatibility Mode.
+    settings = part(editions[lang], "word/settings.xml")
+    (mode,) = settings.xpath("w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val", namespaces=NS)
+    assert mode == "15"
+    assert settings.find("w:embedTrueTypeFonts", NS) is not None
+    children = [etree.QName(c).localname for c in settings]
+    assert children.index("embedTrueTypeFonts") == children.index("zoom") + 1, "CT_Settings order"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_brand_fonts_are_embedded_obfuscated(editions, lang):
+    # Issue 11: Word's font embedding (ECMA-376 part 1, 17.8.1): font table entries with keys, parts XORed.
+    from fontTools.ttLib import TTFont
+
+    from uapress.writers.docx.embed import obfuscate
+
+    data, brand = editions[lang], sample_brand()
+    table = part(data, "word/fontTable.xml")
+    rels = {r.get("Id"): r.get("Target") for r in part(data, "word/_rels/fontTable.xml.rels").iter(f"{{{PKG_RELS}}}Relationship")}
+    expected = {("Noto Sans", "embedRegular"), ("Noto Sans", "embedBold"), ("Noto Sans", "embedItalic"),
+                ("Noto Sans", "embedBoldItalic"), ("Noto Sans Condensed", "embedBold")}
+    if lang == "ar":
+        expected |= {("Noto Naskh Arabic", "embedRegular"), ("Noto Naskh Arabic", "embedBold")}
+    found = set()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for font in table.findall("w:font", NS):
+            for embedded in font:
+                if not etree.QName(embedded).localname.startswith("embed"):
+                    continue
+                found.add((font.get(w("name")), etree.QName(embedded).localname))
+                stored = package.read("word/" + rels[embedded.get(f"{{{R}}}id")])
+                key = embedded.get(w("fontKey"))
+                assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key)
+                assert stored[:4] != b"\x00\x01\x00\x00", "the font must be stored obfuscated"
+                font_file = TTFont(io.BytesIO(obfuscate(stored, key)))
+                assert font_file["name"].getDebugName(1) == font.get(w("name"))
+        types = package.read("[Content_Types].xml").decode()
+    assert found == expected
+    assert "application/vnd.openxmlformats-officedocument.obfuscatedFont" in types
+
+
+def test_libreoffice_sets_the_edition_in_the_embedded_fonts(editions, libreoffice, tmp_path):
+    # This machine has no Noto installed: the fonts LibreOffice prints with come from the DOCX.
+    pdffonts = __import__("conftest").require("pdffonts")
+    import subprocess
+
+    source = tmp_path / "edition.ar.docx"
+    source.write_bytes(editions["ar"])
+    listing = subprocess.run([pdffonts, str(libreoffice(source, "pdf", tmp_path / "pdf"))], capture_output=True,
+                             text=True, check=True).stdout
+    for face in ("NotoSans-Regular", "NotoSans-Bold", "NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold"):
+        assert f"+{face} " in listing, listing
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_band_and_the_running_header_carry_the_logo(editions, lang):
+    from PIL import Image
+
+    data = editions[lang]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+        assert len(media) == 1, "one picture, used in the band and the header"
+        image = Image.open(io.BytesIO(package.read(media[0])))
+    assert image.format == "PNG" and image.size == (512, 512)
+    # The mark's primary ground fills its middle: the SVG was drawn, not a blank square.
+    primary = tuple(int(sample_brand().colours["primary"][i:i + 2], 16) for i in (1, 3, 5))
+    assert image.convert("RGB").getpixel((40, 256)) == primary
+    band = next(p for p in part(data, "word/document.xml").iter(w("p"))
+                if p.find("w:pPr/w:pStyle", NS).get(w("val")) == "Masthead")
+    assert band.find("w:r/w:drawing", NS) is not None and band.find("w:r", NS).find("w:drawing", NS) is not None
+    assert band.xpath(".//wp:docPr/@descr", namespaces={"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}) == [sample_brand().logo_alt]
+    headers = [n for n in part_names(data) if re.match(r"word/header\d+\.xml", n)]
+    assert sum(part(data, n).find(".//w:drawing", NS) is not None for n in headers) == 1, "pages 2 onwards"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fact_labels_take_the_fact_label_style(editions, lang):
+    # Issue 11: the facts' labels read like the HTML and PDF ones (heading face, primary colour).
+    body = part(editions[lang], "word/document.xml")
+    facts = [p for p in body.iter(w("p")) if p.find("w:pPr/w:pStyle", NS).get(w("val")) == "Fact"]
+    assert len(facts) >= 3
+    for fact in facts:
+        first = fact.find("w:r", NS)
+        assert first.find("w:rPr/w:rStyle", NS).get(w("val")) == "FactLabel", text_of(fact)
+    label = style_element(editions[lang], "Fact Label")
+    assert label.find("w:rPr/w:rFonts", NS).get(w("ascii")) == sample_brand().family("heading")
+
+
+def test_arabic_latin_runs_are_marked_latin_and_arabic_runs_arabic(editions):
+    # Issue 11: a spelling checker must not read "Delcy Rodríguez" as Arabic.
+    body = part(editions["ar"], "word/document.xml")
+    latin = [r for r in body.iter(w("r")) if re.search("[A-Za-z]", "".join(r.itertext())) and not ARABIC.search("".join(r.itertext()))]
+    assert len(latin) > 20
+    for r in latin:
+        assert r.find("w:rPr/w:lang", NS).get(w("val")) == "en-GB", "".join(r.itertext())
+        assert r.find("w:rPr/w:rtl", NS) is None
+    for r in body.iter(w("r")):
+        if ARABIC.search("".join(r.itertext())):
+            assert r.find("w:rPr/w:lang", NS).get(w("bidi")) == "ar-EG"
+
+
+def test_arabic_fallback_bullets_stay_on_the_right(tmp_path, libreoffice):
+    # Issue 11: an untranslated list item in the Arabic edition keeps the list's right-hand bullets.
+    document = sample_document("ar")
+    segment = Segment("ua_list0000001", "background", "An untranslated item.", "An untranslated item.", "missing")
+    items = (ListItem((Text("An untranslated item."),), segment, "en"),
+             ListItem((Text("بند مترجم"),), Segment("ua_list0000002", "background", "b", "بند مترجم", "translated")))
+    data = write(dataclasses.replace(document, sections=(Section("background", (ListBlock(False, items),)),),
+                                     segments=()), sample_brand())
+    body = part(data, "word/document.xml")
+    listed = [p for p in body.iter(w("p")) if p.find("w:pPr/w:pStyle", NS).get(w("val")) == "ListBullet"]
+    assert len(listed) == 2
+    for p in listed:
+        bidi = p.find("w:pPr/w:bidi", NS)
+        assert bidi is not None and bidi.get(w("val"), "1") == "1", text_of(p)
+    assert bookmarks(body)["ua_list0000001"] == "An untranslated item."
+    # LibreOffice keeps the English words in their order: marks hold the full stop at their end.
+    source = tmp_path / "list.docx"
+    source.write_bytes(data)
+    text = libreoffice(source, "txt:Text (encoded):UTF8", tmp_path / "txt").read_text(encoding="utf-8-sig")
+    assert "An untranslated item." in text.translate(dict.fromkeys(map(ord, "\u200e\u200f")))
 
 
 # --- real client: LibreOffice --------------------------------------------------------

@@ -23,6 +23,19 @@ def babel_locale(tag: str) -> Locale:
         return Locale.parse(tag.split("-")[0])
 
 
+@lru_cache(maxsize=None)
+def regional_tag(tag: str, separator: str = "-") -> str:
+    """Return a language with its region, as Word and Open Graph name it (`ar` -> `ar-EG`, `en` -> `en-GB`)."""
+    from babel.core import get_global
+
+    locale = babel_locale(tag)
+    region = locale.territory
+    if not region:
+        likely = get_global("likely_subtags").get(locale.language, "")
+        region = likely.split("_")[-1] if likely.count("_") == 2 else ""
+    return f"{locale.language}{separator}{region}" if region else locale.language
+
+
 def long_date(value: dt.date, tag: str) -> str:
     """Return a date in the language's long form: "30 de junio de 2026"."""
     return format_date(value, format="long", locale=babel_locale(tag))

@@ -6,7 +6,7 @@ from ..localise import Localisation, locale
 from ..source.markdown import MarkdownIssue, parse_inlines
 from .checklist import build_checklist
 from .nodes import (
-    Document, Group, Heading, LineBreak, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
+    Document, EditionLink, Group, Heading, LineBreak, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
     SegmentSpan, Strong, Text, plain_text,
 )
 from .typography import quote_inlines
@@ -69,7 +69,7 @@ class _Builder:
 
     def title(self) -> Heading:
         segment = self.loc.one("title")
-        return Heading(1, self.inlines(segment), "Title", segment, self.lang_of(segment), anchor="title")
+        return Heading(1, self.inlines(segment), "Heading 1", segment, self.lang_of(segment), anchor="title")
 
     def markdown(self, field: str, style: str) -> tuple:
         blocks: list = []
@@ -178,6 +178,9 @@ class _Builder:
             issued_iso=action.issued.isoformat(), deadline_iso=action.deadline.isoformat(),
             labels=dict(loc.labels.texts), files=dict(files),
             language_name=locale.own_language_name(loc.lang),
+            summary=" ".join(plain_text(self.inlines(segment)) for segment, _ in loc.field("summary")),
+            editions=tuple(EditionLink(lang, locale.own_language_name(lang), locale.direction(lang))
+                           for lang in action.editions),
         )
 
 

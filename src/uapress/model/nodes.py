@@ -174,8 +174,21 @@ class Meta:
     """File names of this edition's sibling outputs, by writer name."""
     language_name: str = ""
     """The edition's language named in itself (`español`)."""
+    summary: str = ""
+    """The summary as plain text, for the edition's description when shared."""
+    editions: tuple = ()
+    """Every published edition of the action, this one included, as `EditionLink`s in publishing order."""
     proof: "Proof | None" = None
     """Set when the edition is a proof for reviewers: watermark, build stamp, change bars and summary."""
+
+
+@dataclass(frozen=True)
+class EditionLink:
+    """One language an action is published in, named in itself, for links between its editions."""
+
+    lang: str
+    name: str
+    direction: str
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
-from html import escape
+from html import escape, unescape
 
 from markupsafe import Markup
 
 from ..brand import Brand
-from ..localise.locale import colon, direction
+from ..localise.locale import colon, direction, regional_tag
 from ..model.nodes import Document, Heading, Meta, Section, plain_text
+from . import files_for, fonts
 from .mailto import email_part
 from .templating import template
 
@@ -43,6 +45,8 @@ def render(document: Document, brand: Brand, *, for_print: bool = False, fit: st
         # On screen the mark is decoration next to its own wording; tagged PDF wants every image described.
         "logo_alt": brand.logo_alt if for_print else "",
         "downloads": [] if for_print else _downloads(meta),
+        "editions": [] if for_print else _editions(meta),
+        "og_locale": regional_tag(meta.lang, "_"),
         "proof_page": Markup(proof_page(brand, meta)) if meta.proof else "",
     }
     masthead = [s for s in document.sections if s.role == "masthead"]
@@ -51,8 +55,32 @@ def render(document: Document, brand: Brand, *, for_print: bool = False, fit: st
     email = "" if for_print else email_part(document, brand)
     context["sections"] = Markup("".join(renderer.section(s) + (email if s.role == "letter" else "")
                                          for s in document.sections if s.role != "masthead"))
-    context["css"] = Markup(stylesheets(brand, meta, for_print, fit))
-    return template(brand, "edition.html", filters=_FILTERS).render(context)
+    page = template(brand, "edition.html", filters=_FILTERS)
+    # The screen edition carries its fonts cut to the characters it shows: render once to know them.
+    if for_print:
+        font_faces = []
+    else:
+        bare = page.render(context, css="")
+        font_faces = embedded_fonts(brand, _page_text(bare), italic="<em>" in bare)
+    context["css"] = Markup(stylesheets(brand, meta, for_print, fit, font_faces))
+    return page.render(context)
+
+
+def embedded_fonts(brand: Brand, text: str, italic: bool) -> list[dict]:
+    """Return the brand's faces that draw `text`, each as a WOFF2 `data:` URI cut to its characters.
+
+    Italic faces only come along when the page has emphasis: each face costs a second to cut.
+    """
+    chars = fonts.characters(text)
+    return [{"family": face.family, "weight": face.weight, "style": face.style,
+             "src": "data:font/woff2;base64," + base64.b64encode(fonts.subset(face, chars, "woff2")).decode("ascii")}
+            for face in fonts.faces(brand) if (italic or face.style == "normal") and fonts.covers(face, chars)]
+
+
+def _page_text(page: str) -> str:
+    """Return what a page shows or says, its text and attribute values, without the markup's names."""
+    attributes = " ".join(re.findall(r'="([^"]*)"', page))
+    return unescape(re.sub(r"<[^>]*>", " ", page) + " " + attributes)
 
 
 def proof_page(brand: Brand, meta: Meta) -> str:
@@ -70,9 +98,11 @@ def field_name(field: str) -> str:
     return field.replace("_", " ").replace(".", ", ")
 
 
-def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = None) -> str:
-    """Return edition.css (and print.css when printing, in its `fit` variant) filled from the brand."""
+def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = None,
+                font_faces: list | None = None) -> str:
+    """Return edition.css (and print.css when printing, in its `fit` variant) filled from the brand; `font_faces` are embedded."""
     context = {
+        "font_faces": font_faces or [],
         "colours": brand.colours,
         "fonts": brand.fonts,
         "sizes": brand.sizes,
@@ -266,6 +296,16 @@ def _downloads(meta: Meta) -> list[dict]:
     # Readers get the editions only (issue 11); the index and the proofs lead editors to the checklists.
     names = (("pdf", "PDF"), ("docx", "DOCX"))
     return [{"href": meta.files[key], "text": text, "kind": key} for key, text in names if meta.files.get(key)]
+
+
+def _editions(meta: Meta) -> list[dict]:
+    """Return the action's editions in every published language, each linked from this one."""
+    if not meta.files.get("html") or len(meta.editions) < 2:
+        return []
+    return [{"lang": e.lang, "name": e.name[:1].upper() + e.name[1:], "direction": e.direction,
+             "href": meta.files["html"] if e.lang == meta.lang else f"../{e.lang}/{files_for(meta.slug, e.lang)['html']}",
+             "current": e.lang == meta.lang, "og_locale": regional_tag(e.lang, "_")}
+            for e in meta.editions]
 
 
 def _attr(value: str) -> str:

@@ -2,7 +2,8 @@
 
 Modules: `styles` (Word styles from the brand and `styles/docx.yaml`), `blocks` and
 `inlines` (one handler per node type), `parts` (page, header and footer, properties,
-reproducible bytes), `context` (what the handlers share), `ooxml` (elements in schema order).
+reproducible bytes), `embed` (the logo and the fonts the file carries), `context` (what the
+handlers share), `ooxml` (elements in schema order).
 Every translatable block sits in a Word bookmark named by its segment id, so a
 translated DOCX can come back in.
 """
@@ -17,13 +18,15 @@ def write(document: Document, brand: Brand) -> bytes:
     """Return the DOCX edition of `document` in the brand's styles."""
     import docx
 
-    from . import blocks, parts, styles
+    from . import blocks, embed, parts, styles
     from .context import Output
 
     out = Output(docx.Document(), brand, document.meta)
     styles.apply(out)
     parts.page(out)
     blocks.blocks(out, document.sections)
+    styles.prune(out)
+    embed.fonts(out, styles.font_roles(out))
     parts.properties(out)
     parts.settings(out)
     return parts.package(out)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ...model.nodes import Group, Heading, ListBlock, ListItem, Paragraph, Quote, Section, plain_text
-from .context import Output, reads_ltr
-from .inlines import bookmark, fallback_marker, inlines
+from . import embed
+from .context import LRM, Output, reads_ltr
+from .inlines import bookmark, fallback_marker, inlines, run
 from .ooxml import element, hex_colour, put
 
 PAGE_BREAK_BEFORE = {"appeal-letter"}
@@ -28,12 +29,16 @@ def section(out: Output, node: Section, style: str | None = None) -> None:
 
 
 def paragraph(out: Output, node: Paragraph, style: str | None = None) -> None:
-    """Add a paragraph in its style."""
-    translatable(out, style or node.style, node.inlines, node.segment, node.lang)
+    """Add a paragraph in its style; the first in the logo's style (the masthead band) opens with the logo."""
+    p = translatable(out, style or node.style, node.inlines, node.segment, node.lang)
+    logo = out.spec["logo"]
+    if (style or node.style) == logo["style"] and not out.logo_placed:
+        embed.logo(out, p, logo["height"])
+        out.logo_placed = True
 
 
 def heading(out: Output, node: Heading, style: str | None = None) -> None:
-    """Add a heading in its style (Title, Heading 2), whose outline level feeds Word's navigation."""
+    """Add a heading in its style (Heading 1 for the title, Heading 2), whose outline level feeds Word's navigation."""
     translatable(out, node.style, node.inlines, node.segment, node.lang)
 
 
@@ -63,10 +68,13 @@ def group(out: Output, node: Group, style: str | None = None) -> None:
 
 def translatable(out: Output, style: str, nodes, segment, lang: str | None):
     """Add a paragraph whose text is one segment: bookmarked by the segment id, marked when a fallback."""
-    fmt = out.format_for(lang)
+    fmt = out.format_for(lang).but(strong_style=out.spec.get("strong", {}).get(style))
     if fmt.rtl and reads_ltr(plain_text(nodes)):
         fmt = fmt.but(rtl=False)  # a Latin name or address line in a right-to-left edition
-    p = new_paragraph(out, style, fmt.rtl, end_aligned=out.rtl and not fmt.rtl and lang is None)
+    # Issue 11: a list item of a right-to-left edition keeps its bullet on the right, even when it
+    # shows left-to-right text (a fallback): the paragraph stays right to left, marks hold the text's order.
+    ltr_item = out.rtl and not fmt.rtl and style in LIST_STYLES.values()
+    p = new_paragraph(out, style, fmt.rtl or ltr_item, end_aligned=out.rtl and not fmt.rtl and lang is None)
     if segment is None:
         inlines(out, p, nodes, fmt)
         return p
@@ -74,8 +82,12 @@ def translatable(out: Output, style: str, nodes, segment, lang: str | None):
         shading = hex_colour(out.brand.colours[out.spec["fallback"]["shading"]])
         put(p.get_or_add_pPr(), "shd", val="clear", color="auto", fill=shading)
         fallback_marker(out, p, segment)
+    if ltr_item:
+        run(out, p, LRM, fmt)
     with bookmark(out, p, segment.id):
         inlines(out, p, nodes, fmt)
+    if ltr_item:
+        run(out, p, LRM, fmt)
     return p
 
 

@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from babel.core import get_global
 
 from ...brand import Brand
 from ...localise import locale
@@ -26,6 +25,8 @@ class Format:
     bold: bool = False
     italic: bool = False
     char_style: str | None = None
+    strong_style: str | None = None
+    """Character style strong text takes in this paragraph (docx.yaml `strong`), besides bold."""
 
     def but(self, **changes) -> "Format":
         """Return this format with some fields changed."""
@@ -44,6 +45,7 @@ class Output:
     """`styles/docx.yaml`: the Word styles, by role."""
     bookmark_ids: int = 0
     bookmarked: set = field(default_factory=set)
+    logo_placed: bool = False
 
     def __post_init__(self):
         self.spec = self.brand.data("docx.yaml")
@@ -52,6 +54,12 @@ class Output:
     def rtl(self) -> bool:
         """Tell whether the edition reads right to left."""
         return self.meta.direction == "rtl"
+
+    @property
+    def latin_lang(self) -> str:
+        """Return the language Latin text in a right-to-left edition is marked with (names, addresses)."""
+        source = self.meta.source_lang
+        return "en" if is_rtl(source) else source
 
     def format_for(self, lang: str | None) -> Format:
         """Return the plain format of text in `lang` (the edition's language when None)."""
@@ -70,15 +78,9 @@ def is_rtl(lang: str) -> bool:
     return locale.direction(lang) == "rtl"
 
 
-@lru_cache(maxsize=None)
 def word_language(lang: str) -> str:
     """Return the tag Word knows a language by: with its region (`ar` -> `ar-EG`, `fr` -> `fr-FR`)."""
-    babel = locale.babel_locale(lang)
-    if babel.territory:
-        return f"{babel.language}-{babel.territory}"
-    likely = get_global("likely_subtags").get(babel.language, "")
-    region = likely.split("_")[-1] if likely.count("_") == 2 else ""
-    return f"{babel.language}-{region}" if region else babel.language
+    return locale.regional_tag(lang)
 
 
 def reads_ltr(text: str) -> bool:

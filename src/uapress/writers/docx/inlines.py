@@ -27,8 +27,9 @@ def emphasis(out: Output, container, node: Emphasis, fmt: Format) -> None:
 
 
 def strong(out: Output, container, node: Strong, fmt: Format) -> None:
-    """Append bold inlines."""
-    inlines(out, container, node.children, fmt.but(bold=True))
+    """Append bold inlines, in the paragraph's character style for them when it has one (a fact's label)."""
+    style = _style_id(out, fmt.strong_style) if fmt.strong_style else fmt.char_style
+    inlines(out, container, node.children, fmt.but(bold=True, char_style=style))
 
 
 def link(out: Output, container, node: Link, fmt: Format) -> None:
@@ -74,6 +75,9 @@ def run(out: Output, container, value: str, fmt: Format) -> None:
         if rtl or fmt.lang != out.meta.lang:
             lang = word_language(fmt.lang)
             put(r_pr, "lang", **({"val": lang, "bidi": lang} if rtl else {"val": lang}))
+        elif out.rtl:
+            # Issue 11: a Latin name or address in a right-to-left edition is not Arabic to a spelling checker.
+            put(r_pr, "lang", val=word_language(out.latin_lang))
         t = element("w:t")
         t.text = chunk
         t.set(qn("xml:space"), "preserve")

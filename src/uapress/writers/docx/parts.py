@@ -10,6 +10,7 @@ import zipfile
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from . import embed
 from .context import Output, word_language
 from .inlines import run
 from .ooxml import element, length, put
@@ -43,6 +44,7 @@ def page(out: Output) -> None:
     _paragraph(out, section.first_page_header, "Header")
     header = _paragraph(out, section.header, "Header")
     labels = out.meta.labels
+    embed.logo(out, header, out.spec["logo"]["header_height"], section.header)
     run(out, header, f"{labels['urgent_action']} · {out.meta.reference or out.meta.issued}", out.format_for(None))
     for footer in (section.first_page_footer, section.footer):
         page_numbers(out, _paragraph(out, footer, "Footer"))
@@ -94,9 +96,21 @@ def properties(out: Output) -> None:
     props.created = props.modified = props.last_printed = issued
 
 
+WORD_2013 = "15"
+"""`compatibilityMode` of Word 2013 and later: without it Word opens the file in Compatibility Mode."""
+
+
 def settings(out: Output) -> None:
-    """Tidy the template's settings and parts: no revision ids, no stale copies of the styles."""
+    """Tidy the template's settings and parts: current Word layout, embedded fonts shown, no revision ids."""
     settings_element = out.word.settings.element
+    for setting in settings_element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), WORD_2013)
+    if settings_element.find(qn("w:embedTrueTypeFonts")) is None:
+        # CT_Settings order: after w:zoom (and the few elements between, which the template lacks).
+        zoom = settings_element.find(qn("w:zoom"))
+        position = list(settings_element).index(zoom) + 1 if zoom is not None else 0
+        settings_element.insert(position, element("w:embedTrueTypeFonts"))
     for rsids in settings_element.findall(qn("w:rsids")):
         settings_element.remove(rsids)
     theme_lang = settings_element.find(qn("w:themeFontLang"))

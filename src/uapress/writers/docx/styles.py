@@ -31,6 +31,45 @@ def apply(out: Output) -> None:
             restyle(out, styles[name], rules or {}, styles)
 
 
+def font_roles(out: Output) -> list[str]:
+    """Return the brand's font roles the edition's styles set, complex scripts' only when it has them."""
+    spec = out.spec
+    roles = [spec["defaults"]["font"]]
+    roles += [rules["font"] for group in ("paragraph", "character") for rules in spec[group].values()
+              if rules and rules.get("font")]
+    if out.rtl:
+        roles.append(spec["defaults"]["complex_font"])
+    return list(dict.fromkeys(roles))
+
+
+def prune(out: Output) -> None:
+    """Drop the template's styles nothing uses (its ~140 table styles…), keeping the brand's own.
+
+    Kept: the styles docx.yaml defines (a translator may use them), every style a part refers
+    to, Word's defaults, and the styles those are based on, followed by or linked to.
+    """
+    root = out.word.styles.element
+    by_id = {style.get(qn("w:styleId")): style for style in root.findall(qn("w:style"))}
+    wanted = {out.word.styles[name].style_id for group in ("paragraph", "character") for name in out.spec[group]}
+    wanted |= {style_id for style_id, style in by_id.items() if style.get(qn("w:default")) == "1"}
+    parts = [out.word.element] + [rel.target_part.element for rel in out.word.part.rels.values()
+                                  if not rel.is_external and hasattr(rel.target_part, "element")]
+    for part in parts:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink"):
+            wanted |= {node.get(qn("w:val")) for node in part.iter(qn(tag))}
+    queue = list(wanted)
+    while queue:
+        style = by_id.get(queue.pop())
+        for tag in ("w:basedOn", "w:next", "w:link"):
+            found = style.find(qn(tag)) if style is not None else None
+            if found is not None and found.get(qn("w:val")) not in wanted:
+                wanted.add(found.get(qn("w:val")))
+                queue.append(found.get(qn("w:val")))
+    for style_id, style in by_id.items():
+        if style_id not in wanted:
+            root.remove(style)
+
+
 def defaults(out: Output, rules: dict) -> None:
     """Set the document's default font, size, spacing, language and direction."""
     doc_defaults = out.word.styles.element.find(qn("w:docDefaults"))
@@ -39,7 +78,8 @@ def defaults(out: Output, rules: dict) -> None:
     _fonts(out, r_pr, rules["font"])
     _size(out, r_pr, rules["size"])
     lang = word_language(out.meta.lang)
-    put(r_pr, "lang", **({"val": lang, "bidi": lang} if out.rtl else {"val": lang}))
+    # `w:val` is the language of Latin text, `w:bidi` that of complex scripts (ECMA-376 17.3.2.20).
+    put(r_pr, "lang", **({"val": word_language(out.latin_lang), "bidi": lang} if out.rtl else {"val": lang}))
     if out.rtl:
         put(p_pr, "bidi")
     _spacing(p_pr, rules)

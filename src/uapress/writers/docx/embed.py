@@ -1,0 +1,132 @@
+"""Stage 4, DOCX writer: what the file carries of the brand itself, the logo as a picture and the fonts.
+
+Word shows a font it does not have from the file when the font is embedded: obfuscated
+TrueType parts (`word/fonts/*.odttf`) named by `w:embedRegular`… in the font table
+(ECMA-376 part 1, 17.8.1 and 17.8.3.3). Without them, a machine lacking Noto would set the
+edition in some other font.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from functools import lru_cache
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph as WordParagraph
+from lxml import etree
+
+from ...brand import Brand
+from .context import Output
+from .ooxml import element, length
+
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+EMBED = {"regular": "embedRegular", "bold": "embedBold", "italic": "embedItalic", "bold_italic": "embedBoldItalic"}
+"""The font table's element for each face, in the order CT_Font wants them."""
+LOGO_PIXELS = 512
+"""Width of the logo's PNG: sharp in print at the band's size."""
+
+
+def logo(out: Output, p, height: str, story=None) -> None:
+    """Put the brand's logo, rendered to PNG, at the start of paragraph `p` of `story` (the body, a header)."""
+    # The picture's relationship belongs to the part that holds the paragraph.
+    paragraph = WordParagraph(p, story if story is not None else out.word._body)
+    picture = paragraph.add_run()
+    picture.add_picture(io.BytesIO(logo_png(out.brand)), height=length(height))
+    picture.add_text(" ")  # the mark and the words keep apart
+    p.remove(picture._r)
+    first = p.find(qn("w:pPr"))
+    p.insert(0 if first is None else 1, picture._r)
+    for doc_pr in picture._r.iter(qn("wp:docPr")):
+        doc_pr.set("descr", out.brand.logo_alt)  # the picture's text alternative for screen readers
+
+
+def logo_png(brand: Brand) -> bytes:
+    """Return the logo as a PNG: WeasyPrint draws the SVG as a PDF page, PDFium rasterises it."""
+    return _rasterise(brand.logo_svg, str(brand.folder))
+
+
+@lru_cache(maxsize=4)
+def _rasterise(svg: bytes, folder: str) -> bytes:
+    import base64
+    from pathlib import Path
+
+    import pypdfium2
+    from PIL import Image
+
+    from ..fetcher import project_fetcher
+    from ..weasy import import_weasyprint
+
+    weasyprint = import_weasyprint()
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    page = ("<style>@page { size: 64px 64px; margin: 0 } html, body { margin: 0 }"
+            f" img {{ display: block; width: 64px; height: 64px }}</style><img src=\"{source}\" alt=\"\">")
+    fetcher = project_fetcher(Path(folder))
+    pdf = weasyprint.HTML(string=page, base_url=folder, url_fetcher=fetcher).write_pdf()
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        first = document[0]
+        bitmap = first.render(scale=LOGO_PIXELS / first.get_width(), fill_color=(255, 255, 255, 0))
+        image: Image.Image = bitmap.to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    # Pillow writes no time or software chunk: equal logos give equal bytes.
+    image.convert("RGBA").save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def fonts(out: Output, roles: list[str]) -> None:
+    """Embed every face of the font roles the edition's styles use, and tell Word to show them."""
+    table_part = out.word.part.part_related_by(RT.FONT_TABLE)
+    table = etree.fromstring(table_part.blob)
+    count = 0
+    for role in roles:
+        spec = out.brand.fonts[role]
+        family = spec["family"]
+        font = _font_entry(table, family)
+        for face, name in EMBED.items():
+            if face not in spec:
+                continue
+            data = out.brand.font_file(role, face).read_bytes()
+            key = _font_key(data)
+            count += 1
+            part = Part(PackURI(f"/word/fonts/font{count}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),
+                        out.word.part.package)
+            rid = table_part.relate_to(part, RT.FONT)
+            font.append(element(f"w:{name}", fontKey=key))
+            font[-1].set(qn("r:id"), rid)
+    table_part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def obfuscate(data: bytes, key: str) -> bytes:
+    """Return a font file obfuscated with its GUID key, as Word stores it (ECMA-376 part 1, 17.8.1).
+
+    The key's 16 bytes, read from the end of its text, are XORed into the first 32 bytes of
+    the font; the same operation reads it back.
+    """
+    key_bytes = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(byte ^ key_bytes[index % 16] for index, byte in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def _font_key(data: bytes) -> str:
+    # A GUID drawn from the font's own bytes, not at random: equal inputs give equal files.
+    return "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+
+
+def _font_entry(table, family: str):
+    """Return the font table's `w:font` of a family, new and bare, in place of the template's."""
+    for old in table.findall(qn("w:font")):
+        if old.get(qn("w:name")) == family:
+            table.remove(old)
+    font = element("w:font", name=family)
+    font.append(element("w:charset", val="00"))
+    font.append(element("w:family", val="swiss"))
+    font.append(element("w:pitch", val="variable"))
+    table.append(font)
+    return font
