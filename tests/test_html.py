@@ -361,20 +361,16 @@ def test_chromium_shows_the_letter_rule_on_the_reading_side(chromium_page, tmp_p
     assert chromium_page.blocked_requests == []
 
 
-def test_cut_fonts_are_kept_between_runs(tmp_path, monkeypatch):
-    # Cutting a Noto face takes about a second: the result is kept on disk, and reads back identical.
+def test_cut_fonts_are_read_from_the_project_only(tmp_path, monkeypatch):
+    # Issue 10: nothing is read from outside the project; a cut is made from the bundled file every run.
     from uapress.writers import fonts
 
-    monkeypatch.setenv("UAPRESS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     fonts._subset.cache_clear()
     face = fonts.faces(sample_brand())[0]
-    chars = fonts.characters("Kept between runs: ü")
+    chars = fonts.characters("Cut from the bundled face: ü")
     first = fonts.subset(face, chars, "woff2")
-    (kept,) = (tmp_path / "fonts").iterdir()
-    assert kept.read_bytes() == first
-    fonts._subset.cache_clear()
-    assert fonts.subset(face, chars, "woff2") == first == fonts._cut(face.path.read_bytes(), chars, "woff2")
-    monkeypatch.setenv("UAPRESS_CACHE_DIR", "")  # off
-    fonts._subset.cache_clear()
-    assert fonts.subset(face, chars, "woff2") == first and len(list((tmp_path / "fonts").iterdir())) == 1
+    assert first == fonts._cut(face.path.read_bytes(), chars, "woff2")
+    assert not any(tmp_path.rglob("*")), "a cut font was written outside the project"
     fonts._subset.cache_clear()

@@ -6,16 +6,14 @@ stylesheet) and the DOCX edition (Word's embedded fonts) get their subsets here.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..brand import Brand
-from ..files import write_atomic
+from ..inputs import MAX_ASSET, read_project_file
 
 FACES = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),
          "bold_italic": (700, "italic")}
@@ -67,35 +65,11 @@ def subset(face: Face, chars: frozenset, flavor: str | None = None) -> bytes:
     return _subset(face.path, chars, flavor)
 
 
-def cache_folder() -> Path | None:
-    """Return the folder that keeps cut fonts between runs (`UAPRESS_CACHE_DIR`, else the user's cache); None: off."""
-    chosen = os.environ.get("UAPRESS_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) / "fonts" if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "uapress" / "fonts"
-
-
 @lru_cache(maxsize=64)
 def _subset(path: Path, chars: frozenset, flavor: str | None) -> bytes:
-    # Reading a whole Noto face's kerning takes about a second: a cut face is kept on disk, named by
-    # everything it depends on, so the next build (or test) with the same characters reads it back.
-    from fontTools import version as fonttools_version
-
-    data = path.read_bytes()
-    key = hashlib.sha256(b"\0".join([data, "".join(sorted(chars)).encode("utf-8", "surrogatepass"),
-                                      str(flavor).encode(), fonttools_version.encode(), b"v1"])).hexdigest()
-    folder = cache_folder()
-    kept = folder / f"{key}.{flavor or 'ttf'}" if folder else None
-    if kept is not None and kept.is_file():
-        return kept.read_bytes()
-    result = _cut(data, chars, flavor)
-    if kept is not None:
-        try:
-            write_atomic(kept, result)
-        except OSError:
-            pass  # a read-only home only costs the time to cut again
-    return result
+    # Kept in memory only: a cut font read back from outside the project could be stale or damaged and would
+    # then be published as good (issue 10); within one process the editions of a language share their cuts.
+    return _cut(read_project_file(path, MAX_ASSET), chars, flavor)
 
 
 def _cut(data: bytes, chars: frozenset, flavor: str | None) -> bytes:
