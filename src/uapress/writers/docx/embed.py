@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
 from ...brand import Brand
+from ...inputs import MAX_ASSET, read_project_file
 from .context import Output
 from .ooxml import element, length
 
@@ -92,7 +93,7 @@ def fonts(out: Output, roles: list[str]) -> None:
         for face, name in EMBED.items():
             if face not in spec:
                 continue
-            data = out.brand.font_file(role, face).read_bytes()
+            data = read_project_file(out.brand.font_file(role, face), MAX_ASSET)
             key = _font_key(data)
             count += 1
             part = Part(PackURI(f"/word/fonts/font{count}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),
