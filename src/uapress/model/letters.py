@@ -89,11 +89,11 @@ def _annex(letter: Letter, loc: Localisation) -> Section:
     """Return the annex of an edition: the model letter in the appeal language, labelled in the edition's."""
     language = locale.language_name(letter.lang, loc.lang)
     label = loc.labels["appeal_letter"].replace("{language}", language)
-    first = letter.targets[0]
     return Section("appeal-letter", (
         Heading(2, (Text(label),), "Heading 2", anchor="appeal-letter"),
         Group("letter", (
-            Paragraph(first.salutation, "Salutation", lang=letter.lang),
+            # Every target's salutation, as in the edition's own letter (issue 11).
+            *(Paragraph(target.salutation, "Salutation", lang=letter.lang) for target in letter.targets),
             *letter.body,
             Paragraph(letter.closing, "Closing", lang=letter.lang),
         )),
