@@ -90,7 +90,7 @@ def _score(runs) -> dict:
             row["benign"] = row.get("benign", 0) + (not seeded)
             row["flagged"] += bool(found) and seeded
             row["caught"] += caught and seeded
-            row["not_ready"] += not checklist.ready and any("QA" in r for r in checklist.reasons)
+            row["not_ready"] += not checklist.ready and _qa_blocks(checklist)
             row["false"] += others + (bool(found) and not seeded)
         if seeded and not caught:
             misses.append(variant)
@@ -148,7 +148,15 @@ def test_clean_translations_have_no_findings(results):
     _, clean = results
     found = [(key, s.id, f.check, f.message) for key, c in clean.items() for s in c.segments for f in s.findings]
     assert found == []
-    assert clean["venezuela-hrd-release", "es"].ready and clean["chile-journalist-threatened", "ar"].ready
+    # The sample's own editorial blockers (placeholder links, no reference, past deadline) still hold it back:
+    # what matters here is that QA holds back neither clean translation.
+    assert not _qa_blocks(clean["venezuela-hrd-release", "es"]) and not _qa_blocks(clean["chile-journalist-threatened", "ar"])
+    assert clean["chile-journalist-threatened", "ar"].ready, clean["chile-journalist-threatened", "ar"].reasons
+
+
+def _qa_blocks(checklist) -> bool:
+    """Tell whether the verdict names a QA error or an unconfirmed QA warning among its reasons."""
+    return any(reason.code in ("qa_errors", "qa_warnings") for reason in checklist.reasons)
 
 
 def test_recall_and_precision_per_language(results):
@@ -172,7 +180,7 @@ def test_recall_and_precision_per_language(results):
 def test_every_seeded_error_makes_the_language_not_ready(results):
     runs, _ = results
     ready = [(v.error, v.lang, v.how) for v, checklist, _ in runs if v.error != "benign"
-             and (checklist.ready or not any("QA" in r for r in checklist.reasons))]
+             and (checklist.ready or not _qa_blocks(checklist))]
     # The corpus holds a few misses (see the report); the verdict follows the findings exactly.
     missed = {(v.error, v.lang, v.how) for v in _score(runs)["misses"]}
     assert set(ready) <= missed

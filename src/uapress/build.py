@@ -285,7 +285,7 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
         # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
         # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
         expired = job.action.deadline < (job.today or dt.date.today())
-        key = edition_key(job.inputs.digest(), job.formats, styles, f"{options},expired={expired}")
+        key = edition_key(job.inputs.digest(), job.formats, styles, f"{options},lang={job.lang},expired={expired}")
         if review is not None:
             # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
             inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()
