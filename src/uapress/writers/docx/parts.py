@@ -200,7 +200,7 @@ def _entry(target: zipfile.ZipFile, name: str, data: bytes, stamp) -> None:
 
 def _paragraph(out: Output, part, style: str):
     p = part.paragraphs[0]
-    p.style = out.word.styles[style]
+    p.style = out.style(style)
     if out.rtl:
         put(p._p.get_or_add_pPr(), "bidi")
     return p._p
