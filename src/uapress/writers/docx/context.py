@@ -57,7 +57,7 @@ class Output:
         Looked up once per document: python-docx searches every style for each lookup, a tenth of the writer's time.
         """
         if name not in self._styles:
-            self._styles[name] = self.word.styles[name]
+            self._styles[name] = self.word.part.styles[name]  # `word` may be a table cell of the document
         return self._styles[name]
 
     @property
