@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from . import embed
+from .archive import zipped
 from .context import Output, word_language
 from .inlines import run
 from .ooxml import element, length, put
@@ -132,20 +131,18 @@ def settings(out: Output) -> None:
 
 def package(out: Output) -> bytes:
     """Return the document zipped with fixed entry times, so equal inputs give equal bytes."""
-    stamp = _issued(out).timetuple()[:6]
-    result = io.BytesIO()
-    with zipfile.ZipFile(result, "w") as target:
-        for name, data in _members(out.word.part.package):
-            if name == "docProps/app.xml":
-                # The template claims to be "Microsoft Macintosh Word"; say who wrote the file.
-                data = APP_XML.encode("utf-8")
-            elif name == "[Content_Types].xml":
-                data = data.replace(b"</Types>", CUSTOM_TYPE.encode("utf-8") + b"</Types>")
-            elif name == "_rels/.rels":
-                data = data.replace(b"</Relationships>", CUSTOM_REL.encode("utf-8") + b"</Relationships>")
-            _entry(target, name, data, stamp)
-        _entry(target, "docProps/custom.xml", _custom_xml(out).encode("utf-8"), stamp)
-    return result.getvalue()
+    members = []
+    for name, data in _members(out.word.part.package):
+        if name == "docProps/app.xml":
+            # The template claims to be "Microsoft Macintosh Word"; say who wrote the file.
+            data = APP_XML.encode("utf-8")
+        elif name == "[Content_Types].xml":
+            data = data.replace(b"</Types>", CUSTOM_TYPE.encode("utf-8") + b"</Types>")
+        elif name == "_rels/.rels":
+            data = data.replace(b"</Relationships>", CUSTOM_REL.encode("utf-8") + b"</Relationships>")
+        members.append((name, data))
+    members.append(("docProps/custom.xml", _custom_xml(out).encode("utf-8")))
+    return zipped(members, _issued(out).timetuple()[:6])
 
 
 def _members(package) -> list[tuple[str, bytes]]:
@@ -188,14 +185,6 @@ def _custom_xml(out: Output) -> str:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
             f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{items}</Properties>')
-
-
-def _entry(target: zipfile.ZipFile, name: str, data: bytes, stamp) -> None:
-    entry = zipfile.ZipInfo(name, date_time=stamp)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.create_system = 0
-    entry.external_attr = 0
-    target.writestr(entry, data, compresslevel=6)
 
 
 def _paragraph(out: Output, part, style: str):
