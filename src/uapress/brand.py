@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import copy
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -116,16 +117,26 @@ def load_brand(root: Path) -> Brand:
 
 def read_yaml(path: Path):
     """Return a YAML file of the styles, read safely: no link out of the project, no anchors or aliases."""
-    from .source.yamlpos import YamlProblem, refuse_aliases
+    from .source.yamlpos import YamlProblem
 
     text = read_project_text(path)
     try:
-        refuse_aliases(text, path)
-        return yaml.safe_load(text)
+        # A copy: the caller may change what it gets, and the next edition must see the file as written.
+        return copy.deepcopy(_parse_yaml(text, path))
     except YamlProblem as exc:
         raise SourceError("", [exc.diagnostic]) from None
     except yaml.YAMLError as exc:
         raise SourceError("", [Diagnostic("error", f"cannot read the brand: {exc}", path)]) from None
+
+
+@lru_cache(maxsize=16)
+def _parse_yaml(text: str, path: Path):
+    # Parsed once per process and text (a tenth of a DOCX edition's time); keyed by the text, so an edit to the
+    # file while `serve` runs is read afresh. Nothing is kept outside the process.
+    from .source.yamlpos import refuse_aliases
+
+    refuse_aliases(text, path)
+    return yaml.safe_load(text)
 
 
 def _page(size: str, where: Path) -> str:

@@ -93,7 +93,7 @@ def translatable(out: Output, style: str, nodes, segment, lang: str | None):
 
 def new_paragraph(out: Output, style: str, rtl: bool, end_aligned: bool = False):
     """Append an empty paragraph in `style` and direction; return its `w:p`."""
-    p = out.word.add_paragraph(style=style)._p
+    p = out.word.add_paragraph(style=out.style(style))._p
     if rtl:
         put(p.get_or_add_pPr(), "bidi")
     elif out.rtl:
@@ -107,7 +107,7 @@ def new_paragraph(out: Output, style: str, rtl: bool, end_aligned: bool = False)
 
 def _restarted_numbering(out: Output, style: str) -> int:
     numbering = out.word.part.numbering_part.element
-    style_num = out.word.styles[style].element.pPr.numPr.numId.val
+    style_num = out.style(style).element.pPr.numPr.numId.val
     abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
     num = numbering.add_num(abstract_id)
     num.add_lvlOverride(ilvl=0).add_startOverride(1)

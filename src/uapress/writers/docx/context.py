@@ -46,9 +46,19 @@ class Output:
     bookmark_ids: int = 0
     bookmarked: set = field(default_factory=set)
     logo_placed: bool = False
+    _styles: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.spec = self.brand.data("docx.yaml")
+
+    def style(self, name: str):
+        """Return the document's style of a name (UI names too), once the styles are set up.
+
+        Looked up once per document: python-docx searches every style for each lookup, a tenth of the writer's time.
+        """
+        if name not in self._styles:
+            self._styles[name] = self.word.part.styles[name]  # `word` may be a table cell of the document
+        return self._styles[name]
 
     @property
     def rtl(self) -> bool:

@@ -116,7 +116,7 @@ class bookmark:
 
 
 def _style_id(out: Output, name: str) -> str:
-    return out.word.styles[name].style_id
+    return out.style(name).style_id
 
 
 HANDLERS = {
