@@ -30,3 +30,27 @@ def test_zipped_package_is_byte_identical_to_zipfile_and_reads_back():
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             assert archive.testzip() is None
             assert [(info.filename, archive.read(info)) for info in archive.infolist()] == members
+
+
+def test_another_python_docx_falls_back_to_its_public_save(monkeypatch):
+    # The fast path reads python-docx's private package writer; a version without it must give the same file.
+    from docx.opc.pkgwriter import PackageWriter
+
+    from helpers import sample_brand, sample_document
+    from uapress.writers import docx as writer
+
+    document, brand = sample_document("es"), sample_brand()
+    fast = writer.write(document, brand)
+    # The first call (the fast path) finds no such helper, as with another python-docx; `save` then works.
+    real, calls = PackageWriter._write_pkg_rels, []
+
+    def missing_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise AttributeError("_write_pkg_rels")
+        return real(*args)
+
+    monkeypatch.setattr(PackageWriter, "_write_pkg_rels", staticmethod(missing_once))
+    slow = writer.write(document, brand)
+    assert len(calls) == 2, "the fast path was not tried, or the fallback did not save"
+    assert fast == slow and zipfile.ZipFile(io.BytesIO(slow)).testzip() is None

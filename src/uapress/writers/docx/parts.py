@@ -161,10 +161,24 @@ def _members(package) -> list[tuple[str, bytes]]:
     parts = package.parts
     for part in parts:
         part.before_marshal()
-    PackageWriter._write_content_types_stream(collect, parts)
-    PackageWriter._write_pkg_rels(collect, package.rels)
-    PackageWriter._write_parts(collect, parts)
+    try:
+        PackageWriter._write_content_types_stream(collect, parts)
+        PackageWriter._write_pkg_rels(collect, package.rels)
+        PackageWriter._write_parts(collect, parts)
+    except AttributeError:  # these are python-docx's private helpers: another version saves the ordinary way
+        return _saved_members(package)
     return members
+
+
+def _saved_members(package) -> list[tuple[str, bytes]]:
+    """Return the package's members as python-docx's public `save` writes them."""
+    import io
+    import zipfile
+
+    raw = io.BytesIO()
+    package.save(raw)
+    with zipfile.ZipFile(raw) as source:
+        return [(info.filename, source.read(info.filename)) for info in source.infolist()]
 
 
 CUSTOM_TYPE = ('<Override PartName="/docProps/custom.xml" '
