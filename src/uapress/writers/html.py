@@ -114,9 +114,15 @@ def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = Non
         "proof": meta.proof is not None,
         "stamp": css_string(meta.proof.stamp) if meta.proof else "",
         "fit": fit,
+        "bundled_fonts": bundled_fonts(brand) if for_print else "",
     }
     names = ["edition.css"] + (["print.css"] if for_print else [])
     return "\n".join(template(brand, name, autoescape=False, filters=_FILTERS).render(context) for name in names)
+
+
+def bundled_fonts(brand: Brand) -> str:
+    """Return the @font-face rules of the bundled fonts (styles/fonts.css), shared by every page WeasyPrint lays out."""
+    return template(brand, "fonts.css", autoescape=False, filters=_FILTERS).render(fonts=brand.fonts)
 
 
 def page_counter_content(label: str) -> str:

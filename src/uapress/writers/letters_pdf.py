@@ -9,7 +9,7 @@ from ..errors import BuildError
 from ..localise.locale import colon
 from ..model.nodes import Document
 from .envelope import DIN_5008_B, FOLDS
-from .html import HtmlRenderer, css_string, tint
+from .html import HtmlRenderer, bundled_fonts, css_string, tint
 from .pdf import html_to_pdf
 from .templating import template
 
@@ -30,7 +30,7 @@ def render(document: Document, brand: Brand) -> str:
     filters = (("css_string", css_string), ("tint", tint))
     css = template(brand, "letters.css", autoescape=False, filters=filters).render(
         colours=brand.colours, fonts=brand.fonts, sizes=brand.sizes, page_size=brand.page_size, rtl=rtl,
-        g=DIN_5008_B, folds=FOLDS[brand.page_size])
+        g=DIN_5008_B, folds=FOLDS[brand.page_size], bundled_fonts=bundled_fonts(brand))
     people = [_person(renderer, person) for person in letter.targets]
     return template(brand, "letters.html").render(
         letter=letter, labels=letter.labels, colon=colon(letter.lang), css=Markup(css), rtl=rtl,
