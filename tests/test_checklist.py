@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from projects import copy_sample_sources
 from uapress.brand import load_brand
+from uapress.files import BuildLock
 from uapress.localise import localise
 from uapress.localise.labels import load_labels
 from uapress.localise.segments import action_segments
@@ -498,3 +500,24 @@ def test_checklist_command_rejects_an_unknown_language(tmp_path):
     result = uapress(REPO, "checklist", SLUG, "--lang", "xx-notalang", "--out", str(tmp_path))
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert not list(tmp_path.iterdir())
+
+
+def test_checklist_and_export_wait_for_a_running_build(tmp_path):
+    # A build sweeps temporary files and swaps whole edition folders under its lock: a checklist or an
+    # export written into build/ meanwhile could be swept mid-write or replaced. They wait for the lock.
+    root = tmp_path / "project"
+    copy_sample_sources(root)
+    shutil.copytree(REPO / "styles", root / "styles")
+    commands = [("checklist", SLUG, "--lang", "de"), ("export", SLUG, "--lang", "de", "--format", "po")]
+    with BuildLock(root / "build"):
+        running = [subprocess.Popen([sys.executable, "-m", "uapress.cli", *args], cwd=root, text=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE) for args in commands]
+        for process in running:
+            with pytest.raises(subprocess.TimeoutExpired):
+                process.wait(timeout=3)
+        assert not (root / "build" / SLUG / "de").exists() and not (root / "build" / SLUG / "translate").exists()
+    for process in running:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    assert sorted(p.name for p in (root / "build" / SLUG / "de").iterdir()) == ["checklist.html", "checklist.json"]
+    assert (root / "build" / SLUG / "translate" / f"{SLUG}.de.po").read_text(encoding="utf-8").count("msgid") > 19

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, Findings, SourceError, UsageError
-from .files import write_atomic
+from .files import write_outputs
 from .localise import localise
 from .localise.memory import load_memory
 from .localise.store import update_store
@@ -97,12 +97,10 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
     document = build_document(localise(action, lang, root), files_for(slug, lang), today)
     brand = load_brand(root)
     folder = out or root / "build" / slug / lang
-    written = []
-    for name in ("checklist-html", "checklist-json"):
-        target = folder / WRITERS[name].file_for(slug, lang)
-        write_atomic(target, WRITERS[name].load()(document, brand))
-        written.append(target)
-    return written, document.checklist
+    files = {folder / WRITERS[name].file_for(slug, lang): WRITERS[name].load()(document, brand)
+             for name in ("checklist-html", "checklist-json")}
+    write_outputs(root / "build", files)
+    return list(files), document.checklist
 
 
 def checklist_lines(checklist: Checklist) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -33,6 +34,27 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_outputs(out: Path, files: dict[Path, str | bytes]) -> None:
+    """Write files atomically under the build lock of `out` when they land inside it, waiting for a running build.
+
+    A build sweeps temporary files and swaps whole edition folders; a checklist or export written beside it
+    without the lock could be swept mid-write or land in a folder about to be replaced.
+    """
+    inside = any(_inside(path, out) for path in files)
+    with BuildLock(out, wait=True) if inside else contextlib.nullcontext():
+        for path, data in files.items():
+            write_atomic(path, data)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Tell whether `path` lies inside `folder` (both resolved)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 class Inputs:

@@ -180,7 +180,7 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
     For `tmx`, both are optional: the translation memory of every action (and imported TMX file),
     or of one action, in every language or one, to `build/memory.tmx` or `build/<slug>/translate/<slug>.tmx`.
     """
-    from ..files import write_atomic
+    from ..files import write_outputs
     from ..localise.store import merge_store, store_path
 
     if fmt not in FORMATS:
@@ -195,7 +195,7 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
         data, count = export_tmx(root, slug, [lang] if lang else None)
         name = f"{slug}.tmx" if slug else "memory.tmx"
         target = _target(out, root / "build" / (f"{slug}/translate" if slug else "") / name, name)
-        write_atomic(target, data)
+        write_outputs(root / "build", {target: data})
         return ExportResult(target, f"{count} translation unit(s)")
     if not slug or not lang:
         raise UsageError(f"--format {fmt} exports one action into one language: give the action and --lang "
@@ -228,7 +228,7 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
                         "to the store")
         if update.created and fmt == "xliff":
             note = "no translations yet: every unit is in state 'initial'"
-    write_atomic(target, data)
+    write_outputs(root / "build", {target: data})
     return ExportResult(target, note)
 
 
