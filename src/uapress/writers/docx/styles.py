@@ -27,8 +27,16 @@ def apply(out: Output) -> None:
     # Create every style first: a style may be based on one defined further down.
     styles = {name: _get_or_add(out, name, kind) for group, kind in kinds for name in out.spec[group]}
     for group, _ in kinds:
-        for name, rules in out.spec[group].items():
-            restyle(out, styles[name], rules or {}, styles)
+        for name in out.spec[group]:
+            restyle(out, styles[name], style_rules(out, group, name), styles)
+
+
+def style_rules(out: Output, group: str, name: str) -> dict:
+    """Return a style's rules, with a proof's marks on top when the edition is a proof (docx.yaml `proof`)."""
+    own = out.spec[group][name] or {}
+    if out.meta.proof is None:
+        return own
+    return {**own, **(out.spec.get("proof", {}).get(group, {}).get(name) or {})}
 
 
 def font_roles(out: Output) -> list[str]:
