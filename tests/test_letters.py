@@ -87,6 +87,23 @@ def test_letter_sheet_pdf_puts_the_address_in_the_envelope_window(tmp_path, lang
     assert float(size.group(1)) * PT == pytest.approx(PAPER_WIDTH[paper], abs=0.5)
 
 
+@pytest.mark.parametrize("slug", ["venezuela-hrd-release", "venezuela-hrd-release-fi1"])
+def test_every_letter_sheet_of_every_edition_is_one_page_per_target(tmp_path, slug):
+    # Issue 11 (a look at every page): the Spanish sheet put "Atentamente," and the signature line alone on a
+    # second page; the sheet is now set a little tighter when it would run over.
+    sheets = 0
+    for lang in ("en", "es", "fr", "ar"):
+        doc = document(lang, source=ROOT / "source" / "actions" / slug / "action.yaml")
+        if doc.letter is None:
+            continue  # the letter is not wholly translated: no sheet to send
+        out = tmp_path / f"{lang}.letters.pdf"
+        out.write_bytes(letters_pdf.write(doc, sample_brand()))
+        pages = bbox_pages(out)
+        assert len(pages) == len(doc.letter.targets), f"{slug} ({lang}): {len(pages)} pages"
+        sheets += 1
+    assert sheets >= 1
+
+
 def test_letter_sheet_pdf_reads_as_a_letter_to_fill_in(tmp_path, pdftotext):
     doc = document("es")
     out = tmp_path / "es.letters.pdf"

@@ -10,10 +10,8 @@ import pytest
 
 from helpers import BIDI_CONTROLS, LANGS, ROOT, sample_brand, sample_document
 from tagged_pdf import blocks
+from test_letters import document
 from test_pdf import pdf_objects
-from uapress.build import appeal_localisation, edition_document
-from uapress.localise import localise
-from uapress.source import load_action
 from uapress.writers import pdf
 from uapress.writers.html import render
 
@@ -26,8 +24,7 @@ BLOCKS = {"p", "h1", "h2", "h3", "h4", "li", "dt", "dd", "td", "th", "figcaption
 
 def built_document(slug: str, lang: str):
     """Return an edition's document as the build makes it: its letter pack and annex letter included."""
-    action, _warnings = load_action(ROOT / "source" / "actions" / slug / "action.yaml")
-    return edition_document(localise(action, lang, ROOT), appeal_localisation(action, lang, ROOT))
+    return document(lang, source=ROOT / "source" / "actions" / slug / "action.yaml")
 
 
 def edition_blocks(document, brand) -> list[str]:
