@@ -11,9 +11,10 @@ from .ooxml import hex_colour, length, put, twips
 ALIGN = {"start": "left", "center": "center", "end": "right", "both": "both"}
 """Word (and LibreOffice) read `w:jc` and `w:ind` left/right of a right-to-left paragraph as its
 start/end (ECMA-376 17.3.1.6), so these and the indents hold both ways."""
-SIDES = {False: {"top": "top", "start": "left", "bottom": "bottom", "end": "right"},
-         True: {"top": "top", "start": "right", "bottom": "bottom", "end": "left"}}
-"""Paragraph borders stay physical in a right-to-left paragraph: its start is on the right."""
+SIDES = {False: {"top": "top", "start": "left", "bottom": "bottom", "end": "right", "between": "between"},
+         True: {"top": "top", "start": "right", "bottom": "bottom", "end": "left", "between": "between"}}
+"""Paragraph borders stay physical in a right-to-left paragraph: its start is on the right. `between` rules
+off each of a run of paragraphs with the same borders, which Word and LibreOffice frame as one."""
 WORD_BUILT_IN = {"Hyperlink"}
 """Word's own styles that python-docx's template lacks: added as built-in, so Word treats them as its own."""
 KEEP_IN_PPR = {qn("w:numPr")}
