@@ -119,7 +119,7 @@ def _flush(digits: list[str]) -> list[str]:
 def _direction(run: Run) -> str:
     """Return a run's bidi class: "R" (it holds Arabic letters), "L" (Latin letters or digits) or "N" (neutrals only)."""
     text = "".join(run.units)
-    if run.actual or _rtl(text):
+    if _rtl(text):
         return "R"
     return "L" if any(unicodedata.bidirectional(c) in ("L", "EN", "AN") for c in text) else "N"
 
