@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 import shutil
 import subprocess
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 
 from uapress.brand import load_brand
 
@@ -160,12 +163,37 @@ def test_html_and_docx_take_the_same_colours_from_the_brand(sample_build, chromi
     # The salutation is bold in both.
     assert chromium_page.evaluate("getComputedStyle(document.querySelector('p.salutation')).fontWeight") == "700"
     assert _docx_style(docx_file, "Salutation").xpath("w:rPr/w:b/@w:val", namespaces=W_NS) in (["1"], ["true"])
-    # A link without an address, where the edition marks one, is marked in one colour.
+    # Issue 11: a link without an address is plain text in every edition, DOCX included (it was grey and dotted
+    # there). The DOCX keeps the words in their "Unresolved Link" style, which `uapress import` reads back as `(#)`.
+    assert chromium_page.locator(".unresolved-link").count() == 0
+    assert not _docx_style(docx_file, "Unresolved Link").xpath("w:rPr/*", namespaces=W_NS)
+    with zipfile.ZipFile(docx_file) as docx:
+        body = etree.fromstring(docx.read("word/document.xml"))
+    runs = body.xpath("//w:r[w:rPr/w:rStyle/@w:val='UnresolvedLink']", namespaces=W_NS)
+    assert len(runs) >= 8, "the sample's placeholder links, in their style"
+    assert not [run for run in runs if run.xpath("w:rPr/w:color | w:rPr/w:u", namespaces=W_NS)], "no look of their own"
+
+
+def test_a_proof_marks_placeholder_links_alike_in_html_and_docx(chromium_page):
+    # Issue 11: proofs mark what editions show plain, from the brand: muted and dotted in both formats.
+    from helpers import sample_brand, sample_document
+    from uapress.model.nodes import Proof
+    from uapress.writers import docx
+    from uapress.writers.html import render
+
+    document, brand = sample_document("en"), sample_brand()
+    proof = dataclasses.replace(document, meta=dataclasses.replace(document.meta, proof=Proof("PROOF", "stamp")))
+    chromium_page.set_content(render(proof, brand, for_print=True))
     marked = chromium_page.locator(".unresolved-link")
-    if marked.count():
-        css = marked.first.evaluate("e => getComputedStyle(e).textDecorationColor")
-        (word,) = _docx_style(docx_file, "Unresolved Link").xpath("w:rPr/w:color/@w:val", namespaces=W_NS)
-        assert _rgb(css) == "#" + word.upper()
+    assert marked.count() >= 8
+    css = marked.first.evaluate("e => [getComputedStyle(e).textDecorationColor, getComputedStyle(e).textDecorationStyle]")
+    with zipfile.ZipFile(io.BytesIO(docx.write(proof, brand))) as package:
+        styles = etree.fromstring(package.read("word/styles.xml"))
+    (style,) = [s for s in styles.iterfind("w:style", W_NS) if s.get(f"{{{W_NS['w']}}}styleId") == "UnresolvedLink"]
+    (colour,) = style.xpath("w:rPr/w:color/@w:val", namespaces=W_NS)
+    (underline,) = style.xpath("w:rPr/w:u/@w:val", namespaces=W_NS)
+    assert _rgb(css[0]) == "#" + colour.upper() == load_brand(ROOT).colours["muted"].upper()
+    assert css[1] == underline == "dotted"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

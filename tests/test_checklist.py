@@ -360,6 +360,19 @@ def test_translation_checklist_is_wholly_in_its_language(action, brand, tmp_path
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the checklist scrolls sideways on a phone"
 
 
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
+def test_no_checklist_scrolls_sideways_on_a_phone(action, brand, tmp_path, chromium_page, lang):
+    # Issue 11 (a look at every page at 390 px): the editorial checklist ran 481 px wide, its previous
+    # UA's address unbroken.
+    document = build_document(localise(action, lang, REPO), files_for(SLUG, lang), today=BEFORE_DEADLINE)
+    path = tmp_path / "checklist.html"
+    path.write_bytes(checklist_html.write(document, brand))
+    chromium_page.set_viewport_size({"width": 390, "height": 844})
+    chromium_page.goto(path.as_uri())
+    assert chromium_page.locator("table.segments tr").count() >= 20  # a whole checklist
+    assert chromium_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_every_labels_file_has_every_label(msgfmt_check):
     files = sorted((REPO / "source" / "labels").glob("*.po"))
     assert [p.stem for p in files] == ["ar", "en", "es", "fr"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import subprocess
 import zipfile
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -49,7 +51,8 @@ def address_box(words: list[tuple], target) -> tuple[float, float, float, float]
     wanted = " ".join([target.name, *target.address]).split()
     # Above the salutation, which starts at 98.46 mm and may repeat the name.
     found = [w for w in words if w[4] in wanted and w[1] < DIN_5008_B.text_top - 3]
-    assert sorted(w[4] for w in found) == sorted(wanted), "every word of the name and address is in the head"
+    # The title between name and address may repeat a word of them ("Presidenta encargada de la República"): it is in the window too.
+    assert not Counter(wanted) - Counter(w[4] for w in found), "every word of the name and address is in the head"
     return (min(w[0] for w in found), min(w[1] for w in found), max(w[2] for w in found), max(w[3] for w in found))
 
 
@@ -85,6 +88,23 @@ def test_letter_sheet_pdf_puts_the_address_in_the_envelope_window(tmp_path, lang
     info = _run([require("pdfinfo"), str(out)], timeout=60, what="pdfinfo").stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert float(size.group(1)) * PT == pytest.approx(PAPER_WIDTH[paper], abs=0.5)
+
+
+@pytest.mark.parametrize("slug", ["venezuela-hrd-release", "venezuela-hrd-release-fi1"])
+def test_every_letter_sheet_of_every_edition_is_one_page_per_target(tmp_path, slug):
+    # Issue 11 (a look at every page): the Spanish sheet put "Atentamente," and the signature line alone on a
+    # second page; the sheet is now set a little tighter when it would run over.
+    sheets = 0
+    for lang in ("en", "es", "fr", "ar"):
+        doc = document(lang, source=ROOT / "source" / "actions" / slug / "action.yaml")
+        if doc.letter is None:
+            continue  # the letter is not wholly translated: no sheet to send
+        out = tmp_path / f"{lang}.letters.pdf"
+        out.write_bytes(letters_pdf.write(doc, sample_brand()))
+        pages = bbox_pages(out)
+        assert len(pages) == len(doc.letter.targets), f"{slug} ({lang}): {len(pages)} pages"
+        sheets += 1
+    assert sheets >= 1
 
 
 def test_letter_sheet_pdf_reads_as_a_letter_to_fill_in(tmp_path, pdftotext):
@@ -129,7 +149,7 @@ def test_letter_sheets_list_copies_and_give_each_target_a_page(tmp_path, pdftote
 # Letter sheets, DOCX
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
 def test_letter_sheet_docx_opens_in_libreoffice_with_the_address_in_the_window(tmp_path, libreoffice, pdftotext, lang):
     doc = document(lang)
     source = tmp_path / f"sheet.{lang}.docx"
@@ -140,9 +160,16 @@ def test_letter_sheet_docx_opens_in_libreoffice_with_the_address_in_the_window(t
         assert "Ms Delcy Rodríguez, We took note of the long-awaited-for release" in text
         assert "We call for the immediate and unconditional release of Eduardo Torres" in text
         assert "Your name and address" in text and "Date:" in text and "Yours sincerely, Signature" in text
+    elif lang in ("es", "fr"):
+        closing, signature = {"es": ("Atentamente,", "Firma"), "fr": ("considération,", "Signature")}[lang]
+        assert f"{closing} {signature}" in text
     else:
         # LibreOffice's PDF gives Arabic back with its lam-alef ligatures split: check words without one.
         assert "اسمك وعنوانك" in text and "التاريخ" in text and "التوقيع" in text and "وتفضلوا بقبول فائق" in text
+    # Issue 11: the sheet carries the brand's faces (LibreOffice set it in DejaVu Sans on a machine without Noto)
+    # and stays on one page: the Spanish and French ones put their closing and signature on a second.
+    fonts = subprocess.run([require("pdffonts"), str(converted)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSans-Regular" in fonts and ("NotoNaskhArabic" in fonts) == (lang == "ar")
     pages = bbox_pages(converted)
     assert len(pages) == 1
     box = address_box(pages[0], doc.letter.targets[0])

@@ -17,7 +17,7 @@ def write(document: Document, brand: Brand) -> bytes:
     """Return the letter sheets of the edition's letter as a Word file."""
     import docx
 
-    from .docx import parts, styles
+    from .docx import embed, parts, styles
     from .docx.context import Output
 
     letter = document.letter
@@ -31,6 +31,10 @@ def write(document: Document, brand: Brand) -> bytes:
     _page(out)
     for number, target in enumerate(letter.targets):
         _sheet(out, letter, target, first=number == 0)
+    styles.prune(out)
+    # Like the edition, the sheets carry their faces: without them Word or LibreOffice on a machine without
+    # Noto sets the letter in another, wider font, and the signature line runs onto a second page (issue 11).
+    embed.fonts(out, styles.font_roles(out))
     parts.properties(out)
     parts.settings(out)
     return parts.package(out)
@@ -81,9 +85,8 @@ def _sheet(out, letter, target, first: bool) -> None:
     # The head ends where the address zone does; form B starts the text 98.46 mm from the top.
     put(salutation.get_or_add_pPr(), "spacing", before=_twips(g.text_top - g.field_top - g.field_height))
     blocks.blocks(out, letter.body, "Letter Text")
-    blocks.translatable(out, "Letter Text", letter.closing, None, letter.lang)
-    for _ in range(2):
-        blocks.new_paragraph(out, "Letter Blank", out.rtl)
+    blocks.translatable(out, "Letter Closing", letter.closing, None, letter.lang)
+    blocks.new_paragraph(out, "Signature Blank", out.rtl)
     blocks.translatable(out, "Letter Field", (Text(labels["letter_signature"]),), None, letter.lang)
     if letter.copies:
         heading = blocks.translatable(out, "Letter Copies", (Text(f"{labels['copies_to']}{sep}"),), None, letter.lang)

@@ -17,10 +17,12 @@ from .templating import template
 def write(document: Document, brand: Brand) -> bytes:
     """Return the letter sheets of the edition's letter as a PDF."""
     what = f"{document.meta.slug} ({document.meta.lang}) letters"
-    return html_to_pdf(lambda fit: render(document, brand), brand, document, what, headings=False)
+    # A sheet that would leave its closing and signature alone on a page of their own is set a little tighter.
+    return html_to_pdf(lambda fit: render(document, brand, fit), brand, document, what, headings=False,
+                       fits=(None, "tight"))
 
 
-def render(document: Document, brand: Brand) -> str:
+def render(document: Document, brand: Brand, fit: str | None = None) -> str:
     """Return the letter sheets as one HTML page for WeasyPrint (styles/letters.html and letters.css)."""
     letter = document.letter
     if letter is None:
@@ -30,7 +32,7 @@ def render(document: Document, brand: Brand) -> str:
     filters = (("css_string", css_string), ("tint", tint))
     css = template(brand, "letters.css", autoescape=False, filters=filters).render(
         colours=brand.colours, fonts=brand.fonts, sizes=brand.sizes, page_size=brand.page_size, rtl=rtl,
-        g=DIN_5008_B, folds=FOLDS[brand.page_size], bundled_fonts=bundled_fonts(brand))
+        g=DIN_5008_B, folds=FOLDS[brand.page_size], bundled_fonts=bundled_fonts(brand), fit=fit)
     people = [_person(renderer, person) for person in letter.targets]
     return template(brand, "letters.html").render(
         letter=letter, labels=letter.labels, colon=colon(letter.lang), css=Markup(css), rtl=rtl,

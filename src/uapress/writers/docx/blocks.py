@@ -10,6 +10,9 @@ from .ooxml import element, hex_colour, put
 
 PAGE_BREAK_BEFORE = {"appeal-letter"}
 """Sections that start a page: the annex letter in the appeal language (issue 14)."""
+CARRY = {"facts"}
+"""Sections held together that take the paragraph before them along to the next page, as the PDF's "carry"
+fit does: the facts box alone would leave the last page (before the annex letter) nearly empty (issue 11)."""
 LIST_STYLES = {False: "List Bullet", True: "List Number"}
 """python-docx's template numbers these two styles (bullets, decimals); restyled from the brand."""
 
@@ -23,6 +26,8 @@ def blocks(out: Output, nodes, style: str | None = None) -> None:
 def section(out: Output, node: Section, style: str | None = None) -> None:
     """Add a section's blocks; sections follow one another without breaks, except an annex."""
     first = len(out.word.paragraphs)
+    if node.role in CARRY and first:
+        put(out.word.paragraphs[-1]._p.get_or_add_pPr(), "keepNext")
     blocks(out, node.blocks, style)
     if node.role in PAGE_BREAK_BEFORE and len(out.word.paragraphs) > first:
         put(out.word.paragraphs[first]._p.get_or_add_pPr(), "pageBreakBefore")

@@ -11,9 +11,10 @@ from .ooxml import hex_colour, length, put, twips
 ALIGN = {"start": "left", "center": "center", "end": "right", "both": "both"}
 """Word (and LibreOffice) read `w:jc` and `w:ind` left/right of a right-to-left paragraph as its
 start/end (ECMA-376 17.3.1.6), so these and the indents hold both ways."""
-SIDES = {False: {"top": "top", "start": "left", "bottom": "bottom", "end": "right"},
-         True: {"top": "top", "start": "right", "bottom": "bottom", "end": "left"}}
-"""Paragraph borders stay physical in a right-to-left paragraph: its start is on the right."""
+SIDES = {False: {"top": "top", "start": "left", "bottom": "bottom", "end": "right", "between": "between"},
+         True: {"top": "top", "start": "right", "bottom": "bottom", "end": "left", "between": "between"}}
+"""Paragraph borders stay physical in a right-to-left paragraph: its start is on the right. `between` rules
+off each of a run of paragraphs with the same borders, which Word and LibreOffice frame as one."""
 WORD_BUILT_IN = {"Hyperlink"}
 """Word's own styles that python-docx's template lacks: added as built-in, so Word treats them as its own."""
 KEEP_IN_PPR = {qn("w:numPr")}
@@ -27,8 +28,16 @@ def apply(out: Output) -> None:
     # Create every style first: a style may be based on one defined further down.
     styles = {name: _get_or_add(out, name, kind) for group, kind in kinds for name in out.spec[group]}
     for group, _ in kinds:
-        for name, rules in out.spec[group].items():
-            restyle(out, styles[name], rules or {}, styles)
+        for name in out.spec[group]:
+            restyle(out, styles[name], style_rules(out, group, name), styles)
+
+
+def style_rules(out: Output, group: str, name: str) -> dict:
+    """Return a style's rules, with a proof's marks on top when the edition is a proof (docx.yaml `proof`)."""
+    own = out.spec[group][name] or {}
+    if out.meta.proof is None:
+        return own
+    return {**own, **(out.spec.get("proof", {}).get(group, {}).get(name) or {})}
 
 
 def font_roles(out: Output) -> list[str]:
