@@ -96,7 +96,7 @@ def editorial_blockers(loc, links: tuple, today: dt.date) -> list[Blocker]:
         blockers.append(Blocker("expired", f"the deadline {action.deadline.isoformat()} has passed",
                                 locale.long_date(action.deadline, loc.lang)))
     if others := _uncounted(action.warnings):
-        blockers.append(Blocker("warnings", f"{len(others)} other warning(s) from `uapress check`", str(len(others)),
+        blockers.append(Blocker("warnings", f"{len(others)} other warning(s): run uapress check to see them", str(len(others)),
                                 tuple(d.message for d in others)))
     return blockers
 
