@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from functools import lru_cache
@@ -62,6 +63,11 @@ def proof_name(name: str) -> str:
     return f"proof:{name}"
 
 
+def action_key(raw: bytes, today: str) -> str:
+    """Return the hash of what loading an action depends on: its bytes, the package, the day (its deadline notice)."""
+    return hashlib.sha256(b"\0".join((raw, package_hash().encode(), today.encode()))).hexdigest()
+
+
 def edition_key(inputs: str, formats: tuple, styles: str, options: str) -> str:
     """Return the hash of one edition's inputs: the hash of its source files' bytes, styles, package, options."""
     digest = hashlib.sha256()
@@ -76,6 +82,8 @@ class Cache:
     def __init__(self, out: Path):
         self.path = out / CACHE_NAME
         self.entries: dict = {}
+        self.actions: dict = {}
+        """What loading each action found ({key, slug, language, deadline, editions, problems}), by path."""
         self.index_key: str | None = None
         self.problems: list[Diagnostic] = []
         """A notice when the file was unreadable and discarded, an error when it could not be written."""
@@ -97,6 +105,8 @@ class Cache:
             return
         self.entries = {name: entry for name, entry in editions.items() if _well_formed(entry)}
         self.index_key = data.get("index") if isinstance(data.get("index"), str) else None
+        actions = data.get("actions")
+        self.actions = actions if isinstance(actions, dict) else {}
         if len(self.entries) != len(editions):
             self._discard("entries of the wrong shape", keep=True)
 
@@ -119,9 +129,25 @@ class Cache:
         files = entry.get("files")
         return isinstance(files, list) and bool(files) and all((out / f).is_file() for f in files)
 
-    def record(self, name: str, key: str, files: list[str]) -> None:
-        """Remember what an edition wrote."""
-        self.entries[name] = {"key": key, "files": files}
+    def record(self, name: str, key: str, files: list[str], reads: list[str] = (), problems=(),
+               counts: dict | None = None) -> None:
+        """Remember what an edition wrote, the files it was made from, and what localising it found.
+
+        With these a no-op build checks the edition's key and reports its warnings without localising it.
+        """
+        self.entries[name] = {"key": key, "files": files, "reads": list(reads),
+                              "problems": [encode(d) for d in problems], "counts": counts or {}}
+
+    def recall(self, name: str) -> tuple[list[str], list[Diagnostic], dict] | None:
+        """Return the files an edition was made from, its problems and counts, as recorded; None when unknown."""
+        entry = self.entries.get(name)
+        try:
+            reads, problems, counts = entry["reads"], entry["problems"], entry["counts"]
+            if not all(isinstance(path, str) for path in reads) or not isinstance(counts, dict):
+                return None
+            return reads, [decode(d) for d in problems], counts
+        except (KeyError, TypeError, ValueError):  # an older or damaged entry: the edition is localised again
+            return None
 
     def record_failure(self, name: str, format: str, message: str) -> None:
         """Remember that an edition failed to render, for the publication index; it is rebuilt next time."""
@@ -139,13 +165,27 @@ class Cache:
 
     def save(self) -> list[Diagnostic]:
         """Write the cache atomically; return an error naming the path and the cause when it cannot be."""
-        data = {"editions": self.entries, "index": self.index_key}
+        data = {"editions": self.entries, "actions": self.actions, "index": self.index_key}
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
         except OSError as exc:
             return [Diagnostic("error", f"the build cache was not saved: {exc.strerror or exc}", self.path,
                                hint="remove or fix that path; until then every build rebuilds every edition")]
         return []
+
+
+def encode(diagnostic: Diagnostic) -> dict:
+    """Return a finding as JSON-ready fields."""
+    fields = dataclasses.asdict(diagnostic)
+    fields["file"] = str(diagnostic.file) if diagnostic.file is not None else None
+    return fields
+
+
+def decode(fields: dict) -> Diagnostic:
+    """Return the finding `encode` gave; raise TypeError or ValueError when the fields are not one."""
+    if not isinstance(fields, dict) or not isinstance(fields.get("message"), str):
+        raise ValueError("not a finding")
+    return Diagnostic(**{**fields, "file": Path(fields["file"]) if fields.get("file") is not None else None})
 
 
 def _well_formed(entry) -> bool:
