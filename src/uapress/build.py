@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import signal
 import threading
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from .files import BuildLock, Inputs, sweep, write_edition
 from .source.load import find_actions, review_action
 from .source.schema import Action
 from .writers import EDITION_FORMATS, LETTER_SHEETS, WRITERS, files_for
-from .workers import run_all
+from .workers import Workers
 
 # Localising and modelling (Babel, Markdown) are imported where an edition is localised: a no-op build never is.
 
@@ -112,9 +113,10 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
         if action is None:
             continue
         if loaded is not None and raw is not None:
-            loaded[str(path)] = {"key": action_key(raw, _day(today)), "slug": action.slug, "language": action.language,
-                                 "deadline": action.deadline.isoformat(), "editions": list(action.editions),
-                                 "problems": [encode(d) for d in found]}
+            # Its findings depend on its bytes and, through the deadline notice, on whether it has expired.
+            loaded[str(path)] = {"key": action_key(raw), "slug": action.slug, "language": action.language,
+                                 "deadline": action.deadline.isoformat(), "expired": _expired(action, today),
+                                 "editions": list(action.editions), "problems": [encode(d) for d in found]}
         editions = action.editions
         if langs:
             missing = [lang for lang in langs if lang not in editions]
@@ -248,46 +250,58 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
     with BuildLock(out, wait) as lock, _stopped_by_sigterm():
         sweep(out)
-        cache = Cache(out)
-        report.problems += cache.problems
-        remembered = cache.actions
-        cache.actions = {**{path: known for path, known in remembered.items() if Path(path).is_file()}, **loaded}
-        styles = styles_hash(root)
-        todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles)
-        if todo:
-            # Drop the old entries before writing anything: a build killed halfway must not leave an old key
-            # vouching for an edition if its inputs are then reverted.
-            for job, _, _ in todo:
-                cache.forget(job.cache_name)
-            report.problems += cache.save()
-        done = 0
-        results = run_all(todo, brand, out, jobs, debug, lock)
+        # Forked now, the workers import WeasyPrint while this process localises the editions.
+        needs_pdf = review is not None or any("pdf" in job.formats for job in planned)
+        workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
         try:
-            for result, (job, key, _) in zip(results, todo):  # results first: it ends the pool when exhausted
-                _write(result, out)
-                done += 1
-                report.editions.append(result)
-                if result.failed:
-                    # Not fresh, so rebuilt next time; remembered for the publication index.
-                    message = next((d.message for d in result.problems if d.is_error), "failed")
-                    cache.record_failure(job.cache_name, result.failed_format, message)
-                else:
-                    cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files],
-                                 sorted(map(str, job.inputs.files)), result.problems, result.counts)
-                if progress:
-                    progress(len(report.editions), len(planned),
-                             f"{job.name} {'FAILED' if result.failed else 'built'}")
-        except KeyboardInterrupt:
-            built = sum(not e.failed for e in report.editions if not e.unchanged)
-            raise Interrupted(built, len(todo) - done) from None
+            report = _build(root, planned, brand, out, review, force, report, progress, today, loaded, workers, debug)
         finally:
-            results.close()  # stops the workers now, whatever happened
-            # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
-            if todo:
-                report.problems += cache.save()
-        _write_index(root, out, brand, cache, today, bool(todo), report, styles)
-        if cache.actions != remembered and not todo:
+            workers.close()  # stops the workers now, whatever happened
+    return report
+
+
+def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, force: bool, report: BuildReport,
+           progress, today, loaded: dict, workers: Workers, debug: bool) -> BuildReport:
+    """Render the planned editions whose inputs changed, write them and the index; runs under the build's lock."""
+    cache = Cache(out)
+    report.problems += cache.problems
+    remembered = cache.actions
+    cache.actions = {**{path: known for path, known in remembered.items() if Path(path).is_file()}, **loaded}
+    styles = styles_hash(root)
+    todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles)
+    if todo:
+        # Drop the old entries before writing anything: a build killed halfway must not leave an old key
+        # vouching for an edition if its inputs are then reverted.
+        for job, _, _ in todo:
+            cache.forget(job.cache_name)
+        report.problems += cache.save()
+    done = 0
+    results = workers.run(todo, brand, debug)
+    try:
+        for result, (job, key, _) in zip(results, todo):
+            _write(result, out)
+            done += 1
+            report.editions.append(result)
+            if result.failed:
+                # Not fresh, so rebuilt next time; remembered for the publication index.
+                message = next((d.message for d in result.problems if d.is_error), "failed")
+                cache.record_failure(job.cache_name, result.failed_format, message)
+            else:
+                cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files],
+                             sorted(map(str, job.inputs.files)), result.problems, result.counts)
+            if progress:
+                progress(len(report.editions), len(planned),
+                         f"{job.name} {'FAILED' if result.failed else 'built'}")
+    except KeyboardInterrupt:
+        built = sum(not e.failed for e in report.editions if not e.unchanged)
+        raise Interrupted(built, len(todo) - done) from None
+    finally:
+        # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
+        if todo:
             report.problems += cache.save()
+    _write_index(root, out, brand, cache, today, bool(todo), report, styles)
+    if cache.actions != remembered and not todo:
+        report.problems += cache.save()
     return report
 
 
@@ -320,14 +334,16 @@ def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, format
         for path in find_actions(root, slugs):
             inputs = Inputs()
             known = cache.actions.get(str(path))
-            if not isinstance(known, dict) or known.get("key") != action_key(inputs.read(path) or b"", _day(today)):
+            if not isinstance(known, dict) or known.get("key") != action_key(inputs.read(path) or b""):
                 return None
+            action = Recalled(path, known["slug"], known["language"], dt.date.fromisoformat(known["deadline"]))
+            if known.get("expired") != _expired(action, today):
+                return None  # expired since: its notice is new
             editions = known["editions"]
             if langs:
                 if slugs and any(lang not in editions for lang in langs):
                     return None
                 editions = [lang for lang in editions if lang in langs]
-            action = Recalled(path, known["slug"], known["language"], dt.date.fromisoformat(known["deadline"]))
             report.problems += [decode(fields) for fields in known["problems"]]
             for lang in editions:
                 job = Job(action, lang, formats, inputs=Inputs(inputs.files), today=today)
@@ -352,13 +368,13 @@ def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, format
 def _key(job: Job, styles: str, brand: Brand) -> str:
     """Return the cache key of an edition from the very bytes its job has read, the styles and the options."""
     # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
-    expired = job.action.deadline < (job.today or dt.date.today())
+    expired = _expired(job.action, job.today)
     options = f"paper={brand.page_size},pdf={brand.pdf_variant},lang={job.lang},expired={expired}"
     return edition_key(job.inputs.digest(), job.formats, styles, options)
 
 
-def _day(today: dt.date | None) -> str:
-    return (today or dt.date.today()).isoformat()
+def _expired(action, today: dt.date | None) -> bool:
+    return action.deadline < (today or dt.date.today())
 
 
 def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review, force: bool,

@@ -63,9 +63,9 @@ def proof_name(name: str) -> str:
     return f"proof:{name}"
 
 
-def action_key(raw: bytes, today: str) -> str:
-    """Return the hash of what loading an action depends on: its bytes, the package, the day (its deadline notice)."""
-    return hashlib.sha256(b"\0".join((raw, package_hash().encode(), today.encode()))).hexdigest()
+def action_key(raw: bytes) -> str:
+    """Return the hash of what loading an action depends on besides the date: its bytes and the package."""
+    return hashlib.sha256(raw + b"\0" + package_hash().encode()).hexdigest()
 
 
 def edition_key(inputs: str, formats: tuple, styles: str, options: str) -> str:
