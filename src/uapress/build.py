@@ -18,7 +18,6 @@ from .files import BuildLock, Inputs, sweep, write_edition
 from .source.load import find_actions, review_action
 from .source.schema import Action
 from .writers import EDITION_FORMATS, LETTER_SHEETS, WRITERS, files_for
-from .workers import Workers
 
 # Localising and modelling (Babel, Markdown) are imported where an edition is localised: a no-op build never is.
 
@@ -250,6 +249,8 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
     with BuildLock(out, wait) as lock, _stopped_by_sigterm():
         sweep(out)
+        from .workers import Workers  # multiprocessing: not for a no-op build
+
         # Forked now, the workers import WeasyPrint while this process localises the editions.
         needs_pdf = review is not None or any("pdf" in job.formats for job in planned)
         workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,11 +20,11 @@ CACHE_NAME = ".uapress-cache.json"
 PACKAGE = Path(__file__).resolve().parent
 
 
-def _hash_files(paths) -> str:
+def _hash_files(paths, content=None) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(str(path).encode("utf-8") + b"\0")
-        digest.update(_content(path))
+        digest.update((content or _content)(path))
     return digest.hexdigest()
 
 
@@ -37,20 +40,48 @@ def _content(path: Path) -> bytes:
 def package_hash() -> str:
     """Return a hash of uapress itself, so a changed writer rebuilds everything."""
     files = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".yaml")]
-    return _hash_files([p for p in files if "__pycache__" not in p.parts]) + __version__ + _library_versions()
+    # The package's own files are read plainly: the project reader's checks (links out, sizes) guard user files
+    # and cost a no-op build a third of its time here.
+    files = [p for p in files if "__pycache__" not in p.parts]
+    return _hash_files(files, Path.read_bytes) + __version__ + _library_versions()
+
+
+LIBRARIES = ("weasyprint", "pydyf", "python-docx", "markdown", "babel", "jinja2", "pyyaml")
+"""The libraries that shape the outputs: an upgrade rebuilds everything."""
 
 
 def _library_versions() -> str:
-    """Return the versions of the libraries that shape the outputs: an upgrade rebuilds everything."""
-    from importlib.metadata import PackageNotFoundError, version
+    """Return the versions of the LIBRARIES, as installed."""
+    versions = _dist_info_versions()
+    missing = [name for name in LIBRARIES if _normal(name) not in versions]
+    if missing:  # not installed from wheels: ask the slower importlib.metadata (a tenth of a no-op build)
+        from importlib.metadata import PackageNotFoundError, version
 
-    found = []
-    for name in ("weasyprint", "pydyf", "python-docx", "markdown", "babel", "jinja2", "pyyaml"):
+        for name in missing:
+            try:
+                versions[_normal(name)] = version(name)
+            except PackageNotFoundError:
+                versions[_normal(name)] = "?"
+    return ";".join(f"{name}={versions[_normal(name)]}" for name in LIBRARIES)
+
+
+def _dist_info_versions() -> dict[str, str]:
+    """Return {normalised name: version} from the `NAME-VERSION.dist-info` folders on sys.path, first found wins."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=?")
-    return ";".join(found)
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info") and entry.count("-") == 1:
+                name, version = entry[:-len(".dist-info")].split("-")
+                found.setdefault(_normal(name), version)
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def styles_hash(root: Path) -> str:
