@@ -231,6 +231,50 @@ def test_a_cache_entry_naming_a_missing_file_is_rebuilt(project):
     assert_complete(project / "build", formats=("html",))
 
 
+def diagnostics(result: subprocess.CompletedProcess) -> list[str]:
+    """Return the lines a build printed about its sources (not its progress, per-edition and total lines)."""
+    lines = (result.stdout + result.stderr).splitlines()
+    return [line for line in lines if not SUMMARY_LINE.match(line) and " edition(s) built, " not in line
+            and not re.match(r"\s*\[\d+/\d+\] ", line)]
+
+
+def test_a_no_op_build_prints_the_full_builds_warnings_without_localising(project):
+    # Issue 13: a no-op answers from the cache (no PO parsed, no Babel, Markdown or WeasyPrint imported),
+    # yet reports every warning and notice the full build found, and the same translation counts.
+    full = build(project, "--format", "html", "--format", "pdf")
+    assert "warning" in full.stdout + full.stderr, "the sample has warnings to repeat (untranslated French)"
+    noop = subprocess.run([sys.executable, "-X", "importtime", *command("--format", "html", "--format", "pdf")[1:]],
+                          cwd=project, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+    assert noop.returncode == 0, noop.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in noop.stderr.splitlines() if line.startswith("import time:")}
+    assert not {"babel", "markdown", "weasyprint", "docx"} & imported, "a no-op build loaded a heavy library"
+    noop.stderr = "\n".join(line for line in noop.stderr.splitlines() if not line.startswith("import time:"))
+    assert set(states(noop).values()) == {"unchanged"}
+    assert diagnostics(noop) == diagnostics(full)
+    counts = re.compile(r"^(\S+/\S+): .*?(· .*)?$", re.M)
+    assert [(n, c) for n, c in counts.findall(noop.stdout) if "/" in n] == \
+        [(n, c) for n, c in counts.findall(full.stdout) if "/" in n]
+    assert re.search(r"\d+ warning\(s\)", noop.stdout).group() == re.search(r"\d+ warning\(s\)", full.stdout).group()
+    # --strict fails on the remembered warnings as on the found ones.
+    assert build(project, "--format", "html", "--format", "pdf", "--strict", check=False).returncode == 1
+
+
+def test_a_no_op_build_notices_an_edited_action_and_reports_its_new_warnings(project):
+    # Issue 13: the remembered findings of an action are only used while its bytes are the same.
+    build(project, "--format", "html")
+    action = project / "source" / "actions" / SLUG / "action.yaml"
+    text = action.read_text(encoding="utf-8")
+    title = "title: Human rights defenders must be released\n"
+    assert title in text
+    action.write_text(text.replace(title, 'title: "TODO: Human rights defenders must be released"\n'), encoding="utf-8")
+    result = build(project, "--format", "html")
+    assert rebuilt(result) == EDITIONS
+    assert "placeholder" in result.stdout + result.stderr
+    again = build(project, "--format", "html")
+    assert set(states(again).values()) == {"unchanged"}
+    assert diagnostics(again) == diagnostics(result)
+
+
 # --- interrupted builds ------------------------------------------------------
 
 

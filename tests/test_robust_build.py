@@ -101,6 +101,26 @@ def test_a_pdf_set_in_the_wrong_fonts_is_refused_and_the_next_one_is_right(tmp_p
     assert "Noto-Sans" in pdf_fonts(tmp_path / "fr.pdf")
 
 
+def test_a_failed_render_discards_the_parsed_stylesheets_with_the_font_configuration(tmp_path):
+    # Issue 13 keeps each stylesheet parsed once per process; its @font-face rules belong to the font
+    # configuration it was parsed with. After a failed render drops that configuration (issue 10), a
+    # stylesheet kept from before would lay the next PDF out with no bundled font registered.
+    result = python(RENDER + """
+    render("en", "before.pdf")
+    assert pdf._SHEETS, "the stylesheet is kept for the next PDF"
+    try:
+        pdf.html_to_pdf(lambda fit: 1 / 0, sample_brand(), sample_document("en"))
+    except ZeroDivisionError:
+        print("the render failed")
+    assert pdf._FONTS is None and not pdf._SHEETS
+    render("en", "after.pdf")
+    """, tmp_path)
+    assert "the render failed" in result.stdout and "after.pdf written" in result.stdout
+    assert pdf_fonts(tmp_path / "after.pdf") == pdf_fonts(tmp_path / "before.pdf") == {
+        "Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Condensed,-Bold-Condensed"}
+    assert (tmp_path / "after.pdf").read_bytes() == (tmp_path / "before.pdf").read_bytes()
+
+
 # --- interrupts and workers --------------------------------------------------
 
 

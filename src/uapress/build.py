@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import signal
 import threading
 from dataclasses import dataclass, field, replace
@@ -11,17 +12,14 @@ from pathlib import Path
 from typing import Callable
 
 from .brand import Brand, load_brand
-from .cache import Cache, edition_key, proof_name, styles_hash
+from .cache import CACHE_NAME, Cache, action_key, decode, edition_key, encode, proof_name, styles_hash
 from .errors import BuildError, Diagnostic, Findings, Interrupted, SourceError, UsageError
 from .files import BuildLock, Inputs, sweep, write_edition
-from .localise import localise
-from .model.document import build_document
-from .model.letters import with_letters
-from .source import find_actions
-from .source.load import review_action
+from .source.load import find_actions, review_action
 from .source.schema import Action
 from .writers import EDITION_FORMATS, LETTER_SHEETS, WRITERS, files_for
-from .workers import run_all
+
+# Localising and modelling (Babel, Markdown) are imported where an edition is localised: a no-op build never is.
 
 
 @dataclass(frozen=True)
@@ -93,8 +91,11 @@ class BuildReport(Findings):
 
 
 def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None,
-         report: BuildReport, today: dt.date | None = None) -> list[Job]:
-    """Load the named actions and list the editions to build; sources with errors are reported, not built."""
+         report: BuildReport, today: dt.date | None = None, loaded: dict | None = None) -> list[Job]:
+    """Load the named actions and list the editions to build; sources with errors are reported, not built.
+
+    `loaded` receives, by path, what loading each valid action found, for the cache (`Cache.actions`).
+    """
     formats = tuple(formats or EDITION_FORMATS)
     unknown = [f for f in formats if f not in EDITION_FORMATS]
     if unknown:
@@ -110,6 +111,11 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
         report.problems += found  # an expired action is noticed here, still built, marked in the index
         if action is None:
             continue
+        if loaded is not None and raw is not None:
+            # Its findings depend on its bytes and, through the deadline notice, on whether it has expired.
+            loaded[str(path)] = {"key": action_key(raw), "slug": action.slug, "language": action.language,
+                                 "deadline": action.deadline.isoformat(), "expired": _expired(action, today),
+                                 "editions": list(action.editions), "problems": [encode(d) for d in found]}
         editions = action.editions
         if langs:
             missing = [lang for lang in langs if lang not in editions]
@@ -159,6 +165,9 @@ def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool
 
 def edition_document(loc, appeal, today: dt.date | None = None):
     """Return the document of an edition with its letter pack: its letter, and the appeal language's as an annex."""
+    from .model.document import build_document
+    from .model.letters import with_letters
+
     return with_letters(build_document(loc, files_for(loc.action.slug, loc.lang), today), loc, appeal)
 
 
@@ -172,11 +181,15 @@ def appeal_localisation(action: Action, lang: str, root: Path, inputs: Inputs | 
     appeal = action.appeal_language
     if appeal == lang or appeal not in action.editions:
         return None
+    from .localise import localise
+
     return localise(action, appeal, root, inputs)
 
 
 def inspect_edition(job: Job, root: Path, unchanged: bool = False):
     """Localise an edition and list its problems (fallbacks included) without rendering it."""
+    from .localise import localise
+
     loc = localise(job.action, job.lang, root, job.inputs)
     result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
     if job.lang != job.action.language:
@@ -225,53 +238,149 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         from .proof import Review
 
         review = Review(root, since)  # an unknown --since stops here, before anything is written
-    planned = plan(root, slugs, langs, formats, report, today)
+    if review is None and not force and (out / CACHE_NAME).is_file():
+        with BuildLock(out, wait), _stopped_by_sigterm():
+            recalled = _recall(root, slugs, langs, formats, brand, out, today, progress)
+        if recalled is not None:
+            return recalled
+    loaded: dict = {}
+    planned = plan(root, slugs, langs, formats, report, today, loaded)
     if not planned and any(d.is_error for d in report.problems):
         return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
     with BuildLock(out, wait) as lock, _stopped_by_sigterm():
         sweep(out)
-        cache = Cache(out)
-        report.problems += cache.problems
-        styles = styles_hash(root)
-        todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles)
-        if todo:
-            # Drop the old entries before writing anything: a build killed halfway must not leave an old key
-            # vouching for an edition if its inputs are then reverted.
-            for job, _, _ in todo:
-                cache.forget(job.cache_name)
-            report.problems += cache.save()
-        done = 0
-        results = run_all(todo, brand, out, jobs, debug, lock)
+        from .workers import Workers  # multiprocessing: not for a no-op build
+
+        # Forked now, the workers import WeasyPrint while this process localises the editions.
+        needs_pdf = review is not None or any("pdf" in job.formats for job in planned)
+        workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
         try:
-            for result, (job, key, _) in zip(results, todo):  # results first: it ends the pool when exhausted
-                _write(result, out)
-                done += 1
-                report.editions.append(result)
-                if result.failed:
-                    # Not fresh, so rebuilt next time; remembered for the publication index.
-                    message = next((d.message for d in result.problems if d.is_error), "failed")
-                    cache.record_failure(job.cache_name, result.failed_format, message)
-                else:
-                    cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files])
-                if progress:
-                    progress(len(report.editions), len(planned),
-                             f"{job.name} {'FAILED' if result.failed else 'built'}")
-        except KeyboardInterrupt:
-            built = sum(not e.failed for e in report.editions if not e.unchanged)
-            raise Interrupted(built, len(todo) - done) from None
+            report = _build(root, planned, brand, out, review, force, report, progress, today, loaded, workers, debug)
         finally:
-            results.close()  # stops the workers now, whatever happened
-            # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
-            if todo:
-                report.problems += cache.save()
-        _write_index(root, out, brand, cache, today, bool(todo), report, styles)
+            workers.close()  # stops the workers now, whatever happened
     return report
+
+
+def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, force: bool, report: BuildReport,
+           progress, today, loaded: dict, workers: Workers, debug: bool) -> BuildReport:
+    """Render the planned editions whose inputs changed, write them and the index; runs under the build's lock."""
+    cache = Cache(out)
+    report.problems += cache.problems
+    remembered = cache.actions
+    cache.actions = {**{path: known for path, known in remembered.items() if Path(path).is_file()}, **loaded}
+    styles = styles_hash(root)
+    todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles)
+    if todo:
+        # Drop the old entries before writing anything: a build killed halfway must not leave an old key
+        # vouching for an edition if its inputs are then reverted.
+        for job, _, _ in todo:
+            cache.forget(job.cache_name)
+        report.problems += cache.save()
+    done = 0
+    results = workers.run(todo, brand, debug)
+    try:
+        for result, (job, key, _) in zip(results, todo):
+            _write(result, out)
+            done += 1
+            report.editions.append(result)
+            if result.failed:
+                # Not fresh, so rebuilt next time; remembered for the publication index.
+                message = next((d.message for d in result.problems if d.is_error), "failed")
+                cache.record_failure(job.cache_name, result.failed_format, message)
+            else:
+                cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files],
+                             sorted(map(str, job.inputs.files)), result.problems, result.counts)
+            if progress:
+                progress(len(report.editions), len(planned),
+                         f"{job.name} {'FAILED' if result.failed else 'built'}")
+    except KeyboardInterrupt:
+        built = sum(not e.failed for e in report.editions if not e.unchanged)
+        raise Interrupted(built, len(todo) - done) from None
+    finally:
+        # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
+        if todo:
+            report.problems += cache.save()
+    _write_index(root, out, brand, cache, today, bool(todo), report, styles)
+    if cache.actions != remembered and not todo:
+        report.problems += cache.save()
+    return report
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """An action as the cache remembers it: what a no-op build's report shows of it."""
+
+    path: Path
+    slug: str
+    language: str
+    deadline: dt.date
+
+
+def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None, brand: Brand,
+            out: Path, today: dt.date | None, progress) -> BuildReport | None:
+    """Return the report of a build that finds nothing changed, from the cache alone; None when anything did.
+
+    Each action's bytes and every file each edition was made from are read and hashed as a full build
+    would, but nothing is loaded, localised (no PO parsed, no Babel or Markdown imported) or rendered:
+    the findings come from the cache, as the build that wrote the outputs recorded them.
+    """
+    formats = tuple(formats or EDITION_FORMATS)
+    sweep(out)
+    cache = Cache(out)
+    if cache.problems or any(name not in EDITION_FORMATS for name in formats):
+        return None  # the full build says what is wrong
+    styles = styles_hash(root)
+    report = BuildReport()
+    try:
+        for path in find_actions(root, slugs):
+            inputs = Inputs()
+            known = cache.actions.get(str(path))
+            if not isinstance(known, dict) or known.get("key") != action_key(inputs.read(path) or b""):
+                return None
+            action = Recalled(path, known["slug"], known["language"], dt.date.fromisoformat(known["deadline"]))
+            if known.get("expired") != _expired(action, today):
+                return None  # expired since: its notice is new
+            editions = known["editions"]
+            if langs:
+                if slugs and any(lang not in editions for lang in langs):
+                    return None
+                editions = [lang for lang in editions if lang in langs]
+            report.problems += [decode(fields) for fields in known["problems"]]
+            for lang in editions:
+                job = Job(action, lang, formats, inputs=Inputs(inputs.files), today=today)
+                recorded = cache.recall(job.cache_name)
+                if recorded is None:
+                    return None
+                reads, problems, counts = recorded
+                for read in reads:
+                    job.inputs.read(Path(read))
+                if not cache.fresh(job.cache_name, _key(job, styles, brand), out):
+                    return None
+                report.editions.append(EditionResult(job, problems=problems, counts=counts, unchanged=True))
+    except (OSError, SourceError, KeyError, TypeError, ValueError):  # unreadable, or a damaged entry: build it all
+        return None
+    if progress:
+        for number, result in enumerate(report.editions, 1):
+            progress(number, len(report.editions), f"{result.job.name} unchanged")
+    _write_index(root, out, brand, cache, today, False, report, styles)
+    return report
+
+
+def _key(job: Job, styles: str, brand: Brand) -> str:
+    """Return the cache key of an edition from the very bytes its job has read, the styles and the options."""
+    # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
+    expired = _expired(job.action, job.today)
+    options = f"paper={brand.page_size},pdf={brand.pdf_variant},lang={job.lang},expired={expired}"
+    return edition_key(job.inputs.digest(), job.formats, styles, options)
+
+
+def _expired(action, today: dt.date | None) -> bool:
+    return action.deadline < (today or dt.date.today())
 
 
 def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review, force: bool,
            report: BuildReport, progress, styles: str) -> list[tuple]:
     """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others."""
-    options = f"paper={brand.page_size},pdf={brand.pdf_variant}"
     todo = []
     for job in planned:
         if review is not None:
@@ -283,9 +392,7 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
             report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
             continue
         # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
-        # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
-        expired = job.action.deadline < (job.today or dt.date.today())
-        key = edition_key(job.inputs.digest(), job.formats, styles, f"{options},lang={job.lang},expired={expired}")
+        key = _key(job, styles, brand)
         if review is not None:
             # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
             inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()

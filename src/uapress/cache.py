@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
+import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,11 +20,11 @@ CACHE_NAME = ".uapress-cache.json"
 PACKAGE = Path(__file__).resolve().parent
 
 
-def _hash_files(paths) -> str:
+def _hash_files(paths, content=None) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(str(path).encode("utf-8") + b"\0")
-        digest.update(_content(path))
+        digest.update((content or _content)(path))
     return digest.hexdigest()
 
 
@@ -36,20 +40,48 @@ def _content(path: Path) -> bytes:
 def package_hash() -> str:
     """Return a hash of uapress itself, so a changed writer rebuilds everything."""
     files = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".yaml")]
-    return _hash_files([p for p in files if "__pycache__" not in p.parts]) + __version__ + _library_versions()
+    # The package's own files are read plainly: the project reader's checks (links out, sizes) guard user files
+    # and cost a no-op build a third of its time here.
+    files = [p for p in files if "__pycache__" not in p.parts]
+    return _hash_files(files, Path.read_bytes) + __version__ + _library_versions()
+
+
+LIBRARIES = ("weasyprint", "pydyf", "python-docx", "markdown", "babel", "jinja2", "pyyaml")
+"""The libraries that shape the outputs: an upgrade rebuilds everything."""
 
 
 def _library_versions() -> str:
-    """Return the versions of the libraries that shape the outputs: an upgrade rebuilds everything."""
-    from importlib.metadata import PackageNotFoundError, version
+    """Return the versions of the LIBRARIES, as installed."""
+    versions = _dist_info_versions()
+    missing = [name for name in LIBRARIES if _normal(name) not in versions]
+    if missing:  # not installed from wheels: ask the slower importlib.metadata (a tenth of a no-op build)
+        from importlib.metadata import PackageNotFoundError, version
 
-    found = []
-    for name in ("weasyprint", "pydyf", "python-docx", "markdown", "babel", "jinja2", "pyyaml"):
+        for name in missing:
+            try:
+                versions[_normal(name)] = version(name)
+            except PackageNotFoundError:
+                versions[_normal(name)] = "?"
+    return ";".join(f"{name}={versions[_normal(name)]}" for name in LIBRARIES)
+
+
+def _dist_info_versions() -> dict[str, str]:
+    """Return {normalised name: version} from the `NAME-VERSION.dist-info` folders on sys.path, first found wins."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=?")
-    return ";".join(found)
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info") and entry.count("-") == 1:
+                name, version = entry[:-len(".dist-info")].split("-")
+                found.setdefault(_normal(name), version)
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def styles_hash(root: Path) -> str:
@@ -60,6 +92,11 @@ def styles_hash(root: Path) -> str:
 def proof_name(name: str) -> str:
     """Return the cache entry of an edition's proof: proofs are cached apart from the deterministic editions."""
     return f"proof:{name}"
+
+
+def action_key(raw: bytes) -> str:
+    """Return the hash of what loading an action depends on besides the date: its bytes and the package."""
+    return hashlib.sha256(raw + b"\0" + package_hash().encode()).hexdigest()
 
 
 def edition_key(inputs: str, formats: tuple, styles: str, options: str) -> str:
@@ -76,6 +113,8 @@ class Cache:
     def __init__(self, out: Path):
         self.path = out / CACHE_NAME
         self.entries: dict = {}
+        self.actions: dict = {}
+        """What loading each action found ({key, slug, language, deadline, editions, problems}), by path."""
         self.index_key: str | None = None
         self.problems: list[Diagnostic] = []
         """A notice when the file was unreadable and discarded, an error when it could not be written."""
@@ -97,6 +136,8 @@ class Cache:
             return
         self.entries = {name: entry for name, entry in editions.items() if _well_formed(entry)}
         self.index_key = data.get("index") if isinstance(data.get("index"), str) else None
+        actions = data.get("actions")
+        self.actions = actions if isinstance(actions, dict) else {}
         if len(self.entries) != len(editions):
             self._discard("entries of the wrong shape", keep=True)
 
@@ -119,9 +160,25 @@ class Cache:
         files = entry.get("files")
         return isinstance(files, list) and bool(files) and all((out / f).is_file() for f in files)
 
-    def record(self, name: str, key: str, files: list[str]) -> None:
-        """Remember what an edition wrote."""
-        self.entries[name] = {"key": key, "files": files}
+    def record(self, name: str, key: str, files: list[str], reads: list[str] = (), problems=(),
+               counts: dict | None = None) -> None:
+        """Remember what an edition wrote, the files it was made from, and what localising it found.
+
+        With these a no-op build checks the edition's key and reports its warnings without localising it.
+        """
+        self.entries[name] = {"key": key, "files": files, "reads": list(reads),
+                              "problems": [encode(d) for d in problems], "counts": counts or {}}
+
+    def recall(self, name: str) -> tuple[list[str], list[Diagnostic], dict] | None:
+        """Return the files an edition was made from, its problems and counts, as recorded; None when unknown."""
+        entry = self.entries.get(name)
+        try:
+            reads, problems, counts = entry["reads"], entry["problems"], entry["counts"]
+            if not all(isinstance(path, str) for path in reads) or not isinstance(counts, dict):
+                return None
+            return reads, [decode(d) for d in problems], counts
+        except (KeyError, TypeError, ValueError):  # an older or damaged entry: the edition is localised again
+            return None
 
     def record_failure(self, name: str, format: str, message: str) -> None:
         """Remember that an edition failed to render, for the publication index; it is rebuilt next time."""
@@ -139,13 +196,27 @@ class Cache:
 
     def save(self) -> list[Diagnostic]:
         """Write the cache atomically; return an error naming the path and the cause when it cannot be."""
-        data = {"editions": self.entries, "index": self.index_key}
+        data = {"editions": self.entries, "actions": self.actions, "index": self.index_key}
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
         except OSError as exc:
             return [Diagnostic("error", f"the build cache was not saved: {exc.strerror or exc}", self.path,
                                hint="remove or fix that path; until then every build rebuilds every edition")]
         return []
+
+
+def encode(diagnostic: Diagnostic) -> dict:
+    """Return a finding as JSON-ready fields."""
+    fields = dataclasses.asdict(diagnostic)
+    fields["file"] = str(diagnostic.file) if diagnostic.file is not None else None
+    return fields
+
+
+def decode(fields: dict) -> Diagnostic:
+    """Return the finding `encode` gave; raise TypeError or ValueError when the fields are not one."""
+    if not isinstance(fields, dict) or not isinstance(fields.get("message"), str):
+        raise ValueError("not a finding")
+    return Diagnostic(**{**fields, "file": Path(fields["file"]) if fields.get("file") is not None else None})
 
 
 def _well_formed(entry) -> bool:

@@ -17,44 +17,52 @@ from .files import WORK_PREFIX
 PR_SET_PDEATHSIG = 1
 
 
-def run_all(todo: list[tuple], brand, out: Path, jobs: int | None, debug: bool, lock):
-    """Yield the result of each (job, key, (result, localisation, appeal localisation)) of `todo`, in order.
+class Workers:
+    """The worker processes of one build, forked before it localises its editions so that their imports overlap."""
 
-    With one job, or one edition, editions render in this process; otherwise in `jobs` forked workers
-    (default: one per core) that ignore Ctrl-C (the build answers it), die with the build (even a
-    SIGKILLed one), and keep their temporary files in a folder of the build that is removed at its end.
-    """
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers <= 1:
-        for _, _, localised in todo:
-            yield _guarded(localised, brand, debug)
-        return
-    try:
-        work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out)  # inside the lock: a killed build's is swept
-    except OSError:  # a read-only output folder: its editions fail when written, with the reason
-        work = tempfile.mkdtemp(prefix=WORK_PREFIX)
-    needs_pdf = any("pdf" in job.formats or "proof" in job.formats for job, _, _ in todo)
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(os.getpid(), work, lock, needs_pdf))
-    try:
+    def __init__(self, count: int, out: Path, lock, needs_pdf: bool):
+        """Fork `count` workers now (none for one: editions then render in this process).
+
+        They ignore Ctrl-C (the build answers it), die with the build (even a SIGKILLed one), and keep
+        their temporary files in a folder of the build that is removed at its end.
+        """
+        self.pool = self.work = None
+        if count <= 1:
+            return
+        try:
+            self.work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out)  # inside the lock: a killed build's is swept
+        except OSError:  # a read-only output folder: its editions fail when written, with the reason
+            self.work = tempfile.mkdtemp(prefix=WORK_PREFIX)
+        context = multiprocessing.get_context("fork")
+        self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                                        initargs=(os.getpid(), self.work, lock, needs_pdf))
         # Workers are forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only
-        # the build may answer it (one line, no traceback from each worker).
+        # the build may answer it (one line, no traceback from each worker). The first task forks them all.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            futures = [pool.submit(_guarded, localised, brand, debug) for _, _, localised in todo]
+            self.pool.submit(os.getpid)
         finally:
             signal.signal(signal.SIGINT, previous)
+
+    def run(self, todo: list[tuple], brand, debug: bool):
+        """Yield the result of each (job, key, (result, localisation, appeal localisation)) of `todo`, in order."""
+        if self.pool is None:
+            for _, _, localised in todo:
+                yield _guarded(localised, brand, debug)
+            return
+        futures = [self.pool.submit(_guarded, localised, brand, debug) for _, _, localised in todo]
         for future in futures:
             yield future.result()
-        pool.shutdown(wait=True)
-    finally:
-        # Stopped (Ctrl-C, SIGTERM, an error): end the workers now rather than let them finish rendering.
-        # (ProcessPoolExecutor.terminate_workers() does this from Python 3.14.)
-        for process in list((pool._processes or {}).values()):
-            process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(work, ignore_errors=True)
+
+    def close(self) -> None:
+        """End the workers now, whether or not they finished (Ctrl-C, SIGTERM, an error), and remove their folder."""
+        if self.pool is not None:
+            # (ProcessPoolExecutor.terminate_workers() does this from Python 3.14.)
+            for process in list((self.pool._processes or {}).values()):
+                process.terminate()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 def _start_worker(parent: int, work: str, lock, needs_pdf: bool) -> None:

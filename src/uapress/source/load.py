@@ -9,12 +9,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from babel.core import get_global
-
 from ..errors import Diagnostic, SourceError, UsageError
 from ..inputs import read_project_file, read_project_text
-from .markdown import MarkdownIssue, parse_inlines, split_blocks
 from .schema import (
     COPY_KEYS, KNOWN_KEYS, LIST_LIMITS, PREVIOUS_KEYS, REQUIRED_KEYS, TARGET_KEYS, Action, Copy, Previous, Target,
     text_limit,
@@ -301,6 +297,9 @@ class _Checker:
         if value is None:
             return None
         tag = str(value)
+        # Babel and Markdown load with the first action read: a no-op build reads none and never imports them.
+        from babel import Locale, UnknownLocaleError
+
         try:
             Locale.parse(tag.replace("-", "_"))
         except (ValueError, UnknownLocaleError):
@@ -331,6 +330,8 @@ class _Checker:
         if value is None:
             return None
         code = str(value)
+        from babel.core import get_global
+
         if code not in get_global("territory_currencies") or not re.fullmatch(r"[A-Z]{2}", code):
             self.report(("country",), f"'{code}' is not an ISO 3166 country code", "use two capitals, e.g. VE for Venezuela")
             return None
@@ -367,11 +368,15 @@ class _Checker:
         text = self._text(data, (key,), markdown=True)
         if text is None:
             return None
+        from .markdown import split_blocks
+
         for block in split_blocks(text):
             self._check_block((key,), block.markdown, block.line)
         return text
 
     def _check_block(self, path, markdown_text, offset):
+        from .markdown import MarkdownIssue, parse_inlines
+
         try:
             _, issues = parse_inlines(markdown_text)
         except MarkdownIssue as issue:

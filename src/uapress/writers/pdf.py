@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from ..brand import Brand
@@ -41,8 +42,10 @@ def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings
     try:
         layouts = []
         for fit in fits:
-            html = weasyprint.HTML(string=page(fit), base_url=str(brand.folder), url_fetcher=fetcher)
-            layouts.append(html.render(font_config=_font_config(weasyprint), **options))
+            markup, css = _split_style(page(fit))
+            html = weasyprint.HTML(string=markup, base_url=str(brand.folder), url_fetcher=fetcher)
+            stylesheet = _stylesheet(weasyprint, css, brand, fetcher)
+            layouts.append(html.render(font_config=_font_config(weasyprint), **{**options, "stylesheets": [stylesheet]}))
             if len(fits) == 1 or well_filled(layouts[-1]):
                 break
         chosen = layouts[-1] if len(fits) == 1 or well_filled(layouts[-1]) else layouts[0]
@@ -122,7 +125,37 @@ def page_fills(laid_out) -> list[float]:
     return fills
 
 
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def _split_style(page: str) -> tuple[str, str]:
+    """Return the page without its `<style>` element, and the stylesheet it held."""
+    found = _STYLE.search(page)
+    return (page[:found.start()] + page[found.end():], found.group(1)) if found else (page, "")
+
+
 _FONTS = None
+_SHEETS: dict[tuple, object] = {}
+"""Stylesheets parsed with the process's font configuration, by text and folder (issue 13)."""
+SHEETS_KEPT = 24
+"""Enough for each language's edition, page-fill variants, letters and proof of a typical build."""
+
+
+def _stylesheet(weasyprint, css: str, brand: Brand, fetcher):
+    """Return the page's stylesheet parsed once per process: WeasyPrint would parse it again for every layout.
+
+    Its @font-face rules are bound to the font configuration it was parsed with, so it is dropped with
+    it (`discard_font_config`): a stylesheet of a discarded configuration would poison later PDFs.
+    A stylesheet given to WeasyPrint has the user origin, which only differs from the author's against
+    author rules (the page has none left) and !important ones (none in the brand's stylesheets).
+    """
+    key = (css, str(brand.folder))
+    if key not in _SHEETS:
+        if len(_SHEETS) >= SHEETS_KEPT:
+            _SHEETS.pop(next(iter(_SHEETS)))
+        _SHEETS[key] = weasyprint.CSS(string=css, base_url=str(brand.folder), url_fetcher=fetcher,
+                                      font_config=_font_config(weasyprint))
+    return _SHEETS[key]
 
 
 def _font_config(weasyprint):
@@ -144,6 +177,7 @@ def discard_font_config() -> None:
     """Drop the process's font configuration and its folder of font files; the next PDF makes a new one."""
     global _FONTS
     fonts, _FONTS = _FONTS, None
+    _SHEETS.clear()
     folder = getattr(fonts, "_folder", None)
     if folder:
         fonts._folder = None
