@@ -175,6 +175,21 @@ def test_letter_sheet_docx_opens_in_libreoffice_with_the_address_in_the_window(t
     box = address_box(pages[0], doc.letter.targets[0])
     print(f"LibreOffice {lang}: address at x {box[0]:.1f}-{box[2]:.1f} mm, y {box[1]:.1f}-{box[3]:.1f} mm")
     assert_in_window(box, "A4", rtl=lang == "ar")
+    # The sender writes on three ruled lines above the window (45 mm), as on the PDF sheet: LibreOffice cut
+    # the third off when each empty ruled paragraph was as tall as its font made it.
+    assert ruled_lines_above(converted, 45) == 3
+
+
+def ruled_lines_above(pdf: Path, limit_mm: float) -> int:
+    """Return how many distinct horizontal rules the first page draws above `limit_mm` from its top."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTCurve
+
+    page = next(iter(extract_pages(str(pdf))))
+    mm = 72 / 25.4
+    return len({round((page.height - shape.y1) / mm) for shape in page
+                if isinstance(shape, LTCurve) and shape.height < 0.5 and shape.width > 20 * mm
+                and (page.height - shape.y1) / mm < limit_mm})
 
 
 def test_letter_sheet_docx_sets_the_letter_language_and_direction():

@@ -164,6 +164,8 @@ def _spacing(p_pr, rules: dict) -> None:
                if key in rules}
     if "line_spacing" in rules:
         spacing.update(line=round(240 * float(rules["line_spacing"])), lineRule="auto")
+    if "line_height" in rules:  # a fixed height: an empty ruled line is otherwise as tall as its font makes it
+        spacing.update(line=twips(rules["line_height"]), lineRule="exact")
     if spacing:
         put(p_pr, "spacing", **spacing)
 
