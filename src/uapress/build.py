@@ -116,15 +116,19 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
             loaded[str(path)] = {"key": action_key(raw), "slug": action.slug, "language": action.language,
                                  "deadline": action.deadline.isoformat(), "expired": _expired(action, today),
                                  "editions": list(action.editions), "problems": [encode(d) for d in found]}
-        editions = action.editions
-        if langs:
-            missing = [lang for lang in langs if lang not in editions]
-            if missing and slugs:
-                raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
-                                 f"its languages: {', '.join(editions)} (add them to 'languages' in action.yaml)")
-            editions = tuple(lang for lang in editions if lang in langs)
+        editions, missing = _chosen_languages(action.editions, langs)
+        if missing and slugs:
+            raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
+                             f"its languages: {', '.join(action.editions)} (add them to 'languages' in action.yaml)")
         jobs += [Job(action, lang, formats, inputs=Inputs(inputs.files), today=today) for lang in editions]
     return jobs
+
+
+def _chosen_languages(editions, langs: list[str] | None) -> tuple[tuple, list]:
+    """Return the editions `--lang` asks for (all without it) and the languages asked for that it lacks."""
+    if not langs:
+        return tuple(editions), []
+    return tuple(lang for lang in editions if lang in langs), [lang for lang in langs if lang not in editions]
 
 
 def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool = False) -> EditionResult:
@@ -340,11 +344,9 @@ def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, format
             action = Recalled(path, known["slug"], known["language"], dt.date.fromisoformat(known["deadline"]))
             if known.get("expired") != _expired(action, today):
                 return None  # expired since: its notice is new
-            editions = known["editions"]
-            if langs:
-                if slugs and any(lang not in editions for lang in langs):
-                    return None
-                editions = [lang for lang in editions if lang in langs]
+            editions, missing = _chosen_languages(known["editions"], langs)
+            if missing and slugs:
+                return None  # the full build says which language is missing
             report.problems += [decode(fields) for fields in known["problems"]]
             for lang in editions:
                 job = Job(action, lang, formats, inputs=Inputs(inputs.files), today=today)

@@ -108,5 +108,3 @@ def _load(path: Path) -> bytes:
             _PARSED.clear()
         _PARSED[key] = hb.Face(hb.Blob(data))
     return key
-
-
