@@ -6,7 +6,10 @@ import datetime as dt
 import io
 import re
 import shutil
+import os
 import subprocess
+import sys
+import textwrap
 import unicodedata
 import zlib
 from pathlib import Path
@@ -263,6 +266,30 @@ def test_letter_brand_gives_letter_pages():
 def test_two_renders_are_byte_identical(editions):
     again = pdf.write(sample_document("ar"), sample_brand())
     assert again == editions["ar"].read_bytes()
+
+
+def test_renders_a_second_apart_are_byte_identical_when_fonttools_subsets(tmp_path):
+    # Without libharfbuzz-subset WeasyPrint subsets with fontTools, which dated each font with the current second.
+    script = """
+        import sys, time
+        import weasyprint.pdf.fonts
+        from helpers import sample_brand, sample_document
+        from uapress.writers import pdf
+        weasyprint.pdf.fonts.harfbuzz_subset = None  # as on a system without libharfbuzz-subset
+        cut = weasyprint.pdf.fonts.Font._fonttools_subset
+        calls = []
+        weasyprint.pdf.fonts.Font._fonttools_subset = lambda *args: calls.append(1) or cut(*args)
+        first = pdf.write(sample_document("en"), sample_brand())
+        time.sleep(1.1)
+        sys.stdout.write(f"{len(calls)} {first == pdf.write(sample_document('en'), sample_brand())}")
+    """
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)}, timeout=300,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    calls, same = result.stdout.split()
+    assert int(calls) >= 3, "fontTools did not subset the fonts"
+    assert same == "True"
 
 
 # --- no network ---------------------------------------------------------------

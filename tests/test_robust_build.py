@@ -187,6 +187,28 @@ def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing_after(built):
     assert_complete(out)
 
 
+def test_a_ctrl_c_inside_an_edition_write_waits_for_it_and_leaves_nothing_beside(tmp_path, monkeypatch):
+    # CI caught a Ctrl-C landing in tempfile.mkdtemp after the staging folder was made: it stayed behind.
+    import tempfile
+
+    from uapress import files
+
+    folder = tmp_path / "action" / "en"
+    files.write_edition(folder, {"a.txt": b"old"})
+    made = tempfile.mkdtemp
+
+    def interrupted_mkdtemp(*args, **kwargs):
+        path = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # the worst moment: made, its name not yet returned
+        return path
+
+    monkeypatch.setattr(files.tempfile, "mkdtemp", interrupted_mkdtemp)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_edition(folder, {"a.txt": b"new", "b.txt": b"added"})
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["en"], "a staging folder was left beside the edition"
+    assert (folder / "a.txt").read_bytes() == b"new" and (folder / "b.txt").read_bytes() == b"added"
+
+
 def test_killing_the_build_ends_its_workers_and_the_pipe(built, tmp_path):
     # Issue 10: workers of a SIGKILLed build blocked forever holding its stdout, so `uapress build | cat`
     # never ended; here the pipe is read to its end after the kill.

@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -21,8 +22,32 @@ WORK_PREFIX = ".uapress-work-"
 _STAGING, _OLD, _TMP = ".staging", ".old", ".tmp"
 
 
+@contextlib.contextmanager
+def _uninterrupted():
+    """Hold Ctrl-C and SIGTERM until the block ends: a write of milliseconds is finished, never cut in two.
+
+    Python raises KeyboardInterrupt between any two bytecodes, so without this a Ctrl-C that lands inside
+    `tempfile.mkdtemp`, after the folder is made but before its name is returned, leaves it behind.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):  # no signal masks here: write as before
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a file through a temporary file and a rename, so a failure leaves the old one whole."""
+    with _uninterrupted():
+        _write_atomic(path, data)
+
+
+def _write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -95,8 +120,13 @@ def write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str] = (
     The folder is rebuilt beside itself (its other files hard-linked, the new ones written) and the two
     are swapped in one step (Linux's renameat2 RENAME_EXCHANGE), so a reader, a static host or a build
     killed at any moment sees the whole old edition or the whole new one, never a mix (issue 10).
-    What a kill leaves beside the folder is cleared by `sweep` at the next build.
+    What a kill leaves beside the folder is cleared by `sweep` at the next build; Ctrl-C waits for the write.
     """
+    with _uninterrupted():
+        return _write_edition(folder, outputs, remove)
+
+
+def _write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str]) -> list[Path]:
     staging = folder.parent / f".{folder.name}.{_STAGING}"  # until made: what an error names
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 
@@ -49,7 +51,8 @@ def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings
             if len(fits) == 1 or well_filled(layouts[-1]):
                 break
         chosen = layouts[-1] if len(fits) == 1 or well_filled(layouts[-1]) else layouts[0]
-        pdf = chosen.write_pdf(**options)
+        with _fixed_font_dates():
+            pdf = chosen.write_pdf(**options)
         check_fonts(pdf, document, brand, headings)
         return pdf
     except BaseException as exc:
@@ -60,6 +63,27 @@ def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings
         if isinstance(exc, FatalURLFetchingError):
             raise BuildError(f"{what}: {exc.__cause__ or exc}") from None
         raise
+
+
+FONT_DATE = "1767225600"
+"""2026-01-01, written as the `modified` date of fonts that fontTools re-saves, unless SOURCE_DATE_EPOCH is set."""
+
+
+@contextlib.contextmanager
+def _fixed_font_dates():
+    """Date the fonts WeasyPrint re-saves with fontTools by SOURCE_DATE_EPOCH, so equal editions are equal bytes.
+
+    Without libharfbuzz-subset (or for a variable font) WeasyPrint subsets with fontTools, which stamps
+    each font's `head.modified` with the current second: two builds a second apart differed.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:  # the reproducible-builds setting of whoever runs the build
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_DATE
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def check_fonts(pdf: bytes, document: Document, brand: Brand, headings: bool = True) -> None:
