@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -196,10 +197,14 @@ def test_a_ctrl_c_inside_an_edition_write_waits_for_it_and_leaves_nothing_beside
     folder = tmp_path / "action" / "en"
     files.write_edition(folder, {"a.txt": b"old"})
     made = tempfile.mkdtemp
+    # The kernel hands a Ctrl-C to any thread of the build, such as its worker pool's: here, to this one.
+    other = threading.Thread(target=threading.Event().wait, args=(10,), daemon=True)
+    other.start()
 
     def interrupted_mkdtemp(*args, **kwargs):
         path = made(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)  # the worst moment: made, its name not yet returned
+        signal.pthread_kill(other.ident, signal.SIGINT)  # the worst moment: made, its name not yet returned
+        time.sleep(0.1)
         return path
 
     monkeypatch.setattr(files.tempfile, "mkdtemp", interrupted_mkdtemp)

@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import BuildError, display_path
@@ -27,18 +28,23 @@ def _uninterrupted():
     """Hold Ctrl-C and SIGTERM until the block ends: a write of milliseconds is finished, never cut in two.
 
     Python raises KeyboardInterrupt between any two bytecodes, so without this a Ctrl-C that lands inside
-    `tempfile.mkdtemp`, after the folder is made but before its name is returned, leaves it behind.
+    `tempfile.mkdtemp`, after the folder is made but before its name is returned, leaves it behind. The
+    handlers are swapped rather than the signals masked: a mask holds only this thread's signals, and the
+    worker pool's thread would take the Ctrl-C instead.
     """
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, OSError, ValueError):  # no signal masks here: write as before
+    if threading.current_thread() is not threading.main_thread():  # only the main thread has handlers
         yield
         return
+    caught = []
+    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
+                for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)  # None: set outside Python
+        if caught:  # answered now, by the handler the build had: KeyboardInterrupt after the write
+            signal.raise_signal(caught[0])
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
