@@ -51,8 +51,10 @@ def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings
             stylesheets = [_stylesheet(weasyprint, css, brand, fetcher) for css in sheets]
             layouts.append(parsed[1].render(font_config=_font_config(weasyprint), **{**options, "stylesheets": stylesheets}))
             if len(fits) == 1 or well_filled(layouts[-1]):
+                chosen = layouts[-1]
                 break
-        chosen = layouts[-1] if len(fits) == 1 or well_filled(layouts[-1]) else layouts[0]
+        else:
+            chosen = layouts[0]  # no variant fills every page well: the first stays
         with _fixed_font_dates():
             pdf = chosen.write_pdf(**options)
         check_fonts(pdf, document, brand, headings)

@@ -62,9 +62,6 @@ def _map_line(stream, textbox) -> tuple[str, list]:
     utf8 = layout.text.encode()
     line_text = utf8[line.start_index:line.start_index + line.length].decode()
     clusters = []
-    # Glyph arrays are copied in one call each: read glyph by glyph through cffi, they took most of this module's
-    # time. A glyph id is the first 32-bit field of each PangoGlyphInfo.
-    words = ffi.sizeof("PangoGlyphInfo") // 4
     run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
     while run != ffi.NULL:
         item = run.data
@@ -72,8 +69,12 @@ def _map_line(stream, textbox) -> tuple[str, list]:
         font, _ = stream.add_font(item.item.analysis.font)
         to_unicode = font.to_unicode
         count, base, rtl = item.glyphs.num_glyphs, item.item.offset, item.item.analysis.level % 2
+        # The arrays are copied in one call each: read glyph by glyph through cffi, they took most of this module's
+        # time. A glyph id is the first 32-bit field of each PangoGlyphInfo. (No C type is named: cffi parses
+        # each new type name against all of WeasyPrint's declarations, some 2 ms.)
         starts = ffi.unpack(item.glyphs.log_clusters, count)
-        ids = ffi.unpack(ffi.cast("uint32_t *", item.glyphs.glyphs), count * words)[::words]
+        infos, size = item.glyphs.glyphs, ffi.sizeof(item.glyphs.glyphs[0]) if count else 4
+        ids = memoryview(ffi.buffer(infos, count * size)).cast("I")[::size // 4].tolist()
         # Logical order; a cluster's glyphs keep their drawing order (sorted() is stable), which is visual order.
         order = sorted(range(count), key=starts.__getitem__)
         bounds = [starts[i] for i in order] + [item.item.length]
