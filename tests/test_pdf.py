@@ -283,6 +283,20 @@ def test_every_edition_and_page_fill_variant_shares_the_brand_rules_of_its_style
     assert len(set(own)) == len(own) and all(sheet.startswith(pdf.EDITION_RULES) for sheet in own)
 
 
+def test_the_brand_rules_stay_parsed_while_editions_come_and_go(monkeypatch):
+    # Issue 13: the stylesheets kept are the most recently used, and every edition uses the brand's rules.
+    monkeypatch.setattr(pdf, "SHEETS_KEPT", 3)
+    pdf._SHEETS.clear()  # what earlier tests left (always safe: a stylesheet is parsed again when next needed)
+    brand, parsed = sample_brand(), []
+    for lang in LANGS:
+        pdf.write(sample_document(lang), brand)
+        parsed.append({key[0][:40]: sheet for key, sheet in pdf._SHEETS.items()
+                       if not key[0].startswith(pdf.EDITION_RULES) and "@font-face" in key[0]})
+    assert len(pdf._SHEETS) <= 3
+    assert all(len(found) == 1 for found in parsed)
+    assert len({id(sheet) for found in parsed for sheet in found.values()}) == 1
+
+
 @pytest.mark.parametrize("lang", ("es", "ar"))
 def test_the_brand_and_edition_rules_lay_out_as_one_stylesheet_does(editions, monkeypatch, lang):
     # Issue 13: the two parts of print.css cascade as their concatenation; the right-to-left rules and the page-fill

@@ -188,12 +188,15 @@ def _stylesheet(weasyprint, css: str, brand: Brand, fetcher):
     author rules (the page has none left) and !important ones (none in the brand's stylesheets).
     """
     key = (css, str(brand.folder))
-    if key not in _SHEETS:
+    sheet = _SHEETS.pop(key, None)
+    if sheet is None:
         if len(_SHEETS) >= SHEETS_KEPT:
             _SHEETS.pop(next(iter(_SHEETS)))
-        _SHEETS[key] = weasyprint.CSS(string=css, base_url=str(brand.folder), url_fetcher=fetcher,
-                                      font_config=_font_config(weasyprint))
-    return _SHEETS[key]
+        sheet = weasyprint.CSS(string=css, base_url=str(brand.folder), url_fetcher=fetcher,
+                               font_config=_font_config(weasyprint))
+    # The least recently used goes first: the brand's rules, which every edition uses, stay however many languages.
+    _SHEETS[key] = sheet
+    return sheet
 
 
 def _font_config(weasyprint):
