@@ -268,6 +268,46 @@ def test_two_renders_are_byte_identical(editions):
     assert again == editions["ar"].read_bytes()
 
 
+def test_every_edition_and_page_fill_variant_shares_the_brand_rules_of_its_stylesheet():
+    # Issue 13: print.css parsed once per process for all editions; only the few rules after "Per edition" differ
+    # by language, direction, page-fill variant and proof.
+    from uapress.writers.html import render
+
+    brand = sample_brand()
+    split = {(lang, fit): pdf._split_style(render(sample_document(lang), brand, for_print=True, fit=fit))[1]
+             for lang in LANGS for fit in pdf.FITS}
+    assert all(len(sheets) == 2 for sheets in split.values())
+    shared = {sheets[0] for sheets in split.values()}
+    assert len(shared) == 1 and "@font-face" in shared.pop()
+    own = [sheets[1] for sheets in split.values()]
+    assert len(set(own)) == len(own) and all(sheet.startswith(pdf.EDITION_RULES) for sheet in own)
+
+
+def test_the_brand_rules_stay_parsed_while_editions_come_and_go(monkeypatch):
+    # Issue 13: the stylesheets kept are the most recently used, and every edition uses the brand's rules.
+    monkeypatch.setattr(pdf, "SHEETS_KEPT", 3)
+    pdf._SHEETS.clear()  # what earlier tests left (always safe: a stylesheet is parsed again when next needed)
+    brand, parsed = sample_brand(), []
+    for lang in LANGS:
+        pdf.write(sample_document(lang), brand)
+        parsed.append({key[0][:40]: sheet for key, sheet in pdf._SHEETS.items()
+                       if not key[0].startswith(pdf.EDITION_RULES) and "@font-face" in key[0]})
+    assert len(pdf._SHEETS) <= 3
+    assert all(len(found) == 1 for found in parsed)
+    assert len({id(sheet) for found in parsed for sheet in found.values()}) == 1
+
+
+@pytest.mark.parametrize("lang", ("es", "ar"))
+def test_the_brand_and_edition_rules_lay_out_as_one_stylesheet_does(editions, monkeypatch, lang):
+    # Issue 13: the two parts of print.css cascade as their concatenation; the right-to-left rules and the page-fill
+    # variants (Spanish is set "tight") moved after the brand's rules win as they did in place.
+    from uapress.writers.html import render
+
+    monkeypatch.setattr(pdf, "EDITION_RULES", "/* no such comment */")
+    assert len(pdf._split_style(render(sample_document(lang), sample_brand(), for_print=True))[1]) == 1
+    assert pdf.write(sample_document(lang), sample_brand()) == editions[lang].read_bytes()
+
+
 def test_renders_a_second_apart_are_byte_identical_when_fonttools_subsets(tmp_path):
     # Without libharfbuzz-subset WeasyPrint subsets with fontTools, which dated each font with the current second.
     script = """

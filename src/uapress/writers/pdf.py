@@ -42,15 +42,19 @@ def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings
     # PDF/A-3b for archiving (`--pdf-variant`), which WeasyPrint would otherwise leave untagged.
     options = {**weasyprint.DEFAULT_OPTIONS, "pdf_variant": brand.pdf_variant, "pdf_tags": True}
     try:
-        layouts = []
+        layouts, parsed = [], None
         for fit in fits:
-            markup, css = _split_style(page(fit))
-            html = weasyprint.HTML(string=markup, base_url=str(brand.folder), url_fetcher=fetcher)
-            stylesheet = _stylesheet(weasyprint, css, brand, fetcher)
-            layouts.append(html.render(font_config=_font_config(weasyprint), **{**options, "stylesheets": [stylesheet]}))
+            markup, sheets = _split_style(page(fit))
+            # The variants differ in their stylesheets only: the page is parsed once.
+            if parsed is None or parsed[0] != markup:
+                parsed = markup, weasyprint.HTML(string=markup, base_url=str(brand.folder), url_fetcher=fetcher)
+            stylesheets = [_stylesheet(weasyprint, css, brand, fetcher) for css in sheets]
+            layouts.append(parsed[1].render(font_config=_font_config(weasyprint), **{**options, "stylesheets": stylesheets}))
             if len(fits) == 1 or well_filled(layouts[-1]):
+                chosen = layouts[-1]
                 break
-        chosen = layouts[-1] if len(fits) == 1 or well_filled(layouts[-1]) else layouts[0]
+        else:
+            chosen = layouts[0]  # no variant fills every page well: the first stays
         with _fixed_font_dates():
             pdf = chosen.write_pdf(**options)
         check_fonts(pdf, document, brand, headings)
@@ -150,19 +154,29 @@ def page_fills(laid_out) -> list[float]:
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+EDITION_RULES = "/* Per edition"
+"""Where print.css's rules for one edition begin: those before are the same for every edition of a brand."""
 
 
-def _split_style(page: str) -> tuple[str, str]:
-    """Return the page without its `<style>` element, and the stylesheet it held."""
+def _split_style(page: str) -> tuple[str, list[str]]:
+    """Return the page without its `<style>` element, and the stylesheets it held, in cascade order.
+
+    A stylesheet with rules per edition (print.css) is two: the brand's rules, which every edition shares, then
+    the edition's. Several stylesheets of one origin cascade as their concatenation: the later wins at equal
+    specificity.
+    """
     found = _STYLE.search(page)
-    return (page[:found.start()] + page[found.end():], found.group(1)) if found else (page, "")
+    if not found:
+        return page, [""]
+    shared, mark, own = found.group(1).partition(EDITION_RULES)
+    return page[:found.start()] + page[found.end():], [shared, mark + own] if mark else [shared]
 
 
 _FONTS = None
 _SHEETS: dict[tuple, object] = {}
 """Stylesheets parsed with the process's font configuration, by text and folder (issue 13)."""
-SHEETS_KEPT = 24
-"""Enough for each language's edition, page-fill variants, letters and proof of a typical build."""
+SHEETS_KEPT = 32
+"""Enough for the brand's shared rules and each language's edition rules, page-fill variants, letters and proof."""
 
 
 def _stylesheet(weasyprint, css: str, brand: Brand, fetcher):
@@ -174,12 +188,15 @@ def _stylesheet(weasyprint, css: str, brand: Brand, fetcher):
     author rules (the page has none left) and !important ones (none in the brand's stylesheets).
     """
     key = (css, str(brand.folder))
-    if key not in _SHEETS:
+    sheet = _SHEETS.pop(key, None)
+    if sheet is None:
         if len(_SHEETS) >= SHEETS_KEPT:
             _SHEETS.pop(next(iter(_SHEETS)))
-        _SHEETS[key] = weasyprint.CSS(string=css, base_url=str(brand.folder), url_fetcher=fetcher,
-                                      font_config=_font_config(weasyprint))
-    return _SHEETS[key]
+        sheet = weasyprint.CSS(string=css, base_url=str(brand.folder), url_fetcher=fetcher,
+                               font_config=_font_config(weasyprint))
+    # The least recently used goes first: the brand's rules, which every edition uses, stay however many languages.
+    _SHEETS[key] = sheet
+    return sheet
 
 
 def _font_config(weasyprint):

@@ -34,10 +34,8 @@ def _faithful(draw_first_line):
         # Lines of invisible text or of no size are not drawn: WeasyPrint returns before shaping.
         if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
             return draw_first_line(stream, textbox, *args, **kwargs)
-        line_text, clusters = _clusters(stream, textbox)
-        for font, text, glyphs in clusters:
-            _map_cluster(font, text, glyphs)
-        if all(_reads_back(font, text, glyphs) for font, text, glyphs in clusters):
+        line_text, clusters = _map_line(stream, textbox)
+        if _reads_back(clusters):
             return draw_first_line(stream, textbox, *args, **kwargs)
         import pydyf
 
@@ -50,8 +48,12 @@ def _faithful(draw_first_line):
     return draw
 
 
-def _clusters(stream, textbox) -> tuple[str, list]:
-    """Return the text of the textbox's first line and its clusters: (font, text, glyph ids in logical order)."""
+def _map_line(stream, textbox) -> tuple[str, list]:
+    """Map the new glyphs of the textbox's first line; return its text and, per cluster, (its glyphs' text, its text).
+
+    A cluster's glyphs are all mapped once it is mapped, and a mapping is never replaced (first wins): what a
+    cluster's glyphs give back is known as soon as it is mapped, whatever the later clusters of the line map.
+    """
     from weasyprint.text.ffi import ffi, pango
 
     layout = textbox.pango_layout
@@ -65,44 +67,58 @@ def _clusters(stream, textbox) -> tuple[str, list]:
         item = run.data
         run = run.next
         font, _ = stream.add_font(item.item.analysis.font)
-        glyphs = item.glyphs
-        starts: dict[int, list[int]] = {}
-        for index in range(glyphs.num_glyphs):
-            starts.setdefault(glyphs.log_clusters[index], []).append(glyphs.glyphs[index].glyph)
-        rtl = item.item.analysis.level % 2
-        offsets = sorted(starts)
-        for number, start in enumerate(offsets):
-            end = offsets[number + 1] if number + 1 < len(offsets) else item.item.length
-            text = utf8[item.item.offset + start:item.item.offset + end].decode()
-            ids = starts[start][::-1] if rtl else starts[start]  # glyphs come in visual order
-            clusters.append((font, text, [g for g in ids if _drawn(g)]))
+        to_unicode = font.to_unicode
+        count, base, rtl = item.glyphs.num_glyphs, item.item.offset, item.item.analysis.level % 2
+        # The arrays are copied in one call each: read glyph by glyph through cffi, they took most of this module's
+        # time. A glyph id is the first 32-bit field of each PangoGlyphInfo. (No C type is named: cffi parses
+        # each new type name against all of WeasyPrint's declarations, some 2 ms.)
+        starts = ffi.unpack(item.glyphs.log_clusters, count)
+        infos, size = item.glyphs.glyphs, ffi.sizeof(item.glyphs.glyphs[0]) if count else 4
+        ids = memoryview(ffi.buffer(infos, count * size)).cast("I")[::size // 4].tolist()
+        # Logical order; a cluster's glyphs keep their drawing order (sorted() is stable), which is visual order.
+        order = sorted(range(count), key=starts.__getitem__)
+        bounds = [starts[i] for i in order] + [item.item.length]
+        first = 0
+        while first < count:
+            last = first + 1
+            while last < count and bounds[last] == bounds[first]:
+                last += 1
+            text = utf8[base + bounds[first]:base + bounds[last]].decode()
+            if last == first + 1:  # most clusters: one glyph, given the cluster's text unless it has one already
+                glyph = ids[order[first]]
+                mapped = to_unicode.setdefault(glyph, text) if glyph < _UNDRAWN else ""
+            else:
+                glyphs = [ids[i] for i in order[first:last] if ids[i] < _UNDRAWN]
+                mapped = _map_cluster(font, text, glyphs[::-1] if rtl else glyphs)
+            clusters.append((mapped, text))
+            first = last
     return line_text, clusters
 
 
-def _drawn(glyph: int) -> bool:
-    """Tell whether a glyph id is a real glyph of the font (not Pango's empty or unknown glyph)."""
-    return glyph < 0x0FFFFFFF
+_UNDRAWN = 0x0FFFFFFF
+"""Pango's empty glyph; this and any greater id (its unknown-glyph flag) is no real glyph of the font."""
 
 
-def _map_cluster(font, text: str, glyphs: list) -> None:
-    """Give the cluster's new glyphs their text before WeasyPrint does: the cluster's, or each glyph's own character."""
+def _map_cluster(font, text: str, glyphs: list) -> str:
+    """Give the cluster's new glyphs their text before WeasyPrint does: the cluster's, or each glyph's own character.
+
+    Return the text the cluster's glyphs then map to, in order.
+    """
     new = [g for g in glyphs if g not in font.to_unicode]
-    if not new:
-        return
-    if len(glyphs) == 1:
+    if len(glyphs) == 1 and new:
         font.to_unicode[glyphs[0]] = text
-        return
-    nominal = _nominal_glyphs(font)
-    for glyph in new:
-        own = [char for char in text if nominal.get(ord(char)) == glyph]
-        font.to_unicode[glyph] = own[0] if own else ""
+    elif new:
+        nominal = _nominal_glyphs(font)
+        for glyph in new:
+            own = [char for char in text if nominal.get(ord(char)) == glyph]
+            font.to_unicode[glyph] = own[0] if own else ""
+    return "".join(font.to_unicode[g] for g in glyphs)
 
 
-def _reads_back(font, text: str, glyphs: list) -> bool:
-    """Tell whether the glyphs' mapped text gives back the cluster's text (white space aside)."""
-    mapped = "".join(font.to_unicode.get(g, "") for g in glyphs)
+def _reads_back(clusters: list) -> bool:
+    """Tell whether every cluster's glyphs give back its text (white space aside): (mapped text, text) pairs."""
     # Most clusters are one letter mapped to itself: equal text needs no filtering (a third of this module's time).
-    return mapped == text or _visible(mapped) == _visible(text)
+    return all(mapped == text or _visible(mapped) == _visible(text) for mapped, text in clusters)
 
 
 def _visible(text: str) -> str:
