@@ -290,7 +290,7 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
     # The index reads what it needs besides the rendered editions while the workers render them; with no
     # workers, this process renders, and reads it after.
     actions = {job.action.path: job.action for job in planned}
-    sources = _alongside(workers.pool is not None, _index_sources, root, today, actions, unchanged,
+    sources = _alongside(workers.pool is not None, _index_sources, root, brand, today, actions, unchanged,
                          {job.name for job, _, _ in todo})
     results = workers.run(todo, brand, debug)
     try:
@@ -442,14 +442,20 @@ def _alongside(threaded: bool, function, *args) -> Callable:
     return future.result
 
 
-def _index_sources(root: Path, today, actions: dict, unchanged: dict, later: set) -> list:
-    """Return the project's actions and verdicts for the index, but those of the editions being rendered (`later`)."""
+def _index_sources(root: Path, brand: Brand, today, actions: dict, unchanged: dict, later: set) -> list:
+    """Return the project's actions and verdicts for the index, but those of the editions being rendered (`later`).
+
+    Its page is compiled here too: what is left after the last edition is looking at the files and rendering.
+    """
     from .model.checklist import build_checklist
     from .site import read_sources, verdict
+    from .writers.index import page
 
     day = today or dt.date.today()
     verdicts = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
-    return read_sources(root, day, actions, verdicts, later)
+    found = read_sources(root, day, actions, verdicts, later)
+    page(brand)
+    return found
 
 
 def _found(sources: list, rendered: dict) -> list:
