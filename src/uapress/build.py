@@ -260,6 +260,12 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         sweep(out)
         from .workers import Workers  # multiprocessing: not for a no-op build
 
+        # Imported before the fork, what this process localises and indexes with (Babel, Markdown, the model,
+        # Jinja) is the workers' too: each imported it again at its first edition.
+        from . import site  # noqa: F401
+        from .model import document, letters  # noqa: F401
+        from .writers import index  # noqa: F401
+
         # Forked now, the workers import WeasyPrint while this process localises the editions.
         needs_pdf = review is not None or any("pdf" in job.formats for job in planned)
         workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
