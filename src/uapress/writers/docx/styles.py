@@ -67,9 +67,9 @@ def prune(out: Output) -> None:
     wanted |= {style_id for style_id, style in by_id.items() if style.get(qn("w:default")) == "1"}
     parts = [out.word.element] + [rel.target_part.element for rel in out.word.part.rels.values()
                                   if not rel.is_external and hasattr(rel.target_part, "element")]
+    tags = [qn(tag) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink")]
     for part in parts:
-        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink"):
-            wanted |= {node.get(qn("w:val")) for node in part.iter(qn(tag))}
+        wanted |= {node.get(qn("w:val")) for node in part.iter(*tags)}
     queue = list(wanted)
     while queue:
         style = by_id.get(queue.pop())
