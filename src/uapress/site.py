@@ -134,9 +134,9 @@ class Verdict:
     """The action's reasons, which hold back every language, in English."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class ActionSource:
-    """One action as the index reads it from the project: the action, and its languages' verdicts."""
+    """One action as the index reads it from the project: the action, and its languages' verdicts (filled in by a build)."""
 
     path: Path
     action: object

@@ -62,6 +62,10 @@ class Output:
             self._styles[name] = self.word.part.styles[name]  # `word` may be a table cell of the document
         return self._styles[name]
 
+    def remember_styles(self, styles: dict) -> None:
+        """Take in styles already found by name (`styles.apply`), so that `style` need not search for them again."""
+        self._styles.update(styles)
+
     def paragraph_style_id(self, name: str) -> str | None:
         """Return the `w:pStyle` a paragraph in style `name` carries: None for the default style, as python-docx has it.
 

@@ -33,7 +33,7 @@ def apply(out: Output) -> None:
     for group, _ in kinds:
         for name in out.spec[group]:
             restyle(out, styles[name], style_rules(out, group, name), styles)
-    out._styles.update(styles)  # what `Output.style` would look up again
+    out.remember_styles(styles)
 
 
 def style_rules(out: Output, group: str, name: str) -> dict:
