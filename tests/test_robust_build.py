@@ -209,6 +209,21 @@ def test_a_ctrl_c_inside_an_edition_write_waits_for_it_and_leaves_nothing_beside
     assert (folder / "a.txt").read_bytes() == b"new" and (folder / "b.txt").read_bytes() == b"added"
 
 
+def test_a_ctrl_c_taken_by_another_thread_still_waits_for_the_write(tmp_path, monkeypatch):
+    # The signal mask holds Ctrl-C for the writing thread only: with another thread alive (a build's worker pool
+    # and index reader, Playwright's in this test session) the kernel gave it to that one, and Python raised
+    # KeyboardInterrupt inside the write all the same, leaving its staging folder.
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        test_a_ctrl_c_inside_an_edition_write_waits_for_it_and_leaves_nothing_beside(tmp_path, monkeypatch)
+    finally:
+        stop.set()
+
+
 def test_killing_the_build_ends_its_workers_and_the_pipe(built, tmp_path):
     # Issue 10: workers of a SIGKILLed build blocked forever holding its stdout, so `uapress build | cat`
     # never ended; here the pipe is read to its end after the kill.

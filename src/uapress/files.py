@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import BuildError, display_path
@@ -35,10 +36,33 @@ def _uninterrupted():
     except (AttributeError, OSError, ValueError):  # no signal masks here: write as before
         yield
         return
+    # The mask holds them for this thread only: another thread of the process (a worker pool's, the build's
+    # index reader, Playwright's in the tests) may take one, and Python still runs the handler in this thread.
+    # So the handlers only note them meanwhile, and what was noted is raised once the write is done.
+    noted: list = []
+    handlers = _noting(held, noted)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        try:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number in noted:
+            signal.raise_signal(number)
+
+
+def _noting(held: set, noted: list) -> dict:
+    """Make the handlers of the `held` signals note them in `noted` (main thread only); return the handlers they had."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # handlers run in the main thread only
+    handlers = {number: signal.getsignal(number) for number in held}
+    if any(handler is None for handler in handlers.values()):  # set outside Python: it could not be put back
+        return {}
+    for number in held:
+        signal.signal(number, lambda number, frame: noted.append(number))
+    return handlers
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
