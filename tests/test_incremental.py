@@ -259,6 +259,20 @@ def test_a_no_op_build_prints_the_full_builds_warnings_without_localising(projec
     assert build(project, "--format", "html", "--format", "pdf", "--strict", check=False).returncode == 1
 
 
+def test_library_versions_come_from_the_installed_folders_as_importlib_metadata_gives_them(monkeypatch):
+    # Issue 13: "dist-info" has a hyphen of its own, so no `NAME-VERSION.dist-info` folder was ever taken and
+    # every build, a no-op one too, asked importlib.metadata (a tenth of a no-op build).
+    from importlib import metadata
+
+    from uapress import cache
+
+    expected = ";".join(f"{name}={metadata.version(name)}" for name in cache.LIBRARIES)
+    asked = []
+    monkeypatch.setattr(metadata, "version", lambda name: asked.append(name) or "?")
+    assert cache._library_versions() == expected
+    assert asked == []
+
+
 def test_a_no_op_build_notices_an_edited_action_and_reports_its_new_warnings(project):
     # Issue 13: the remembered findings of an action are only used while its bytes are the same.
     build(project, "--format", "html")

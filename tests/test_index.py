@@ -335,6 +335,41 @@ def test_a_no_op_build_keeps_the_index_and_never_imports_weasyprint(tmp_path):
     assert index.read_bytes() == before[1], "a no-op build did not write the missing index"
 
 
+def _index_from_scratch(root: Path) -> bytes:
+    """Return the index page as gathered afresh from the project and the build folder, as a no-op build writes it."""
+    from uapress.brand import load_brand
+    from uapress.cache import Cache
+    from uapress.site import gather
+    from uapress.writers import index as index_writer
+
+    out = root / "build"
+    return index_writer.write(gather(root, out, Cache(out)), load_brand(root))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_index_a_build_writes_is_the_one_gathered_afresh(tmp_path, jobs):
+    # Issue 13: a build hands the index what it has (loaded actions, unchanged editions' localisations, the
+    # verdicts its workers found) and reads the rest while the workers render; the page must not change by it.
+    root = make_project(tmp_path)
+    index = root / "build" / "index.html"
+    steps = [(ACTIVE,), (SAMPLE,), ()]  # one action of two, then the other, then both with one language changed
+    for number, slugs in enumerate(steps):
+        if number == 2:
+            po = root / "source" / "actions" / SAMPLE / "translations" / "fr.po"
+            text_before = po.read_text(encoding="utf-8")
+            po.write_text(text_before.replace("droits humains doivent être", "droits humains devront être"),
+                          encoding="utf-8")
+            (root / "source" / "actions" / SAMPLE / "translations" / "ar.po").write_text("msgid garbage\n")
+        result = run_uapress(root, "build", *slugs, "--format", "html", "--jobs", jobs)
+        assert result.returncode == (1 if number == 2 else 0), result.stdout + result.stderr
+        assert index.read_bytes() == _index_from_scratch(root), f"after building {slugs or 'everything'}"
+    page = index_page(root / "build")
+    assert "droits humains devront être libéré·e·s" in text(rows(page, SAMPLE)["fr"])  # rendered, then listed
+    assert "the translation file has errors" in text(rows(page, SAMPLE)["ar"])
+    assert re.search(rf"^{SAMPLE}/fr: \d+ file\(s\)", result.stdout, re.M), result.stdout
+    assert f"{ACTIVE}/en: unchanged" in result.stdout and f"{SAMPLE}/es: unchanged" in result.stdout
+
+
 def test_days_left_wording():
     assert [days_left(n) for n in (-3, 0, 1, 12)] == ["expired", "last day", "1 day left", "12 days left"]
 

@@ -347,6 +347,24 @@ def test_setext_heading_and_rule_are_rejected():
             parse_inlines(block)
 
 
+def test_a_block_parsed_again_gives_the_same_result_and_issues_its_caller_may_change():
+    # Parsed once per process (issue 13): a caller moving its issue to a line of its own must not move the
+    # next caller's, and a refused block is refused every time.
+    block = "see [the report](#) and <b>this</b>"
+    first_nodes, first = parse_inlines(block)
+    first[0].line = 42
+    first.clear()
+    nodes, issues = parse_inlines(block)
+    assert nodes == first_nodes
+    assert [(i.severity, i.line) for i in issues] == [("error", 0), ("warning", 0)]
+    assert "raw HTML '<b>', '</b>'" in issues[0].message and issues[1].code == "unresolved-link"
+    for _ in range(2):
+        with pytest.raises(MarkdownIssue, match="headings are not part of the source format") as refused:
+            parse_inlines("# twice")
+        assert refused.value.line == 0
+        refused.value.line = 7
+
+
 def test_split_blocks_paragraphs_lists_quotes():
     text = "\n".join([
         "First paragraph",       # 0

@@ -64,6 +64,8 @@ class EditionResult:
     """The rendered files by name in the edition folder, until the build writes them."""
     withdrawn: list = field(default_factory=list)
     """Files of the edition folder to remove when it is written (letter sheets no longer on offer)."""
+    verdict: object = None
+    """What the publication index shows of the edition's checklist (`site.Verdict`), found while rendering it."""
 
     def fail(self, format: str, why: str, file: Path | None, what: str, hint: str | None = None) -> None:
         """Mark the edition failed in one format (`pdf`, `write`…), with an error saying why."""
@@ -138,8 +140,11 @@ def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool
     them, so that only the main process ever touches `build/` (and a stopped build writes nothing more).
     `appeal` is the appeal language's localisation, whose letter the edition carries as an annex (or None).
     """
+    from .site import verdict
+
     job = result.job
     document = edition_document(loc, appeal, job.today)
+    result.verdict = verdict(document.checklist)  # spares the index localising the edition again
     companions = ("checklist-html", "checklist-json")
     if document.letter is not None:
         companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
@@ -255,6 +260,12 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         sweep(out)
         from .workers import Workers  # multiprocessing: not for a no-op build
 
+        # Imported before the fork, what this process localises and indexes with (Babel, Markdown, the model,
+        # Jinja) is the workers' too: each imported it again at its first edition.
+        from . import site  # noqa: F401
+        from .model import document, letters  # noqa: F401
+        from .writers import index  # noqa: F401
+
         # Forked now, the workers import WeasyPrint while this process localises the editions.
         needs_pdf = review is not None or any("pdf" in job.formats for job in planned)
         workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
@@ -273,7 +284,8 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
     remembered = cache.actions
     cache.actions = {**{path: known for path, known in remembered.items() if Path(path).is_file()}, **loaded}
     styles = styles_hash(root)
-    todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles)
+    unchanged: dict = {}
+    todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles, unchanged)
     if todo:
         # Drop the old entries before writing anything: a build killed halfway must not leave an old key
         # vouching for an edition if its inputs are then reverted.
@@ -281,6 +293,11 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
             cache.forget(job.cache_name)
         report.problems += cache.save()
     done = 0
+    # The index reads what it needs besides the rendered editions while the workers render them; with no
+    # workers, this process renders, and reads it after.
+    actions = {job.action.path: job.action for job in planned}
+    sources = _alongside(workers.pool is not None, _index_sources, root, brand, today, actions, unchanged,
+                         {job.name for job, _, _ in todo})
     results = workers.run(todo, brand, debug)
     try:
         for result, (job, key, _) in zip(results, todo):
@@ -304,7 +321,8 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
         # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
         if todo:
             report.problems += cache.save()
-    _write_index(root, out, brand, cache, today, bool(todo), report, styles)
+    rendered = {result.job.name: result.verdict for result in report.editions if result.verdict is not None}
+    _write_index(root, out, brand, cache, today, bool(todo), report, styles, lambda: _found(sources(), rendered))
     if cache.actions != remembered and not todo:
         report.problems += cache.save()
     return report
@@ -381,8 +399,11 @@ def _expired(action, today: dt.date | None) -> bool:
 
 
 def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review, force: bool,
-           report: BuildReport, progress, styles: str) -> list[tuple]:
-    """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others."""
+           report: BuildReport, progress, styles: str, unchanged: dict) -> list[tuple]:
+    """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others.
+
+    `unchanged` receives the localisation of each unchanged edition by `slug/lang`, for the index.
+    """
     todo = []
     for job in planned:
         if review is not None:
@@ -401,6 +422,7 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
         if not force and cache.fresh(job.cache_name, key, out):
             # Nothing to render, but its warnings still count (--strict must see the fallbacks).
             result.unchanged = True
+            unchanged[job.name] = loc
             report.editions.append(result)
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} unchanged")
@@ -409,6 +431,48 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
                 job = result.job = replace(job, proof=review.proof(job.action, job.lang, inputs))
             todo.append((job, key, (result, loc, appeal)))
     return todo
+
+
+def _alongside(threaded: bool, function, *args) -> Callable:
+    """Start `function(*args)` in a thread when `threaded`; return a function that waits for and returns its result.
+
+    Without a thread, `function` runs when its result is asked for.
+    """
+    if not threaded:
+        return lambda: function(*args)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="uapress-index")
+    future = pool.submit(function, *args)
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def _index_sources(root: Path, brand: Brand, today, actions: dict, unchanged: dict, later: set) -> list:
+    """Return the project's actions and verdicts for the index, but those of the editions being rendered (`later`).
+
+    Its page is compiled here too: what is left after the last edition is looking at the files and rendering.
+    """
+    from .model.checklist import build_checklist
+    from .site import read_sources, verdict
+    from .writers.index import page
+
+    day = today or dt.date.today()
+    verdicts = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
+    found = read_sources(root, day, actions, verdicts, later)
+    page(brand)
+    return found
+
+
+def _found(sources: list, rendered: dict) -> list:
+    """Return the index's sources with the verdicts the workers found for the editions they rendered."""
+    for source in sources:
+        if source.action is not None:
+            for lang in source.action.editions:
+                name = f"{source.action.slug}/{lang}"
+                if name in rendered:
+                    source.verdicts[lang] = rendered[name]
+    return sources
 
 
 def _write(result: EditionResult, out: Path) -> None:
@@ -426,11 +490,12 @@ def _write(result: EditionResult, out: Path) -> None:
 
 
 def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today, rendered: bool, report: BuildReport,
-                 styles: str) -> None:
+                 styles: str, sources: Callable | None = None) -> None:
     """Rewrite the publication index when what it shows changed.
 
     Every build rewrites the index (a no-op one too: days left change), except one that only found
-    broken sources: like a failed build, it leaves build/ exactly as it was.
+    broken sources: like a failed build, it leaves build/ exactly as it was. `sources` returns what the
+    build read for it (`site.read_sources`); without it the index reads the project itself.
     """
     index_key = cache.index_inputs(root, styles, (today or dt.date.today()).isoformat())
     fresh_index = cache.index_key == index_key and (out / "index.html").is_file()
@@ -439,7 +504,7 @@ def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today, rende
     from .site import write_index
 
     try:
-        write_index(root, out, brand, cache, today)
+        write_index(root, out, brand, cache, today, sources() if sources else None)
     except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
         report.problems.append(Diagnostic("error", f"the publication index was not written: {exc.strerror}",
                                           Path(exc.filename) if exc.filename else out / "index.html",

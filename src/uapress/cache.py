@@ -74,8 +74,9 @@ def _dist_info_versions() -> dict[str, str]:
         except OSError:
             continue
         for entry in entries:
-            if entry.endswith(".dist-info") and entry.count("-") == 1:
-                name, version = entry[:-len(".dist-info")].split("-")
+            stem = entry[:-len(".dist-info")]
+            if entry.endswith(".dist-info") and stem.count("-") == 1:  # ("dist-info" has a hyphen of its own)
+                name, version = stem.split("-")
                 found.setdefault(_normal(name), version)
     return found
 

@@ -4,6 +4,8 @@ Every build rewrites it, a no-op build too, so it stays cheap: it reads the sour
 gives each language the model's readiness verdict as of today (no rendering), the cache's record of
 failures, and each PDF's page count from its bytes. It never imports WeasyPrint. It lists exactly the files
 that exist, and links to them with relative addresses, so the folder works from disk and from any static host.
+A build hands it what it already knows (`read_sources`): the actions it loaded, the verdicts its workers
+found while rendering, and the rest read while they render, so only the files are looked at after the last one.
 """
 
 from __future__ import annotations
@@ -118,11 +120,49 @@ class Index:
     actions: tuple
 
 
-def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.date | None = None) -> Path:
-    """Write `out/index.html` when its content changed (a no-op build leaves the file untouched)."""
+@dataclass(frozen=True)
+class Verdict:
+    """What the index shows of one language's checklist: small, so that a worker can send it back."""
+
+    title: str | None
+    """The title as the edition shows it, as plain text; None when that is not a translation (the source's is)."""
+    translated: float
+    ready: bool
+    reasons: tuple
+    """This language's own reasons, in English."""
+    blockers: tuple
+    """The action's reasons, which hold back every language, in English."""
+
+
+@dataclass
+class ActionSource:
+    """One action as the index reads it from the project: the action, and its languages' verdicts (filled in by a build)."""
+
+    path: Path
+    action: object
+    """The loaded `Action`, or None when its source has errors."""
+    verdicts: dict
+    """`Verdict` by language; None for a language whose translation file has errors."""
+
+
+def verdict(checklist) -> Verdict:
+    """Return what the index shows of a checklist (`model.checklist.Checklist`)."""
+    shown = next((s for s in checklist.segments if s.field == "title"), None)
+    title = plain_markdown(shown.translation) if shown and shown.status in ("source", "translated") else None
+    return Verdict(title, checklist.translated, checklist.ready,
+                   tuple(r.message for r in checklist.reasons if not r.editorial),
+                   tuple(r.message for r in checklist.reasons if r.editorial))
+
+
+def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.date | None = None,
+                sources: list | None = None) -> Path:
+    """Write `out/index.html` when its content changed (a no-op build leaves the file untouched).
+
+    `sources` are the project's actions as `read_sources` gave them (read now when None).
+    """
     from .writers import index as index_writer
 
-    data = index_writer.write(gather(root, out, cache, today), brand)
+    data = index_writer.write(gather(root, out, cache, today, sources), brand)
     path = out / INDEX_NAME
     try:
         if path.read_bytes() == data:
@@ -133,27 +173,52 @@ def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.dat
     return path
 
 
-def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None) -> Index:
+def read_sources(root: Path, today: dt.date, actions: dict | None = None, verdicts: dict | None = None,
+                 later=()) -> list[ActionSource]:
+    """Return every action of the project with its languages' verdicts as of `today`.
+
+    `actions` (loaded actions by path) and `verdicts` (by `slug/lang`) are what a build already has; the
+    editions named in `later` (`slug/lang`) are left out, for their workers to tell (`gather` reads any
+    still missing then).
+    """
+    actions, verdicts = actions or {}, verdicts or {}
+    found = []
+    for path in find_actions(root):
+        action = actions.get(path)
+        if action is None:
+            try:
+                action, _ = load_action(path)
+            except SourceError:
+                found.append(ActionSource(path, None, {}))
+                continue
+        names = {lang: f"{action.slug}/{lang}" for lang in action.editions}
+        found.append(ActionSource(path, action, {
+            lang: verdicts[name] if name in verdicts else _verdict(root, action, lang, today)
+            for lang, name in names.items() if name in verdicts or name not in later}))
+    return found
+
+
+def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None, sources: list | None = None) -> Index:
     """Return the index of every action in the project and every edition folder under `out`."""
     today = today or dt.date.today()
     on_disk = _edition_folders(out)
     actions = []
-    for path in find_actions(root):
-        slug = path.parent.name
-        try:
-            action, _ = load_action(path)
-        except SourceError:
+    for source in read_sources(root, today) if sources is None else sources:
+        slug = source.path.parent.name
+        action = source.action
+        if action is None:
             langs = sorted(on_disk.get(slug, ()))
             actions.append(IndexAction(slug, slug, "en", "ltr", None, None, None,
                                        f"the source has errors: run `uapress check {slug}`",
                                        tuple(_language(out, cache, slug, lang, None, False) for lang in langs)))
             continue
         extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
-        checklists = {lang: _checklist(root, action, lang, today) for lang in action.editions}
-        languages = [_language(out, cache, slug, lang, action, True, checklists[lang]) for lang in action.editions]
+        verdicts = {lang: source.verdicts[lang] if lang in source.verdicts else _verdict(root, action, lang, today)
+                    for lang in action.editions}
+        languages = [_language(out, cache, slug, lang, action, True, verdicts[lang]) for lang in action.editions]
         languages += [_language(out, cache, slug, lang, action, False) for lang in extra]
-        source = checklists[action.language]
-        blockers = tuple(r.message for r in source.reasons if r.editorial) if source else ()
+        source_verdict = verdicts[action.language]
+        blockers = source_verdict.blockers if source_verdict else ()
         actions.append(IndexAction(slug, plain_markdown(action.title), action.language, locale.direction(action.language),
                                    action.reference, action.deadline, (action.deadline - today).days, None,
                                    tuple(languages), blockers))
@@ -177,15 +242,16 @@ def _edition_folders(out: Path) -> dict[str, set]:
     return found
 
 
-def _checklist(root: Path, action, lang: str, today: dt.date):
-    """Return the checklist model of a published language, or None when its translation file has errors."""
+def _verdict(root: Path, action, lang: str, today: dt.date) -> Verdict | None:
+    """Return the verdict of a published language, or None when its translation file has errors."""
     try:
-        return build_checklist(localise(action, lang, root), today)
+        return verdict(build_checklist(localise(action, lang, root), today))
     except SourceError:
         return None
 
 
-def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: bool, checklist=None) -> IndexLanguage:
+def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: bool,
+              found: Verdict | None = None) -> IndexLanguage:
     folder = out / slug / lang
     files, failures = {}, {}
     for kind, _ in LISTED:
@@ -208,18 +274,17 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
     if failed := cache.failure(proof_name(edition)):
         failures["proof"] = failed
     title = plain_markdown(action.title) if action else slug
-    shown = next((s for s in checklist.segments if s.field == "title"), None) if checklist else None
-    if shown and shown.status in ("source", "translated"):
-        title = plain_markdown(shown.translation)  # the title as the edition shows it
-    reasons = tuple(r.message for r in checklist.reasons if not r.editorial) if checklist else ()
-    if published and action and checklist is None:
+    if found and found.title is not None:
+        title = found.title  # the title as the edition shows it
+    reasons = found.reasons if found else ()
+    if published and action and found is None:
         reasons = (f"the translation file has errors: run `uapress check {slug}`",)
     is_source = bool(action) and lang == action.language
     return IndexLanguage(
         lang, _language_name(lang), locale.direction(lang) if _known(lang) else "ltr", title, is_source, published,
         files, failures,
-        translated=checklist.translated if checklist else None,
-        ready=checklist.ready if checklist else (False if published and action else None),
+        translated=found.translated if found else None,
+        ready=found.ready if found else (False if published and action else None),
         reasons=reasons,
         checklist=_href(slug, lang, "checklist.html") if (folder / "checklist.html").is_file() else None,
         letters=letters, appeal=bool(action) and lang == action.appeal_language,

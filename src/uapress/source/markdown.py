@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from functools import lru_cache
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -245,14 +247,35 @@ def _merge_text(nodes) -> tuple:
 
 
 _PARSER: InlineParser | None = None
+_PARSING = threading.Lock()
 
 
 def parse_inlines(block: str) -> tuple[tuple, list[MarkdownIssue]]:
-    """Parse one block with a shared parser."""
+    """Parse one block with a shared parser, once per process and text; each caller gets its own issues."""
+    # A build parses the same short texts a dozen times (localising, QA, the document, the checklists, the
+    # index): a third of its Markdown time. The inlines are frozen; the issues are copied, callers may change them.
+    outcome, inlines, issues = _parsed(block)
+    if outcome == "raised":
+        raise _copy(issues[0])
+    return inlines, [_copy(issue) for issue in issues]
+
+
+@lru_cache(maxsize=4096)
+def _parsed(block: str) -> tuple[str, tuple, tuple]:
+    """Return ("parsed", inlines, issues) of a block, or ("raised", (), (issue,)) when it is refused whole."""
     global _PARSER
-    if _PARSER is None:
-        _PARSER = InlineParser()
-    return _PARSER.parse(block)
+    with _PARSING:  # one Markdown instance: a build's index thread and its main thread take turns
+        if _PARSER is None:
+            _PARSER = InlineParser()
+        try:
+            inlines, issues = _PARSER.parse(block)
+        except MarkdownIssue as issue:
+            return "raised", (), (issue,)
+    return "parsed", inlines, tuple(issues)
+
+
+def _copy(issue: MarkdownIssue) -> MarkdownIssue:
+    return MarkdownIssue(issue.message, issue.hint, issue.line, issue.severity, issue.fragment, issue.code)
 
 
 def plain(block: str) -> str:

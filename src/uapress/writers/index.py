@@ -21,9 +21,14 @@ KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof", "letter
 
 def write(index, brand: Brand) -> bytes:
     """Return the index page as UTF-8 bytes."""
+    return page(brand).render(index=index, kinds=KINDS, colours=brand.colours, fonts=brand.fonts,
+                              logo=brand.logo_data_uri, brand_name=brand.name).encode("utf-8")
+
+
+def page(brand: Brand):
+    """Return the index page's template, compiled (once per process and file version)."""
     filters = _FILTERS + (("size", human_size), ("days", days_left), ("breakable", breakable), ("percent", percent))
-    return template(brand, "index.html", filters=filters).render(index=index, kinds=KINDS, colours=brand.colours, fonts=brand.fonts,
-                       logo=brand.logo_data_uri, brand_name=brand.name).encode("utf-8")
+    return template(brand, "index.html", filters=filters)
 
 
 def percent(value: float) -> str:

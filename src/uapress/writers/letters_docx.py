@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-import yaml
 
 from ..brand import Brand
 from ..errors import BuildError
@@ -25,7 +24,7 @@ def write(document: Document, brand: Brand) -> bytes:
         raise BuildError(f"{document.meta.slug} ({document.meta.lang}): the letter is not translated, no letter sheets")
     out = Output(docx.Document(), brand, document.meta)
     # The sheets' own styles join the edition's, written by the same rules.
-    for group, extra in yaml.safe_load(brand.template("letters-docx.yaml")).items():
+    for group, extra in brand.data("letters-docx.yaml").items():  # parsed once per process, read safely
         out.spec[group].update(extra)
     styles.apply(out)
     _page(out)

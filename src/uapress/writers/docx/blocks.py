@@ -98,7 +98,8 @@ def translatable(out: Output, style: str, nodes, segment, lang: str | None):
 
 def new_paragraph(out: Output, style: str, rtl: bool, end_aligned: bool = False):
     """Append an empty paragraph in `style` and direction; return its `w:p`."""
-    p = out.word.add_paragraph(style=out.style(style))._p
+    p = out.word.add_paragraph()._p
+    p.style = out.paragraph_style_id(style)  # what `add_paragraph(style=…)` sets, without its search per paragraph
     if rtl:
         put(p.get_or_add_pPr(), "bidi")
     elif out.rtl:

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from docx.enum.style import WD_STYLE_TYPE
 
 from ...brand import Brand
 from ...localise import locale
@@ -47,6 +48,7 @@ class Output:
     bookmarked: set = field(default_factory=set)
     logo_placed: bool = False
     _styles: dict = field(default_factory=dict)
+    _style_ids: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.spec = self.brand.data("docx.yaml")
@@ -59,6 +61,24 @@ class Output:
         if name not in self._styles:
             self._styles[name] = self.word.part.styles[name]  # `word` may be a table cell of the document
         return self._styles[name]
+
+    def remember_styles(self, styles: dict) -> None:
+        """Take in styles already found by name (`styles.apply`), so that `style` need not search for them again."""
+        self._styles.update(styles)
+
+    def paragraph_style_id(self, name: str) -> str | None:
+        """Return the `w:pStyle` a paragraph in style `name` carries: None for the default style, as python-docx has it.
+
+        Looked up once per document: python-docx looks for the default style among all of them at each paragraph.
+        """
+        if name not in self._style_ids:
+            style = self.style(name)
+            if style.type != WD_STYLE_TYPE.PARAGRAPH:
+                raise ValueError(f"'{name}' is a {style.type} style, not a paragraph style")
+            if not self._style_ids:
+                self._style_ids[None] = self.word.part.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+            self._style_ids[name] = None if style == self._style_ids[None] else style.style_id
+        return self._style_ids[name]
 
     @property
     def rtl(self) -> bool:

@@ -93,15 +93,23 @@ def fonts(out: Output, roles: list[str]) -> None:
         for face, name in EMBED.items():
             if face not in spec:
                 continue
-            data = read_project_file(out.brand.font_file(role, face), MAX_ASSET)
-            key = _font_key(data)
+            key, obfuscated = _embedded(read_project_file(out.brand.font_file(role, face), MAX_ASSET))
             count += 1
-            part = Part(PackURI(f"/word/fonts/font{count}.odttf"), OBFUSCATED_FONT, obfuscate(data, key),
-                        out.word.part.package)
+            part = Part(PackURI(f"/word/fonts/font{count}.odttf"), OBFUSCATED_FONT, obfuscated, out.word.part.package)
             rid = table_part.relate_to(part, RT.FONT)
             font.append(element(f"w:{name}", fontKey=key))
             font[-1].set(qn("r:id"), rid)
     table_part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@lru_cache(maxsize=16)
+def _embedded(data: bytes) -> tuple[str, bytes]:
+    """Return a font's key and its obfuscated bytes, once per process and face: every edition embeds the same.
+
+    The very same bytes each time also spare the zip writer hashing them anew (`archive._font`).
+    """
+    key = _font_key(data)
+    return key, obfuscate(data, key)
 
 
 def obfuscate(data: bytes, key: str) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -50,12 +51,11 @@ def element(tag: str, children=(), **attrs) -> object:
 
 def put(parent, name: str, children=(), **attrs) -> object:
     """Set property `w:<name>` of a pPr, rPr, sectPr, pBdr or tblPr, replacing the old one, in schema order."""
-    order = ORDER[parent.tag]
     old = parent.find(qn(f"w:{name}"))
     if old is not None:
         parent.remove(old)
     child = element(f"w:{name}", children, **attrs)
-    successors = [qn(f"w:{later}") for later in order[order.index(name) + 1:]]
+    successors = _successors(parent.tag, name)
     for index, existing in enumerate(parent):
         if existing.tag in successors:
             parent.insert(index, child)
@@ -63,6 +63,13 @@ def put(parent, name: str, children=(), **attrs) -> object:
     else:
         parent.append(child)
     return child
+
+
+@lru_cache(maxsize=None)
+def _successors(parent: str, name: str) -> frozenset:
+    """Return the tags that come after property `name` in its parent (a few thousand `put`s per edition)."""
+    order = ORDER[parent]
+    return frozenset(qn(f"w:{later}") for later in order[order.index(name) + 1:])
 
 
 def length(value: str) -> Emu:

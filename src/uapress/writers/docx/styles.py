@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
+from docx.styles.style import StyleFactory
 
 from .context import Output, word_language
 from .ooxml import hex_colour, length, put, twips
@@ -26,10 +28,12 @@ def apply(out: Output) -> None:
     defaults(out, out.spec["defaults"])
     kinds = (("paragraph", WD_STYLE_TYPE.PARAGRAPH), ("character", WD_STYLE_TYPE.CHARACTER))
     # Create every style first: a style may be based on one defined further down.
-    styles = {name: _get_or_add(out, name, kind) for group, kind in kinds for name in out.spec[group]}
+    found = _Found(out.word.styles.element)
+    styles = {name: _get_or_add(out, name, kind, found) for group, kind in kinds for name in out.spec[group]}
     for group, _ in kinds:
         for name in out.spec[group]:
             restyle(out, styles[name], style_rules(out, group, name), styles)
+    out.remember_styles(styles)
 
 
 def style_rules(out: Output, group: str, name: str) -> dict:
@@ -59,13 +63,13 @@ def prune(out: Output) -> None:
     """
     root = out.word.styles.element
     by_id = {style.get(qn("w:styleId")): style for style in root.findall(qn("w:style"))}
-    wanted = {out.word.styles[name].style_id for group in ("paragraph", "character") for name in out.spec[group]}
+    wanted = {out.style(name).style_id for group in ("paragraph", "character") for name in out.spec[group]}
     wanted |= {style_id for style_id, style in by_id.items() if style.get(qn("w:default")) == "1"}
     parts = [out.word.element] + [rel.target_part.element for rel in out.word.part.rels.values()
                                   if not rel.is_external and hasattr(rel.target_part, "element")]
+    tags = [qn(tag) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink")]
     for part in parts:
-        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink"):
-            wanted |= {node.get(qn("w:val")) for node in part.iter(qn(tag))}
+        wanted |= {node.get(qn("w:val")) for node in part.iter(*tags)}
     queue = list(wanted)
     while queue:
         style = by_id.get(queue.pop())
@@ -123,12 +127,35 @@ def restyle(out: Output, style, rules: dict, styles: dict) -> None:
     _run(out, r_pr, rules)
 
 
-def _get_or_add(out: Output, name: str, kind):
-    styles = out.word.styles
-    try:
-        style = styles[name]  # python-docx maps UI names: "Heading 2" is "heading 2" inside
-    except KeyError:
-        return styles.add_style(name, kind, builtin=name in WORD_BUILT_IN)
+class _Found:
+    """The template's styles by name and by id, first in document order first, as python-docx finds them.
+
+    python-docx searches every style at each lookup and again before adding one: most of `apply`'s time.
+    """
+
+    def __init__(self, root):
+        self.root = root
+        self.by_name: dict = {}
+        self.by_id: dict = {}
+        for style in root.style_lst:
+            self.note(style)
+
+    def note(self, style) -> None:
+        """Take in a style, unless one of the same name or id comes first."""
+        self.by_name.setdefault(style.name_val, style)
+        self.by_id.setdefault(style.styleId, style)
+
+
+def _get_or_add(out: Output, name: str, kind, found: _Found):
+    internal = BabelFish.ui2internal(name)
+    if internal in found.by_name:
+        style = StyleFactory(found.by_name[internal])  # python-docx maps UI names: "Heading 2" is "heading 2" inside
+    elif name in found.by_id:
+        style = out.word.styles[name]  # found by its id, with python-docx's warning
+    else:
+        element = found.root.add_style_of_type(internal, kind, name in WORD_BUILT_IN)  # `add_style`, less its search
+        found.note(element)
+        return StyleFactory(element)
     if style.type != kind:
         raise ValueError(f"styles/docx.yaml: '{name}' is a {style.type} style in Word's template")
     return style
