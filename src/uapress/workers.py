@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import gc
 import multiprocessing
 import os
 import shutil
@@ -41,10 +40,9 @@ class Workers:
                                         initargs=(os.getpid(), self.work, lock, needs_pdf))
         # Workers are forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only
         # the build may answer it (one line, no traceback from each worker). The first task forks them all.
+        # (Not gc.freeze() first: the build holds only its imports at this point, and freezing them left the
+        # workers' memory as it was; theirs is WeasyPrint's and their renders', issue 13.)
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # What the build has imported so far is shared with the workers until a page of it is written to. A
-        # worker's collector writes to every object it examines (issue 13): frozen, these are never examined.
-        gc.freeze()
         try:
             self.pool.submit(os.getpid)
         finally:
@@ -69,7 +67,6 @@ class Workers:
             for process in list((self.pool._processes or {}).values()):
                 process.terminate()
             self.pool.shutdown(wait=True, cancel_futures=True)
-            gc.unfreeze()  # nothing shares the build's pages any more: `serve` must collect them again
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
 
