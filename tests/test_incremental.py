@@ -352,6 +352,24 @@ def test_two_workers_and_one_give_identical_outputs(project):
     assert rebuilt(one) == rebuilt(two) == EDITIONS
     assert_complete(project / "two")
     assert contents(project / "two") == contents(project / "one")
+    # Workers send back what they rendered, not the edition's job and the bytes it read (issue 13: those copies
+    # grew the build's memory with the archive): the warnings and the cache's record of each edition stay the same.
+    assert diagnostics(two) == diagnostics(one) and any("warning" in line for line in diagnostics(one))
+    one_cache, two_cache = (json.loads((project / out / CACHE).read_text(encoding="utf-8")) for out in ("one", "two"))
+    assert two_cache["editions"] == one_cache["editions"]
+    assert all(any(read.endswith(".po") for read in entry["reads"]) for entry in one_cache["editions"].values())
+
+
+def test_editions_share_equal_source_bytes_and_read_an_edited_file_anew(project):
+    # Every edition reads the labels and the appeal language's PO file: equal bytes are kept once (issue 13:
+    # an archive of 100 actions held 400 copies of each); an edit between two reads is never served stale.
+    from uapress.files import Inputs
+
+    po = project / "source" / "labels" / "es.po"
+    first, second = Inputs().read(po), Inputs().read(po)
+    assert first == po.read_bytes() and first is second
+    po.write_bytes(first + b"\n")
+    assert Inputs().read(po) == first + b"\n"
 
 
 def test_two_builds_at_once_into_one_folder_one_waits_for_the_other(project, reference):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import shutil
 import signal
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import SourceError
-from .files import WORK_PREFIX
+from .files import WORK_PREFIX, Inputs
 
 PR_SET_PDEATHSIG = 1
 
@@ -38,6 +40,8 @@ class Workers:
                                         initargs=(os.getpid(), self.work, lock, needs_pdf))
         # Workers are forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only
         # the build may answer it (one line, no traceback from each worker). The first task forks them all.
+        # (Not gc.freeze() first: the build holds only its imports at this point, and freezing them left the
+        # workers' memory as it was; theirs is WeasyPrint's and their renders', issue 13.)
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             self.pool.submit(os.getpid)
@@ -50,9 +54,11 @@ class Workers:
             for _, _, localised in todo:
                 yield _guarded(localised, brand, debug)
             return
-        futures = [self.pool.submit(_guarded, localised, brand, debug) for _, _, localised in todo]
-        for future in futures:
-            yield future.result()
+        futures = [self.pool.submit(_rendered, _portable(localised), brand, debug) for _, _, localised in todo]
+        for (_, _, (result, _, _)), future in zip(todo, futures):
+            done = future.result()
+            done.job = result.job  # the worker's copy of the job was left behind (see `_rendered`)
+            yield done
 
     def close(self) -> None:
         """End the workers now, whether or not they finished (Ctrl-C, SIGTERM, an error), and remove their folder."""
@@ -85,6 +91,27 @@ def _start_worker(parent: int, work: str, lock, needs_pdf: bool) -> None:
         import_weasyprint()
 
 
+def _portable(localised: tuple) -> tuple:
+    """Return an edition's (result, localisation, appeal) without the source files' bytes, for a worker.
+
+    A worker renders from the localisation: the bytes (some 70 kB an edition: its PO files and the
+    labels) were only read to be hashed, and pickling them to and fro cost time and a copy per edition.
+    """
+    result, loc, appeal = localised
+    return replace(result, job=replace(result.job, inputs=Inputs())), loc, appeal
+
+
+def _rendered(localised: tuple, brand, debug: bool):
+    """Render an edition in a worker; return its result without the job, which the build already holds.
+
+    Each job sent back would be unpickled as a new copy of its action, kept by the build's report
+    until the end: the build's memory grew with every edition of an archive (issue 13).
+    """
+    result = _guarded(localised, brand, debug)
+    result.job = None
+    return result
+
+
 def _guarded(localised: tuple, brand, debug: bool):
     from .build import render_edition
 
@@ -95,3 +122,21 @@ def _guarded(localised: tuple, brand, debug: bool):
         result.problems += exc.diagnostics
         result.failed = True
         return result
+    finally:
+        _trim()
+
+
+@functools.cache
+def _malloc_trim():
+    """Return glibc's malloc_trim, or None on another C library."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _trim() -> None:
+    """Give the memory an edition freed back to the system: C's allocator keeps it otherwise (some 10 MiB a process)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
