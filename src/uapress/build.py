@@ -436,16 +436,29 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
 def _alongside(threaded: bool, function, *args) -> Callable:
     """Start `function(*args)` in a thread when `threaded`; return a function that waits for and returns its result.
 
-    Without a thread, `function` runs when its result is asked for.
+    Without a thread, `function` runs when its result is asked for. The thread is a daemon: a build
+    stopped by Ctrl-C exits at once instead of waiting for an index it will not write.
     """
     if not threaded:
         return lambda: function(*args)
-    from concurrent.futures import ThreadPoolExecutor
+    outcome: dict = {}
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="uapress-index")
-    future = pool.submit(function, *args)
-    pool.shutdown(wait=False)
-    return future.result
+    def run():
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # handed to whoever asks for the result
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="uapress-index", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return result
 
 
 def _index_sources(root: Path, brand: Brand, today, actions: dict, unchanged: dict, later: set) -> list:

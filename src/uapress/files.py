@@ -24,8 +24,8 @@ _STAGING, _OLD, _TMP = ".staging", ".old", ".tmp"
 
 
 @contextlib.contextmanager
-def _uninterrupted():
-    """Hold Ctrl-C and SIGTERM until the block ends: a write of milliseconds is finished, never cut in two.
+def uninterrupted():
+    """Hold Ctrl-C and SIGTERM until the block ends: a write (or a hand-over) of milliseconds is never cut in two.
 
     Python raises KeyboardInterrupt between any two bytecodes, so without this a Ctrl-C that lands inside
     `tempfile.mkdtemp`, after the folder is made but before its name is returned, leaves it behind. The
@@ -49,7 +49,7 @@ def _uninterrupted():
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a file through a temporary file and a rename, so a failure leaves the old one whole."""
-    with _uninterrupted():
+    with uninterrupted():
         _write_atomic(path, data)
 
 
@@ -148,7 +148,7 @@ def write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str] = (
     killed at any moment sees the whole old edition or the whole new one, never a mix (issue 10).
     What a kill leaves beside the folder is cleared by `sweep` at the next build; Ctrl-C waits for the write.
     """
-    with _uninterrupted():
+    with uninterrupted():
         return _write_edition(folder, outputs, remove)
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import SourceError
-from .files import WORK_PREFIX, Inputs
+from .files import WORK_PREFIX, Inputs, uninterrupted
 
 PR_SET_PDEATHSIG = 1
 
@@ -54,7 +54,12 @@ class Workers:
             for _, _, localised in todo:
                 yield _guarded(localised, brand, debug)
             return
-        futures = [self.pool.submit(_rendered, _portable(localised), brand, debug) for _, _, localised in todo]
+        futures = []
+        for _, _, localised in todo:
+            # The pool's submit takes its shutdown lock with a `with`: a Ctrl-C landing just after the lock
+            # is taken can leave it taken, and the shutdown that follows the Ctrl-C would wait for ever.
+            with uninterrupted():
+                futures.append(self.pool.submit(_rendered, _portable(localised), brand, debug))
         for (_, _, (result, _, _)), future in zip(todo, futures):
             done = future.result()
             done.job = result.job  # the worker's copy of the job was left behind (see `_rendered`)
