@@ -72,6 +72,11 @@ EARLIER = (
     ("before issue 13, as its text reports (2 runs on a fresh clone)", "0.67", "0.20-0.27"),
     ("main at ae1ac0c (after the round's new features), 2026-12-01, `--quick`, load average up to 7: "
      "wall (CPU)", "1.96 (1.76)", "0.09 (0.07)"),
+    ("main at 3df7f01 (HarfBuzz font cuts, findings cached for no-op builds, stylesheet parsed once per text), "
+     "fresh clone: wall (CPU)", "1.23 (1.14)", "0.06"),
+    ("main at 4762dbf, `--quick --sizes 1`, load average under 1: wall (CPU)", "1.17 (1.10)", "0.06 (0.03)"),
+    ("main at c3decf7 (brand rules of print.css parsed once, Markdown parsed once per text, the index read while "
+     "the workers render, DOCX fonts deflated once): wall (CPU)", "0.92 (0.93)", "0.06 (0.03)"),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
