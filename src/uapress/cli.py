@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -113,7 +114,11 @@ def build(
         # One line, whatever was running: the editions written are whole, the others untouched.
         typer.echo(str(exc) if isinstance(exc, Interrupted) else "interrupted: nothing built; outputs left as they "
                    "were", err=True)
-        raise typer.Exit(Interrupted.exit_code)
+        # Everything is written and the workers are gone: leave now, without waiting at exit for the worker
+        # pool's threads, which may be stuck on the pipe of the killed workers.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(Interrupted.exit_code)
     except UapressError as exc:
         _fail(exc)
     print_diagnostics(report.diagnostics, quiet=_State.quiet)

@@ -17,6 +17,8 @@ from .errors import SourceError
 from .files import WORK_PREFIX, Inputs, uninterrupted
 
 PR_SET_PDEATHSIG = 1
+WORKER_END = 10
+"""Seconds a terminated worker is given to end (it dies with the build in any case)."""
 
 
 class Workers:
@@ -69,9 +71,14 @@ class Workers:
         """End the workers now, whether or not they finished (Ctrl-C, SIGTERM, an error), and remove their folder."""
         if self.pool is not None:
             # (ProcessPoolExecutor.terminate_workers() does this from Python 3.14.)
-            for process in list((self.pool._processes or {}).values()):
+            processes = list((self.pool._processes or {}).values())
+            for process in processes:
                 process.terminate()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            # Not shutdown(wait=True): after a Ctrl-C the pool's threads may be writing an edition into the pipe
+            # of workers now killed, and waiting for them could last for ever. The workers are what must end.
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.join(WORKER_END)
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
 
