@@ -300,7 +300,9 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
                          {job.name for job, _, _ in todo})
     results = workers.run(todo, brand, debug)
     try:
-        for result, (job, key, _) in zip(results, todo):
+        for index, (result, (job, key, _)) in enumerate(zip(results, todo)):
+            # Rendered: its localisation can go (an archive's thousand would otherwise stay to the end, issue 13).
+            todo[index] = (job, key, None)
             _write(result, out)
             done += 1
             report.editions.append(result)
