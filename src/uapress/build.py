@@ -296,7 +296,9 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
     # The index reads what it needs besides the rendered editions while the workers render them; with no
     # workers, this process renders, and reads it after.
     actions = {job.action.path: job.action for job in planned}
-    sources = _alongside(workers.pool is not None, _index_sources, root, brand, today, actions, unchanged,
+    from .site import prepare, with_rendered
+
+    sources = _alongside(workers.pool is not None, prepare, root, brand, today, actions, unchanged,
                          {job.name for job, _, _ in todo})
     results = workers.run(todo, brand, debug)
     try:
@@ -324,7 +326,7 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
         if todo:
             report.problems += cache.save()
     rendered = {result.job.name: result.verdict for result in report.editions if result.verdict is not None}
-    _write_index(root, out, brand, cache, today, bool(todo), report, styles, lambda: _found(sources(), rendered))
+    _write_index(root, out, brand, cache, today, bool(todo), report, styles, lambda: with_rendered(sources(), rendered))
     if cache.actions != remembered and not todo:
         report.problems += cache.save()
     return report
@@ -461,33 +463,6 @@ def _alongside(threaded: bool, function, *args) -> Callable:
         return outcome["value"]
 
     return result
-
-
-def _index_sources(root: Path, brand: Brand, today, actions: dict, unchanged: dict, later: set) -> list:
-    """Return the project's actions and verdicts for the index, but those of the editions being rendered (`later`).
-
-    Its page is compiled here too: what is left after the last edition is looking at the files and rendering.
-    """
-    from .model.checklist import build_checklist
-    from .site import read_sources, verdict
-    from .writers.index import page
-
-    day = today or dt.date.today()
-    verdicts = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
-    found = read_sources(root, day, actions, verdicts, later)
-    page(brand)
-    return found
-
-
-def _found(sources: list, rendered: dict) -> list:
-    """Return the index's sources with the verdicts the workers found for the editions they rendered."""
-    for source in sources:
-        if source.action is not None:
-            for lang in source.action.editions:
-                name = f"{source.action.slug}/{lang}"
-                if name in rendered:
-                    source.verdicts[lang] = rendered[name]
-    return sources
 
 
 def _write(result: EditionResult, out: Path) -> None:

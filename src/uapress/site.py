@@ -198,6 +198,32 @@ def read_sources(root: Path, today: dt.date, actions: dict | None = None, verdic
     return found
 
 
+def prepare(root: Path, brand: Brand, today: dt.date | None, actions: dict, unchanged: dict, later: set) -> list:
+    """Return `read_sources` for a build, with the index page compiled; a build runs it while its workers render.
+
+    The localisations of its `unchanged` editions (by `slug/lang`) give their verdicts; the editions named
+    in `later` are left for their workers to tell (`with_rendered`).
+    """
+    from .writers.index import page
+
+    day = today or dt.date.today()
+    verdicts = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
+    found = read_sources(root, day, actions, verdicts, later)
+    page(brand)
+    return found
+
+
+def with_rendered(sources: list, rendered: dict) -> list:
+    """Return the sources with the verdicts (by `slug/lang`) that a build's workers found for the editions they rendered."""
+    for source in sources:
+        if source.action is not None:
+            for lang in source.action.editions:
+                name = f"{source.action.slug}/{lang}"
+                if name in rendered:
+                    source.verdicts[lang] = rendered[name]
+    return sources
+
+
 def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None, sources: list | None = None) -> Index:
     """Return the index of every action in the project and every edition folder under `out`."""
     today = today or dt.date.today()

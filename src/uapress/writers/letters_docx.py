@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-
 from ..brand import Brand
 from ..errors import BuildError
 from ..localise.locale import colon
