@@ -332,6 +332,21 @@ def test_renders_a_second_apart_are_byte_identical_when_fonttools_subsets(tmp_pa
     assert same == "True"
 
 
+def test_a_source_date_epoch_that_is_no_number_is_a_clear_error(tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "yesterday"}
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent.parent / "styles", project / "styles")
+    from projects import copy_sample_sources
+
+    copy_sample_sources(project)
+    result = subprocess.run([sys.executable, "-m", "uapress.cli", "build", "--format", "pdf", "--lang", "en"],
+                            cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "SOURCE_DATE_EPOCH='yesterday' is not a number of seconds" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not list((project / "build").rglob("*.pdf")), "a PDF was written"
+
+
 # --- no network ---------------------------------------------------------------
 
 

@@ -81,6 +81,9 @@ def _fixed_font_dates():
     each font's `head.modified` with the current second: two builds a second apart differed.
     """
     if "SOURCE_DATE_EPOCH" in os.environ:  # the reproducible-builds setting of whoever runs the build
+        if not os.environ["SOURCE_DATE_EPOCH"].strip().isdigit():  # fontTools would fail on it mid-render
+            raise BuildError(f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r} is not a number of seconds "
+                             "since 1970; set it to one (e.g. SOURCE_DATE_EPOCH=1767225600) or unset it")
         yield
         return
     os.environ["SOURCE_DATE_EPOCH"] = FONT_DATE
