@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from uapress.brand import Brand, load_brand
+from uapress.writers.brand import Brand, load_brand
 from uapress.localise import localise
 from uapress.model.document import build_document
-from uapress.model.nodes import Document
+from uapress.core.nodes import Document
 from uapress.source import load_action
 from uapress.writers import files_for
 
@@ -64,7 +64,7 @@ def normalise(text: str) -> str:
 
 def text_pieces(markdown: str) -> list[str]:
     """Return the text of every Text node of a Markdown block, in order: one per run the writers make."""
-    from uapress.model.nodes import Emphasis, Link, Strong, Text
+    from uapress.core.nodes import Emphasis, Link, Strong, Text
     from uapress.source.markdown import parse_inlines
 
     out = []

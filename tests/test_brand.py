@@ -15,7 +15,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from uapress.brand import load_brand
+from uapress.writers.brand import load_brand
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "venezuela-hrd-release"
@@ -177,7 +177,7 @@ def test_html_and_docx_take_the_same_colours_from_the_brand(sample_build, chromi
 def test_a_proof_marks_placeholder_links_alike_in_html_and_docx(chromium_page):
     # Issue 11: proofs mark what editions show plain, from the brand: muted and dotted in both formats.
     from helpers import sample_brand, sample_document
-    from uapress.model.nodes import Proof
+    from uapress.core.nodes import Proof
     from uapress.writers import docx
     from uapress.writers.html import render
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from projects import copy_sample_sources
-from uapress.brand import load_brand
-from uapress.files import BuildLock
+from uapress.writers.brand import load_brand
+from uapress.core.files import BuildLock
 from uapress.localise import localise
 from uapress.localise.labels import load_labels
 from uapress.localise.segments import action_segments

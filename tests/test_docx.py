@@ -13,7 +13,7 @@ from docx.shared import Inches, Mm
 from lxml import etree
 
 from helpers import LANGS, normalise, sample_brand, sample_document, sample_source, source_links, source_paragraphs
-from uapress.model.nodes import ListBlock, ListItem, Paragraph, Quote, Section, Segment, Text
+from uapress.core.nodes import ListBlock, ListItem, Paragraph, Quote, Section, Segment, Text
 from uapress.writers.docx import write
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -10,7 +10,7 @@ import pytest
 
 from helpers import LANGS, normalise, sample_brand, sample_document, sample_source, source_links
 from projects import make_project, run_uapress
-from uapress.model.nodes import Proof
+from uapress.core.nodes import Proof
 from uapress.model.typography import smart_quotes
 from uapress.source import load_action
 from uapress.writers import WRITERS

@@ -17,7 +17,7 @@ import yaml
 
 from projects import REPO, files_under, run_uapress
 from test_cli import assert_clean, errors, printed
-from uapress.scaffold import render_followup
+from uapress.commands.scaffold import render_followup
 from uapress.source import load_action
 from uapress.source.schema import KNOWN_KEYS, Previous
 

@@ -11,7 +11,7 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from helpers import LANGS, sample_brand, sample_document
-from uapress.brand import load_brand
+from uapress.writers.brand import load_brand
 from uapress.writers import fonts, html, woff2
 
 

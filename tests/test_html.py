@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from helpers import LANGS, normalise, sample_brand, sample_document, sample_source, source_links, source_paragraphs
-from uapress.model.nodes import Link, Paragraph, SegmentSpan, Text
+from uapress.core.nodes import Link, Paragraph, SegmentSpan, Text
 from uapress.writers import html
 
 

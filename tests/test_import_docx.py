@@ -22,7 +22,7 @@ from lxml import etree
 
 from helpers import text_pieces
 from projects import make_project, run_uapress
-from uapress.exchange import import_file
+from uapress.commands.exchange import import_file
 from uapress.exchange.docx_import import read_docx
 from uapress.exchange.markup import Chunk, markdown_chunks, same_text, signature, to_markdown
 from uapress.localise import po

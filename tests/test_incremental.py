@@ -264,7 +264,7 @@ def test_library_versions_come_from_the_installed_folders_as_importlib_metadata_
     # every build, a no-op one too, asked importlib.metadata (a tenth of a no-op build).
     from importlib import metadata
 
-    from uapress import cache
+    from uapress.build import cache
 
     expected = ";".join(f"{name}={metadata.version(name)}" for name in cache.LIBRARIES)
     asked = []
@@ -323,7 +323,7 @@ def test_an_interrupted_rebuild_does_not_vouch_for_half_written_editions(project
     original = po.read_text(encoding="utf-8")
     po.write_text(original.replace("Presidenta encargada", "Presidenta interina"), encoding="utf-8")
     interrupt_after_first_file = (
-        "import uapress.build as b\n"
+        "import uapress.build.run as b\n"
         "real = b.write_edition\n"
         "def write_then_stop(folder, outputs, remove=()):\n"
         "    real(folder, outputs, remove)\n"
@@ -363,7 +363,7 @@ def test_two_workers_and_one_give_identical_outputs(project):
 def test_editions_share_equal_source_bytes_and_read_an_edited_file_anew(project):
     # Every edition reads the labels and the appeal language's PO file: equal bytes are kept once (issue 13:
     # an archive of 100 actions held 400 copies of each); an edit between two reads is never served stale.
-    from uapress.files import Inputs
+    from uapress.core.inputs import Inputs
 
     po = project / "source" / "labels" / "es.po"
     first, second = Inputs().read(po), Inputs().read(po)

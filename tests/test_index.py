@@ -22,7 +22,7 @@ import pytest
 
 from conftest import require
 from projects import REPO, copy_sample_sources, run_uapress
-from uapress.site import pdf_page_count
+from uapress.build.site import pdf_page_count
 from uapress.writers.index import days_left, human_size
 
 SAMPLE = "venezuela-hrd-release"
@@ -337,9 +337,9 @@ def test_a_no_op_build_keeps_the_index_and_never_imports_weasyprint(tmp_path):
 
 def _index_from_scratch(root: Path) -> bytes:
     """Return the index page as gathered afresh from the project and the build folder, as a no-op build writes it."""
-    from uapress.brand import load_brand
-    from uapress.cache import Cache
-    from uapress.site import gather
+    from uapress.writers.brand import load_brand
+    from uapress.build.cache import Cache
+    from uapress.build.site import gather
     from uapress.writers import index as index_writer
 
     out = root / "build"

@@ -18,7 +18,7 @@ import pytest
 from conftest import _run, require
 from helpers import ROOT, SAMPLE, normalise, sample_brand
 from projects import make_project, run_uapress
-from uapress.build import appeal_localisation, edition_document
+from uapress.build.render import appeal_localisation, edition_document
 from uapress.localise import localise
 from uapress.source import load_action
 from uapress.writers import docx, html, letters_docx, letters_pdf, pdf

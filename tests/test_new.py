@@ -15,7 +15,7 @@ import yaml
 
 from projects import files_under, make_project, run_uapress
 from test_cli import assert_clean, errors, printed
-from uapress.scaffold import new_action
+from uapress.commands.scaffold import new_action
 from uapress.source.schema import KNOWN_KEYS, TARGET_KEYS
 
 SLUG = "belarus-journalist-detained"

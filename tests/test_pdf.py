@@ -21,8 +21,8 @@ from helpers import (
     LANGS, ROOT, bundled_sources_of, embedded_fonts, normalise, sample_brand, sample_document, sample_source,
     source_paragraphs,
 )
-from uapress.brand import load_brand
-from uapress.errors import BuildError
+from uapress.writers.brand import load_brand
+from uapress.core.errors import BuildError
 from uapress.writers import pdf
 
 # Babel locale of each edition's dates; bare English follows British usage ("30 June 2026").
@@ -445,7 +445,7 @@ def test_archiving_variant_is_pdf_a_3b_tagged_and_deterministic():
 
 
 def test_an_unknown_pdf_variant_is_a_usage_error():
-    from uapress.errors import UsageError
+    from uapress.core.errors import UsageError
 
     with pytest.raises(UsageError, match="pdf/ua-1, pdf/a-3b"):
         sample_brand().with_pdf_variant("pdf/x-4")

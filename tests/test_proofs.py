@@ -25,10 +25,10 @@ from PIL import Image
 
 from conftest import require
 from projects import REPO, copy_sample_sources, run_uapress
-from uapress.brand import load_brand
+from uapress.writers.brand import load_brand
 from uapress.localise import localise
 from uapress.model.document import build_document
-from uapress.proof import Review
+from uapress.build.proof import Review
 from uapress.source import load_action
 from uapress.writers import files_for, html
 

@@ -188,7 +188,7 @@ def test_every_seeded_error_makes_the_language_not_ready(results):
 
 def test_broken_markdown_falls_back_to_the_source_in_the_edition(results):
     """A translation whose Markdown does not match the source's is never published (issue 12)."""
-    from uapress.brand import load_brand
+    from uapress.writers.brand import load_brand
     from uapress.model.document import build_document
     from uapress.writers import WRITERS, files_for
 

@@ -47,7 +47,7 @@ RENDER = """
     import resource, signal, sys
     from pathlib import Path
     from helpers import sample_brand, sample_document
-    from uapress.errors import BuildError
+    from uapress.core.errors import BuildError
     from uapress.writers import pdf
 
     def render(lang, name):
@@ -192,7 +192,7 @@ def test_a_ctrl_c_inside_an_edition_write_waits_for_it_and_leaves_nothing_beside
     # CI caught a Ctrl-C landing in tempfile.mkdtemp after the staging folder was made: it stayed behind.
     import tempfile
 
-    from uapress import files
+    from uapress.build import outputs as files
 
     folder = tmp_path / "action" / "en"
     files.write_edition(folder, {"a.txt": b"old"})
@@ -259,7 +259,7 @@ def test_a_translation_saved_during_the_build_is_neither_published_nor_vouched_f
     project = make_project(tmp_path)
     python(f"""
     from pathlib import Path
-    import uapress.build as b
+    import uapress.build.workers as b
     from uapress.cli import app
     real = b.render_edition
     def save_an_edit_then_render(result, loc, appeal, brand, debug=False):

@@ -10,8 +10,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from projects import BAD_CASES, FIXTURES, REPO
-from uapress.errors import SourceError
-from uapress.model.nodes import Emphasis, LineBreak, Link, Strong, Text
+from uapress.core.errors import SourceError
+from uapress.core.nodes import Emphasis, LineBreak, Link, Strong, Text
 from uapress.source import load_action
 from uapress.source.markdown import MarkdownIssue, parse_inlines, split_blocks
 

@@ -16,7 +16,7 @@ from lxml import etree
 from projects import REPO, files_under, run_uapress
 from test_cli import assert_clean
 from test_translations import live, parse_po
-from uapress.exchange.tmx import read_tmx_units
+from uapress.localise.memory import read_tmx_units
 
 DTD = Path(__file__).parent / "fixtures" / "tmx" / "tmx14.dtd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

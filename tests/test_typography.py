@@ -56,7 +56,7 @@ def test_english_edition_sets_typographic_quotes_in_every_format(kind, tmp_path,
 
 def test_segments_keep_what_was_typed_and_the_blocks_show_the_marks():
     # Conversion is a rendering step: the segment (the PO msgstr, what export and import compare) is untouched.
-    from uapress.model.nodes import plain_text, walk_blocks
+    from uapress.core.nodes import plain_text, walk_blocks
 
     document = sample_document("en")
     segment = next(s for s in document.segments if s.field == "background" and "government's" in s.text)

@@ -19,7 +19,7 @@ from lxml import etree
 
 from helpers import text_pieces
 from projects import REPO, make_project, run_uapress
-from uapress.exchange import import_file
+from uapress.commands.exchange import import_file
 from uapress.localise import po
 from uapress.localise.segments import action_segments
 from uapress.source import load_action

@@ -9,9 +9,25 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__
-from .errors import Interrupted, UapressError, UsageError
-from .report import Progress, paint, print_diagnostics
+from uapress import __version__
+from uapress.build.run import build as run_build
+from uapress.commands.check import check as run_check
+from uapress.commands.check import (
+    checklist_lines,
+    confirm_findings,
+    status_rows,
+    update_translations,
+    write_checklist,
+)
+from uapress.commands.diff import diff as run_diff
+from uapress.commands.exchange import export as run_export
+from uapress.commands.exchange import import_file
+from uapress.commands.report import Progress, paint, print_diagnostics
+from uapress.commands.scaffold import followup_action, new_action
+from uapress.commands.serve import serve as run_serve
+from uapress.core.errors import Interrupted, UapressError, UsageError, display_path
+from uapress.source import find_actions, load_action, project_root
+
 
 class _App(typer.Typer):
     """Typer app that turns an unexpected exception into one line unless --debug is given."""
@@ -61,8 +77,6 @@ def main(
 
 
 def _root() -> Path:
-    from .source import project_root
-
     return project_root()
 
 
@@ -100,8 +114,6 @@ def build(
 
     Proofs: uapress build --proof --since HEAD~3
     """
-    from .build import build as run_build
-
     try:
         root = _root()
         progress = None if _State.quiet else Progress()
@@ -150,8 +162,6 @@ def check(
 
     Example: uapress check --strict
     """
-    from .check import check as run_check
-
     try:
         report = run_check(_root(), slugs or None)
     except UapressError as exc:
@@ -175,8 +185,6 @@ def diff(
 
     Example: uapress diff venezuela-hrd-release --since HEAD~3 --lang es
     """
-    from .proof import diff as run_diff
-
     try:
         text = run_diff(_root(), slug, since, lang or None)
     except UapressError as exc:
@@ -193,8 +201,6 @@ def status(slugs: Optional[List[str]] = typer.Argument(None, help="Actions; all 
 
     Example: uapress status
     """
-    from .check import status_rows
-
     try:
         rows = status_rows(_root(), slugs or None)
     except UapressError as exc:
@@ -221,8 +227,6 @@ def checklist(
 
     Example: uapress checklist venezuela-hrd-release --lang de
     """
-    from .check import checklist_lines, write_checklist
-
     try:
         paths, result = write_checklist(_root(), slug, lang, out)
     except UapressError as exc:
@@ -244,8 +248,6 @@ def translations_confirm(
 
     Example: uapress translations confirm venezuela-hrd-release --lang es links-3fa29c1b
     """
-    from .check import confirm_findings
-
     try:
         lines = confirm_findings(_root(), slug, lang, finding_ids)
     except UapressError as exc:
@@ -266,8 +268,6 @@ def translations_update(
 
     Example: uapress translations update venezuela-hrd-release-fi1 --lang es
     """
-    from .check import update_translations
-
     try:
         reports = update_translations(_root(), slugs or None, lang or None, memory=memory)
     except UapressError as exc:
@@ -282,9 +282,6 @@ def new(slug: str = typer.Argument(..., help="Folder name of the new action: low
 
     Example: uapress new belarus-journalist-detained
     """
-    from .errors import display_path
-    from .scaffold import new_action
-
     try:
         path = new_action(_root(), slug)
     except UapressError as exc:
@@ -305,10 +302,6 @@ def followup(
 
     Example: uapress followup venezuela-hrd-release venezuela-hrd-release-fi1 --url https://example.org/ua
     """
-    from .errors import display_path
-    from .scaffold import followup_action
-    from .source import find_actions, load_action
-
     try:
         root = _root()
         old_action, _ = load_action(find_actions(root, [old])[0])
@@ -332,8 +325,6 @@ def serve(
 
     Example: uapress serve venezuela-hrd-release --lang es --port 8001
     """
-    from .serve import serve as run_serve
-
     try:
         run_serve(_root(), slug, lang=lang, port=port, debug=_State.debug,
                   log=lambda line: None if _State.quiet else typer.echo(line))
@@ -360,8 +351,6 @@ def import_(
 
     Memory from TMX: uapress import memory.tmx
     """
-    from .exchange import import_file
-
     try:
         report = import_file(_root(), file, action=action, lang=lang, force=force)
     except UapressError as exc:
@@ -387,9 +376,6 @@ def export(
 
     Memory as TMX: uapress export --format tmx
     """
-    from .errors import display_path
-    from .exchange import export as run_export
-
     try:
         result = run_export(_root(), slug, lang, format, out)
     except UapressError as exc:

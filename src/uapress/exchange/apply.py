@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..localise import po
-from ..localise.segments import action_segments, segment_id
-from ..localise.store import merge_store, save_store, store_path
-from ..source.markdown import MarkdownIssue, parse_inlines
-from ..source.schema import Action
-from .markup import same_text
-from .received import Received, Unit
-from .report import ImportReport, Item
-from .safety import ExchangeError
+from uapress.core.safety import ExchangeError
+from uapress.exchange.markup import same_text
+from uapress.exchange.received import Received, Unit
+from uapress.exchange.report import ImportReport, Item
+from uapress.localise import po
+from uapress.localise.segments import action_segments, segment_id
+from uapress.localise.store import merge_store, open_store, save_store, store_path
+from uapress.source.markdown import MarkdownIssue, parse_inlines
+from uapress.source.schema import Action
 
 IMPORTED = "imported"
 """Translator comments starting with this word mark an imported entry not yet accepted (the checklist shows them)."""
@@ -150,8 +150,6 @@ def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origi
 
 def _edition_texts(action: Action, lang: str, received: Received) -> dict:
     """Return (language, text) by segment id of what a DOCX made as another translation's edition showed."""
-    from ..localise.store import open_store
-
     edition = received.edition_lang
     if received.kind != "DOCX" or not edition or edition in (lang, action.language):
         return {}

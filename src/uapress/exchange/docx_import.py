@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..writers.docx.context import reads_ltr
-from .markup import Chunk, to_markdown
-from .received import Received, Unit
-from .safety import ExchangeError, Package, open_zip
+from uapress.core.safety import ExchangeError, Package, open_zip
+from uapress.exchange.markup import Chunk, to_markdown
+from uapress.exchange.received import Received, Unit
+from uapress.localise.locale import reads_ltr
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -13,9 +13,10 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from ..model.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
-from ..model.typography import fold_quotes
-from ..source.markdown import MarkdownIssue, parse_inlines
+from uapress.core.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from uapress.localise.qa.addresses import normalise_url
+from uapress.model.typography import fold_quotes
+from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
 """Direction marks: the DOCX writer adds LRM after left-to-right text in right-to-left editions."""
@@ -109,8 +110,6 @@ def _folded(chunks: list[Chunk]) -> list[Chunk]:
 
 def _comparable(chars: tuple) -> tuple:
     """Compare link addresses normalised: LibreOffice decodes `%C3%B3` in a mailto target (issue 12)."""
-    from ..localise.qa.addresses import normalise_url
-
     return tuple((c, bold, italic, normalise_url(url) if url is not None else None) for c, bold, italic, url in chars)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..localise import po
-from ..localise.segments import segment_id
-from .received import Received, Unit
+from uapress.exchange.received import Received, Unit
+from uapress.localise import po
+from uapress.localise.segments import segment_id
 
 
 def read_po_file(path: Path) -> Received:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import display_path
+from uapress.core.errors import display_path
 
 
 @dataclass(frozen=True)

@@ -15,19 +15,22 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import __version__
-from ..errors import UsageError, display_path
-from ..files import write_atomic
-from ..localise.memory import MEMORY_FOLDER, Unit, load_memory
-from .safety import MAX_XML, ExchangeError
-
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ACTION_PROP, FIELD_PROP = "x-uapress-action", "x-uapress-field"
-DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
-ALL = "*all*"
-"""TMX's srclang for a unit whose every variant may serve as the source."""
-# Inline codes of other tools: their content is the original format's markup, not text.
-CODES = {"bpt", "ept", "ph", "it", "ut"}
+from uapress import __version__
+from uapress.core.errors import UsageError, display_path
+from uapress.core.files import write_atomic
+from uapress.core.safety import ExchangeError
+from uapress.localise.memory import (
+    ACTION_PROP,
+    ALL,
+    DOCTYPE,
+    FIELD_PROP,
+    MEMORY_FOLDER,
+    XML_LANG,
+    Unit,
+    load_memory,
+    read_tmx_units,
+)
+from uapress.source import find_actions, load_action
 
 
 def write_tmx(units: list[Unit]) -> bytes:
@@ -55,64 +58,6 @@ def write_tmx(units: list[Unit]) -> bytes:
     etree.indent(root, space=" ")  # segments have no child elements, so their text is left exactly as it is
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + DOCTYPE.encode() + b"\n"
             + etree.tostring(root, encoding="UTF-8") + b"\n")
-
-
-def read_tmx_units(path: Path) -> list[Unit]:
-    """Return every (source, translation) pair of a TMX file; errors name the file and line."""
-    if path.stat().st_size > MAX_XML:
-        raise ExchangeError(f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
-                            f"{MAX_XML // 2**20} MiB a TMX file may have")
-    root = _parse(path)
-    header = root.find("header")
-    if root.tag != "tmx" or header is None or root.find("body") is None:
-        raise ExchangeError(f"{path.name} is not a TMX file (expected <tmx> with <header> and <body>, "
-                            f"found <{root.tag}>)")
-    default_source = header.get("srclang")
-    if not default_source:
-        raise ExchangeError(f"{path.name}:{header.sourceline}: the TMX <header> has no srclang: it names no source language")
-    units = []
-    for tu in root.find("body").iterfind("tu"):
-        props = {p.get("type"): (p.text or "") for p in tu.iterfind("prop")}
-        variants = []
-        for tuv in tu.iterfind("tuv"):
-            lang, seg = tuv.get(XML_LANG) or tuv.get("lang"), tuv.find("seg")
-            if not lang or seg is None:
-                raise ExchangeError(f"{path.name}:{tuv.sourceline}: a <tuv> needs xml:lang and a <seg>")
-            variants.append((lang, _text(seg)))
-        source_lang = tu.get("srclang") or default_source
-        sources = variants if source_lang.lower() == ALL else [v for v in variants if v[0].lower() == source_lang.lower()]
-        for lang, source in sources:
-            for other, target in variants:
-                if other != lang and source.strip() and target.strip():
-                    units.append(Unit(source, target, lang, other, props.get(FIELD_PROP, ""),
-                                      props.get(ACTION_PROP) or path.name))
-    return units
-
-
-def _parse(path: Path):
-    """Parse with entities, DTD loading and the network off; a DOCTYPE may only name the TMX DTD."""
-    data = path.read_bytes()
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ExchangeError(f"{path.name}: not well-formed XML: {exc}") from None
-    internal = root.getroottree().docinfo.internalDTD
-    if b"<!ENTITY" in data.split(b"<tmx", 1)[0] or (
-            internal is not None and (list(internal.iterentities()) or list(internal.iterelements()))):
-        raise ExchangeError(f"{path.name}: refused: the TMX file declares its own entities or elements "
-                            "(only `<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">` is accepted; entities are never resolved)")
-    return root
-
-
-def _text(element) -> str:
-    """Return the text of a `<seg>`, keeping `<hi>` and `<sub>` text and dropping other tools' inline codes."""
-    out = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and child.tag not in CODES:
-            out.append(_text(child))
-        out.append(child.tail or "")
-    return "".join(out)
 
 
 @dataclass
@@ -158,8 +103,6 @@ def import_tmx(root: Path, path: Path) -> TmxImport:
 
 def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = None) -> tuple[bytes, int]:
     """Return the memory as TMX (every action and imported file, or one action's PO files) and its unit count."""
-    from ..source import find_actions, load_action
-
     units = []
     actions = [load_action(path)[0] for path in find_actions(root, [slug] if slug else None)]
     pairs = sorted({(a.language, lang) for a in actions for lang in a.languages if not langs or lang in langs})

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..localise import po
-from ..localise.segments import action_segments
-from ..model.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
-from ..source.markdown import MarkdownIssue, parse_inlines
-from ..source.schema import Action
-from .markup import Chunk, to_markdown
-from .received import Received, Unit
-from .safety import MAX_XML, ExchangeError, parse_xml, read_head
+from uapress.core.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from uapress.core.safety import MAX_XML, ExchangeError, parse_xml, read_head
+from uapress.exchange.markup import Chunk, to_markdown
+from uapress.exchange.received import Received, Unit
+from uapress.localise import po
+from uapress.localise.segments import action_segments
+from uapress.source.markdown import MarkdownIssue, parse_inlines
+from uapress.source.schema import Action
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 """XLIFF 2.0 and 2.1 share the core namespace; `version` tells them apart."""

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic
-from ..files import Inputs
-from ..model.nodes import Segment
-from ..source.markdown import MarkdownIssue, parse_inlines
-from ..source.schema import Action, text_limit
-from . import locale
-from .labels import Labels, load_labels
-from .segments import SourceSegment, action_segments
-from .store import Store, open_store
+from uapress.core.errors import Diagnostic
+from uapress.core.inputs import Inputs
+from uapress.core.nodes import Segment
+from uapress.localise import locale
+from uapress.localise.labels import Labels, load_labels
+from uapress.localise.qa import structure_error
+from uapress.localise.segments import SourceSegment, action_segments
+from uapress.localise.store import Store, open_store
+from uapress.source.markdown import MarkdownIssue, parse_inlines
+from uapress.source.schema import Action, text_limit
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,6 @@ def _translation_error(source: str, text: str, field: str) -> str | None:
 
 def _markdown_error(source: str, text: str) -> str | None:
     """Return the first Markdown error of a translation, if any; a structure unlike the source's is one (issue 12)."""
-    from .qa import structure_error
-
     try:
         _, issues = parse_inlines(text)
     except MarkdownIssue as issue:

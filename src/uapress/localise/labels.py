@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..files import Inputs
-from . import po
+from uapress.core.inputs import Inputs
+from uapress.localise import po
 
 BASE = "en"
 

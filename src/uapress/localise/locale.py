@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+if TYPE_CHECKING:
+    from babel import Locale
 
 # Bare "en" follows the organisation's British usage ("30 June 2026" in the sample action);
 # write "en-US" in a source to get US dates.
@@ -16,6 +18,11 @@ _DEFAULT_REGION = {"en": "en_GB"}
 @lru_cache(maxsize=None)
 def babel_locale(tag: str) -> Locale:
     """Return the Babel locale of a BCP 47 tag (`pt-BR` -> pt_BR)."""
+    from babel import (  # Babel's import costs ~0.1 s: only where a locale is used
+        Locale,
+        UnknownLocaleError,
+    )
+
     name = _DEFAULT_REGION.get(tag, tag.replace("-", "_"))
     try:
         return Locale.parse(name)
@@ -38,6 +45,8 @@ def regional_tag(tag: str, separator: str = "-") -> str:
 
 def long_date(value: dt.date, tag: str) -> str:
     """Return a date in the language's long form: "30 de junio de 2026"."""
+    from babel.dates import format_date
+
     return format_date(value, format="long", locale=babel_locale(tag))
 
 
@@ -67,3 +76,9 @@ def direction(tag: str) -> str:
 def colon(tag: str) -> str:
     """Return the label separator of a language; French sets a narrow no-break space before ':'."""
     return "\u202f: " if tag.split("-")[0] == "fr" else ": "
+
+
+def reads_ltr(text: str) -> bool:
+    """Tell whether text holds left-to-right letters and no right-to-left ones (a name, an address)."""
+    classes = {unicodedata.bidirectional(char) for char in text}
+    return "L" in classes and not classes & {"R", "AL"}

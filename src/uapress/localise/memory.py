@@ -13,8 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SourceError
-from . import po
+from uapress.core.errors import SourceError
+from uapress.core.safety import MAX_XML, ExchangeError
+from uapress.localise import po
+from uapress.localise.store import store_path
+from uapress.source import find_actions, load_action
 
 MEMORY_FOLDER = Path("source") / "memory"
 """Where imported TMX files are kept, relative to the project root."""
@@ -127,9 +130,6 @@ class Memory:
 def load_memory(root: Path, source_lang: str, target_lang: str, slugs: list[str] | None = None,
                 imported: bool = True) -> Memory:
     """Read the memory of a language pair from the actions' PO files (only `slugs`, if given) and imported TMX."""
-    from ..source import find_actions, load_action
-    from .store import store_path
-
     units, seen = [], set()
 
     def add(unit: Unit) -> None:
@@ -150,9 +150,6 @@ def load_memory(root: Path, source_lang: str, target_lang: str, slugs: list[str]
             if not entry.obsolete and not entry.fuzzy and entry.msgstr.strip():
                 add(Unit(entry.msgid, entry.msgstr, source_lang, target_lang, entry.context, action.slug))
     if imported:
-        # Imported TMX files are part of the memory; their reader lives with the other exchange formats.
-        from ..exchange.tmx import read_tmx_units
-
         for path in sorted((root / MEMORY_FOLDER).glob("*.tmx")):
             for unit in read_tmx_units(path):
                 if same_language(unit.source_lang, source_lang) and same_language(unit.target_lang, target_lang):
@@ -164,3 +161,77 @@ def same_language(a: str, b: str) -> bool:
     """Tell whether two language tags name the same language (`es` matches `es-ES`; case and `_` ignored)."""
     a, b = a.lower().replace("_", "-"), b.lower().replace("_", "-")
     return a == b or a.startswith(b + "-") or b.startswith(a + "-")
+
+
+# TMX files imported into source/memory/ are part of the memory: their reader lives here, and exchange/tmx.py
+# writes them with the same names.
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ACTION_PROP, FIELD_PROP = "x-uapress-action", "x-uapress-field"
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+ALL = "*all*"
+"""TMX's srclang for a unit whose every variant may serve as the source."""
+# Inline codes of other tools: their content is the original format's markup, not text.
+CODES = {"bpt", "ept", "ph", "it", "ut"}
+
+
+
+def read_tmx_units(path: Path) -> list[Unit]:
+    """Return every (source, translation) pair of a TMX file; errors name the file and line."""
+    if path.stat().st_size > MAX_XML:
+        raise ExchangeError(f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
+                            f"{MAX_XML // 2**20} MiB a TMX file may have")
+    root = _parse(path)
+    header = root.find("header")
+    if root.tag != "tmx" or header is None or root.find("body") is None:
+        raise ExchangeError(f"{path.name} is not a TMX file (expected <tmx> with <header> and <body>, "
+                            f"found <{root.tag}>)")
+    default_source = header.get("srclang")
+    if not default_source:
+        raise ExchangeError(f"{path.name}:{header.sourceline}: the TMX <header> has no srclang: it names no source language")
+    units = []
+    for tu in root.find("body").iterfind("tu"):
+        props = {p.get("type"): (p.text or "") for p in tu.iterfind("prop")}
+        variants = []
+        for tuv in tu.iterfind("tuv"):
+            lang, seg = tuv.get(XML_LANG) or tuv.get("lang"), tuv.find("seg")
+            if not lang or seg is None:
+                raise ExchangeError(f"{path.name}:{tuv.sourceline}: a <tuv> needs xml:lang and a <seg>")
+            variants.append((lang, _text(seg)))
+        source_lang = tu.get("srclang") or default_source
+        sources = variants if source_lang.lower() == ALL else [v for v in variants if v[0].lower() == source_lang.lower()]
+        for lang, source in sources:
+            for other, target in variants:
+                if other != lang and source.strip() and target.strip():
+                    units.append(Unit(source, target, lang, other, props.get(FIELD_PROP, ""),
+                                      props.get(ACTION_PROP) or path.name))
+    return units
+
+
+def _parse(path: Path):
+    """Parse with entities, DTD loading and the network off; a DOCTYPE may only name the TMX DTD."""
+    from lxml import (
+        etree,  # only when a memory file is read: `check` without one never loads lxml
+    )
+
+    data = path.read_bytes()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ExchangeError(f"{path.name}: not well-formed XML: {exc}") from None
+    internal = root.getroottree().docinfo.internalDTD
+    if b"<!ENTITY" in data.split(b"<tmx", 1)[0] or (
+            internal is not None and (list(internal.iterentities()) or list(internal.iterelements()))):
+        raise ExchangeError(f"{path.name}: refused: the TMX file declares its own entities or elements "
+                            "(only `<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">` is accepted; entities are never resolved)")
+    return root
+
+
+def _text(element) -> str:
+    """Return the text of a `<seg>`, keeping `<hi>` and `<sub>` text and dropping other tools' inline codes."""
+    out = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in CODES:
+            out.append(_text(child))
+        out.append(child.tail or "")
+    return "".join(out)

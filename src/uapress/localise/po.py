@@ -8,10 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.plurals import get_plural
-
-from ..errors import Diagnostic, SourceError
-from ..inputs import read_project_file
+from uapress.core.errors import Diagnostic, SourceError
+from uapress.core.inputs import read_project_file
 
 
 @dataclass
@@ -246,6 +244,10 @@ def _header_comment(text: str) -> str:
 def new_header(project: str, lang: str) -> dict[str, str]:
     """Return the header fields a new PO file gets (what Poedit and Weblate expect)."""
     try:
+        from babel.messages.plurals import (
+            get_plural,  # Babel only for a new file's header
+        )
+
         plural = get_plural(lang.replace("-", "_")).plural_forms
     except Exception:
         plural = "nplurals=2; plural=(n != 1);"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ..source.markdown import split_blocks
-from ..source.schema import Action
+from uapress.source.markdown import split_blocks
+from uapress.source.schema import Action
 
 
 @dataclass(frozen=True)

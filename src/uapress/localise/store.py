@@ -5,14 +5,17 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import Diagnostic, SourceError, display_path
-from ..files import Inputs, write_atomic
-from ..inputs import read_project_file
-from ..source.schema import Action
-from . import po
-from .memory import Memory
-from .segments import SourceSegment, action_segments
+from uapress.core.errors import Diagnostic, SourceError, display_path
+from uapress.core.files import write_atomic
+from uapress.core.inputs import Inputs, read_project_file
+from uapress.localise import po
+from uapress.localise.segments import SourceSegment, action_segments
+from uapress.source.schema import Action
+
+if TYPE_CHECKING:  # the memory reads the stores: at run time only it imports the other
+    from uapress.localise.memory import Memory
 
 
 @dataclass(frozen=True)

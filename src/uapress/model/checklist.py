@@ -9,10 +9,15 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 
-from ..localise import Localisation
-from ..localise.qa import Finding, check_segment, confirmed_ids
-from .editorial import Editorial, build_editorial
-from .readiness import counted, editorial_blockers, store_blocker, unresolved_links
+from uapress.localise import Localisation, locale
+from uapress.localise.qa import Finding, check_segment, confirmed_ids
+from uapress.model.editorial import Editorial, build_editorial
+from uapress.model.readiness import (
+    counted,
+    editorial_blockers,
+    store_blocker,
+    unresolved_links,
+)
 
 MANUAL_ITEMS = ("salutation", "target", "names", "links", "appeal-language", "read-through")
 """What a person checks by hand in a translation; each item's text is the label `manual_<item>`."""
@@ -169,8 +174,6 @@ def _translation(loc: Localisation, segment) -> str:
 
 
 def _name(loc: Localisation) -> str:
-    from ..localise import locale
-
     return locale.own_language_name(loc.lang)
 
 

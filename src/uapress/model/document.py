@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from ..localise import Localisation, locale
-from ..source.markdown import MarkdownIssue, parse_inlines
-from .checklist import build_checklist
-from .nodes import (
-    Document, EditionLink, Group, Heading, LineBreak, Link, ListBlock, ListItem, Meta, Paragraph, Quote, Section, Segment,
-    SegmentSpan, Strong, Text, plain_text,
+from uapress.core.nodes import (
+    Document,
+    EditionLink,
+    Group,
+    Heading,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Meta,
+    Paragraph,
+    Quote,
+    Section,
+    Segment,
+    SegmentSpan,
+    Strong,
+    Text,
+    plain_text,
 )
-from .typography import quote_inlines
+from uapress.localise import Localisation, locale
+from uapress.model.checklist import build_checklist
+from uapress.model.typography import quote_inlines
+from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 
 def build_document(loc: Localisation, files: dict | None = None, today=None) -> Document:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..source.markdown import plain
+from uapress.source.markdown import plain
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..localise import Localisation, locale
-from .document import _Builder
-from .nodes import Document, Group, Heading, ListBlock, ListItem, Paragraph, Quote, Section, Text, plain_text
+from uapress.core.nodes import (
+    Document,
+    Group,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Section,
+    Text,
+    plain_text,
+)
+from uapress.localise import Localisation, locale
+from uapress.model.document import _Builder
 
 LETTER_FIELDS = ("letter", "closing")
 """Fields a letter is made of, besides each target's and copy's title and salutation."""

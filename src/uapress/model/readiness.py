@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..localise import locale
-from ..model.nodes import Emphasis, Link, SegmentSpan, Strong, plain_text
-from ..source.markdown import MarkdownIssue, parse_inlines
+from uapress.core.nodes import Emphasis, Link, SegmentSpan, Strong, plain_text
+from uapress.localise import locale
+from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 EDITORIAL = ("unresolved_links", "no_reference", "expired", "warnings")
 """Blockers of the action itself: they hold back every language, the source language too."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from uapress.core.nodes import LineBreak, Text
+
 # CLDR delimiters (quotationStart, quotationEnd, alternateQuotationStart, alternateQuotationEnd) by language.
 QUOTES = {
     "en": "“”‘’", "es": "«»“”", "fr": "«»«»", "ar": "”“’‘", "de": "„“‚‘", "it": "«»“”", "pt": "“”‘’",
@@ -50,7 +52,6 @@ def quote_inlines(inlines: tuple, lang: str) -> tuple:
     """Return inlines with the text of every node (link text included, never a link's target) in smart quotes."""
     from dataclasses import replace
 
-    from .nodes import LineBreak, Text
 
     before = " "
     out = []

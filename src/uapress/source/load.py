@@ -9,13 +9,30 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import Diagnostic, SourceError, UsageError
-from ..inputs import read_project_file, read_project_text
-from .schema import (
-    COPY_KEYS, KNOWN_KEYS, LIST_LIMITS, PREVIOUS_KEYS, REQUIRED_KEYS, TARGET_KEYS, Action, Copy, Previous, Target,
+from uapress.core.errors import Diagnostic, SourceError, UsageError
+from uapress.core.inputs import read_project_file, read_project_text
+from uapress.source.markdown import MarkdownIssue, parse_inlines, split_blocks
+from uapress.source.schema import (
+    COPY_KEYS,
+    KNOWN_KEYS,
+    LIST_LIMITS,
+    PREVIOUS_KEYS,
+    REQUIRED_KEYS,
+    TARGET_KEYS,
+    Action,
+    Copy,
+    Previous,
+    Target,
     text_limit,
 )
-from .yamlpos import InvalidScalar, Positions, YamlProblem, dotted, load_with_positions, top_level_key
+from uapress.source.yamlpos import (
+    InvalidScalar,
+    Positions,
+    YamlProblem,
+    dotted,
+    load_with_positions,
+    top_level_key,
+)
 
 REFERENCE = re.compile(r"^[A-Z]{3} \d{2}/\d{3,4}/\d{4}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -368,15 +385,12 @@ class _Checker:
         text = self._text(data, (key,), markdown=True)
         if text is None:
             return None
-        from .markdown import split_blocks
 
         for block in split_blocks(text):
             self._check_block((key,), block.markdown, block.line)
         return text
 
     def _check_block(self, path, markdown_text, offset):
-        from .markdown import MarkdownIssue, parse_inlines
-
         try:
             _, issues = parse_inlines(markdown_text)
         except MarkdownIssue as issue:

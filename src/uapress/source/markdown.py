@@ -9,10 +9,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
 
-import markdown
-from markdown.treeprocessors import Treeprocessor
-
-from ..model.nodes import Emphasis, LineBreak, Link, Strong, Text
+from uapress.core.nodes import Emphasis, LineBreak, Link, Strong, Text, plain_text
 
 ALLOWED_SCHEMES = ("https:", "http:", "mailto:")
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -22,8 +19,9 @@ _NUMBER = re.compile(r"^(\d{1,9})[.)]\s+")
 _QUOTE = re.compile(r"^>\s?")
 _HEADING = re.compile(r"^#{1,6}\s")
 _HARD_BREAK = re.compile(r"\S {2,}$")
-# Python-Markdown writes an email autolink (<a@b.org>) as character references behind this marker.
-_MASKED_ENTITY = re.compile(re.escape(markdown.util.AMP_SUBSTITUTE) + r"(#\d+|#x[0-9a-fA-F]+|\w+);")
+# Python-Markdown writes an email autolink (<a@b.org>) as character references behind this marker
+# (its `util.AMP_SUBSTITUTE`, spelt out so that loading this module does not import Markdown).
+_MASKED_ENTITY = re.compile(re.escape("\x02amp\x03") + r"(#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
 @dataclass(frozen=True)
@@ -105,21 +103,25 @@ def _list_items(first: int, lines: list[str], continues: bool) -> list[RawBlock]
     ]
 
 
-class _Capture(Treeprocessor):
-    """Keep the final element tree, after inline processing."""
-
-    def run(self, root):
-        self.md.captured_root = root
-        return root
-
-
 class InlineParser:
     """Parse one block of the Markdown subset into model inlines."""
 
     def __init__(self):
+        # Imported here: `check` of an unchanged project and a no-op build never parse Markdown.
+        import markdown
+        from markdown.treeprocessors import Treeprocessor
+
+        class Capture(Treeprocessor):
+            """Keep the final element tree, after inline processing."""
+
+            def run(self, root):
+                self.md.captured_root = root
+                return root
+
         self._md = markdown.Markdown(extensions=[], output_format="html")
+        assert markdown.util.AMP_SUBSTITUTE == "\x02amp\x03", "Python-Markdown changed its entity marker"
         # Priority below every built-in tree processor: we see the tree once inlines are parsed.
-        self._md.treeprocessors.register(_Capture(self._md), "uapress_capture", 0)
+        self._md.treeprocessors.register(Capture(self._md), "uapress_capture", 0)
 
     def parse(self, block: str) -> tuple[tuple, list[MarkdownIssue]]:
         """Return the inlines of `block` and the problems found in it."""
@@ -175,8 +177,6 @@ class InlineParser:
         return Text("".join(element.itertext()))
 
     def _check_url(self, url: str, children, issues) -> str:
-        from ..model.nodes import plain_text
-
         label = plain_text(children)
         if url in ("", "#"):
             issues.append(
@@ -280,8 +280,6 @@ def _copy(issue: MarkdownIssue) -> MarkdownIssue:
 
 def plain(block: str) -> str:
     """Return a block's text without Markdown markup, on one line (for summaries and titles)."""
-    from ..model.nodes import plain_text
-
     try:
         inlines, _ = parse_inlines(block)
     except MarkdownIssue:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import Diagnostic
+from uapress.core.errors import Diagnostic
 
 Path_ = tuple  # a field path: ("targets", 0, "title")
 

@@ -11,11 +11,19 @@ from html import escape
 from babel.numbers import format_percent
 from markupsafe import Markup
 
-from ..brand import Brand
-from ..localise import locale
-from ..model.nodes import Document, Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
-from ..source.markdown import MarkdownIssue, parse_inlines
-from .templating import template
+from uapress.core.nodes import (
+    Document,
+    Emphasis,
+    LineBreak,
+    Link,
+    SegmentSpan,
+    Strong,
+    Text,
+)
+from uapress.localise import locale
+from uapress.source.markdown import MarkdownIssue, parse_inlines
+from uapress.writers.brand import Brand
+from uapress.writers.templating import template
 
 
 def write(document: Document, brand: Brand) -> bytes:

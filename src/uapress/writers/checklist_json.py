@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from ..brand import Brand
-from ..model.checklist import finding_dict
-from ..model.nodes import Document
+from uapress.core.nodes import Document
+from uapress.model.checklist import finding_dict
+from uapress.writers.brand import Brand
 
 
 def write(document: Document, brand: Brand) -> bytes:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..brand import Brand
-from ..inputs import MAX_ASSET, read_project_file
-from . import woff2
+from uapress.core.inputs import MAX_ASSET, read_project_file
+from uapress.writers import woff2
+from uapress.writers.brand import Brand
 
 FACES = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),
          "bold_italic": (700, "italic")}

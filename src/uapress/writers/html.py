@@ -9,12 +9,12 @@ from html import escape, unescape
 
 from markupsafe import Markup
 
-from ..brand import Brand
-from ..localise.locale import colon, direction, regional_tag
-from ..model.nodes import Document, Heading, Meta, Section, plain_text
-from . import files_for, fonts
-from .mailto import email_part
-from .templating import template
+from uapress.core.nodes import Document, Heading, Meta, Section, plain_text
+from uapress.localise.locale import colon, direction, regional_tag
+from uapress.writers import files_for, fonts
+from uapress.writers.brand import Brand
+from uapress.writers.mailto import email_part
+from uapress.writers.templating import template
 
 GROUP_TAGS = {"address": "address"}
 """HTML element of a group role; other groups are a `div` with the role as class."""

@@ -11,9 +11,9 @@ from html import escape
 
 from markupsafe import Markup
 
-from ..brand import Brand
-from .html import _FILTERS
-from .templating import template
+from uapress.writers.brand import Brand
+from uapress.writers.html import _FILTERS
+from uapress.writers.templating import template
 
 KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof", "letters-pdf": "PDF", "letters-docx": "DOCX"}
 """Column heading (or link text) of each listed format."""

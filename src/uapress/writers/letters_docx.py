@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import copy
 
-from ..brand import Brand
-from ..errors import BuildError
-from ..localise.locale import colon
-from ..model.nodes import Document, Text
-from .envelope import DIN_5008_B
+from uapress.core.errors import BuildError
+from uapress.core.nodes import Document, Text
+from uapress.localise.locale import colon
+from uapress.writers.brand import Brand
+from uapress.writers.docx import blocks, embed, parts, styles
+from uapress.writers.docx.context import Output
+from uapress.writers.docx.ooxml import element, length, put
+from uapress.writers.envelope import DIN_5008_B
 
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the letter sheets of the edition's letter as a Word file."""
     import docx
 
-    from .docx import embed, parts, styles
-    from .docx.context import Output
 
     letter = document.letter
     if letter is None:
@@ -40,8 +41,6 @@ def write(document: Document, brand: Brand) -> bytes:
 
 def _page(out) -> None:
     """Set the paper from the brand and the margins of DIN 5008 (25 mm on the binding side), mirrored in RTL."""
-    from .docx.ooxml import length, put
-
     g = DIN_5008_B
     section = out.word.sections[0]
     width, height = out.brand.page_width_height
@@ -55,9 +54,6 @@ def _page(out) -> None:
 
 def _sheet(out, letter, target, first: bool) -> None:
     """Add one target's page: the head (sender, address in the window, date), the letter, signature, copies."""
-    from .docx import blocks
-    from .docx.ooxml import put
-
     g = DIN_5008_B
     labels, sep = letter.labels, colon(letter.lang).rstrip()
     head = _head(out)
@@ -104,7 +100,6 @@ def _head(out):
     from docx.enum.table import WD_ROW_HEIGHT_RULE
     from docx.shared import Mm
 
-    from .docx.ooxml import element, put
 
     g = DIN_5008_B
     text_width = float(out.word.sections[0].page_width.mm) - g.margin_start - g.margin_end

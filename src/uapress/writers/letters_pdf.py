@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..brand import Brand
-from ..errors import BuildError
-from ..localise.locale import colon
-from ..model.nodes import Document
-from .envelope import DIN_5008_B, FOLDS
-from .html import HtmlRenderer, bundled_fonts, css_string, tint
-from .pdf import html_to_pdf
-from .templating import template
+from uapress.core.errors import BuildError
+from uapress.core.nodes import Document
+from uapress.localise.locale import colon
+from uapress.writers.brand import Brand
+from uapress.writers.envelope import DIN_5008_B, FOLDS
+from uapress.writers.html import HtmlRenderer, bundled_fonts, css_string, tint
+from uapress.writers.pdf import html_to_pdf
+from uapress.writers.templating import template
 
 
 def write(document: Document, brand: Brand) -> bytes:

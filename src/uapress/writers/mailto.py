@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..brand import Brand
-from ..localise.locale import language_name
-from ..model.nodes import (
-    Document, Emphasis, Group, LineBreak, Link, ListBlock, Paragraph, Quote, SegmentSpan, Strong, Text,
+from uapress.core.nodes import (
+    Document,
+    Emphasis,
+    Group,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    SegmentSpan,
+    Strong,
+    Text,
 )
-from .templating import template
+from uapress.localise.locale import language_name
+from uapress.writers.brand import Brand
+from uapress.writers.templating import template
 
 MAX_HREF = 1800
 """Longest `mailto:` link offered: some mail clients and browsers cut or refuse longer ones (about 2,000

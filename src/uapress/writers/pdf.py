@@ -7,12 +7,14 @@ import os
 import re
 import shutil
 
-from ..brand import Brand
-from ..errors import BuildError
-from ..model.nodes import Document
-from .html import render
-from .pdfbytes import font_names
-from .weasy import import_weasyprint
+from uapress.core.errors import BuildError
+from uapress.core.nodes import Document
+from uapress.writers.brand import Brand
+from uapress.writers.fetcher import project_fetcher
+from uapress.writers.html import render
+from uapress.writers.pdf_text import install
+from uapress.writers.pdfbytes import font_names
+from uapress.writers.weasy import import_weasyprint
 
 
 def write(document: Document, brand: Brand) -> bytes:
@@ -32,8 +34,6 @@ def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings
     weasyprint = import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
-    from .fetcher import project_fetcher
-    from .pdf_text import install
 
     install()
     fetcher = project_fetcher(brand.folder)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, StrictUndefined, Template
+from uapress.core.inputs import read_project_text
+from uapress.writers.brand import Brand
 
-from ..brand import Brand
-from ..inputs import read_project_text
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 
 def template(brand: Brand, name: str, *, autoescape: bool = True, strict: bool = False,
@@ -21,6 +23,11 @@ def template(brand: Brand, name: str, *, autoescape: bool = True, strict: bool =
 
 @lru_cache(maxsize=64)
 def _compiled(path: str, _mtime: int, autoescape: bool, strict: bool, filters: tuple) -> Template:
+    from jinja2 import (  # not for a no-op build, which renders nothing
+        Environment,
+        StrictUndefined,
+    )
+
     # Compiling edition.css, print.css and the page costs ~40 ms: a build pays it once per worker.
     env = Environment(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       undefined=StrictUndefined if strict else Environment().undefined)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from ...source.markdown import MarkdownIssue, parse_inlines
-from . import addresses, markup, numbers, text
+from uapress.localise.qa import addresses, markup, numbers, text
+from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 CONFIRMED = "qa-ok:"
 """Translator comments `# qa-ok: <finding id>` confirm a warning (`uapress translations confirm`)."""

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from urllib.parse import unquote, urlsplit
 
-from ...model.nodes import Emphasis, Link, SegmentSpan, Strong
+from uapress.core.nodes import Emphasis, Link, SegmentSpan, Strong
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 URL = re.compile(r"(?:https?|mailto):[^\s()<>\]\[]+", re.I)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...model.nodes import Emphasis, Link, SegmentSpan, Strong, Text
+from uapress.core.nodes import Emphasis, Link, SegmentSpan, Strong, Text
 
 _STRAY = re.compile(r"\*+|(?<![\w])_+|_+(?![\w])")
 """Emphasis marks Markdown did not pair: they would be printed as they are."""

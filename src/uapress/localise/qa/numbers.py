@@ -13,8 +13,9 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from ...model.nodes import plain_text
-from .addresses import EMAIL, URL
+from uapress.core.nodes import plain_text
+from uapress.localise.locale import babel_locale
+from uapress.localise.qa.addresses import EMAIL, URL
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u066b\u066c ]\d+)*")
 _SPACES = " \u00a0\u202f"
@@ -86,7 +87,6 @@ def value(token: str, lang: str) -> Decimal | None:
 def _symbols(lang: str) -> tuple[str, str]:
     from babel.numbers import get_decimal_symbol, get_group_symbol
 
-    from ..locale import babel_locale
 
     locale = babel_locale(lang or "en")
     return get_decimal_symbol(locale, numbering_system="latn"), get_group_symbol(locale, numbering_system="latn")
@@ -95,6 +95,5 @@ def _symbols(lang: str) -> tuple[str, str]:
 def _formatted(number: Decimal | None, lang: str) -> str:
     from babel.numbers import format_decimal
 
-    from ..locale import babel_locale
 
     return format_decimal(number, locale=babel_locale(lang)) if number is not None else ""

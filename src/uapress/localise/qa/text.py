@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .numbers import prose
+from uapress.localise.qa.numbers import prose
 
 _END = {".": ".", "。": ".", "!": "!", "?": "?", "؟": "?", ":": ":", ",": ",", "،": ",", ";": ";", "؛": ";"}
 _CLOSERS = "\"'»”’)]›\u00a0\u202f "

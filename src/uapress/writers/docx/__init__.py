@@ -10,16 +10,16 @@ translated DOCX can come back in.
 
 from __future__ import annotations
 
-from ...brand import Brand
-from ...model.nodes import Document
+from uapress.core.nodes import Document
+from uapress.writers.brand import Brand
+from uapress.writers.docx import blocks, embed, parts, styles
+from uapress.writers.docx.context import Output
 
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the DOCX edition of `document` in the brand's styles."""
     import docx
 
-    from . import blocks, embed, parts, styles
-    from .context import Output
 
     out = Output(docx.Document(), brand, document.meta)
     styles.apply(out)

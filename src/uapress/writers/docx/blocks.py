@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from ...model.nodes import Group, Heading, ListBlock, ListItem, Paragraph, Quote, Section, plain_text
-from . import embed
-from .context import LRM, Output, reads_ltr
-from .inlines import bookmark, fallback_marker, inlines, run
-from .ooxml import element, hex_colour, put
+from uapress.core.nodes import (
+    Group,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Section,
+    plain_text,
+)
+from uapress.localise.locale import reads_ltr
+from uapress.writers.docx import embed
+from uapress.writers.docx.context import LRM, Output
+from uapress.writers.docx.inlines import bookmark, fallback_marker, inlines, run
+from uapress.writers.docx.ooxml import element, hex_colour, put
 
 PAGE_BREAK_BEFORE = {"appeal-letter"}
 """Sections that start a page: the annex letter in the appeal language (issue 14)."""

@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from docx.enum.style import WD_STYLE_TYPE
 
-from ...brand import Brand
-from ...localise import locale
-from ...model.nodes import Meta
+from uapress.core.nodes import Meta
+from uapress.localise import locale
+from uapress.writers.brand import Brand
 
 LRM = "\u200e"
 
@@ -113,12 +113,6 @@ def word_language(lang: str) -> str:
     return locale.regional_tag(lang)
 
 
-def reads_ltr(text: str) -> bool:
-    """Tell whether text holds left-to-right letters and no right-to-left ones (a name, an address)."""
-    classes = {unicodedata.bidirectional(char) for char in text}
-    return "L" in classes and not classes & {"R", "AL"}
-
-
 def script_runs(text: str, rtl: bool):
     """Yield `(chunk, rtl)`: in right-to-left text, stretches of left-to-right words stand apart.
 
@@ -131,7 +125,7 @@ def script_runs(text: str, rtl: bool):
             yield text, False
         return
     classes = [unicodedata.bidirectional(char) for char in text]
-    if reads_ltr(text):
+    if locale.reads_ltr(text):
         # Wholly left-to-right text (a URL) keeps its trailing punctuation: Word does so by
         # the run's direction, LibreOffice only with a left-to-right mark after it.
         yield (text + LRM if classes[-1] not in ("L", "EN") else text), False

@@ -20,10 +20,12 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
-from ...brand import Brand
-from ...inputs import MAX_ASSET, read_project_file
-from .context import Output
-from .ooxml import element, length
+from uapress.core.inputs import MAX_ASSET, read_project_file
+from uapress.writers.brand import Brand
+from uapress.writers.docx.context import Output
+from uapress.writers.docx.ooxml import element, length
+from uapress.writers.fetcher import project_fetcher
+from uapress.writers.weasy import import_weasyprint
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 EMBED = {"regular": "embedRegular", "bold": "embedBold", "italic": "embedItalic", "bold_italic": "embedBoldItalic"}
@@ -59,8 +61,6 @@ def _rasterise(svg: bytes, folder: str) -> bytes:
     import pypdfium2
     from PIL import Image
 
-    from ..fetcher import project_fetcher
-    from ..weasy import import_weasyprint
 
     weasyprint = import_weasyprint()
     source = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from ...model.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
-from .context import Format, Output, script_runs, word_language
-from .ooxml import element, put
+from uapress.core.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from uapress.writers.docx.context import Format, Output, script_runs, word_language
+from uapress.writers.docx.ooxml import element, put
 
 
 def inlines(out: Output, container, nodes, fmt: Format) -> None:

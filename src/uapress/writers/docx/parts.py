@@ -8,11 +8,11 @@ import re
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from . import embed
-from .archive import zipped
-from .context import Output, word_language
-from .inlines import run
-from .ooxml import element, length, put
+from uapress.writers.docx import embed
+from uapress.writers.docx.archive import zipped
+from uapress.writers.docx.context import Output, word_language
+from uapress.writers.docx.inlines import run
+from uapress.writers.docx.ooxml import element, length, put
 
 DROPPED_PARTS = (RT.THUMBNAIL, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
 """The template's thumbnail (a blank page) and its Word 2010 copy of the styles we replace."""

@@ -7,8 +7,8 @@ from docx.oxml.ns import qn
 from docx.styles import BabelFish
 from docx.styles.style import StyleFactory
 
-from .context import Output, word_language
-from .ooxml import hex_colour, length, put, twips
+from uapress.writers.docx.context import Output, word_language
+from uapress.writers.docx.ooxml import hex_colour, length, put, twips
 
 ALIGN = {"start": "left", "center": "center", "end": "right", "both": "both"}
 """Word (and LibreOffice) read `w:jc` and `w:ind` left/right of a right-to-left paragraph as its

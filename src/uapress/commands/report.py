@@ -6,7 +6,8 @@ import os
 import sys
 from collections import defaultdict
 
-from .errors import Diagnostic, display_path
+from uapress.core.errors import Diagnostic, display_path
+from uapress.core.inputs import source_line
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "notice": "\033[1;36m", "ok": "\033[1;32m", "dim": "\033[2m", "end": "\033[0m"}
 
@@ -32,7 +33,7 @@ def print_diagnostics(diagnostics: list[Diagnostic], *, quiet: bool = False) -> 
     for file, found in by_file.items():
         print(paint(f"{file}: {counts(found)}", "dim"), file=sys.stderr)
         for diagnostic in sorted(found, key=lambda d: (d.line or 0, d.column or 0)):
-            text = diagnostic.format(excerpt=diagnostic.is_error)
+            text = diagnostic.format(excerpt=diagnostic.is_error, source=source_line(diagnostic))
             head, _, rest = text.partition("\n")
             head = head.replace(f": {diagnostic.severity}: ", f": {paint(diagnostic.severity, diagnostic.severity)}: ", 1)
             print(head + ("\n" + rest if rest else ""), file=sys.stderr)

@@ -48,13 +48,13 @@ class Diagnostic:
                 parts.append(str(self.column))
         return ":".join(parts)
 
-    def format(self, excerpt: bool = False) -> str:
-        """Return the message; with `excerpt`, add the offending line with a caret and the fix."""
+    def format(self, excerpt: bool = False, source: str | None = None) -> str:
+        """Return the message; with `excerpt`, add the offending line (`source`, see `inputs.source_line`) and the fix."""
         where = f"line {self.line}, " if self.line else ""
         field = f"{self.field}: " if self.field else ""
         head = f"{self.location()}: {self.severity}: {where}{field}{self.message}"
         lines = [head]
-        source = self._source_line() if excerpt and self.show_line else None
+        source = source if excerpt and self.show_line else None
         if source is not None:
             number = str(self.line)
             source, column = _window(source, self.column)
@@ -64,19 +64,6 @@ class Diagnostic:
         if self.hint:
             lines.append(f"  fix: {self.hint}" if excerpt else f"({self.hint})")
         return "\n".join(lines) if excerpt else " ".join(lines)
-
-    def _source_line(self) -> str | None:
-        if not (self.file and self.line):
-            return None
-        from .inputs import read_project_text  # imports this module
-
-        try:
-            # Through the project's safe reader: a file that links outside the project is never quoted.
-            text = read_project_text(Path(self.file))
-        except UapressError:
-            return None
-        all_lines = text.splitlines()
-        return all_lines[self.line - 1] if 0 < self.line <= len(all_lines) else None
 
 
 EXCERPT = 120

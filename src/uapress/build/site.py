@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .brand import Brand
-from .cache import Cache, proof_name
-from .errors import SourceError
-from .files import write_atomic
-from .localise import locale, localise
-from .model.checklist import build_checklist
-from .source import find_actions, load_action
-from .source.markdown import plain as plain_markdown
-from .writers import WRITERS
-from .writers.pdfbytes import page_count as pdf_page_count
+from uapress.build.cache import Cache, proof_name
+from uapress.core.errors import SourceError
+from uapress.core.files import write_atomic
+from uapress.localise import locale, localise
+from uapress.model.checklist import build_checklist
+from uapress.source import find_actions, load_action
+from uapress.source.markdown import plain as plain_markdown
+from uapress.writers import WRITERS
+from uapress.writers import index as index_writer
+from uapress.writers.brand import Brand
+from uapress.writers.index import page
+from uapress.writers.pdfbytes import page_count as pdf_page_count
 
 INDEX_NAME = "index.html"
 LISTED = (("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX"), ("proof", "Proof"))
@@ -160,8 +162,6 @@ def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.dat
 
     `sources` are the project's actions as `read_sources` gave them (read now when None).
     """
-    from .writers import index as index_writer
-
     data = index_writer.write(gather(root, out, cache, today, sources), brand)
     path = out / INDEX_NAME
     try:
@@ -204,8 +204,6 @@ def prepare(root: Path, brand: Brand, today: dt.date | None, actions: dict, unch
     The localisations of its `unchanged` editions (by `slug/lang`) give their verdicts; the editions named
     in `later` are left for their workers to tell (`with_rendered`).
     """
-    from .writers.index import page
-
     day = today or dt.date.today()
     verdicts = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
     found = read_sources(root, day, actions, verdicts, later)

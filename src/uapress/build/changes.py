@@ -15,12 +15,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SourceError, UsageError
-from .localise import locale, localise
-from .model.nodes import Change, LanguageChanges
-from .source import load_action
-from .source.markdown import plain as plain_markdown
-from .source.schema import Action
+from uapress.core.errors import SourceError, UsageError
+from uapress.core.nodes import Change, LanguageChanges
+from uapress.localise import locale, localise
+from uapress.source import load_action
+from uapress.source.markdown import plain as plain_markdown
+from uapress.source.schema import Action
 
 GIT_TIMEOUT = 60  # seconds; `git show` of one small file takes milliseconds
 

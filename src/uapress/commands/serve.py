@@ -28,9 +28,20 @@ from textwrap import dedent
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .errors import Diagnostic, SourceError, UapressError, UsageError, display_path
-from .source import find_actions, load_action
-from .source.load import SLUG
+from uapress.build.render import appeal_localisation, edition_document
+from uapress.core.errors import (
+    Diagnostic,
+    SourceError,
+    UapressError,
+    UsageError,
+    display_path,
+)
+from uapress.core.inputs import source_line
+from uapress.localise import localise
+from uapress.source import find_actions, load_action
+from uapress.source.load import SLUG
+from uapress.writers import WRITERS, files_for
+from uapress.writers.brand import load_brand
 
 HOST = "127.0.0.1"
 """The only address served: the preview is for the person at this machine, never the network."""
@@ -212,8 +223,6 @@ class Preview:
 
     def file(self, edition: Edition, name: str) -> tuple[bytes, bool] | None:
         """Return another file of the edition (PDF, DOCX, checklist) rendered now, and whether it is one."""
-        from .writers import WRITERS, files_for
-
         with self.lock:
             if not edition.ok:
                 return None
@@ -234,11 +243,6 @@ class Preview:
 
     def _build(self, slug: str, lang: str | None) -> Built:
         """Run the pipeline for one edition in memory; on any problem, build the error page instead."""
-        from .brand import load_brand
-        from .localise import localise
-        from .build import appeal_localisation, edition_document
-        from .writers import WRITERS
-
         path = self.root / "source" / "actions" / slug / "action.yaml"
         if not path.exists():
             problem = Diagnostic("error", "the file was deleted (or renamed) while serving", path,
@@ -430,7 +434,7 @@ def _problem(problem: Diagnostic) -> str:
         where.append(f"line {problem.line}")
     if problem.field:
         where.append(f"field <code>{escape(problem.field)}</code>")
-    detail = dedent(problem.format(excerpt=True).partition("\n")[2])  # the head line is shown above, in parts
+    detail = dedent(problem.format(excerpt=True, source=source_line(problem)).partition("\n")[2])  # the head line is shown above, in parts
     return (f'<li class="problem {escape(problem.severity)}">'
             f'<p class="where">{" &middot; ".join(where)}</p>'
             f'<p class="message"><span class="severity">{escape(problem.severity)}</span>{escape(problem.message)}</p>'

@@ -7,10 +7,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .errors import Diagnostic, UsageError
-from .files import write_atomic
-from .source.load import PLACEHOLDER, SLUG
-from .source.schema import Action
+from uapress.core.errors import Diagnostic, UsageError
+from uapress.core.files import write_atomic
+from uapress.source.load import PLACEHOLDER, SLUG
+from uapress.source.schema import Action
 
 DEADLINE_AFTER = dt.timedelta(weeks=6)
 """How long a new action runs by default: the deadline is the issue date plus six weeks."""

@@ -1,4 +1,4 @@
-"""Stage 5, build: plan the editions, run the pipeline for each, write each edition's files at once."""
+"""Stage 5, build: run a whole build under the lock: what changed is rendered by the workers and written at once."""
 
 from __future__ import annotations
 
@@ -7,219 +7,37 @@ import hashlib
 import os
 import signal
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from .brand import Brand, load_brand
-from .cache import CACHE_NAME, Cache, action_key, decode, edition_key, encode, proof_name, styles_hash
-from .errors import BuildError, Diagnostic, Findings, Interrupted, SourceError, UsageError
-from .files import BuildLock, Inputs, sweep, write_edition
-from .source.load import find_actions, review_action
-from .source.schema import Action
-from .writers import EDITION_FORMATS, LETTER_SHEETS, WRITERS, files_for
-
-# Localising and modelling (Babel, Markdown) are imported where an edition is localised: a no-op build never is.
-
-
-@dataclass(frozen=True)
-class Job:
-    """One edition to build: an action in one language, in some formats."""
-
-    action: Action
-    lang: str
-    formats: tuple
-    proof: object = None
-    """The `model.nodes.Proof` to draw when the job builds a proof (formats `("proof",)`)."""
-    inputs: Inputs = field(default_factory=Inputs, compare=False, repr=False)
-    """The source files read for this edition: rendered and hashed from these very bytes."""
-    today: dt.date | None = None
-    """The day the checklist's verdict is given on (default: the date now)."""
-
-    @property
-    def name(self) -> str:
-        """Return `slug/lang`."""
-        return f"{self.action.slug}/{self.lang}"
-
-    @property
-    def cache_name(self) -> str:
-        """Return the job's cache entry: proofs are kept apart from the editions."""
-        return proof_name(self.name) if "proof" in self.formats else self.name
-
-
-@dataclass
-class EditionResult:
-    """What building one edition produced."""
-
-    job: Job
-    files: list[Path] = field(default_factory=list)
-    problems: list[Diagnostic] = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
-    failed: bool = False
-    failed_format: str = ""
-    """The writer that failed (`pdf`…), when one did."""
-    unchanged: bool = False
-    """True when the inputs had not changed and nothing was rebuilt."""
-    outputs: dict = field(default_factory=dict)
-    """The rendered files by name in the edition folder, until the build writes them."""
-    withdrawn: list = field(default_factory=list)
-    """Files of the edition folder to remove when it is written (letter sheets no longer on offer)."""
-    verdict: object = None
-    """What the publication index shows of the edition's checklist (`site.Verdict`), found while rendering it."""
-
-    def fail(self, format: str, why: str, file: Path | None, what: str, hint: str | None = None) -> None:
-        """Mark the edition failed in one format (`pdf`, `write`…), with an error saying why."""
-        self.failed, self.failed_format = True, format
-        self.problems.append(Diagnostic("error", f"{what}: {why}", file, hint=hint))
-
-
-@dataclass
-class BuildReport(Findings):
-    """Everything a build did and found, for the summary and the exit code."""
-
-    editions: list[EditionResult] = field(default_factory=list)
-    problems: list[Diagnostic] = field(default_factory=list)
-    """Problems not tied to one edition (sources that failed to load)."""
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        """Return every problem found, source problems first."""
-        return self.problems + [p for e in self.editions for p in e.problems]
-
-    def exit_code(self, strict: bool) -> int:
-        """Return 1 on errors (or warnings under --strict), else 0."""
-        failed = any(e.failed for e in self.editions)
-        return 1 if failed or self.errors or (strict and self.warnings) else 0
-
-
-def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None,
-         report: BuildReport, today: dt.date | None = None, loaded: dict | None = None) -> list[Job]:
-    """Load the named actions and list the editions to build; sources with errors are reported, not built.
-
-    `loaded` receives, by path, what loading each valid action found, for the cache (`Cache.actions`).
-    """
-    formats = tuple(formats or EDITION_FORMATS)
-    unknown = [f for f in formats if f not in EDITION_FORMATS]
-    if unknown:
-        raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
-    jobs = []
-    for path in find_actions(root, slugs):
-        inputs = Inputs()
-        try:
-            raw = inputs.read(path)
-        except OSError:  # unreadable: the loader reads it again and reports why
-            raw = None
-        action, found = review_action(path, today, raw)
-        report.problems += found  # an expired action is noticed here, still built, marked in the index
-        if action is None:
-            continue
-        if loaded is not None and raw is not None:
-            # Its findings depend on its bytes and, through the deadline notice, on whether it has expired.
-            loaded[str(path)] = {"key": action_key(raw), "slug": action.slug, "language": action.language,
-                                 "deadline": action.deadline.isoformat(), "expired": _expired(action, today),
-                                 "editions": list(action.editions), "problems": [encode(d) for d in found]}
-        editions, missing = _chosen_languages(action.editions, langs)
-        if missing and slugs:
-            raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
-                             f"its languages: {', '.join(action.editions)} (add them to 'languages' in action.yaml)")
-        jobs += [Job(action, lang, formats, inputs=Inputs(inputs.files), today=today) for lang in editions]
-    return jobs
-
-
-def _chosen_languages(editions, langs: list[str] | None) -> tuple[tuple, list]:
-    """Return the editions `--lang` asks for (all without it) and the languages asked for that it lacks."""
-    if not langs:
-        return tuple(editions), []
-    return tuple(lang for lang in editions if lang in langs), [lang for lang in langs if lang not in editions]
-
-
-def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool = False) -> EditionResult:
-    """Render every format of one localised edition in memory into `result.outputs`; stop at the first failure.
-
-    Runs in a worker: it returns the files' bytes by name in the edition folder, and the build writes
-    them, so that only the main process ever touches `build/` (and a stopped build writes nothing more).
-    `appeal` is the appeal language's localisation, whose letter the edition carries as an annex (or None).
-    """
-    from .site import verdict
-
-    job = result.job
-    document = edition_document(loc, appeal, job.today)
-    result.verdict = verdict(document.checklist)  # spares the index localising the edition again
-    companions = ("checklist-html", "checklist-json")
-    if document.letter is not None:
-        companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
-    if job.proof is not None:
-        # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
-        document = replace(document, meta=replace(document.meta, proof=job.proof))
-        companions = ()
-    for name in job.formats + companions:
-        writer = WRITERS[name]
-        try:
-            result.outputs[writer.file_for(job.action.slug, job.lang)] = writer.load()(document, brand)
-        except (SourceError, UsageError):
-            raise
-        except Exception as exc:  # a writer bug or a rendering failure: report it, keep the old files
-            if debug and not isinstance(exc, BuildError):
-                raise
-            result.outputs = {}
-            result.fail(name, str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}",
-                        job.action.path, f"the {name} writer failed", "run with --debug for the traceback")
-            return result
-    if document.letter is None and job.proof is None:
-        # A letter no longer wholly translated (its source changed) must not stay on offer as a sheet to send.
-        result.withdrawn = [WRITERS[LETTER_SHEETS[name]].file_for(job.action.slug, job.lang)
-                            for name in job.formats if name in LETTER_SHEETS]
-    return result
-
-
-def edition_document(loc, appeal, today: dt.date | None = None):
-    """Return the document of an edition with its letter pack: its letter, and the appeal language's as an annex."""
-    from .model.document import build_document
-    from .model.letters import with_letters
-
-    return with_letters(build_document(loc, files_for(loc.action.slug, loc.lang), today), loc, appeal)
-
-
-def appeal_localisation(action: Action, lang: str, root: Path, inputs: Inputs | None = None):
-    """Localise the appeal language for the annex letter of an edition in `lang`, or return None when it has none.
-
-    A build reads it through the job's inputs, so the appeal language's PO file is hashed into the
-    edition's key (an edit to es.po rebuilds every edition showing the Spanish letter) and rendered
-    from those very bytes.
-    """
-    appeal = action.appeal_language
-    if appeal == lang or appeal not in action.editions:
-        return None
-    from .localise import localise
-
-    return localise(action, appeal, root, inputs)
-
-
-def inspect_edition(job: Job, root: Path, unchanged: bool = False):
-    """Localise an edition and list its problems (fallbacks included) without rendering it."""
-    from .localise import localise
-
-    loc = localise(job.action, job.lang, root, job.inputs)
-    result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
-    if job.lang != job.action.language:
-        result.problems += _fallback_warnings(job, loc)
-    return result, loc
-
-
-def _fallback_warnings(job: Job, loc) -> list[Diagnostic]:
-    """Return one warning per field and kind of fallback (seven untranslated paragraphs make one line)."""
-    groups: dict[tuple, list] = {}
-    for segment in loc.segments:
-        if segment.fallback:
-            groups.setdefault((segment.field, segment.status), []).append(segment.id)
-    what = {"missing": "not translated", "fuzzy": "out of date (fuzzy)", "invalid": "breaking Markdown"}
-    store = loc.store_path.name if loc.store_path else f"translations/{job.lang}.po"
-    return [
-        Diagnostic("warning", f"[{job.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: "
-                   f"{', '.join(ids)}", loc.store_path or job.action.path, field=field,
-                   hint=f"translate them in {store}; the checklist lists them")
-        for (field, status), ids in groups.items()
-    ]
+from uapress.build.cache import (
+    CACHE_NAME,
+    Cache,
+    action_key,
+    decode,
+    edition_key,
+    styles_hash,
+)
+from uapress.build.outputs import sweep, write_edition
+from uapress.build.plan import (
+    BuildReport,
+    EditionResult,
+    Job,
+    chosen_languages,
+    has_expired,
+    plan,
+)
+from uapress.build.proof import Review
+from uapress.build.render import appeal_localisation, inspect_edition
+from uapress.build.site import prepare, with_rendered, write_index
+from uapress.build.workers import Workers
+from uapress.core.errors import Diagnostic, Interrupted, SourceError, UsageError
+from uapress.core.files import BuildLock
+from uapress.core.inputs import Inputs
+from uapress.source.load import find_actions
+from uapress.writers import EDITION_FORMATS
+from uapress.writers.brand import Brand, load_brand
 
 
 def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None = None,
@@ -244,8 +62,6 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         raise UsageError("proofs are PDF only: leave out --format with --proof")
     review = None
     if proof:
-        from .proof import Review
-
         review = Review(root, since)  # an unknown --since stops here, before anything is written
     if review is None and not force and (out / CACHE_NAME).is_file():
         with BuildLock(out, wait), _stopped_by_sigterm():
@@ -258,13 +74,9 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
     with BuildLock(out, wait) as lock, _stopped_by_sigterm():
         sweep(out)
-        from .workers import Workers  # multiprocessing: not for a no-op build
 
         # Imported before the fork, what this process localises and indexes with (Babel, Markdown, the model,
         # Jinja) is the workers' too: each imported it again at its first edition.
-        from . import site  # noqa: F401
-        from .model import document, letters  # noqa: F401
-        from .writers import index  # noqa: F401
 
         # Forked now, the workers import WeasyPrint while this process localises the editions.
         needs_pdf = review is not None or any("pdf" in job.formats for job in planned)
@@ -296,7 +108,6 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
     # The index reads what it needs besides the rendered editions while the workers render them; with no
     # workers, this process renders, and reads it after.
     actions = {job.action.path: job.action for job in planned}
-    from .site import prepare, with_rendered
 
     sources = _alongside(workers.pool is not None, prepare, root, brand, today, actions, unchanged,
                          {job.name for job, _, _ in todo})
@@ -364,9 +175,9 @@ def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, format
             if not isinstance(known, dict) or known.get("key") != action_key(inputs.read(path) or b""):
                 return None
             action = Recalled(path, known["slug"], known["language"], dt.date.fromisoformat(known["deadline"]))
-            if known.get("expired") != _expired(action, today):
+            if known.get("expired") != has_expired(action, today):
                 return None  # expired since: its notice is new
-            editions, missing = _chosen_languages(known["editions"], langs)
+            editions, missing = chosen_languages(known["editions"], langs)
             if missing and slugs:
                 return None  # the full build says which language is missing
             report.problems += [decode(fields) for fields in known["problems"]]
@@ -393,13 +204,10 @@ def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, format
 def _key(job: Job, styles: str, brand: Brand) -> str:
     """Return the cache key of an edition from the very bytes its job has read, the styles and the options."""
     # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
-    expired = _expired(job.action, job.today)
+    expired = has_expired(job.action, job.today)
     options = f"paper={brand.page_size},pdf={brand.pdf_variant},lang={job.lang},expired={expired}"
     return edition_key(job.inputs.digest(), job.formats, styles, options)
 
-
-def _expired(action, today: dt.date | None) -> bool:
-    return action.deadline < (today or dt.date.today())
 
 
 def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review, force: bool,
@@ -491,7 +299,6 @@ def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today, rende
     fresh_index = cache.index_key == index_key and (out / "index.html").is_file()
     if fresh_index or not (rendered or not any(d.is_error for d in report.problems)):
         return
-    from .site import write_index
 
     try:
         write_index(root, out, brand, cache, today, sources() if sources else None)

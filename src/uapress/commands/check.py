@@ -6,14 +6,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, Findings, SourceError, UsageError
-from .files import write_outputs
-from .localise import localise
-from .localise.memory import load_memory
-from .localise.store import update_store
-from .model.checklist import Checklist, build_checklist
-from .source import find_actions, load_action
-from .source.load import review_action
+from uapress.core.errors import Diagnostic, Findings, SourceError, UsageError
+from uapress.core.files import write_outputs
+from uapress.localise import localise, po
+from uapress.localise.memory import load_memory
+from uapress.localise.qa import CONFIRMED
+from uapress.localise.store import save_store, store_path, update_store
+from uapress.model.checklist import Checklist, build_checklist
+from uapress.model.document import build_document
+from uapress.source import find_actions, load_action
+from uapress.source.load import _Checker, review_action
+from uapress.writers import WRITERS, files_for
+from uapress.writers.brand import load_brand
 
 
 @dataclass
@@ -84,11 +88,6 @@ def status_rows(root: Path, slugs: list[str] | None = None, today: dt.date | Non
 def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
                     today: dt.date | None = None) -> tuple[list[Path], Checklist]:
     """Write checklist.html and checklist.json of one language, published or not; return them and the checklist."""
-    from .brand import load_brand
-    from .model.document import build_document
-    from .source.load import _Checker
-    from .writers import WRITERS, files_for
-
     path = find_actions(root, [slug])[0]
     action, _ = load_action(path)
     checker = _Checker(path)
@@ -121,10 +120,6 @@ def checklist_lines(checklist: Checklist) -> list[str]:
 
 def confirm_findings(root: Path, slug: str, lang: str, ids: list[str]) -> list[str]:
     """Record that a person checked QA warnings: a `# qa-ok: <id>` comment on each entry; return what was done."""
-    from .localise import po
-    from .localise.qa import CONFIRMED
-    from .localise.store import save_store, store_path
-
     action, _ = load_action(find_actions(root, [slug])[0])
     if lang == action.language or lang not in action.languages:
         raise UsageError(f"'{lang}' is not a translation of {slug} (its languages: {', '.join(action.languages) or 'none'})")

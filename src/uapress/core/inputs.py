@@ -7,11 +7,12 @@ eat the memory, and a 20 MB action must not take minutes to render (issue 10).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
 
-from .errors import Diagnostic, SourceError
+from uapress.core.errors import Diagnostic, SourceError
 
 MiB = 2**20
 MAX_TEXT = 2 * MiB
@@ -75,3 +76,68 @@ def _refused(path: Path, message: str, hint: str | None = None) -> SourceError:
 
 def _megabytes(size: int) -> str:
     return f"{size / MiB:.1f} MB" if size < 10 * MiB else f"{size // MiB} MB"
+
+
+class Inputs:
+    """The bytes of the source files one edition is made from, each read from disk once.
+
+    A build hashes these bytes for its cache key and renders from the same bytes, so a file saved
+    while the build runs is neither half-published nor vouched for (issue 10).
+    """
+
+    def __init__(self, files: dict | None = None):
+        self.files: dict[Path, bytes | None] = dict(files or {})
+
+    def read(self, path: Path) -> bytes | None:
+        """Return a file's bytes, or None when it does not exist; the first answer is kept."""
+        path = Path(path)
+        if path not in self.files:
+            # Missing is an answer (an untranslated language); a link out of the project or an
+            # oversized file raises SourceError like every other read (issue 10).
+            data = read_project_file(path) if path.exists() or path.is_symlink() else None
+            self.files[path] = None if data is None else _shared(data)
+        return self.files[path]
+
+    def exists(self, path: Path) -> bool:
+        """Tell whether a file exists, as first seen."""
+        return self.read(path) is not None
+
+    def digest(self) -> str:
+        """Return a hash of every file read (and of those found missing), by path."""
+        digest = hashlib.sha256()
+        for path in sorted(self.files):
+            data = self.files[path]
+            digest.update(str(path).encode("utf-8") + b"\0" + (b"<missing>" if data is None else data) + b"\0")
+        return digest.hexdigest()
+
+
+SHARED_KEPT = 64
+"""Source files whose bytes `Inputs` share between editions: the labels and PO files of the last actions read."""
+_SHARED: dict[bytes, bytes] = {}
+
+
+def _shared(data: bytes) -> bytes:
+    """Return the bytes object already held for equal bytes read lately, else `data`, kept for the next reader.
+
+    Every edition reads the labels of its language and of English, and the appeal language's PO file: an
+    archive of 100 actions held 400 copies of each, some 25 MiB in the build (issue 13). Equal bytes
+    are interchangeable, so sharing one object changes nothing a reader sees.
+    """
+    kept = _SHARED.pop(data, data)  # re-inserted last: the least recently read go first
+    _SHARED[kept] = kept
+    if len(_SHARED) > SHARED_KEPT:
+        del _SHARED[next(iter(_SHARED))]
+    return kept
+
+
+def source_line(diagnostic: Diagnostic) -> str | None:
+    """Return the line of its file a finding points at, for the excerpt under an error; None when unknown."""
+    if not (diagnostic.file and diagnostic.line and diagnostic.show_line):
+        return None
+    try:
+        # Through the safe reader: a file that links outside the project is never quoted.
+        text = read_project_text(Path(diagnostic.file))
+    except SourceError:
+        return None
+    lines = text.splitlines()
+    return lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else None

@@ -14,9 +14,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
-from ..errors import UapressError
+from uapress.core.errors import UapressError
 
 MAX_UNPACKED = 50 * 1024 * 1024
 """Most bytes a translated file may unpack to (the sample action's DOCX unpacks to ~100 KiB)."""
@@ -108,6 +106,8 @@ def open_zip(path: Path, kind: str = "DOCX") -> Package:
 
 def parse_xml(data: bytes, where: str):
     """Parse XML with entities, DTDs and the network off; refuse any DOCTYPE; return the root element."""
+    from lxml import etree  # only for a file that comes back: `check` never parses XML
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              dtd_validation=False, remove_comments=False)
     try:

@@ -11,10 +11,10 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
-from .errors import Diagnostic, SourceError
-from .files import write_atomic
-from .inputs import MAX_ASSET, read_project_file
+from uapress import __version__
+from uapress.core.errors import Diagnostic, SourceError
+from uapress.core.files import write_atomic
+from uapress.core.inputs import MAX_ASSET, read_project_file
 
 CACHE_NAME = ".uapress-cache.json"
 PACKAGE = Path(__file__).resolve().parent

@@ -13,8 +13,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import SourceError
-from .files import WORK_PREFIX, Inputs, uninterrupted
+from uapress.build.outputs import WORK_PREFIX
+from uapress.build.render import render_edition
+from uapress.core.errors import SourceError
+from uapress.core.files import uninterrupted
+from uapress.core.inputs import Inputs
+from uapress.writers.weasy import import_weasyprint
 
 PR_SET_PDEATHSIG = 1
 WORKER_END = 10
@@ -98,8 +102,6 @@ def _start_worker(parent: int, work: str, lock, needs_pdf: bool) -> None:
     lock.release_in_child()
     tempfile.tempdir = work
     if needs_pdf:
-        from .writers.weasy import import_weasyprint
-
         import_weasyprint()
 
 
@@ -125,8 +127,6 @@ def _rendered(localised: tuple, brand, debug: bool):
 
 
 def _guarded(localised: tuple, brand, debug: bool):
-    from .build import render_edition
-
     result, loc, appeal = localised
     try:
         return render_edition(result, loc, appeal, brand, debug)

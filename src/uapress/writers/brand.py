@@ -11,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Diagnostic, SourceError, UsageError
-from .inputs import MAX_ASSET, read_project_file, read_project_text
+from uapress.core.errors import Diagnostic, SourceError, UsageError
+from uapress.core.inputs import MAX_ASSET, read_project_file, read_project_text
+from uapress.source.yamlpos import YamlProblem, refuse_aliases
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "LETTER": ("8.5in", "11in")}
@@ -117,8 +118,6 @@ def load_brand(root: Path) -> Brand:
 
 def read_yaml(path: Path):
     """Return a YAML file of the styles, read safely: no link out of the project, no anchors or aliases."""
-    from .source.yamlpos import YamlProblem
-
     text = read_project_text(path)
     try:
         # A copy: the caller may change what it gets, and the next edition must see the file as written.
@@ -133,7 +132,6 @@ def read_yaml(path: Path):
 def _parse_yaml(text: str, path: Path):
     # Parsed once per process and text (a tenth of a DOCX edition's time); keyed by the text, so an edit to the
     # file while `serve` runs is read afresh. Nothing is kept outside the process.
-    from .source.yamlpos import refuse_aliases
 
     refuse_aliases(text, path)
     return yaml.safe_load(text)

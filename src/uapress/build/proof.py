@@ -1,4 +1,4 @@
-"""Build: proofs for reviewers — the revision each action is compared with, the build stamp, each edition's Proof.
+"""Stage 5, build: proofs for reviewers — the revision each action is compared with, the build stamp, each edition's Proof.
 
 A proof is its edition's document with `Meta.proof` set; the PDF writer draws the watermark, the stamp,
 the change bars and the summary page from it. Proofs carry the time they were built, so unlike the
@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .changes import ActionChanges, Git, Revision, compare, format_changes
-from .errors import UsageError
-from .model.nodes import Proof
-from .source import find_actions, load_action
-from .source.schema import Action
+from uapress.build.changes import ActionChanges, Git, Revision, compare
+from uapress.core.nodes import Proof
+from uapress.source.schema import Action
 
 WATERMARK = "PROOF"
 
@@ -80,19 +78,3 @@ class Review:
         if self.git.available:
             parts.append(f"changes since {changes.since.short}" if changes else "no earlier revision: no change bars")
         return " · ".join(parts)
-
-
-def diff(root: Path, slug: str, since: str | None = None, langs: list[str] | None = None) -> str:
-    """Return the change summary of one action since `since` (default: its last commit) as terminal text."""
-    action, _ = load_action(find_actions(root, [slug])[0])
-    unknown = [lang for lang in langs or () if lang not in action.editions]
-    if unknown:
-        raise UsageError(f"{slug} is not published in {', '.join(unknown)}; its languages: {', '.join(action.editions)}")
-    review = Review(root, since)
-    if not review.git.available:
-        raise UsageError(f"nothing to compare with: the project is not readable with git ({review.git.reason}); "
-                         "uapress diff compares the sources with a git revision")
-    changes = review.changes(action)
-    if changes is None:
-        return f"{slug}: no commit has touched source/actions/{slug} yet: nothing to compare with (give --since REV)"
-    return format_changes(changes, langs)

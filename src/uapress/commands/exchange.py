@@ -13,10 +13,23 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
-from ..inputs import read_project_file
-from .report import ImportReport
-from .safety import ExchangeError
+from uapress.core.errors import SourceError, UsageError
+from uapress.core.files import write_outputs
+from uapress.core.inputs import read_project_file
+from uapress.core.safety import ExchangeError, describe, read_head
+from uapress.exchange.apply import apply
+from uapress.exchange.docx_import import read_docx
+from uapress.exchange.pofile import read_po_file
+from uapress.exchange.report import ImportReport
+from uapress.exchange.tmx import export_tmx, import_tmx
+from uapress.exchange.xliff import looks_like_xml, read_xliff, write_xliff
+from uapress.localise import localise, po
+from uapress.localise.segments import action_segments
+from uapress.localise.store import merge_store, store_path
+from uapress.model.document import build_document
+from uapress.source import find_actions, load_action
+from uapress.writers import WRITERS, files_for
+from uapress.writers.brand import load_brand
 
 FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx", "tmx": "tmx"}
 """Export formats and their file extensions."""
@@ -33,8 +46,6 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
     and `lang`, when given, must agree with them. An accepted translation is replaced only with
     `force`. On any error the PO file is left exactly as it was.
     """
-    from .apply import apply
-
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
@@ -42,7 +53,6 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
         if action or lang or force:
             raise UsageError(f"{path.name} is a translation memory (TMX): it feeds every action and language it holds, "
                              "so --action, --lang and --force do not apply")
-        from .tmx import import_tmx
 
         return import_tmx(root, path)
     received = _read(path)
@@ -74,19 +84,11 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
 
 def _is_tmx(path: Path) -> bool:
     """Tell a TMX file by its name or by its root element, whatever its name."""
-    from .safety import read_head
-    from .xliff import looks_like_xml
-
     return path.suffix.lower() == ".tmx" or (looks_like_xml(path) and b"<tmx" in read_head(path, 1024))
 
 
 def _read(path: Path):
     """Read a file by what it is, not by its name."""
-    from .docx_import import read_docx
-    from .pofile import read_po_file
-    from .safety import describe, read_head
-    from .xliff import looks_like_xml, read_xliff
-
     head = read_head(path, 64)
     suffix = path.suffix.lower()
     if head.startswith(b"PK") or zipfile.is_zipfile(path):
@@ -103,8 +105,6 @@ def _read(path: Path):
 
 
 def _action_slug(root: Path, received, action: str | None) -> str:
-    from ..source import find_actions
-
     named = received.action
     if named and action and named != action:
         raise UsageError(f"{received.path.name} is a translation of the action '{named}', not '{action}'")
@@ -122,10 +122,6 @@ def _action_slug(root: Path, received, action: str | None) -> str:
 
 def _guess_action(root: Path, received) -> str:
     """Return the action whose segment ids the file's bookmarks name."""
-    from ..errors import SourceError
-    from ..localise.segments import action_segments
-    from ..source import find_actions, load_action
-
     ids = {unit.id for unit in received.units}
     scores = []
     for path in find_actions(root):
@@ -149,8 +145,6 @@ def _language(received, lang: str | None) -> str:
 
 
 def _load(root: Path, slug: str):
-    from ..source import find_actions, load_action
-
     loaded, _ = load_action(find_actions(root, [slug])[0])
     return loaded
 
@@ -180,16 +174,11 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
     For `tmx`, both are optional: the translation memory of every action (and imported TMX file),
     or of one action, in every language or one, to `build/memory.tmx` or `build/<slug>/translate/<slug>.tmx`.
     """
-    from ..files import write_outputs
-    from ..localise.store import merge_store, store_path
-
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format '{fmt}'; known formats: {', '.join(FORMATS)}")
     if lang:
         _check_language(lang)
     if fmt == "tmx":
-        from .tmx import export_tmx
-
         if slug:
             _load(root, slug)  # an unknown action is a usage error with a suggestion
         data, count = export_tmx(root, slug, [lang] if lang else None)
@@ -212,12 +201,8 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
                              f"(its languages: {', '.join(action.languages) or 'none yet'})")
         merged, update = merge_store(action, lang)
         if fmt == "xliff":
-            from .xliff import write_xliff
-
             data = write_xliff(action, lang, merged)
         else:
-            from ..localise import po
-
             path = store_path(action, lang)
             if path.exists() and not (update.added or update.fuzzy or update.obsolete):
                 data = read_project_file(path)
@@ -242,10 +227,5 @@ def _target(out: Path | None, default: Path, name: str) -> Path:
 
 
 def _docx(root: Path, action, lang: str) -> bytes:
-    from ..brand import load_brand
-    from ..localise import localise
-    from ..model.document import build_document
-    from ..writers import WRITERS, files_for
-
     document = build_document(localise(action, lang, root), files_for(action.slug, lang))
     return WRITERS["docx"].load()(document, load_brand(root))

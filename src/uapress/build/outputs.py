@@ -1,0 +1,127 @@
+"""Stage 5, build: write whole edition folders at once, and sweep what killed builds left behind."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from uapress.core.files import uninterrupted
+
+WORK_PREFIX = ".uapress-work-"
+"""Folder in the output folder where a build's workers keep their temporary files (WeasyPrint's fonts)."""
+_STAGING, _OLD, _TMP = ".staging", ".old", ".tmp"
+
+
+def write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str] = ()) -> list[Path]:
+    """Write files into an edition folder (and remove the `remove` ones) all at once; return their final paths.
+
+    The folder is rebuilt beside itself (its other files hard-linked, the new ones written) and the two
+    are swapped in one step (Linux's renameat2 RENAME_EXCHANGE), so a reader, a static host or a build
+    killed at any moment sees the whole old edition or the whole new one, never a mix (issue 10).
+    What a kill leaves beside the folder is cleared by `sweep` at the next build; Ctrl-C waits for the write.
+    """
+    with uninterrupted():
+        return _write_edition(folder, outputs, remove)
+
+
+def _write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str]) -> list[Path]:
+    staging = folder.parent / f".{folder.name}.{_STAGING}"  # until made: what an error names
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=_STAGING, dir=folder.parent))
+        os.chmod(staging, 0o755)
+        if folder.is_dir():
+            shutil.copytree(folder, staging, copy_function=_link, dirs_exist_ok=True)
+        for name in remove:
+            (staging / name).unlink(missing_ok=True)
+        for name, data in outputs.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # a hard link to the old file: never write through it
+            try:
+                target.write_bytes(data)
+            except OSError as exc:  # a full disk: the error names no file, so name it
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+            os.chmod(target, 0o644)
+        _swap(staging, folder)
+    except OSError as exc:  # name the path the user knows, never the staging folder
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OSError(exc.errno, exc.strerror, _public(exc.filename, folder)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [folder / name for name in outputs]
+
+
+def _public(filename, folder: Path) -> str:
+    """Return `filename` with a staging folder of `folder` read as `folder` itself."""
+    parts = Path(filename).parts if filename else ()
+    for index, part in enumerate(parts):
+        if part.startswith(f".{folder.name}.") and part.endswith(_STAGING):
+            return str(folder.joinpath(*parts[index + 1:]))
+    return str(filename or folder)
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put `staging` in the place of `folder` and delete the old one."""
+    if not folder.exists():
+        os.rename(staging, folder)
+        return
+    if _exchange(staging, folder):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # No atomic exchange here: two renames; a kill between them leaves `.X.….old`, put back by `sweep`.
+    old = staging.with_name(staging.name[: -len(_STAGING)] + _OLD)
+    os.rename(folder, old)
+    os.rename(staging, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(one: Path, other: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(one), at_fdcwd, os.fsencode(other), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(other))
+
+
+def sweep(out: Path) -> None:
+    """Remove what killed builds left in the output folder: temporary files, staging and work folders.
+
+    Run under the build lock, so nothing found belongs to a running build. A folder moved aside by a
+    two-rename swap (`.X.….old`) is put back when its edition folder is missing.
+    """
+    if not out.is_dir():
+        return
+    for path in sorted(out.rglob(".*"), key=lambda p: len(p.parts)):
+        name = path.name
+        try:
+            if path.is_file() and name.endswith(_TMP):
+                path.unlink(missing_ok=True)
+            elif path.is_dir() and name.endswith(_OLD):
+                live = path.with_name(name[1:-len(_OLD)].rsplit(".", 1)[0])
+                if live.exists():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.rename(path, live)
+            elif path.is_dir() and (name.endswith(_STAGING) or name.startswith(WORK_PREFIX)):
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # a read-only folder: the build reports what it cannot write
+            continue

@@ -1,0 +1,132 @@
+"""Stage 5, build: plan the editions to build from the named actions; what building each produced."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from uapress.build.cache import action_key, encode, proof_name
+from uapress.core.errors import Diagnostic, Findings, UsageError
+from uapress.core.inputs import Inputs
+from uapress.source.load import find_actions, review_action
+from uapress.source.schema import Action
+from uapress.writers import EDITION_FORMATS
+
+# Localising and modelling (Babel, Markdown) are imported where an edition is localised: a no-op build never is.
+
+
+@dataclass(frozen=True)
+class Job:
+    """One edition to build: an action in one language, in some formats."""
+
+    action: Action
+    lang: str
+    formats: tuple
+    proof: object = None
+    """The `model.nodes.Proof` to draw when the job builds a proof (formats `("proof",)`)."""
+    inputs: Inputs = field(default_factory=Inputs, compare=False, repr=False)
+    """The source files read for this edition: rendered and hashed from these very bytes."""
+    today: dt.date | None = None
+    """The day the checklist's verdict is given on (default: the date now)."""
+
+    @property
+    def name(self) -> str:
+        """Return `slug/lang`."""
+        return f"{self.action.slug}/{self.lang}"
+
+    @property
+    def cache_name(self) -> str:
+        """Return the job's cache entry: proofs are kept apart from the editions."""
+        return proof_name(self.name) if "proof" in self.formats else self.name
+
+
+@dataclass
+class EditionResult:
+    """What building one edition produced."""
+
+    job: Job
+    files: list[Path] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    failed: bool = False
+    failed_format: str = ""
+    """The writer that failed (`pdf`…), when one did."""
+    unchanged: bool = False
+    """True when the inputs had not changed and nothing was rebuilt."""
+    outputs: dict = field(default_factory=dict)
+    """The rendered files by name in the edition folder, until the build writes them."""
+    withdrawn: list = field(default_factory=list)
+    """Files of the edition folder to remove when it is written (letter sheets no longer on offer)."""
+    verdict: object = None
+    """What the publication index shows of the edition's checklist (`site.Verdict`), found while rendering it."""
+
+    def fail(self, format: str, why: str, file: Path | None, what: str, hint: str | None = None) -> None:
+        """Mark the edition failed in one format (`pdf`, `write`…), with an error saying why."""
+        self.failed, self.failed_format = True, format
+        self.problems.append(Diagnostic("error", f"{what}: {why}", file, hint=hint))
+
+
+@dataclass
+class BuildReport(Findings):
+    """Everything a build did and found, for the summary and the exit code."""
+
+    editions: list[EditionResult] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    """Problems not tied to one edition (sources that failed to load)."""
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Return every problem found, source problems first."""
+        return self.problems + [p for e in self.editions for p in e.problems]
+
+    def exit_code(self, strict: bool) -> int:
+        """Return 1 on errors (or warnings under --strict), else 0."""
+        failed = any(e.failed for e in self.editions)
+        return 1 if failed or self.errors or (strict and self.warnings) else 0
+
+
+def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None,
+         report: BuildReport, today: dt.date | None = None, loaded: dict | None = None) -> list[Job]:
+    """Load the named actions and list the editions to build; sources with errors are reported, not built.
+
+    `loaded` receives, by path, what loading each valid action found, for the cache (`Cache.actions`).
+    """
+    formats = tuple(formats or EDITION_FORMATS)
+    unknown = [f for f in formats if f not in EDITION_FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
+    jobs = []
+    for path in find_actions(root, slugs):
+        inputs = Inputs()
+        try:
+            raw = inputs.read(path)
+        except OSError:  # unreadable: the loader reads it again and reports why
+            raw = None
+        action, found = review_action(path, today, raw)
+        report.problems += found  # an expired action is noticed here, still built, marked in the index
+        if action is None:
+            continue
+        if loaded is not None and raw is not None:
+            # Its findings depend on its bytes and, through the deadline notice, on whether it has expired.
+            loaded[str(path)] = {"key": action_key(raw), "slug": action.slug, "language": action.language,
+                                 "deadline": action.deadline.isoformat(), "expired": has_expired(action, today),
+                                 "editions": list(action.editions), "problems": [encode(d) for d in found]}
+        editions, missing = chosen_languages(action.editions, langs)
+        if missing and slugs:
+            raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
+                             f"its languages: {', '.join(action.editions)} (add them to 'languages' in action.yaml)")
+        jobs += [Job(action, lang, formats, inputs=Inputs(inputs.files), today=today) for lang in editions]
+    return jobs
+
+
+def chosen_languages(editions, langs: list[str] | None) -> tuple[tuple, list]:
+    """Return the editions `--lang` asks for (all without it) and the languages asked for that it lacks."""
+    if not langs:
+        return tuple(editions), []
+    return tuple(lang for lang in editions if lang in langs), [lang for lang in langs if lang not in editions]
+
+
+def has_expired(action, today: dt.date | None) -> bool:
+    """Tell whether an action's deadline has passed (on `today`, default the date now)."""
+    return action.deadline < (today or dt.date.today())

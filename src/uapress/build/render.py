@@ -1,0 +1,99 @@
+"""Stage 5, build: the one chain from a localised edition to its files in memory (localise -> model -> writers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from uapress.build.plan import EditionResult, Job
+from uapress.build.site import verdict
+from uapress.core.errors import BuildError, Diagnostic, SourceError, UsageError
+from uapress.core.inputs import Inputs
+from uapress.localise import localise
+from uapress.model.document import build_document
+from uapress.model.letters import with_letters
+from uapress.source.schema import Action
+from uapress.writers import LETTER_SHEETS, WRITERS, files_for
+from uapress.writers.brand import Brand
+
+
+def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool = False) -> EditionResult:
+    """Render every format of one localised edition in memory into `result.outputs`; stop at the first failure.
+
+    Runs in a worker: it returns the files' bytes by name in the edition folder, and the build writes
+    them, so that only the main process ever touches `build/` (and a stopped build writes nothing more).
+    `appeal` is the appeal language's localisation, whose letter the edition carries as an annex (or None).
+    """
+    job = result.job
+    document = edition_document(loc, appeal, job.today)
+    result.verdict = verdict(document.checklist)  # spares the index localising the edition again
+    companions = ("checklist-html", "checklist-json")
+    if document.letter is not None:
+        companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
+    if job.proof is not None:
+        # A proof is its edition with the reviewers' marks on top; the checklists are the editions' business.
+        document = replace(document, meta=replace(document.meta, proof=job.proof))
+        companions = ()
+    for name in job.formats + companions:
+        writer = WRITERS[name]
+        try:
+            result.outputs[writer.file_for(job.action.slug, job.lang)] = writer.load()(document, brand)
+        except (SourceError, UsageError):
+            raise
+        except Exception as exc:  # a writer bug or a rendering failure: report it, keep the old files
+            if debug and not isinstance(exc, BuildError):
+                raise
+            result.outputs = {}
+            result.fail(name, str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}",
+                        job.action.path, f"the {name} writer failed", "run with --debug for the traceback")
+            return result
+    if document.letter is None and job.proof is None:
+        # A letter no longer wholly translated (its source changed) must not stay on offer as a sheet to send.
+        result.withdrawn = [WRITERS[LETTER_SHEETS[name]].file_for(job.action.slug, job.lang)
+                            for name in job.formats if name in LETTER_SHEETS]
+    return result
+
+
+def edition_document(loc, appeal, today: dt.date | None = None):
+    """Return the document of an edition with its letter pack: its letter, and the appeal language's as an annex."""
+    return with_letters(build_document(loc, files_for(loc.action.slug, loc.lang), today), loc, appeal)
+
+
+def appeal_localisation(action: Action, lang: str, root: Path, inputs: Inputs | None = None):
+    """Localise the appeal language for the annex letter of an edition in `lang`, or return None when it has none.
+
+    A build reads it through the job's inputs, so the appeal language's PO file is hashed into the
+    edition's key (an edit to es.po rebuilds every edition showing the Spanish letter) and rendered
+    from those very bytes.
+    """
+    appeal = action.appeal_language
+    if appeal == lang or appeal not in action.editions:
+        return None
+
+    return localise(action, appeal, root, inputs)
+
+
+def inspect_edition(job: Job, root: Path, unchanged: bool = False):
+    """Localise an edition and list its problems (fallbacks included) without rendering it."""
+    loc = localise(job.action, job.lang, root, job.inputs)
+    result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
+    if job.lang != job.action.language:
+        result.problems += _fallback_warnings(job, loc)
+    return result, loc
+
+
+def _fallback_warnings(job: Job, loc) -> list[Diagnostic]:
+    """Return one warning per field and kind of fallback (seven untranslated paragraphs make one line)."""
+    groups: dict[tuple, list] = {}
+    for segment in loc.segments:
+        if segment.fallback:
+            groups.setdefault((segment.field, segment.status), []).append(segment.id)
+    what = {"missing": "not translated", "fuzzy": "out of date (fuzzy)", "invalid": "breaking Markdown"}
+    store = loc.store_path.name if loc.store_path else f"translations/{job.lang}.po"
+    return [
+        Diagnostic("warning", f"[{job.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: "
+                   f"{', '.join(ids)}", loc.store_path or job.action.path, field=field,
+                   hint=f"translate them in {store}; the checklist lists them")
+        for (field, status), ids in groups.items()
+    ]
