@@ -1,1 +1,1 @@
-"""Stage 3, document model: the format-neutral edition that every writer renders (`nodes`, built by `document`)."""
+"""Stage 3, document model: the format-neutral edition that every writer renders (its nodes in `core.nodes`, built by `document`)."""

@@ -1,0 +1,1 @@
+"""Commands: what the CLI runs, one module per group (check, exchange, diff, scaffold, serve), above build and exchange."""

@@ -1,0 +1,1 @@
+"""The ground floor: errors, safe reads of project files, atomic writes, the document nodes; imports nothing above it."""
