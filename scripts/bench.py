@@ -52,10 +52,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = "venezuela-hrd-release"
@@ -383,7 +383,7 @@ def bench_archive(args, work: Path, env: dict, progress) -> list[dict]:
         editions = sum(len(load_action(path)[0].editions) for path in (project / "source" / "actions").glob("*/action.yaml"))
         fresh = Fresh(work, f"archive-{size}-out")
 
-        def cold(jobs: int) -> Run:
+        def cold(jobs: int, fresh: Fresh = fresh, project: Path = project) -> Run:
             out = fresh()
             try:
                 return measure(uapress("--force", "--jobs", str(jobs), "--out", str(out)), project, env)
@@ -483,8 +483,9 @@ def table(sample: dict, archive: list[dict], args) -> str:
 
 
 def header(args, started: float) -> str:
-    import pypandoc
     from importlib.metadata import version
+
+    import pypandoc
 
     load = os.getloadavg()
     return "\n".join([

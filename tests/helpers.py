@@ -5,17 +5,17 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
-from uapress.writers.brand import Brand, load_brand
+from uapress.core.nodes import Document
 from uapress.localise import localise
 from uapress.model.document import build_document
-from uapress.core.nodes import Document
 from uapress.source import load_action
 from uapress.writers import files_for
+from uapress.writers.brand import Brand, load_brand
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "source" / "actions" / "venezuela-hrd-release" / "action.yaml"
@@ -23,7 +23,7 @@ LANGS = ("en", "es", "fr", "ar")
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def sample_document(lang: str) -> Document:
     """Return the sample action's edition in `lang`, built as the build step builds it."""
     action, _warnings = load_action(SAMPLE)
@@ -115,7 +115,7 @@ def outlines(font_data: bytes) -> set:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_outlines(file_name: str) -> frozenset:
     """Return the glyph outlines of a font file bundled in `styles/fonts/`."""
     return frozenset(outlines((ROOT / "styles" / "fonts" / file_name).read_bytes()))

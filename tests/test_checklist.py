@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from projects import copy_sample_sources
-from uapress.writers.brand import load_brand
 from uapress.core.files import BuildLock
 from uapress.localise import localise
 from uapress.localise.labels import load_labels
@@ -23,6 +22,7 @@ from uapress.localise.segments import action_segments
 from uapress.model.document import build_document
 from uapress.source import load_action
 from uapress.writers import checklist_html, checklist_json, files_for
+from uapress.writers.brand import load_brand
 
 REPO = Path(__file__).resolve().parents[1]
 SLUG = "venezuela-hrd-release"
@@ -481,7 +481,7 @@ def test_status_prints_the_verdict_and_its_reasons():
     lines = result.stdout.splitlines()
     rows = {line.split()[1]: (line, lines[n + 1]) for n, line in enumerate(lines) if line.split()[:1] == [SLUG]}
     assert list(rows) == ["en", "es", "fr", "ar"]
-    for lang, (row, reasons) in rows.items():
+    for _lang, (row, reasons) in rows.items():
         assert row.endswith("not ready"), row
         assert reasons.startswith("    8 link(s) without an address (#); no document reference"), reasons
     assert rows["es"][0].split()[-3] == "100%" and rows["en"][0].split()[-3] == "source"

@@ -398,7 +398,7 @@ def test_the_brand_fonts_are_embedded_obfuscated(editions, lang):
 
     from uapress.writers.docx.embed import obfuscate
 
-    data, brand = editions[lang], sample_brand()
+    data = editions[lang]
     table = part(data, "word/fontTable.xml")
     rels = {r.get("Id"): r.get("Target") for r in part(data, "word/_rels/fontTable.xml.rels").iter(f"{{{PKG_RELS}}}Relationship")}
     expected = {("Noto Sans", "embedRegular"), ("Noto Sans", "embedBold"), ("Noto Sans", "embedItalic"),

@@ -11,8 +11,8 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from helpers import LANGS, sample_brand, sample_document
-from uapress.writers.brand import load_brand
 from uapress.writers import fonts, html, woff2
+from uapress.writers.brand import load_brand
 
 
 @pytest.fixture(scope="module")

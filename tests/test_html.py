@@ -111,7 +111,7 @@ def test_page_embeds_its_fonts_cut_to_its_characters(pages, lang):
     from fontTools.ttLib import TTFont
 
     text = text_of(pages[lang].body)
-    for family, data, weight, style in faces:
+    for family, data, weight, _style in faces:
         font = TTFont(io.BytesIO(base64.b64decode(data)))
         assert font.flavor == "woff2"
         cmap = font.getBestCmap()

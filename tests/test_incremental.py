@@ -20,7 +20,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from projects import copy_sample_sources
 

@@ -54,8 +54,8 @@ letter: |
 background: |
   The teacher was detained in {TODAY.year}.
 """
-LISTED = re.compile(rf"^(?P<slug>[a-z0-9-]+)/(?P<lang>[a-z-]+)/(?:(?P=slug)\.(?P=lang)\.(?:html|pdf|docx)|checklist\.html"
-                    rf"|proof/(?P=slug)\.(?P=lang)\.proof\.pdf|letters/(?P=slug)\.(?P=lang)\.letters\.(?:pdf|docx))$")
+LISTED = re.compile(r"^(?P<slug>[a-z0-9-]+)/(?P<lang>[a-z-]+)/(?:(?P=slug)\.(?P=lang)\.(?:html|pdf|docx)|checklist\.html"
+                    r"|proof/(?P=slug)\.(?P=lang)\.proof\.pdf|letters/(?P=slug)\.(?P=lang)\.letters\.(?:pdf|docx))$")
 """The files the index must list (or link, for checklist.html)."""
 
 
@@ -337,10 +337,10 @@ def test_a_no_op_build_keeps_the_index_and_never_imports_weasyprint(tmp_path):
 
 def _index_from_scratch(root: Path) -> bytes:
     """Return the index page as gathered afresh from the project and the build folder, as a no-op build writes it."""
-    from uapress.writers.brand import load_brand
     from uapress.build.cache import Cache
     from uapress.build.site import gather
     from uapress.writers import index as index_writer
+    from uapress.writers.brand import load_brand
 
     out = root / "build"
     return index_writer.write(gather(root, out, Cache(out)), load_brand(root))

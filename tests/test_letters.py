@@ -8,7 +8,7 @@ import re
 import subprocess
 import zipfile
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -32,7 +32,7 @@ ASCENT_ALLOWANCE = 0.6
 """mm: pdftotext's word boxes start at the font's ascent, a little above the line box the address is set in."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def document(lang: str, root: Path = ROOT, source: Path = SAMPLE):
     """Return an edition as the build step makes it, letter pack included."""
     action, _ = load_action(source)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
-import os
 import subprocess
 import sys
 import textwrap
@@ -18,12 +18,19 @@ import pytest
 from babel.dates import format_date
 
 from helpers import (
-    LANGS, ROOT, bundled_sources_of, embedded_fonts, normalise, sample_brand, sample_document, sample_source,
+    LANGS,
+    ROOT,
+    bundled_sources_of,
+    embedded_fonts,
+    normalise,
+    sample_brand,
+    sample_document,
+    sample_source,
     source_paragraphs,
 )
-from uapress.writers.brand import load_brand
 from uapress.core.errors import BuildError
 from uapress.writers import pdf
+from uapress.writers.brand import load_brand
 
 # Babel locale of each edition's dates; bare English follows British usage ("30 June 2026").
 DATE_LOCALES = {"en": "en_GB", "es": "es", "fr": "fr", "ar": "ar"}

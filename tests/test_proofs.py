@@ -25,12 +25,12 @@ from PIL import Image
 
 from conftest import require
 from projects import REPO, copy_sample_sources, run_uapress
-from uapress.writers.brand import load_brand
+from uapress.build.proof import Review
 from uapress.localise import localise
 from uapress.model.document import build_document
-from uapress.build.proof import Review
 from uapress.source import load_action
 from uapress.writers import files_for, html
+from uapress.writers.brand import load_brand
 
 SLUG = "venezuela-hrd-release"
 LANGS = ("en", "es", "fr", "ar")

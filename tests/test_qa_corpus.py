@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -46,7 +46,7 @@ def _checklist(root: Path, slug: str, lang: str, segment: str | None = None, tex
     return loc, build_checklist(loc)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _results(tmp: Path) -> tuple:
     """Run the checklist on every variant; return (variant, checklist, localisation) triples and the clean runs."""
     roots = {slug: _project(tmp, slug) for slug in ACTIONS}
@@ -188,9 +188,9 @@ def test_every_seeded_error_makes_the_language_not_ready(results):
 
 def test_broken_markdown_falls_back_to_the_source_in_the_edition(results):
     """A translation whose Markdown does not match the source's is never published (issue 12)."""
-    from uapress.writers.brand import load_brand
     from uapress.model.document import build_document
     from uapress.writers import WRITERS, files_for
+    from uapress.writers.brand import load_brand
 
     runs, _ = results
     brand = load_brand(REPO)

@@ -6,10 +6,9 @@ process's one font configuration; the build tests run the CLI on a throwaway cop
 
 from __future__ import annotations
 
-import json
-import re
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -20,8 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from test_incremental import (CACHE, EDITIONS, SLUG, assert_complete, build, command, contents, make_project,
-                              rebuilt, states)
+from test_incremental import (
+    CACHE,
+    EDITIONS,
+    SLUG,
+    assert_complete,
+    build,
+    command,
+    contents,
+    make_project,
+    rebuilt,
+    states,
+)
 
 TESTS = Path(__file__).resolve().parent
 

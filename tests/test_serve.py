@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from projects import REPO, uapress_command
-from uapress.core.errors import Diagnostic
 from uapress.commands.serve import error_page, inject_reload, snapshot
+from uapress.core.errors import Diagnostic
 
 SLUG = "venezuela-hrd-release"
 TITLE = "Human rights defenders must be released"

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from uapress.core.nodes import Paragraph, Section, plain_text, walk_blocks
 from uapress.localise import localise
 from uapress.localise.locale import direction, language_name, long_date
 from uapress.localise.segments import action_segments, segment_id
 from uapress.model.document import build_document
-from uapress.core.nodes import Paragraph, Section, plain_text, walk_blocks
 from uapress.source import load_action
 
 REPO = Path(__file__).resolve().parents[1]

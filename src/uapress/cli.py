@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -91,20 +90,20 @@ def _fail(exc: UapressError) -> None:
 
 @app.command()
 def build(
-    slugs: Optional[List[str]] = typer.Argument(None, help="Actions to build (folder names); all by default."),
-    format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="html, pdf or docx; repeat for several."),
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: build/)."),
-    paper: Optional[str] = typer.Option(None, "--paper", help="A4 or Letter, overriding the brand."),
-    pdf_variant: Optional[str] = typer.Option(None, "--pdf-variant", help="pdf/ua-1 (tagged, the default) or "
+    slugs: list[str] | None = typer.Argument(None, help="Actions to build (folder names); all by default."),
+    format: list[str] | None = typer.Option(None, "--format", "-f", help="html, pdf or docx; repeat for several."),
+    lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default: build/)."),
+    paper: str | None = typer.Option(None, "--paper", help="A4 or Letter, overriding the brand."),
+    pdf_variant: str | None = typer.Option(None, "--pdf-variant", help="pdf/ua-1 (tagged, the default) or "
                                               "pdf/a-3b (archiving, tagged too)."),
     proof: bool = typer.Option(False, "--proof", help="Write proof PDFs for reviewers (watermark, build stamp, change "
                                "bars) to build/SLUG/LANG/proof/ instead of the editions."),
-    since: Optional[str] = typer.Option(None, "--since", help="With --proof: the git revision change bars compare "
+    since: str | None = typer.Option(None, "--since", help="With --proof: the git revision change bars compare "
                                         "with (default: the last commit that touched the action)."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings and on untranslated segments."),
     force: bool = typer.Option(False, "--force", help="Rebuild editions whose inputs have not changed."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
     wait: bool = typer.Option(False, "--wait", help="When another build is writing to the same folder, wait for "
                               "it to finish instead of stopping (exit 1)."),
 ) -> None:
@@ -155,7 +154,7 @@ def build(
 
 @app.command()
 def check(
-    slugs: Optional[List[str]] = typer.Argument(None, help="Actions to check; all by default."),
+    slugs: list[str] | None = typer.Argument(None, help="Actions to check; all by default."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings, untranslated or fuzzy segments and QA errors."),
 ) -> None:
     """Validate sources, translations and labels without building anything.
@@ -177,9 +176,9 @@ def check(
 @app.command()
 def diff(
     slug: str = typer.Argument(..., help="The action."),
-    since: Optional[str] = typer.Option(None, "--since", help="The git revision to compare with "
+    since: str | None = typer.Option(None, "--since", help="The git revision to compare with "
                                         "(default: the last commit that touched the action)."),
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
+    lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
 ) -> None:
     """Print what changed in an action since a git revision: blocks added, changed, removed per language, and facts.
 
@@ -193,7 +192,7 @@ def diff(
 
 
 @app.command()
-def status(slugs: Optional[List[str]] = typer.Argument(None, help="Actions; all by default.")) -> None:
+def status(slugs: list[str] | None = typer.Argument(None, help="Actions; all by default.")) -> None:
     """Print translated, fuzzy and missing counts, the share translated and the verdict per action and language.
 
     A language is ready only when nothing holds it back: the reasons (links still '#', no reference, an expired
@@ -221,7 +220,7 @@ def status(slugs: Optional[List[str]] = typer.Argument(None, help="Actions; all 
 def checklist(
     slug: str = typer.Argument(..., help="The action."),
     lang: str = typer.Option(..., "--lang", "-l", help="The language, published or not yet (e.g. de)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for checklist.html and checklist.json (default: build/<slug>/<lang>/)."),
+    out: Path | None = typer.Option(None, "--out", help="Folder for checklist.html and checklist.json (default: build/<slug>/<lang>/)."),
 ) -> None:
     """Write the translation checklist of one language, even one with no PO file yet; print its verdict and QA findings.
 
@@ -241,7 +240,7 @@ def checklist(
 @translations_app.command("confirm")
 def translations_confirm(
     slug: str = typer.Argument(..., help="The action."),
-    finding_ids: List[str] = typer.Argument(..., help="Ids of the QA warnings a person checked (from the checklist)."),
+    finding_ids: list[str] = typer.Argument(..., help="Ids of the QA warnings a person checked (from the checklist)."),
     lang: str = typer.Option(..., "--lang", "-l", help="The translation's language."),
 ) -> None:
     """Confirm QA warnings a person checked, so they no longer block readiness ('# qa-ok: ID' in the PO file).
@@ -258,8 +257,8 @@ def translations_confirm(
 
 @translations_app.command("update")
 def translations_update(
-    slugs: Optional[List[str]] = typer.Argument(None, help="Actions; all by default."),
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Languages; the action's languages by default."),
+    slugs: list[str] | None = typer.Argument(None, help="Actions; all by default."),
+    lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Languages; the action's languages by default."),
     memory: bool = typer.Option(True, "--memory/--no-memory", help="Pre-fill new and changed blocks from the "
                                 "translation memory (every action's translations and imported TMX files)."),
 ) -> None:
@@ -295,7 +294,7 @@ def new(slug: str = typer.Argument(..., help="Folder name of the new action: low
 def followup(
     old: str = typer.Argument(..., help="The action this one follows up (its folder name)."),
     slug: str = typer.Argument(..., help="Folder name of the follow-up: lowercase letters, digits, hyphens."),
-    url: Optional[str] = typer.Option(None, "--url", help="Where OLD is published (https://…), for 'previous'; "
+    url: str | None = typer.Option(None, "--url", help="Where OLD is published (https://…), for 'previous'; "
                                       "left as TODO when not given."),
 ) -> None:
     """Start a follow-up (further information) of an action: its targets, languages, keep terms and text, to edit.
@@ -317,8 +316,8 @@ def followup(
 
 @app.command()
 def serve(
-    slug: Optional[str] = typer.Argument(None, help="The action to preview; the only one, or a list of all, by default."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The edition's language (default: the source language)."),
+    slug: str | None = typer.Argument(None, help="The action to preview; the only one, or a list of all, by default."),
+    lang: str | None = typer.Option(None, "--lang", "-l", help="The edition's language (default: the source language)."),
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="Port on 127.0.0.1."),
 ) -> None:
     """Preview an action's HTML edition in the browser, rebuilt and reloaded whenever source/ or styles/ change.
@@ -337,9 +336,9 @@ def serve(
 def import_(
     file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file; "
                                 "or a TMX file for the translation memory."),
-    action: Optional[str] = typer.Option(None, "--action", "-a", help="The action (XLIFF and PO files name it; "
+    action: str | None = typer.Option(None, "--action", "-a", help="The action (XLIFF and PO files name it; "
                                          "for a DOCX, the one its bookmarks belong to by default)."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language translated into (files name it; "
+    lang: str | None = typer.Option(None, "--lang", "-l", help="The language translated into (files name it; "
                                        "needed for a DOCX of the source-language edition)."),
     force: bool = typer.Option(False, "--force", help="Replace accepted translations that differ from the file's."),
 ) -> None:
@@ -362,12 +361,12 @@ def import_(
 
 @app.command()
 def export(
-    slug: Optional[str] = typer.Argument(None, help="The action (for tmx: all actions by default)."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="The language to translate into (for docx: the edition's "
+    slug: str | None = typer.Argument(None, help="The action (for tmx: all actions by default)."),
+    lang: str | None = typer.Option(None, "--lang", "-l", help="The language to translate into (for docx: the edition's "
                                        "language, the source language or any other; for tmx: every language by default)."),
     format: str = typer.Option("xliff", "--format", "-f", help="xliff (XLIFF 2.1), po (a copy of the PO file), "
                                "docx (the edition to translate) or tmx (the translation memory, TMX 1.4b)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="The file to write, or a folder to write it in (default: "
+    out: Path | None = typer.Option(None, "--out", help="The file to write, or a folder to write it in (default: "
                                        "build/SLUG/translate/SLUG.LANG.EXT; for tmx build/memory.tmx or build/SLUG/translate/SLUG.tmx)."),
 ) -> None:
     """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, the DOCX edition, or the memory as TMX.

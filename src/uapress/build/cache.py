@@ -8,7 +8,7 @@ import json
 import os
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from uapress import __version__
@@ -36,7 +36,7 @@ def _content(path: Path) -> bytes:
         return b"<refused>"  # loading the file reports why
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_hash() -> str:
     """Return a hash of uapress itself, so a changed writer rebuilds everything."""
     files = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".yaml")]

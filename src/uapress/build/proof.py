@@ -25,7 +25,7 @@ class Review:
         self.git = Git(root)
         # An unknown revision is a usage error; no git at all is not: the proofs say so in their stamp.
         self.since = self.git.resolve(since) if since and self.git.available else None
-        self.now = now or dt.datetime.now(dt.timezone.utc)
+        self.now = now or dt.datetime.now(dt.UTC)
         self.head = self.git.head()
         self._dirty: dict[str, bool] = {}
         self._changes: dict[str, ActionChanges | None] = {}
@@ -68,7 +68,7 @@ class Review:
 
     def stamp(self, action: Action, inputs: str, changes: ActionChanges | None) -> str:
         """Return the footer line: build date and time, source revision, inputs hash, what bars compare with."""
-        parts = [WATERMARK, f"built {self.now.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"]
+        parts = [WATERMARK, f"built {self.now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"]
         if not self.git.available:
             parts.append(f"no git revision ({self.git.reason}): no change bars")
         else:

@@ -7,9 +7,9 @@ import hashlib
 import os
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from uapress.build.cache import (
     CACHE_NAME,

@@ -20,12 +20,12 @@ import socketserver
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from textwrap import dedent
-from typing import Callable
 from urllib.parse import urlsplit
 
 from uapress.build.render import appeal_localisation, edition_document
@@ -142,7 +142,7 @@ def _check_published(root: Path, slug: str, lang: str) -> None:
                          "(add it to 'languages' in action.yaml)")
 
 
-def _bind(port: int, preview: "Preview") -> "_Server":
+def _bind(port: int, preview: Preview) -> _Server:
     """Open the server socket, or explain why the port cannot be used and suggest one that can."""
     try:
         return _Server((HOST, port), _Handler, preview)

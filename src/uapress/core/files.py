@@ -88,7 +88,7 @@ class BuildLock:
         self.wait = wait
         self.fd: int | None = None
 
-    def __enter__(self) -> "BuildLock":
+    def __enter__(self) -> BuildLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Opened without writing: the file stays empty and unchanged, so a no-op build changes nothing.

@@ -48,7 +48,7 @@ class LineBreak:
 class SegmentSpan:
     """Inlines that are one translatable segment inside a larger block (the subject in a fact line)."""
 
-    segment: "Segment"
+    segment: Segment
     children: tuple
     lang: str | None = None
 
@@ -178,7 +178,7 @@ class Meta:
     """The summary as plain text, for the edition's description when shared."""
     editions: tuple = ()
     """Every published edition of the action, this one included, as `EditionLink`s in publishing order."""
-    proof: "Proof | None" = None
+    proof: Proof | None = None
     """Set when the edition is a proof for reviewers: watermark, build stamp, change bars and summary."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 _DEFAULT_REGION = {"en": "en_GB"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def babel_locale(tag: str) -> Locale:
     """Return the Babel locale of a BCP 47 tag (`pt-BR` -> pt_BR)."""
     from babel import (  # Babel's import costs ~0.1 s: only where a locale is used
@@ -30,7 +30,7 @@ def babel_locale(tag: str) -> Locale:
         return Locale.parse(tag.split("-")[0])
 
 
-@lru_cache(maxsize=None)
+@cache
 def regional_tag(tag: str, separator: str = "-") -> str:
     """Return a language with its region, as Word and Open Graph name it (`ar` -> `ar-EG`, `en` -> `en-GB`)."""
     from babel.core import get_global

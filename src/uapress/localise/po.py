@@ -260,7 +260,7 @@ def new_header(project: str, lang: str) -> dict[str, str]:
     return {
         "Project-Id-Version": project,
         # Set once, when the file is created; translators' tools update it afterwards.
-        "PO-Revision-Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000"),
+        "PO-Revision-Date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000"),
         "Last-Translator": "",
         "Language-Team": team,
         "Language": lang.replace("-", "_"),

@@ -30,7 +30,7 @@ class SourceSegment:
 
 def segment_id(field: str, source: str) -> str:
     """Hash context and msgid into a Word-bookmark-safe id (a letter first, at most 40 characters)."""
-    digest = hashlib.sha1(f"{field}\x04{source}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha1(f"{field}\x04{source}".encode()).hexdigest()
     return f"ua_{digest[:12]}"
 
 

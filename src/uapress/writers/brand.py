@@ -70,13 +70,13 @@ class Brand:
         """Return a YAML file from the styles folder (`docx.yaml`), parsed."""
         return read_yaml(self.folder / name)
 
-    def with_page(self, size: str | None) -> "Brand":
+    def with_page(self, size: str | None) -> Brand:
         """Return the brand with another page size (`A4`, `Letter`)."""
         if not size:
             return self
         return replace(self, page_size=_page(size, self.folder))
 
-    def with_pdf_variant(self, variant: str | None) -> "Brand":
+    def with_pdf_variant(self, variant: str | None) -> Brand:
         """Return the brand with another PDF variant (`pdf/ua-1`, `pdf/a-3b`)."""
         if not variant:
             return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Iterator
+from collections.abc import Iterator
 
 _STREAM = re.compile(rb"stream\r?\n")
 _PAGES = re.compile(rb"/Type\s*/Pages\b(?:(?!>>).)*?/Count\s+(\d+)", re.S)

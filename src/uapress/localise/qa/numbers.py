@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from uapress.core.nodes import plain_text
 from uapress.localise.locale import babel_locale
@@ -83,7 +83,7 @@ def value(token: str, lang: str) -> Decimal | None:
     return Decimal("".join(whole) + ("." + fraction if fraction else ""))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _symbols(lang: str) -> tuple[str, str]:
     from babel.numbers import get_decimal_symbol, get_group_symbol
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 
 from docx.enum.style import WD_STYLE_TYPE
 
@@ -29,7 +29,7 @@ class Format:
     strong_style: str | None = None
     """Character style strong text takes in this paragraph (docx.yaml `strong`), besides bold."""
 
-    def but(self, **changes) -> "Format":
+    def but(self, **changes) -> Format:
         """Return this format with some fields changed."""
         return replace(self, **changes)
 
@@ -102,7 +102,7 @@ class Output:
         return self.bookmark_ids
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_rtl(lang: str) -> bool:
     """Tell whether a language is written right to left."""
     return locale.direction(lang) == "rtl"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -65,7 +65,7 @@ def put(parent, name: str, children=(), **attrs) -> object:
     return child
 
 
-@lru_cache(maxsize=None)
+@cache
 def _successors(parent: str, name: str) -> frozenset:
     """Return the tags that come after property `name` in its parent (a few thousand `put`s per edition)."""
     order = ORDER[parent]

@@ -211,4 +211,4 @@ def _paragraph(out: Output, part, style: str):
 
 def _issued(out: Output) -> dt.datetime:
     issued = dt.date.fromisoformat(out.meta.issued_iso)
-    return dt.datetime(max(issued.year, 1980), issued.month, issued.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(max(issued.year, 1980), issued.month, issued.day, tzinfo=dt.UTC)
