@@ -91,7 +91,7 @@ def display_path(path: Path) -> str:
 class Findings:
     """Sort a report's `diagnostics` by what they do to the exit code."""
 
-    diagnostics: list
+    diagnostics: list[Diagnostic]
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -8,6 +8,7 @@ import os
 import signal
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from uapress.core.errors import BuildError, display_path
@@ -16,7 +17,7 @@ LOCK_NAME = ".uapress-lock"
 
 
 @contextlib.contextmanager
-def uninterrupted():
+def uninterrupted() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block ends: a write (or a hand-over) of milliseconds is never cut in two.
 
     Python raises KeyboardInterrupt between any two bytecodes, so without this a Ctrl-C that lands inside
@@ -27,7 +28,7 @@ def uninterrupted():
     if threading.current_thread() is not threading.main_thread():  # only the main thread has handlers
         yield
         return
-    caught = []
+    caught: list[int] = []
     previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
                 for number in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -108,6 +109,8 @@ class BuildLock:
 
     def holder(self) -> int | None:
         """Return the pid holding the lock, from /proc/locks (Linux), or None."""
+        if self.fd is None:  # not open: nobody's lock to name
+            return None
         try:
             inode = os.fstat(self.fd).st_ino
             with open("/proc/locks", encoding="ascii") as locks:
@@ -125,7 +128,7 @@ class BuildLock:
             os.close(self.fd)
             self.fd = None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None

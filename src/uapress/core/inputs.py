@@ -85,7 +85,7 @@ class Inputs:
     while the build runs is neither half-published nor vouched for (issue 10).
     """
 
-    def __init__(self, files: dict | None = None):
+    def __init__(self, files: dict[Path, bytes | None] | None = None):
         self.files: dict[Path, bytes | None] = dict(files or {})
 
     def read(self, path: Path) -> bytes | None:

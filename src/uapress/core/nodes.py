@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the model stage makes these; at run time the ground floor imports nothing above it
+    from uapress.model.checklist import Checklist
+    from uapress.model.letters import Letter
 
 
 @dataclass(frozen=True)
@@ -16,14 +22,14 @@ class Text:
 class Emphasis:
     """Emphasised (italic) inlines."""
 
-    children: tuple
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Strong:
     """Strongly emphasised (bold) inlines."""
 
-    children: tuple
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,7 @@ class Link:
     """A hyperlink; `url` is empty or `#` when the address is not known yet."""
 
     url: str
-    children: tuple
+    children: tuple[Inline, ...]
 
     @property
     def resolved(self) -> bool:
@@ -49,7 +55,7 @@ class SegmentSpan:
     """Inlines that are one translatable segment inside a larger block (the subject in a fact line)."""
 
     segment: Segment
-    children: tuple
+    children: tuple[Inline, ...]
     lang: str | None = None
 
 
@@ -81,12 +87,12 @@ class Segment:
 class Paragraph:
     """A paragraph in a named style (`Body`, `Letter`, `Address`, `Fact`…)."""
 
-    inlines: tuple
+    inlines: tuple[Inline, ...]
     style: str = "Body"
     segment: Segment | None = None
     lang: str | None = None
     """Language of this block when it differs from the edition's (a fallback)."""
-    fields: tuple = ()
+    fields: tuple[str, ...] = ()
     """Untranslated source fields the block shows (`deadline`, `targets.0.address`), so a proof can mark it."""
 
 
@@ -95,7 +101,7 @@ class Heading:
     """A section heading; level 1 is the action's title."""
 
     level: int
-    inlines: tuple
+    inlines: tuple[Inline, ...]
     style: str
     segment: Segment | None = None
     lang: str | None = None
@@ -106,7 +112,7 @@ class Heading:
 class ListItem:
     """One item of a list, itself a translatable block."""
 
-    inlines: tuple
+    inlines: tuple[Inline, ...]
     segment: Segment | None = None
     lang: str | None = None
 
@@ -116,7 +122,7 @@ class ListBlock:
     """A bullet or numbered list."""
 
     ordered: bool
-    items: tuple
+    items: tuple[ListItem, ...]
     style: str = "Body"
 
 
@@ -124,7 +130,7 @@ class ListBlock:
 class Quote:
     """A block quote."""
 
-    blocks: tuple
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,7 @@ class Group:
 
     role: str
     """What the group is: `address`, `facts`…"""
-    blocks: tuple
+    blocks: tuple[Block, ...]
 
 
 Block = Paragraph | Heading | ListBlock | Quote | Group
@@ -144,7 +150,7 @@ class Section:
     """A part of the UA in its conventional order (`masthead`, `summary`, `letter`…)."""
 
     role: str
-    blocks: tuple
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ class Meta:
     title: str
     """Plain-text title."""
     subject: str
-    keywords: tuple
+    keywords: tuple[str, ...]
     reference: str | None
     ua_number: str | None
     issued: str
@@ -168,15 +174,15 @@ class Meta:
     """Deadline as it reads in the edition's language."""
     issued_iso: str
     deadline_iso: str
-    labels: dict = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
     """Fixed wording the writers need outside the body (`page_of`, `untranslated`…)."""
-    files: dict = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
     """File names of this edition's sibling outputs, by writer name."""
     language_name: str = ""
     """The edition's language named in itself (`español`)."""
     summary: str = ""
     """The summary as plain text, for the edition's description when shared."""
-    editions: tuple = ()
+    editions: tuple[EditionLink, ...] = ()
     """Every published edition of the action, this one included, as `EditionLink`s in publishing order."""
     proof: Proof | None = None
     """Set when the edition is a proof for reviewers: watermark, build stamp, change bars and summary."""
@@ -213,7 +219,7 @@ class LanguageChanges:
 
     lang: str
     language_name: str
-    changes: tuple = ()
+    changes: tuple[Change, ...] = ()
 
     def count(self, kind: str) -> int:
         """Return how many blocks were `added`, `changed` or `removed`."""
@@ -230,16 +236,16 @@ class Proof:
     """The build stamp of the footer: build date and time, source revision, hash of the inputs."""
     since: str | None = None
     """The revision compared with, as reviewers read it; None when there is none (no change bars, no summary)."""
-    metadata: tuple = ()
+    metadata: tuple[Change, ...] = ()
     """Changes to untranslated facts (deadline, targets' names and addresses…), the same in every language."""
-    languages: tuple = ()
+    languages: tuple[LanguageChanges, ...] = ()
     """Block changes of every language of the action, this edition's first."""
-    marks: frozenset = frozenset()
+    marks: frozenset[str] = frozenset()
     """Segment ids and metadata fields of this edition's blocks that get a change bar."""
-    notes: tuple = ()
+    notes: tuple[str, ...] = ()
     """Remarks for the summary (the action did not exist at that revision…)."""
 
-    def marked(self, block) -> bool:
+    def marked(self, block: Block | ListItem) -> bool:
         """Tell whether a block differs from the earlier revision."""
         segment = getattr(block, "segment", None)
         if segment is not None and segment.id in self.marks:
@@ -256,18 +262,18 @@ class Document:
     """One edition of one action in one language, ready for any writer."""
 
     meta: Meta
-    sections: tuple
-    segments: tuple = ()
+    sections: tuple[Section, ...]
+    segments: tuple[Segment, ...] = ()
     """Every translatable segment, in document order."""
-    checklist: object = None
+    checklist: Checklist | None = None
     """The translation checklist of this edition (`model.checklist.Checklist`)."""
-    letter: object = None
+    letter: Letter | None = None
     """The model letter in the edition's language (`model.letters.Letter`), None while untranslated."""
-    appeal_letter: object = None
+    appeal_letter: Letter | None = None
     """The model letter in the appeal language, when it is published and translated (the e-mail's body)."""
 
 
-def plain_text(inlines) -> str:
+def plain_text(inlines: Iterable[Inline]) -> str:
     """Return the text of inlines without markup."""
     out = []
     for node in inlines:
@@ -280,7 +286,7 @@ def plain_text(inlines) -> str:
     return "".join(out)
 
 
-def walk_blocks(blocks):
+def walk_blocks(blocks: Iterable[Block | Section]) -> Iterator[Block | Section]:
     """Yield every block below `blocks`, depth first, groups and quotes included."""
     for block in blocks:
         yield block

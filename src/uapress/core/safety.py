@@ -13,8 +13,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from uapress.core.errors import UapressError
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_UNPACKED = 50 * 1024 * 1024
 """Most bytes a translated file may unpack to (the sample action's DOCX unpacks to ~100 KiB)."""
@@ -55,7 +59,7 @@ class Package:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise ExchangeError(f"{self.path.name}: the file is damaged (corrupted zip): part {name}: {exc}") from None
 
-    def xml(self, name: str):
+    def xml(self, name: str) -> etree._Element:
         """Return one XML part parsed safely (see `parse_xml`)."""
         return parse_xml(self.read(name), f"{self.path.name}: {name}")
 
@@ -104,17 +108,18 @@ def open_zip(path: Path, kind: str = "DOCX") -> Package:
     return Package(path, archive)
 
 
-def parse_xml(data: bytes, where: str):
+def parse_xml(data: bytes, where: str) -> etree._Element:
     """Parse XML with entities, DTDs and the network off; refuse any DOCTYPE; return the root element."""
     from lxml import etree  # only for a file that comes back: `check` never parses XML
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              dtd_validation=False, remove_comments=False)
     try:
-        root = etree.fromstring(data, parser)
+        root: etree._Element = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise ExchangeError(f"{where}: not well-formed XML: {exc}") from None
-    info = root.getroottree().docinfo
+    # Any: lxml-stubs 0.5 lacks DocInfo.doctype and types internalDTD and externalDTD as never None.
+    info: Any = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         raise ExchangeError(
             f"{where}: refused: the XML declares a DOCTYPE (entities are never resolved; "
