@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec
 
 import typer
 
@@ -21,11 +24,13 @@ from uapress.commands.check import (
 from uapress.commands.diff import diff as run_diff
 from uapress.commands.exchange import export as run_export
 from uapress.commands.exchange import import_file
-from uapress.commands.report import Progress, paint, print_diagnostics
+from uapress.commands.report import Progress, paint, print_diagnostics, summary
 from uapress.commands.scaffold import followup_action, new_action
 from uapress.commands.serve import serve as run_serve
 from uapress.core.errors import Interrupted, UapressError, UsageError, display_path
 from uapress.source import find_actions, load_action, project_root
+
+P = ParamSpec("P")
 
 
 class _App(typer.Typer):
@@ -75,20 +80,26 @@ def main(
     _State.debug, _State.quiet, _State.verbose = debug, quiet, verbose
 
 
-def _root() -> Path:
-    return project_root()
+def reported(command: Callable[P, None]) -> Callable[P, None]:
+    """Run a command so that a UapressError ends it with its message, its findings and its exit code, no traceback."""
 
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except UapressError as exc:
+            if _State.debug:
+                raise
+            if exc.args and exc.args[0]:
+                typer.echo(paint("error", "error") + f": {exc.args[0]}", err=True)
+            print_diagnostics(exc.diagnostics)
+            raise typer.Exit(exc.exit_code) from None
 
-def _fail(exc: UapressError) -> None:
-    if _State.debug:
-        raise exc
-    if exc.args and exc.args[0]:
-        typer.echo(paint("error", "error") + f": {exc.args[0]}", err=True)
-    print_diagnostics(exc.diagnostics)
-    raise typer.Exit(exc.exit_code)
+    return run
 
 
 @app.command()
+@reported
 def build(
     slugs: list[str] | None = typer.Argument(None, help="Actions to build (folder names); all by default."),
     format: list[str] | None = typer.Option(None, "--format", "-f", help="html, pdf or docx; repeat for several."),
@@ -114,7 +125,7 @@ def build(
     Proofs: uapress build --proof --since HEAD~3
     """
     try:
-        root = _root()
+        root = project_root()
         progress = None if _State.quiet else Progress()
         if since and not proof:
             raise UsageError("--since goes with --proof (or use `uapress diff SLUG --since REV`)")
@@ -130,8 +141,6 @@ def build(
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(Interrupted.exit_code)
-    except UapressError as exc:
-        _fail(exc)
     print_diagnostics(report.diagnostics, quiet=_State.quiet)
     if not _State.quiet:
         for edition in report.editions:
@@ -144,15 +153,14 @@ def build(
             if _State.verbose:
                 for path in edition.files:
                     typer.echo(f"    {path}")
-        errors, warnings = len(report.errors), len(report.warnings)
         unchanged = sum(e.unchanged for e in report.editions)
-        notices = f", {len(report.notices)} notice(s)" if report.notices else ""
-        typer.echo(f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged, "
-                   f"{errors} error(s), {warnings} warning(s){notices}")
+        typer.echo(summary(f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, "
+                           f"{unchanged} unchanged", report))
     raise typer.Exit(report.exit_code(strict))
 
 
 @app.command()
+@reported
 def check(
     slugs: list[str] | None = typer.Argument(None, help="Actions to check; all by default."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings, untranslated or fuzzy segments and QA errors."),
@@ -161,19 +169,15 @@ def check(
 
     Example: uapress check --strict
     """
-    try:
-        report = run_check(_root(), slugs or None)
-    except UapressError as exc:
-        _fail(exc)
+    report = run_check(project_root(), slugs or None)
     print_diagnostics(report.diagnostics, quiet=_State.quiet)
     if not _State.quiet:
-        notices = f", {len(report.notices)} notice(s)" if report.notices else ""
-        typer.echo(f"{report.actions} action(s) checked, {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
-                   f"{notices}")
+        typer.echo(summary(f"{report.actions} action(s) checked", report))
     raise typer.Exit(report.exit_code(strict))
 
 
 @app.command()
+@reported
 def diff(
     slug: str = typer.Argument(..., help="The action."),
     since: str | None = typer.Option(None, "--since", help="The git revision to compare with "
@@ -184,14 +188,12 @@ def diff(
 
     Example: uapress diff venezuela-hrd-release --since HEAD~3 --lang es
     """
-    try:
-        text = run_diff(_root(), slug, since, lang or None)
-    except UapressError as exc:
-        _fail(exc)
+    text = run_diff(project_root(), slug, since, lang or None)
     typer.echo(text)
 
 
 @app.command()
+@reported
 def status(slugs: list[str] | None = typer.Argument(None, help="Actions; all by default.")) -> None:
     """Print translated, fuzzy and missing counts, the share translated and the verdict per action and language.
 
@@ -200,10 +202,7 @@ def status(slugs: list[str] | None = typer.Argument(None, help="Actions; all by 
 
     Example: uapress status
     """
-    try:
-        rows = status_rows(_root(), slugs or None)
-    except UapressError as exc:
-        _fail(exc)
+    rows = status_rows(project_root(), slugs or None)
     header = ("action", "lang", "translated", "fuzzy", "missing", "QA errors", "translated %", "verdict")
     table = [header] + [tuple(str(v) for v in row[:-1]) for row in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
@@ -217,6 +216,7 @@ def status(slugs: list[str] | None = typer.Argument(None, help="Actions; all by 
 
 
 @app.command()
+@reported
 def checklist(
     slug: str = typer.Argument(..., help="The action."),
     lang: str = typer.Option(..., "--lang", "-l", help="The language, published or not yet (e.g. de)."),
@@ -226,10 +226,7 @@ def checklist(
 
     Example: uapress checklist venezuela-hrd-release --lang de
     """
-    try:
-        paths, result = write_checklist(_root(), slug, lang, out)
-    except UapressError as exc:
-        _fail(exc)
+    paths, result = write_checklist(project_root(), slug, lang, out)
     for path in paths:
         typer.echo(str(path))
     if not _State.quiet:
@@ -238,6 +235,7 @@ def checklist(
 
 
 @translations_app.command("confirm")
+@reported
 def translations_confirm(
     slug: str = typer.Argument(..., help="The action."),
     finding_ids: list[str] = typer.Argument(..., help="Ids of the QA warnings a person checked (from the checklist)."),
@@ -247,15 +245,13 @@ def translations_confirm(
 
     Example: uapress translations confirm venezuela-hrd-release --lang es links-3fa29c1b
     """
-    try:
-        lines = confirm_findings(_root(), slug, lang, finding_ids)
-    except UapressError as exc:
-        _fail(exc)
+    lines = confirm_findings(project_root(), slug, lang, finding_ids)
     for line in lines:
         typer.echo(line)
 
 
 @translations_app.command("update")
+@reported
 def translations_update(
     slugs: list[str] | None = typer.Argument(None, help="Actions; all by default."),
     lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Languages; the action's languages by default."),
@@ -267,30 +263,26 @@ def translations_update(
 
     Example: uapress translations update venezuela-hrd-release-fi1 --lang es
     """
-    try:
-        reports = update_translations(_root(), slugs or None, lang or None, memory=memory)
-    except UapressError as exc:
-        _fail(exc)
+    reports = update_translations(project_root(), slugs or None, lang or None, memory=memory)
     for report in reports:
         typer.echo(report.summary())
 
 
 @app.command()
+@reported
 def new(slug: str = typer.Argument(..., help="Folder name of the new action: lowercase letters, digits, hyphens.")) -> None:
     """Start a new action: a commented action.yaml with every field, issued today, deadline in six weeks.
 
     Example: uapress new belarus-journalist-detained
     """
-    try:
-        path = new_action(_root(), slug)
-    except UapressError as exc:
-        _fail(exc)
+    path = new_action(project_root(), slug)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:
         typer.echo(f"next: replace every TODO in it, then run `uapress check {slug}`; preview with `uapress serve {slug}`")
 
 
 @app.command()
+@reported
 def followup(
     old: str = typer.Argument(..., help="The action this one follows up (its folder name)."),
     slug: str = typer.Argument(..., help="Folder name of the follow-up: lowercase letters, digits, hyphens."),
@@ -301,12 +293,9 @@ def followup(
 
     Example: uapress followup venezuela-hrd-release venezuela-hrd-release-fi1 --url https://example.org/ua
     """
-    try:
-        root = _root()
-        old_action, _ = load_action(find_actions(root, [old])[0])
-        path, warnings = followup_action(root, old_action, slug, url)
-    except UapressError as exc:
-        _fail(exc)
+    root = project_root()
+    old_action, _ = load_action(find_actions(root, [old])[0])
+    path, warnings = followup_action(root, old_action, slug, url)
     print_diagnostics(warnings, quiet=_State.quiet)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:
@@ -315,6 +304,7 @@ def followup(
 
 
 @app.command()
+@reported
 def serve(
     slug: str | None = typer.Argument(None, help="The action to preview; the only one, or a list of all, by default."),
     lang: str | None = typer.Option(None, "--lang", "-l", help="The edition's language (default: the source language)."),
@@ -324,15 +314,13 @@ def serve(
 
     Example: uapress serve venezuela-hrd-release --lang es --port 8001
     """
-    try:
-        run_serve(_root(), slug, lang=lang, port=port, debug=_State.debug,
-                  log=lambda line: None if _State.quiet else typer.echo(line))
-    except UapressError as exc:
-        _fail(exc)
+    run_serve(project_root(), slug, lang=lang, port=port, debug=_State.debug,
+              log=lambda line: None if _State.quiet else typer.echo(line))
     typer.echo("stopped")
 
 
 @app.command("import")
+@reported
 def import_(
     file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file; "
                                 "or a TMX file for the translation memory."),
@@ -350,16 +338,14 @@ def import_(
 
     Memory from TMX: uapress import memory.tmx
     """
-    try:
-        report = import_file(_root(), file, action=action, lang=lang, force=force)
-    except UapressError as exc:
-        _fail(exc)
+    report = import_file(project_root(), file, action=action, lang=lang, force=force)
     if not _State.quiet:
         for line in report.lines():
             typer.echo(line)
 
 
 @app.command()
+@reported
 def export(
     slug: str | None = typer.Argument(None, help="The action (for tmx: all actions by default)."),
     lang: str | None = typer.Option(None, "--lang", "-l", help="The language to translate into (for docx: the edition's "
@@ -375,10 +361,7 @@ def export(
 
     Memory as TMX: uapress export --format tmx
     """
-    try:
-        result = run_export(_root(), slug, lang, format, out)
-    except UapressError as exc:
-        _fail(exc)
+    result = run_export(project_root(), slug, lang, format, out)
     typer.echo(f"wrote {display_path(result.path)}" + (f" ({result.note})" if result.note else ""))
 
 

@@ -10,7 +10,8 @@ from uapress.build.plan import EditionResult, Job
 from uapress.build.site import verdict
 from uapress.core.errors import BuildError, Diagnostic, SourceError, UsageError
 from uapress.core.inputs import Inputs
-from uapress.localise import localise
+from uapress.core.nodes import Document
+from uapress.localise import Localisation, localise
 from uapress.model.document import build_document
 from uapress.model.letters import with_letters
 from uapress.source.schema import Action
@@ -36,9 +37,8 @@ def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool
         document = replace(document, meta=replace(document.meta, proof=job.proof))
         companions = ()
     for name in job.formats + companions:
-        writer = WRITERS[name]
         try:
-            result.outputs[writer.file_for(job.action.slug, job.lang)] = writer.load()(document, brand)
+            result.outputs.update(render(document, (name,), brand))
         except (SourceError, UsageError):
             raise
         except Exception as exc:  # a writer bug or a rendering failure: report it, keep the old files
@@ -53,6 +53,25 @@ def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool
         result.withdrawn = [WRITERS[LETTER_SHEETS[name]].file_for(job.action.slug, job.lang)
                             for name in job.formats if name in LETTER_SHEETS]
     return result
+
+
+def localised(action: Action, lang: str, root: Path, *, today: dt.date | None = None, inputs: Inputs | None = None,
+              letters: bool = True) -> tuple[Localisation, Document]:
+    """Localise one edition and build its document, with its letter pack unless `letters` is false.
+
+    The chain every command that shows an edition runs (build, checklist, serve, export); a build
+    localises in its main process and renders in its workers, so it runs the two halves apart.
+    """
+    loc = localise(action, lang, root, inputs)
+    if not letters:
+        return loc, build_document(loc, files_for(action.slug, lang), today)
+    return loc, edition_document(loc, appeal_localisation(action, lang, root, inputs), today)
+
+
+def render(document: Document, names: tuple[str, ...], brand: Brand) -> dict[str, bytes]:
+    """Return the files the writers `names` make of a document, by their name in its edition folder."""
+    meta = document.meta
+    return {WRITERS[name].file_for(meta.slug, meta.lang): WRITERS[name].load()(document, brand) for name in names}
 
 
 def edition_document(loc, appeal, today: dt.date | None = None):

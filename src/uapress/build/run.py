@@ -36,7 +36,7 @@ from uapress.core.errors import Diagnostic, Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
 from uapress.source.load import find_actions
-from uapress.writers import EDITION_FORMATS
+from uapress.writers import EDITION_FORMATS, WRITERS
 from uapress.writers.brand import Brand, load_brand
 
 
@@ -79,7 +79,7 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
         # Jinja) is the workers' too: each imported it again at its first edition.
 
         # Forked now, the workers import WeasyPrint while this process localises the editions.
-        needs_pdf = review is not None or any("pdf" in job.formats for job in planned)
+        needs_pdf = review is not None or any(WRITERS[name].weasyprint for job in planned for name in job.formats)
         workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
         try:
             report = _build(root, planned, brand, out, review, force, report, progress, today, loaded, workers, debug)

@@ -29,9 +29,9 @@ from uapress.writers.index import page
 from uapress.writers.pdfbytes import page_count as pdf_page_count
 
 INDEX_NAME = "index.html"
-LISTED = (("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX"), ("proof", "Proof"))
+LISTED = tuple(name for name, writer in WRITERS.items() if writer.listed == "edition")
 """The files the index lists per edition, by writer name, with their column heading."""
-LETTER_SHEETS = ("letters-pdf", "letters-docx")
+LETTERS = tuple(name for name, writer in WRITERS.items() if writer.listed == "letters")
 """The letter sheets (issue 14), listed per action by language."""
 
 
@@ -106,7 +106,7 @@ class IndexAction:
     def kinds(self) -> tuple:
         """Return the writer names that have a column: every edition format, and proofs when there are any."""
         proofs = any("proof" in item.files or "proof" in item.failures for item in self.languages)
-        return tuple(kind for kind, _ in LISTED if kind != "proof" or proofs)
+        return tuple(kind for kind in LISTED if WRITERS[kind].edition or proofs)
 
     @property
     def letters(self) -> tuple:
@@ -261,7 +261,7 @@ def _edition_folders(out: Path) -> dict[str, set]:
         return found
     for folder in out.glob("*/*/"):
         slug, lang = folder.parent.name, folder.name
-        if any((folder / WRITERS[kind].file_for(slug, lang)).is_file() for kind, _ in LISTED):
+        if any((folder / WRITERS[kind].file_for(slug, lang)).is_file() for kind in LISTED):
             found.setdefault(slug, set()).add(lang)
     return found
 
@@ -278,15 +278,15 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
               found: Verdict | None = None) -> IndexLanguage:
     folder = out / slug / lang
     files, failures = {}, {}
-    for kind, _ in LISTED:
+    for kind in LISTED:
         name = WRITERS[kind].file_for(slug, lang)
         path = folder / name
         if path.is_file():
-            data = path.read_bytes() if kind in ("pdf", "proof") else None
+            data = path.read_bytes() if WRITERS[kind].paged else None
             files[kind] = IndexFile(kind, Path(name).name, _href(slug, lang, name), path.stat().st_size,
                                     pdf_page_count(data) if data is not None else None)
     letters = {}
-    for kind in LETTER_SHEETS:
+    for kind in LETTERS:
         name = WRITERS[kind].file_for(slug, lang)
         if (folder / name).is_file():
             letters[kind] = IndexFile(kind, Path(name).name, _href(slug, lang, name), (folder / name).stat().st_size)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from uapress.build.render import localised, render
 from uapress.core.errors import Diagnostic, Findings, SourceError, UsageError
 from uapress.core.files import write_outputs
 from uapress.localise import localise, po
@@ -13,10 +14,8 @@ from uapress.localise.memory import load_memory
 from uapress.localise.qa import CONFIRMED
 from uapress.localise.store import save_store, store_path, update_store
 from uapress.model.checklist import Checklist, build_checklist
-from uapress.model.document import build_document
 from uapress.source import find_actions, load_action
 from uapress.source.load import _Checker, review_action
-from uapress.writers import WRITERS, files_for
 from uapress.writers.brand import load_brand
 
 
@@ -85,6 +84,10 @@ def status_rows(root: Path, slugs: list[str] | None = None, today: dt.date | Non
     return rows
 
 
+CHECKLISTS = ("checklist-html", "checklist-json")
+"""The writers of a language's translation checklist."""
+
+
 def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
                     today: dt.date | None = None) -> tuple[list[Path], Checklist]:
     """Write checklist.html and checklist.json of one language, published or not; return them and the checklist."""
@@ -93,11 +96,9 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
     checker = _Checker(path)
     if checker._language({"lang": lang}, ("lang",)) is None:
         raise UsageError(f"'{lang}' is not a known language tag (use a BCP 47 tag such as de, pt-BR)")
-    document = build_document(localise(action, lang, root), files_for(slug, lang), today)
-    brand = load_brand(root)
+    _, document = localised(action, lang, root, today=today, letters=False)
     folder = out or root / "build" / slug / lang
-    files = {folder / WRITERS[name].file_for(slug, lang): WRITERS[name].load()(document, brand)
-             for name in ("checklist-html", "checklist-json")}
+    files = {folder / name: data for name, data in render(document, CHECKLISTS, load_brand(root)).items()}
     write_outputs(root / "build", files)
     return list(files), document.checklist
 

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from uapress.build.render import localised, render
 from uapress.core.errors import SourceError, UsageError
 from uapress.core.files import write_outputs
 from uapress.core.inputs import read_project_file
@@ -23,12 +24,10 @@ from uapress.exchange.pofile import read_po_file
 from uapress.exchange.report import ImportReport
 from uapress.exchange.tmx import export_tmx, import_tmx
 from uapress.exchange.xliff import looks_like_xml, read_xliff, write_xliff
-from uapress.localise import localise, po
+from uapress.localise import po
 from uapress.localise.segments import action_segments
 from uapress.localise.store import merge_store, store_path
-from uapress.model.document import build_document
 from uapress.source import find_actions, load_action
-from uapress.writers import WRITERS, files_for
 from uapress.writers.brand import load_brand
 
 FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx", "tmx": "tmx"}
@@ -227,5 +226,6 @@ def _target(out: Path | None, default: Path, name: str) -> Path:
 
 
 def _docx(root: Path, action, lang: str) -> bytes:
-    document = build_document(localise(action, lang, root), files_for(action.slug, lang))
-    return WRITERS["docx"].load()(document, load_brand(root))
+    # The edition without its letter pack: a translator translates the action, not the appeal-language annex.
+    _, document = localised(action, lang, root, letters=False)
+    return next(iter(render(document, ("docx",), load_brand(root)).values()))

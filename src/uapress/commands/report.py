@@ -6,7 +6,7 @@ import os
 import sys
 from collections import defaultdict
 
-from uapress.core.errors import Diagnostic, display_path
+from uapress.core.errors import Diagnostic, Findings, display_path
 from uapress.core.inputs import source_line
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "notice": "\033[1;36m", "ok": "\033[1;32m", "dim": "\033[2m", "end": "\033[0m"}
@@ -71,3 +71,9 @@ class Progress:
         else:
             self.stream.write(paint(f"  [{done}/{total}] {text}", "dim", self.stream) + "\n")
         self.stream.flush()
+
+
+def summary(done: str, report: Findings) -> str:
+    """Return a command's last line: what it did, then its errors, warnings and notices counted."""
+    notices = f", {len(report.notices)} notice(s)" if report.notices else ""
+    return f"{done}, {len(report.errors)} error(s), {len(report.warnings)} warning(s){notices}"

@@ -11,6 +11,8 @@ Standard library only: previewing must not need anything the build does not.
 from __future__ import annotations
 
 import errno
+import functools
+import json
 import mimetypes
 import os
 import re
@@ -22,13 +24,12 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from textwrap import dedent
 from urllib.parse import urlsplit
 
-from uapress.build.render import appeal_localisation, edition_document
+from uapress.build.render import localised, render
 from uapress.core.errors import (
     Diagnostic,
     SourceError,
@@ -37,10 +38,9 @@ from uapress.core.errors import (
     display_path,
 )
 from uapress.core.inputs import source_line
-from uapress.localise import localise
 from uapress.source import find_actions, load_action
 from uapress.source.load import SLUG
-from uapress.writers import WRITERS, files_for
+from uapress.writers import files_for
 from uapress.writers.brand import load_brand
 
 HOST = "127.0.0.1"
@@ -233,7 +233,7 @@ class Preview:
             raise LookupError(name)
         if cached is None:
             with self.render_lock:  # WeasyPrint renders one document at a time
-                cached = WRITERS[names[name]].load()(document, brand)
+                cached = render(document, (names[name],), brand)[name]
             with self.lock:
                 if edition.version == version:
                     edition.files[name] = cached
@@ -257,9 +257,8 @@ class Preview:
                                      f"{', '.join(action.editions)}", path, field="languages",
                                      hint=f"add {resolved} to 'languages', or open /{slug}/")
                 return self._failed(slug, lang, [problem])
-            loc = localise(action, resolved, self.root)
-            document = edition_document(loc, appeal_localisation(action, resolved, self.root))
-            page = WRITERS["html"].load()(document, brand)
+            loc, document = localised(action, resolved, self.root)
+            page = next(iter(render(document, ("html",), brand).values()))
         except UapressError as exc:
             message = str(exc.args[0]) if exc.args and exc.args[0] else ""
             return self._failed(slug, lang, exc.diagnostics or [Diagnostic("error", message or type(exc).__name__)])
@@ -348,116 +347,60 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
 
 # Pages
 
-RELOAD_SCRIPT = """<script>
-/* uapress serve: reload when the edition changes (preview only; never in a built edition). */
-(function () {
-  var shown = "%s";
-  var events = new EventSource("_events");
-  events.addEventListener("reload", function (event) {
-    if (event.data !== shown) { events.close(); location.reload(); }
-  });
-})();
-</script>
-"""
+TEMPLATES = Path(__file__).with_name("templates")
+"""The preview's own page and reload script (package data, not the project's styles/)."""
+
+
+@functools.cache
+def _reload_script() -> str:
+    """Return the reload script's tag; its `{{ version }}` is the version the page shows."""
+    return "<script>\n" + (TEMPLATES / "reload.js").read_text(encoding="utf-8") + "</script>\n"
 
 
 def inject_reload(page: bytes, version: str) -> bytes:
     """Add the reload script just before `</body>`."""
-    script = (RELOAD_SCRIPT % version).encode("utf-8")
+    shown = json.dumps(version)[1:-1].replace("</", "<\\/")  # a JavaScript string's content, safe in a script
+    script = _reload_script().replace("{{ version }}", shown).encode("utf-8")
     head, found, tail = page.rpartition(b"</body>")
     return head + script + found + tail if found else page + script
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ margin: 0; background: #f4f4f5; color: #1f2328; font: 16px/1.5 system-ui, sans-serif; }}
-main {{ max-width: 52rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }}
-.kicker {{ margin: 0; color: #57606a; font-size: .875rem; letter-spacing: .02em; }}
-h1 {{ margin: .25rem 0 .5rem; font-size: 1.6rem; line-height: 1.25; }}
-.lead {{ margin: 0 0 1.5rem; color: #424a53; }}
-ol, ul {{ padding: 0; list-style: none; }}
-.problem {{ margin: 0 0 1rem; padding: 1rem 1.25rem; background: #fff; border: 1px solid #d0d7de;
-  border-left: .375rem solid #b42318; border-radius: .375rem; }}
-.problem.warning {{ border-left-color: #9a6700; }}
-.where {{ margin: 0; color: #57606a; font-size: .875rem; }}
-.message {{ margin: .25rem 0 0; font-weight: 600; font-size: 1.05rem; }}
-.severity {{ display: inline-block; margin-right: .5rem; padding: 0 .4rem; border-radius: .25rem; color: #fff;
-  background: #b42318; font-size: .75rem; font-weight: 700; text-transform: uppercase; vertical-align: .1em; }}
-.warning .severity {{ background: #9a6700; }}
-pre {{ margin: .75rem 0 0; padding: .75rem 1rem; overflow-x: auto; background: #f6f8fa; border-radius: .25rem;
-  font: .875rem/1.45 ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre; }}
-code {{ font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .9em; }}
-details {{ margin-top: 1.5rem; }}
-summary {{ cursor: pointer; color: #424a53; }}
-a {{ color: #0b57d0; }}
-li.action {{ margin: 0 0 .75rem; padding: .75rem 1rem; background: #fff; border: 1px solid #d0d7de; border-radius: .375rem; }}
-</style>
-</head>
-<body>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""
+@functools.cache
+def _page():
+    """Return the compiled preview page (Jinja, autoescaped), loaded once per server."""
+    from jinja2 import Environment  # only `serve` shows these pages
+
+    env = Environment(autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    return env.from_string((TEMPLATES / "preview.html").read_text(encoding="utf-8"))
 
 
 def error_page(slug: str, lang: str | None, problems: list[Diagnostic]) -> str:
     """Return the page shown instead of an edition whose sources have errors: every finding, in full."""
     in_order = sorted(problems, key=lambda p: (str(p.file or ""), p.line or 0, p.column or 0))
-    errors = [p for p in in_order if p.is_error]
-    warnings = [p for p in in_order if not p.is_error]
+    errors = [_finding(p) for p in in_order if p.is_error]
+    warnings = [_finding(p) for p in in_order if not p.is_error]
     count = f"{len(errors)} error" + ("" if len(errors) == 1 else "s")
     edition = f"{slug} ({lang})" if lang else slug
-    body = [
-        f'<p class="kicker">uapress preview &middot; {escape(edition)}</p>',
-        f"<h1>The source has {count}</h1>",
-        '<p class="lead">The edition comes back as soon as the source is fixed: save the file, and this page '
-        "updates by itself.</p>",
-        '<ol class="problems">', *(_problem(p) for p in errors), "</ol>",
-    ]
-    if warnings:
-        body += [f"<details><summary>{len(warnings)} warning(s)</summary>", '<ul class="problems">',
-                 *(_problem(p) for p in warnings), "</ul></details>"]
-    return PAGE.format(title=escape(f"{count} · {edition} · uapress preview"), body="\n".join(body))
+    return _page().render(page="error", title=f"{count} · {edition} · uapress preview", edition=edition, count=count,
+                          errors=errors, warnings=warnings)
 
 
-def _problem(problem: Diagnostic) -> str:
-    """Return one finding: where (file, line, field), what, and the excerpt with the fix."""
-    where = [f"<code>{escape(display_path(problem.file) if problem.file else '<input>')}</code>"]
-    if problem.line:
-        where.append(f"line {problem.line}")
-    if problem.field:
-        where.append(f"field <code>{escape(problem.field)}</code>")
-    detail = dedent(problem.format(excerpt=True, source=source_line(problem)).partition("\n")[2])  # the head line is shown above, in parts
-    return (f'<li class="problem {escape(problem.severity)}">'
-            f'<p class="where">{" &middot; ".join(where)}</p>'
-            f'<p class="message"><span class="severity">{escape(problem.severity)}</span>{escape(problem.message)}</p>'
-            + (f"<pre>{escape(detail)}</pre>" if detail else "") + "</li>")
+def _finding(problem: Diagnostic) -> dict:
+    """Return what the page shows of one finding: where, what, and the excerpt with the fix."""
+    detail = problem.format(excerpt=True, source=source_line(problem)).partition("\n")[2]  # the head is shown in parts
+    return {"severity": problem.severity, "file": display_path(problem.file) if problem.file else "<input>",
+            "line": problem.line, "field": problem.field, "message": problem.message, "detail": dedent(detail)}
 
 
 def index_page(root: Path) -> str:
     """Return the list of actions, for `uapress serve` without an action when there are several."""
-    items = []
-    for path in find_actions(root):
-        slug = path.parent.name
-        items.append(f'<li class="action"><a href="/{escape(slug)}/">{escape(slug)}</a></li>')
-    body = ['<p class="kicker">uapress preview</p>', "<h1>Actions</h1>",
-            '<p class="lead">Each opens in its source language; add the language to the address '
-            "for another edition (<code>/SLUG/es/</code>).</p>", '<ul>', *items, "</ul>"]
-    return PAGE.format(title="Actions · uapress preview", body="\n".join(body))
+    slugs = [path.parent.name for path in find_actions(root)]
+    return _page().render(page="actions", title="Actions · uapress preview", slugs=slugs)
 
 
 def not_found_page(path: str) -> str:
     """Return the page for an address the preview does not serve."""
-    body = ['<p class="kicker">uapress preview</p>', "<h1>Nothing here</h1>",
-            f'<p class="lead">The preview serves no <code>{escape(path)}</code>. <a href="/">Back to the start</a>.</p>']
-    return PAGE.format(title="Not found · uapress preview", body="\n".join(body))
+    return _page().render(page="not-found", title="Not found · uapress preview", path=path)
 
 
 # HTTP

@@ -32,7 +32,7 @@ def build_document(loc: Localisation, files: dict | None = None, today=None) -> 
 
     `today` (default: the date now) is the day the checklist's verdict and days left are counted from.
     """
-    builder = _Builder(loc)
+    builder = Builder(loc)
     sections = (
         builder.masthead(),
         Section("title", (builder.title(),)),
@@ -46,7 +46,7 @@ def build_document(loc: Localisation, files: dict | None = None, today=None) -> 
     return Document(builder.meta(files or {}), sections, loc.segments, build_checklist(loc, today))
 
 
-class _Builder:
+class Builder:
     def __init__(self, loc: Localisation):
         self.loc = loc
         self.labels = loc.labels

@@ -17,7 +17,7 @@ from uapress.core.nodes import (
     plain_text,
 )
 from uapress.localise import Localisation, locale
-from uapress.model.document import _Builder
+from uapress.model.document import Builder
 
 LETTER_FIELDS = ("letter", "closing")
 """Fields a letter is made of, besides each target's and copy's title and salutation."""
@@ -64,7 +64,7 @@ def build_letter(loc: Localisation) -> Letter | None:
     person_fields += [f"copies.{i}.title" for i in range(len(action.copies))]
     if any(segment.fallback for segment in loc.segments if segment.field in (*LETTER_FIELDS, *person_fields)):
         return None
-    builder = _Builder(loc)
+    builder = Builder(loc)
     closing = loc.one("closing")
 
     def inlines(field: str) -> tuple:

@@ -5,11 +5,33 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from html import escape, unescape
+from typing import TypedDict
 
 from markupsafe import Markup
 
-from uapress.core.nodes import Document, Heading, Meta, Section, plain_text
+from uapress.core.nodes import (
+    Block,
+    Document,
+    Emphasis,
+    Group,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Meta,
+    Paragraph,
+    Quote,
+    Section,
+    Segment,
+    SegmentSpan,
+    Strong,
+    Text,
+    plain_text,
+)
 from uapress.localise.locale import colon, direction, regional_tag
 from uapress.writers import files_for, fonts
 from uapress.writers.brand import Brand
@@ -21,6 +43,40 @@ GROUP_TAGS = {"address": "address"}
 
 UNRESOLVED_LINK = "link address not yet known"
 """Tooltip of a link whose address is `#`, when the labels give none (`unresolved_link`)."""
+
+Node = Section | Block | ListItem | Inline
+"""What `HtmlRenderer.render` renders."""
+Translatable = Paragraph | Heading | ListItem | SegmentSpan
+"""Nodes that may hold a translatable segment."""
+
+
+class FontFace(TypedDict):
+    """A bundled face as edition.css embeds it (`@font-face`)."""
+
+    family: str
+    weight: int
+    style: str
+    src: str
+    """A `data:` URI of the face's WOFF2 subset."""
+
+
+class Download(TypedDict):
+    """A sibling edition file the HTML edition offers to download."""
+
+    href: str
+    text: str
+    kind: str
+
+
+class EditionChoice(TypedDict):
+    """One language of the action, as the edition's language switcher lists it."""
+
+    lang: str
+    name: str
+    direction: str
+    href: str
+    current: bool
+    og_locale: str
 
 
 def write(document: Document, brand: Brand) -> bytes:
@@ -55,7 +111,7 @@ def render(document: Document, brand: Brand, *, for_print: bool = False, fit: st
     email = "" if for_print else email_part(document, brand)
     context["sections"] = Markup("".join(renderer.section(s) + (email if s.role == "letter" else "")
                                          for s in document.sections if s.role != "masthead"))
-    page = template(brand, "edition.html", filters=_FILTERS)
+    page = template(brand, "edition.html", filters=FILTERS)
     # The screen edition carries its fonts cut to the characters it shows: render once to know them.
     if for_print:
         font_faces = []
@@ -66,7 +122,7 @@ def render(document: Document, brand: Brand, *, for_print: bool = False, fit: st
     return page.render(context)
 
 
-def embedded_fonts(brand: Brand, text: str, italic: bool) -> list[dict]:
+def embedded_fonts(brand: Brand, text: str, italic: bool) -> list[FontFace]:
     """Return the brand's faces that draw `text`, each as a WOFF2 `data:` URI cut to its characters.
 
     Italic faces only come along when the page has emphasis: each face costs a second to cut.
@@ -85,7 +141,7 @@ def _page_text(page: str) -> str:
 
 def proof_page(brand: Brand, meta: Meta) -> str:
     """Return the proof's watermark and, when there is a revision to compare with, its summary of changes."""
-    return template(brand, "proof.html", filters=_FILTERS + (("field_name", field_name),)).render(
+    return template(brand, "proof.html", filters=FILTERS + (("field_name", field_name),)).render(
         proof=meta.proof, meta=meta, direction=direction, source_direction=direction(meta.source_lang))
 
 
@@ -99,7 +155,7 @@ def field_name(field: str) -> str:
 
 
 def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = None,
-                font_faces: list | None = None) -> str:
+                font_faces: list[FontFace] | None = None) -> str:
     """Return edition.css (and print.css when printing, in its `fit` variant) filled from the brand; `font_faces` are embedded."""
     context = {
         "font_faces": font_faces or [],
@@ -117,12 +173,12 @@ def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = Non
         "bundled_fonts": bundled_fonts(brand) if for_print else "",
     }
     names = ["edition.css"] + (["print.css"] if for_print else [])
-    return "\n".join(template(brand, name, autoescape=False, filters=_FILTERS).render(context) for name in names)
+    return "\n".join(template(brand, name, autoescape=False, filters=FILTERS).render(context) for name in names)
 
 
 def bundled_fonts(brand: Brand) -> str:
     """Return the @font-face rules of the bundled fonts (styles/fonts.css), shared by every page WeasyPrint lays out."""
-    return template(brand, "fonts.css", autoescape=False, filters=_FILTERS).render(fonts=brand.fonts)
+    return template(brand, "fonts.css", autoescape=False, filters=FILTERS).render(fonts=brand.fonts)
 
 
 def page_counter_content(label: str) -> str:
@@ -166,16 +222,17 @@ class HtmlRenderer:
     def __init__(self, meta: Meta):
         self.meta = meta
 
-    def render(self, node) -> str:
+    def render(self, node: Node) -> str:
         """Render any node by the handler named after its type (`ListBlock` -> `list_block`)."""
         name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(node).__name__).lower()
-        return getattr(self, name)(node)
+        handler: Callable[[Node], str] = getattr(self, name)  # the handler of exactly this node's type
+        return handler(node)
 
-    def blocks(self, blocks) -> str:
+    def blocks(self, blocks: Iterable[Block | ListItem]) -> str:
         """Render blocks in order."""
         return "".join(self.render(block) for block in blocks)
 
-    def inlines(self, inlines) -> str:
+    def inlines(self, inlines: Iterable[Inline]) -> str:
         """Render inlines in order."""
         return "".join(self.render(inline) for inline in inlines)
 
@@ -187,7 +244,7 @@ class HtmlRenderer:
         labelled = f' aria-labelledby="{_attr(first.anchor)}"' if isinstance(first, Heading) and first.anchor else ""
         return f'<section class="{style_class(section.role)}"{labelled}>\n{self.blocks(section.blocks)}</section>\n'
 
-    def paragraph(self, paragraph) -> str:
+    def paragraph(self, paragraph: Paragraph) -> str:
         """Render a paragraph in its style."""
         attrs, label = self._segment(paragraph, style_class(paragraph.style))
         if paragraph.segment is None and paragraph.lang is None:
@@ -203,40 +260,40 @@ class HtmlRenderer:
         marker = self._marker("p", "fallback-label fallback-note", label)
         return f"{marker}<h{level}{anchor}{attrs}>{self.inlines(heading.inlines)}</h{level}>\n"
 
-    def list_block(self, block) -> str:
+    def list_block(self, block: ListBlock) -> str:
         """Render a bullet or numbered list."""
         tag = "ol" if block.ordered else "ul"
         return f'<{tag} class="{style_class(block.style)}">\n{self.blocks(block.items)}</{tag}>\n'
 
-    def list_item(self, item) -> str:
+    def list_item(self, item: ListItem) -> str:
         """Render one list item."""
         attrs, label = self._segment(item, "")
         return f"<li{attrs}>{self._marker('span', 'fallback-label', label)}{self.inlines(item.inlines)}</li>\n"
 
-    def quote(self, quote) -> str:
+    def quote(self, quote: Quote) -> str:
         """Render a block quote."""
         return f"<blockquote>\n{self.blocks(quote.blocks)}</blockquote>\n"
 
-    def group(self, group) -> str:
+    def group(self, group: Group) -> str:
         """Render blocks that belong together: `<address>` for a person, a classed `div` otherwise."""
         tag = GROUP_TAGS.get(group.role, "div")
         return f'<{tag} class="{style_class(group.role)}">\n{self.blocks(group.blocks)}</{tag}>\n'
 
     # Inlines
 
-    def text(self, text) -> str:
+    def text(self, text: Text) -> str:
         """Render plain text."""
         return escape(text.text, quote=False)
 
-    def emphasis(self, node) -> str:
+    def emphasis(self, node: Emphasis) -> str:
         """Render emphasis."""
         return f"<em>{self.inlines(node.children)}</em>"
 
-    def strong(self, node) -> str:
+    def strong(self, node: Strong) -> str:
         """Render strong emphasis."""
         return f"<strong>{self.inlines(node.children)}</strong>"
 
-    def link(self, link) -> str:
+    def link(self, link: Link) -> str:
         """Render a link; a link without an address is plain text, so nobody follows a dead link (marked in proofs)."""
         if link.resolved:
             # An address set in a right-to-left line keeps its trailing "/" only when isolated.
@@ -248,22 +305,23 @@ class HtmlRenderer:
         title = self.meta.labels.get("unresolved_link", UNRESOLVED_LINK)
         return f'<span class="unresolved-link" title="{_attr(title)}">{self.inlines(link.children)}</span>'
 
-    def line_break(self, _node) -> str:
+    def line_break(self, _node: LineBreak) -> str:
         """Render a hard line break."""
         return "<br>"
 
-    def segment_span(self, span) -> str:
+    def segment_span(self, span: SegmentSpan) -> str:
         """Render a translatable segment inside a block, followed by an inline marker when it falls back."""
-        attrs, label = self._segment(span, "segment", block=False)
+        attrs, label = self._segment(span, "segment")
         return f"<span{attrs}>{self.inlines(span.children)}</span>{self._marker('span', 'fallback-mark', label)}"
 
     # Helpers
 
-    def _segment(self, node, css_class: str, block: bool = True) -> tuple[str, str]:
+    def _segment(self, node: Translatable, css_class: str) -> tuple[str, str]:
         """Return the attributes of a translatable node, and its fallback label when it shows the source."""
-        segment = getattr(node, "segment", None)
+        segment: Segment | None = getattr(node, "segment", None)
         classes = [css_class] if css_class else []
-        if block and self.meta.proof is not None and self.meta.proof.marked(node):
+        # A span's change bar is the one of the block it stands in.
+        if not isinstance(node, SegmentSpan) and self.meta.proof is not None and self.meta.proof.marked(node):
             classes.append("changed")  # a proof's change bar (print.css)
         attrs = label = ""
         if segment is not None:
@@ -297,14 +355,14 @@ class HtmlRenderer:
         return f'<{tag} class="{css_class}" {own}>{escape(label, quote=False)}</{tag}>'
 
 
-def _downloads(meta: Meta) -> list[dict]:
+def _downloads(meta: Meta) -> list[Download]:
     """Return the sibling files the HTML edition links to: the other editions, never the internal checklist."""
     # Readers get the editions only (issue 11); the index and the proofs lead editors to the checklists.
     names = (("pdf", "PDF"), ("docx", "DOCX"))
     return [{"href": meta.files[key], "text": text, "kind": key} for key, text in names if meta.files.get(key)]
 
 
-def _editions(meta: Meta) -> list[dict]:
+def _editions(meta: Meta) -> list[EditionChoice]:
     """Return the action's editions in every published language, each linked from this one."""
     if not meta.files.get("html") or len(meta.editions) < 2:
         return []
@@ -318,4 +376,4 @@ def _attr(value: str) -> str:
     return escape(value, quote=True)
 
 
-_FILTERS = (("css_string", css_string), ("tint", tint), ("rgba", rgba))
+FILTERS = (("css_string", css_string), ("tint", tint), ("rgba", rgba))

@@ -11,11 +11,12 @@ from html import escape
 
 from markupsafe import Markup
 
+from uapress.writers import WRITERS
 from uapress.writers.brand import Brand
-from uapress.writers.html import _FILTERS
+from uapress.writers.html import FILTERS
 from uapress.writers.templating import template
 
-KINDS = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "proof": "Proof", "letters-pdf": "PDF", "letters-docx": "DOCX"}
+KINDS = {name: writer.label for name, writer in WRITERS.items() if writer.listed}
 """Column heading (or link text) of each listed format."""
 
 
@@ -27,7 +28,7 @@ def write(index, brand: Brand) -> bytes:
 
 def page(brand: Brand):
     """Return the index page's template, compiled (once per process and file version)."""
-    filters = _FILTERS + (("size", human_size), ("days", days_left), ("breakable", breakable), ("percent", percent))
+    filters = FILTERS + (("size", human_size), ("days", days_left), ("breakable", breakable), ("percent", percent))
     return template(brand, "index.html", filters=filters)
 
 
