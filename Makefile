@@ -1,5 +1,6 @@
 # uapress — `make all` builds every edition, `make test` runs the tests.
-# Every target bootstraps .venv when it is absent or older than pyproject.toml.
+# Every target bootstraps .venv when it is absent or older than pyproject.toml; `make all` installs
+# only what a build needs, `make test` adds the test tools and runs the linters before the tests.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,16 +9,23 @@ PYTEST_ARGS ?=
 PY := $(VENV)/bin/python
 UAPRESS := $(VENV)/bin/uapress
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
 .DEFAULT_GOAL := all
-.PHONY: all test check proofs bench clean distclean system-build system-test
+.PHONY: all test lint check proofs bench clean distclean system-build system-test
 
 all: system-build $(STAMP)
 	$(UAPRESS) build --wait
 
-test: system-test $(STAMP)
+# The linter, the formatter's check and the type checker first: they answer in seconds, the suite in minutes.
+test: system-test $(TEST_STAMP) lint
 	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
+	$(VENV)/bin/mypy
 
 check: $(STAMP)
 	$(UAPRESS) check
@@ -51,8 +59,13 @@ $(STAMP): pyproject.toml
 	        echo "$$py -m venv $(VENV)"; \
 	        "$$py" -m venv --clear "$(VENV)" || exit 1; \
 	    fi; \
-	    echo "$(PY) -m pip install -e .[test]"; \
-	    $(PY) -m pip install -e ".[test]" && touch "$@"'
+	    echo "$(PY) -m pip install -e ."; \
+	    $(PY) -m pip install -e . && touch "$@"'
+
+# The test tools (pytest, Playwright, ruff, mypy, import-linter) only for `make test`: a build needs none of them.
+$(TEST_STAMP): $(STAMP)
+	flock '$(VENV_LOCK)' $(PY) -m pip install -e '.[test]'
+	touch $@
 
 $(BENCH_STAMP): $(STAMP)
 	flock '$(VENV_LOCK)' $(PY) -m pip install -e '.[bench]'
