@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from projects import REPO, uapress_command
-from uapress.commands.serve import error_page, inject_reload, snapshot
+from uapress.commands.preview import error_page, inject_reload, snapshot
 from uapress.core.errors import Diagnostic
 
 SLUG = "venezuela-hrd-release"
