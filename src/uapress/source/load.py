@@ -6,8 +6,10 @@ import bisect
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict, TypeVar
 
 from uapress.core.errors import Diagnostic, SourceError, UsageError
 from uapress.core.inputs import read_project_file, read_project_text
@@ -26,7 +28,7 @@ from uapress.source.schema import (
     text_limit,
 )
 from uapress.source.yamlpos import (
-    InvalidScalar,
+    Path_,
     Positions,
     YamlProblem,
     dotted,
@@ -40,6 +42,8 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDER = "TODO:"
 """Marks text `uapress new` wrote for the author to replace; warned about on every line that still holds it."""
 MARKDOWN_FIELDS = ("summary", "letter", "background")
+
+_Person = TypeVar("_Person", Target, Copy)
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -113,19 +117,44 @@ def deadline_notice(action: Action, today: dt.date | None = None) -> Diagnostic 
                       "set a later deadline if the action is extended")
 
 
+class _Values(TypedDict):
+    """The fields of an `Action` as the checks return them: None where a field is missing or wrong."""
+
+    schema: int
+    reference: str | None
+    ua_number: str | None
+    issued: dt.date | None
+    deadline: dt.date | None
+    language: str | None
+    languages: tuple[str, ...]
+    country: str | None
+    appeal_language: str | None
+    subject: str | None
+    pronoun: str | None
+    previous: Previous | None
+    title: str | None
+    summary: str | None
+    targets: tuple[Target, ...]
+    copies: tuple[Copy, ...]
+    letter: str | None
+    closing: str | None
+    background: str | None
+    keep: tuple[str, ...]
+
 
 class _Checker:
     """Validate one file, collecting every finding rather than stopping at the first."""
 
-    def __init__(self, path: Path, raw: bytes | None = None):
+    def __init__(self, path: Path, raw: bytes | None = None) -> None:
         self.path = path
         self.raw = raw
         """The file's bytes when the caller has read them already (a build hashes exactly what it renders)."""
         self.found: list[Diagnostic] = []
         self.positions = Positions()
 
-    def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error", key=False,
-               code: str = ""):
+    def report(self, path: Path_, message: str, hint: str | None = None, severity: str = "error", key: bool = False,
+               code: str = "") -> None:
+        column: int | None
         line, column = self.positions.key(path) if key else self.positions.of(path)
         if key and path not in self.positions.keys:
             # A missing key has no place of its own: name the line of the mapping it belongs in, with no
@@ -149,7 +178,7 @@ class _Checker:
             self.report((), "no 'reference' (document index number) given",
                         "add 'reference: \"AMR 53/0203/2025\"' once the number is assigned", severity="warning",
                         code="no-reference")
-        values = {
+        values: _Values = {
             "schema": self._schema(data),
             "reference": self._reference(data),
             "ua_number": self._optional_text(data, "ua_number"),
@@ -177,9 +206,10 @@ class _Checker:
                         "the deadline must come after 'issued'")
         if any(d.is_error for d in self.found):
             return None
-        return Action(path=self.path, slug=self.path.parent.name, **values)
+        # No error was reported, so every required field holds its value, none is None.
+        return Action(path=self.path, slug=self.path.parent.name, **values)  # type: ignore[arg-type]
 
-    def _read(self) -> dict | None:
+    def _read(self) -> dict[str, object] | None:
         if not SLUG.match(self.path.parent.name):
             self.found.append(Diagnostic("error", f"the action folder name '{self.path.parent.name}' is not a valid slug",
                                          self.path, hint="use lowercase letters, digits and hyphens"))
@@ -213,7 +243,7 @@ class _Checker:
             return None
         return data
 
-    def _placeholders(self):
+    def _placeholders(self) -> None:
         """Warn about every line still holding the scaffold's placeholder mark, value or comment alike."""
         # Lines, not values: `country: VE  # TODO: …` must warn too, and a valid example would not.
         entries = sorted(((line, path) for path, (line, _) in self.positions.keys.items()), key=lambda e: e[0])
@@ -228,20 +258,20 @@ class _Checker:
                                          self.path, number, line.index(PLACEHOLDER) + 1, field,
                                          f"put the real value in its place and remove the '{PLACEHOLDER}' mark"))
 
-    def _unknown_keys(self, data: dict, path: tuple, known: tuple):
+    def _unknown_keys(self, data: dict[str, object], path: Path_, known: tuple[str, ...]) -> None:
         for key in data:
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
                 self.report(path + (key,), f"unknown key '{key}'", hint, key=True)
 
-    def _schema(self, data):
+    def _schema(self, data: dict[str, object]) -> int:
         value = data.get("schema")
         if value is not None and value != 1:
             self.report(("schema",), f"schema {value!r} is not supported", "this version of uapress reads 'schema: 1'")
         return 1
 
-    def _reference(self, data):
+    def _reference(self, data: dict[str, object]) -> str | None:
         value = data.get("reference")
         if value is None:
             return None
@@ -251,13 +281,13 @@ class _Checker:
             return None
         return value
 
-    def _date(self, data, key):
+    def _date(self, data: dict[str, object], key: str) -> dt.date | None:
         value = data.get(key)
         if value is None:
             return None
         if isinstance(value, dt.datetime):
             value = value.date()
-        if isinstance(value, dt.date) and not isinstance(value, InvalidScalar):
+        if isinstance(value, dt.date):  # an impossible date is an `InvalidScalar`, a str
             return value
         text = str(value)
         if isinstance(value, str) and DATE.match(text):
@@ -268,7 +298,7 @@ class _Checker:
         self.report((key,), f"{text} is not a date (YYYY-MM-DD)", "write the date as year-month-day, e.g. 2026-06-30")
         return None
 
-    def _text(self, data, path: tuple, required=True, markdown=False):
+    def _text(self, data: dict[str, object], path: Path_, required: bool = True, markdown: bool = False) -> str | None:
         value = _get(data, path)
         if value is None:
             return None
@@ -288,7 +318,7 @@ class _Checker:
             self.report(path, "raw HTML is not allowed", "write plain text without tags")
         return value.strip()
 
-    def _fits(self, path: tuple, value: str) -> bool:
+    def _fits(self, path: Path_, value: str) -> bool:
         """Report a text longer than its field's limit (issue 10); return whether it fits."""
         limit = text_limit(path)
         if len(value) <= limit:
@@ -297,7 +327,7 @@ class _Checker:
                     "shorten it: an urgent action is read in a few minutes (see 'Size limits' in README.md)")
         return False
 
-    def _count(self, key: str, items: list) -> bool:
+    def _count(self, key: str, items: list[object]) -> bool:
         """Report a list with more items than its limit (issue 10); return whether it fits."""
         limit = LIST_LIMITS[key]
         if len(items) <= limit:
@@ -306,10 +336,10 @@ class _Checker:
                     "keep only the items the action needs (see 'Size limits' in README.md)")
         return False
 
-    def _optional_text(self, data, key):
+    def _optional_text(self, data: dict[str, object], key: str) -> str | None:
         return self._text(data, (key,), required=False) if data.get(key) is not None else None
 
-    def _language(self, data, path):
+    def _language(self, data: dict[str, object], path: Path_) -> str | None:
         value = _get(data, path)
         if value is None:
             return None
@@ -324,7 +354,7 @@ class _Checker:
             return None
         return tag
 
-    def _languages(self, data):
+    def _languages(self, data: dict[str, object]) -> tuple[str, ...]:
         value = data.get("languages")
         if value is None:
             return ()
@@ -333,7 +363,7 @@ class _Checker:
             return ()
         if not self._count("languages", value):
             return ()
-        tags = []
+        tags: list[str] = []
         for index in range(len(value)):
             tag = self._language(data, ("languages", index))
             if tag and tag in tags:
@@ -342,7 +372,7 @@ class _Checker:
                 tags.append(tag)
         return tuple(tags)
 
-    def _country(self, data):
+    def _country(self, data: dict[str, object]) -> str | None:
         value = data.get("country")
         if value is None:
             return None
@@ -354,7 +384,7 @@ class _Checker:
             return None
         return code
 
-    def _previous(self, data):
+    def _previous(self, data: dict[str, object]) -> Previous | None:
         value = data.get("previous")
         if value is None:
             return None
@@ -375,13 +405,13 @@ class _Checker:
             return None
         return Previous(reference, url)
 
-    def _inline_markdown(self, data, path):
+    def _inline_markdown(self, data: dict[str, object], path: Path_) -> str | None:
         text = self._text(data, path, markdown=True)
         if text is not None:
             self._check_block(path, text, 0)
         return text
 
-    def _markdown(self, data, key):
+    def _markdown(self, data: dict[str, object], key: str) -> str | None:
         text = self._text(data, (key,), markdown=True)
         if text is None:
             return None
@@ -390,11 +420,11 @@ class _Checker:
             self._check_block((key,), block.markdown, block.line)
         return text
 
-    def _check_block(self, path, markdown_text, offset):
+    def _check_block(self, path: Path_, markdown_text: str, offset: int) -> None:
         try:
             _, issues = parse_inlines(markdown_text)
-        except MarkdownIssue as issue:
-            issues = [issue]
+        except MarkdownIssue as refused:
+            issues = [refused]
         line = self.positions.text_line(path, offset)
         for issue in issues:
             where, column = self._locate(issue.fragment, line + issue.line)
@@ -412,7 +442,8 @@ class _Checker:
                 break  # a blank line ends the block
         return line, None
 
-    def _people(self, data, key, keys, kind, required):
+    def _people(self, data: dict[str, object], key: str, keys: tuple[str, ...], kind: Callable[..., _Person],
+                required: bool) -> tuple[_Person, ...]:
         value = data.get(key)
         if value is None:
             return ()
@@ -422,14 +453,14 @@ class _Checker:
             return ()
         if not self._count(key, value):
             return ()
-        people = []
+        people: list[_Person] = []
         for index, item in enumerate(value):
             path = (key, index)
             if not isinstance(item, dict):
                 self.report(path, f"expected name, title, address…, found {_kind(item)}", "write each person as a mapping")
                 continue
             self._unknown_keys(item, path, keys)
-            fields = {}
+            fields: dict[str, str | None] = {}
             for field in keys:
                 if field == "email":
                     fields[field] = self._email(data, path + (field,))
@@ -442,7 +473,7 @@ class _Checker:
                 people.append(kind(**fields))
         return tuple(people)
 
-    def _email(self, data, path):
+    def _email(self, data: dict[str, object], path: Path_) -> str | None:
         value = _get(data, path)
         if value is None:
             return None
@@ -454,7 +485,7 @@ class _Checker:
             return None
         return text
 
-    def _keep(self, data):
+    def _keep(self, data: dict[str, object]) -> tuple[str, ...]:
         value = data.get("keep")
         if value is None:
             return ()
@@ -466,7 +497,7 @@ class _Checker:
         return tuple(v.strip() for v in value)
 
 
-def _get(data, path):
+def _get(data: object, path: Path_) -> object:
     for part in path:
         if isinstance(data, dict):
             data = data.get(part)
@@ -477,6 +508,6 @@ def _get(data, path):
     return data
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number",
             type(None): "nothing"}.get(type(value), f"'{value}'")

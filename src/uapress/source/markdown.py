@@ -6,10 +6,11 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from uapress.core.nodes import Emphasis, LineBreak, Link, Strong, Text, plain_text
+from uapress.core.nodes import Emphasis, Inline, LineBreak, Link, Strong, Text, plain_text
 
 ALLOWED_SCHEMES = ("https:", "http:", "mailto:")
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -73,8 +74,9 @@ def _join(lines: list[str]) -> str:
     return "\n".join(line.strip() + ("  " if i < last and _HARD_BREAK.search(line) else "") for i, line in enumerate(lines))
 
 
-def _chunks(lines: list[str]):
-    start, current = 0, []
+def _chunks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    start = 0
+    current: list[str] = []
     for number, line in enumerate(lines):
         if line.strip():
             if not current:
@@ -106,16 +108,19 @@ def _list_items(first: int, lines: list[str], continues: bool) -> list[RawBlock]
 class InlineParser:
     """Parse one block of the Markdown subset into model inlines."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         # Imported here: `check` of an unchanged project and a no-op build never parse Markdown.
         import markdown
         from markdown.treeprocessors import Treeprocessor
 
+        parser = self
+        self.captured_root: etree.Element | None = None
+
         class Capture(Treeprocessor):
             """Keep the final element tree, after inline processing."""
 
-            def run(self, root):
-                self.md.captured_root = root
+            def run(self, root: etree.Element) -> etree.Element:
+                parser.captured_root = root
                 return root
 
         self._md = markdown.Markdown(extensions=[], output_format="html")
@@ -123,7 +128,7 @@ class InlineParser:
         # Priority below every built-in tree processor: we see the tree once inlines are parsed.
         self._md.treeprocessors.register(Capture(self._md), "uapress_capture", 0)
 
-    def parse(self, block: str) -> tuple[tuple, list[MarkdownIssue]]:
+    def parse(self, block: str) -> tuple[tuple[Inline, ...], list[MarkdownIssue]]:
         """Return the inlines of `block` and the problems found in it."""
         if _HEADING.match(block):
             raise MarkdownIssue(
@@ -131,9 +136,9 @@ class InlineParser:
                 "remove the leading '#'; section headings come from the labels",
             )
         self._md.reset()
-        self._md.captured_root = None
+        self.captured_root = None
         self._md.convert(block)
-        root = self._md.captured_root
+        root: etree.Element | None = self.captured_root  # set by Capture, unless Markdown had nothing to parse
         children = list(root) if root is not None else []
         if len(children) != 1 or children[0].tag != "p":
             tag = children[0].tag if children else "nothing"
@@ -145,8 +150,8 @@ class InlineParser:
         inlines = self._inlines(children[0], issues)
         return _merge_text(inlines), _merge_raw_html(issues)
 
-    def _inlines(self, element: etree.Element, issues) -> list:
-        out = []
+    def _inlines(self, element: etree.Element, issues: list[MarkdownIssue]) -> list[Inline]:
+        out: list[Inline] = []
         if element.text:
             out += self._text(element.text, issues)
         for child in element:
@@ -155,7 +160,7 @@ class InlineParser:
                 out += self._text(child.tail, issues)
         return [node for node in out if node is not None]
 
-    def _element(self, element, issues):
+    def _element(self, element: etree.Element, issues: list[MarkdownIssue]) -> Inline:
         children = tuple(_merge_text(self._inlines(element, issues)))
         if element.tag == "em":
             return Emphasis(children)
@@ -176,7 +181,7 @@ class InlineParser:
         )
         return Text("".join(element.itertext()))
 
-    def _check_url(self, url: str, children, issues) -> str:
+    def _check_url(self, url: str, children: tuple[Inline, ...], issues: list[MarkdownIssue]) -> str:
         label = plain_text(children)
         if url in ("", "#"):
             issues.append(
@@ -195,8 +200,9 @@ class InlineParser:
             )
         return url
 
-    def _text(self, text: str, issues) -> list:
-        out, position = [], 0
+    def _text(self, text: str, issues: list[MarkdownIssue]) -> list[Text]:
+        out: list[Text] = []
+        position = 0
         for match in _STASH.finditer(text):
             out.append(Text(text[position:match.start()]))
             stashed = str(self._md.htmlStash.rawHtmlBlocks[int(match.group(1))])
@@ -222,7 +228,7 @@ def _unmask(text: str) -> str:
     return _MASKED_ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};"), text)
 
 
-def _merge_raw_html(issues: list) -> list:
+def _merge_raw_html(issues: list[MarkdownIssue]) -> list[MarkdownIssue]:
     """Report the raw HTML of one block once ("<b>", "</b>"), not once per tag."""
     raw = [i for i in issues if i.message.startswith("raw HTML ")]
     if len(raw) < 2:
@@ -232,8 +238,8 @@ def _merge_raw_html(issues: list) -> list:
     return [merged] + [i for i in issues if i not in raw]
 
 
-def _merge_text(nodes) -> tuple:
-    merged: list = []
+def _merge_text(nodes: Iterable[Inline]) -> tuple[Inline, ...]:
+    merged: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text) and merged and isinstance(merged[-1], LineBreak):
             node = Text(node.text.lstrip(" "))
@@ -250,7 +256,7 @@ _PARSER: InlineParser | None = None
 _PARSING = threading.Lock()
 
 
-def parse_inlines(block: str) -> tuple[tuple, list[MarkdownIssue]]:
+def parse_inlines(block: str) -> tuple[tuple[Inline, ...], list[MarkdownIssue]]:
     """Parse one block with a shared parser, once per process and text; each caller gets its own issues."""
     # A build parses the same short texts a dozen times (localising, QA, the document, the checklists, the
     # index): a third of its Markdown time. The inlines are frozen; the issues are copied, callers may change them.
@@ -261,7 +267,7 @@ def parse_inlines(block: str) -> tuple[tuple, list[MarkdownIssue]]:
 
 
 @lru_cache(maxsize=4096)
-def _parsed(block: str) -> tuple[str, tuple, tuple]:
+def _parsed(block: str) -> tuple[str, tuple[Inline, ...], tuple[MarkdownIssue, ...]]:
     """Return ("parsed", inlines, issues) of a block, or ("raised", (), (issue,)) when it is refused whole."""
     global _PARSER
     with _PARSING:  # one Markdown instance: a build's index thread and its main thread take turns

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from uapress.core.errors import Diagnostic
+
 
 @dataclass(frozen=True)
 class Target:
@@ -93,7 +95,7 @@ class Action:
     """Letter closing; the language's label when absent; translated."""
     keep: tuple[str, ...] = field(default=())
     """Terms never translated; QA checks they survive."""
-    warnings: tuple = field(default=(), compare=False, repr=False)
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False, repr=False)
     """What loading found still to fix (`errors.Diagnostic` warnings); not part of the source format."""
 
     @property
@@ -138,7 +140,7 @@ TEXT_LIMIT = 1_000
 """Longest text of a field with no limit of its own."""
 
 
-def text_limit(path: tuple) -> int:
+def text_limit(path: tuple[str | int, ...]) -> int:
     """Return the longest text the field at `path` (`("targets", 0, "title")`) may hold."""
     pattern = ".".join("*" if isinstance(part, int) else str(part) for part in path)
     return TEXT_LIMITS.get(pattern, TEXT_LIMIT)

@@ -10,7 +10,7 @@ import yaml
 
 from uapress.core.errors import Diagnostic
 
-Path_ = tuple  # a field path: ("targets", 0, "title")
+Path_ = tuple[str | int, ...]  # a field path: ("targets", 0, "title")
 
 
 @dataclass
@@ -93,20 +93,21 @@ def refuse_aliases(text: str, file: Path) -> None:
     """
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         alias = isinstance(event, yaml.AliasEvent)
-        if alias or getattr(event, "anchor", None):
+        # Only node events (scalars, sequences, mappings, aliases) have an anchor.
+        if isinstance(event, yaml.NodeEvent) and (alias or event.anchor):
             mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
             what = f"alias '*{event.anchor}'" if alias else f"anchor '&{event.anchor}'"
             raise YamlProblem(Diagnostic(
                 "error", f"YAML {what}: anchors and aliases are not allowed in a source", file, line, column,
-                field=top_level_key(text, line),
+                field=top_level_key(text, line) if line else None,
                 hint="write the value out in full; quote text that starts with & or *"))
 
 
-def _convert(loader, node, path, positions: Positions, file: Path):
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Positions, file: Path) -> object:
     positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
-        result = {}
+        result: dict[str, object] = {}
         for key_node, value_node in node.value:
             key = _construct_scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else \
                 loader.construct_object(key_node, deep=True)
@@ -129,11 +130,12 @@ def _convert(loader, node, path, positions: Positions, file: Path):
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(loader, item, path + (i,), positions, file) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)  # the third kind of node: neither a mapping nor a sequence
     positions.block[path] = node.style in ("|", ">")
     return _construct_scalar(loader, node)
 
 
-def _construct_scalar(loader, node):
+def _construct_scalar(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
