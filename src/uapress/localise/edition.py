@@ -25,17 +25,17 @@ class Localisation:
     lang: str
     direction: str
     labels: Labels
-    segments: tuple
+    segments: tuple[Segment, ...]
     """Model segments in document order, each translated or falling back to the source."""
-    sources: tuple
+    sources: tuple[SourceSegment, ...]
     """The matching source segments (kind, list position)."""
-    previous: dict = field(default_factory=dict)
+    previous: dict[str, str] = field(default_factory=dict)
     """Old source of fuzzy segments, by segment id."""
-    comments: dict = field(default_factory=dict)
+    comments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Translator comments by segment id."""
-    drafts: dict = field(default_factory=dict)
+    drafts: dict[str, str] = field(default_factory=dict)
     """Translations not published (fuzzy or breaking Markdown), by segment id."""
-    problems: tuple = ()
+    problems: tuple[Diagnostic, ...] = ()
     store_path: Path | None = None
 
     @property
@@ -51,6 +51,13 @@ class Localisation:
         """Return the only segment of a one-line field."""
         found = self.field(name)
         return found[0][0] if found else None
+
+    def required(self, name: str) -> Segment:
+        """Return the only segment of a one-line field every action has (its title, subject, people's titles)."""
+        segment = self.one(name)
+        if segment is None:  # `action_segments` always yields these fields; without one the source is not an action
+            raise KeyError(f"no segment for the field {name!r}")
+        return segment
 
     @property
     def issued(self) -> str:
@@ -73,7 +80,7 @@ class Localisation:
         return locale.country_name(self.action.country, self.lang)
 
     @property
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, int]:
         """Return how many segments are translated, fuzzy and missing."""
         out = {"translated": 0, "fuzzy": 0, "missing": 0, "invalid": 0}
         for segment in self.segments:
@@ -90,7 +97,9 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
     labels = load_labels(root, lang, inputs)
     sources = action_segments(action)
     problems: list[Diagnostic] = []
-    previous, comments, drafts = {}, {}, {}
+    previous: dict[str, str] = {}
+    comments: dict[str, tuple[str, ...]] = {}
+    drafts: dict[str, str] = {}
     if lang == action.language:
         segments = tuple(Segment(s.id, s.field, s.source, s.source, "source") for s in sources)
         store_path = None
@@ -98,24 +107,26 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
         store: Store = open_store(action, lang, inputs)
         problems += store.problems
         store_path = store.path
-        segments = []
+        found_segments: list[Segment] = []
         for source in sources:
             found = store.lookup(source)
             status = found.status
             if status == "translated" and (issue := _translation_error(source.source, found.translation, source.field)):
                 status = "invalid"
+                # A translated segment has its entry in the file (`Store.lookup` found it there).
+                entry = store.file.find(source.field, source.source) if store.file else None
                 problems.append(Diagnostic("error", f"translation of segment {source.id} {issue}",
-                                           store.path, store.file.find(source.field, source.source).msgstr_line,
+                                           store.path, entry.msgstr_line if entry else None,
                                            field=source.field, hint="fix it in msgstr; the source text is shown until then"))
             text = found.translation if status == "translated" else source.source
             if status in ("fuzzy", "invalid"):
                 drafts[source.id] = found.translation
-            segments.append(Segment(source.id, source.field, source.source, text, status))
+            found_segments.append(Segment(source.id, source.field, source.source, text, status))
             if found.previous:
                 previous[source.id] = found.previous
             if found.comments:
                 comments[source.id] = found.comments
-        segments = tuple(segments)
+        segments = tuple(found_segments)
     if labels.missing and labels.path is not None:
         problems.append(Diagnostic(
             "warning", f"{len(labels.missing)} label(s) missing, shown in English: {', '.join(labels.missing)}",

@@ -17,8 +17,8 @@ class Labels:
     """Label texts by key, falling back to English where the language lacks one."""
 
     lang: str
-    texts: dict
-    missing: tuple
+    texts: dict[str, str]
+    missing: tuple[str, ...]
     """Keys that fell back to English."""
     path: Path | None
 
@@ -48,11 +48,11 @@ def load_labels(root: Path, lang: str, inputs: Inputs | None = None) -> Labels:
     return Labels(lang, texts, missing, path)
 
 
-def _read(path: Path, raw: bytes) -> dict:
+def _read(path: Path, raw: bytes | None) -> dict[str, str]:
     return dict(_read_cached(path, raw))
 
 
 @lru_cache(maxsize=32)
-def _read_cached(path: Path, raw: bytes) -> tuple:
+def _read_cached(path: Path, raw: bytes | None) -> tuple[tuple[str, str], ...]:
     file = po.read(path, raw)
     return tuple((e.context, e.msgstr) for e in file.entries if not e.obsolete and e.msgstr and not e.fuzzy)

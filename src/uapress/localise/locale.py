@@ -65,7 +65,8 @@ def own_language_name(tag: str) -> str:
 
 def country_name(code: str, tag: str) -> str:
     """Return a country's name in language `tag`."""
-    return babel_locale(tag).territories.get(code, code)
+    name: str = babel_locale(tag).territories.get(code, code)
+    return name
 
 
 def direction(tag: str) -> str:

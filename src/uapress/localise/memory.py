@@ -12,12 +12,16 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from uapress.core.errors import SourceError
 from uapress.core.safety import MAX_XML, ExchangeError
 from uapress.localise import po
 from uapress.localise.store import store_path
 from uapress.source import find_actions, load_action
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MEMORY_FOLDER = Path("source") / "memory"
 """Where imported TMX files are kept, relative to the project root."""
@@ -181,15 +185,15 @@ def read_tmx_units(path: Path) -> list[Unit]:
         raise ExchangeError(f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
                             f"{MAX_XML // 2**20} MiB a TMX file may have")
     root = _parse(path)
-    header = root.find("header")
-    if root.tag != "tmx" or header is None or root.find("body") is None:
+    header, body = root.find("header"), root.find("body")
+    if root.tag != "tmx" or header is None or body is None:
         raise ExchangeError(f"{path.name} is not a TMX file (expected <tmx> with <header> and <body>, "
                             f"found <{root.tag}>)")
     default_source = header.get("srclang")
     if not default_source:
         raise ExchangeError(f"{path.name}:{header.sourceline}: the TMX <header> has no srclang: it names no source language")
     units = []
-    for tu in root.find("body").iterfind("tu"):
+    for tu in body.iterfind("tu"):
         props = {p.get("type"): (p.text or "") for p in tu.iterfind("prop")}
         variants = []
         for tuv in tu.iterfind("tuv"):
@@ -207,7 +211,7 @@ def read_tmx_units(path: Path) -> list[Unit]:
     return units
 
 
-def _parse(path: Path):
+def _parse(path: Path) -> etree._Element:
     """Parse with entities, DTD loading and the network off; a DOCTYPE may only name the TMX DTD."""
     from lxml import (
         etree,  # only when a memory file is read: `check` without one never loads lxml
@@ -216,10 +220,11 @@ def _parse(path: Path):
     data = path.read_bytes()
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.fromstring(data, parser)
+        root: etree._Element = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise ExchangeError(f"{path.name}: not well-formed XML: {exc}") from None
-    internal = root.getroottree().docinfo.internalDTD
+    # Any: lxml-stubs 0.5 types internalDTD as never None, and its DTD without iterentities and iterelements.
+    internal: Any = root.getroottree().docinfo.internalDTD
     if b"<!ENTITY" in data.split(b"<tmx", 1)[0] or (
             internal is not None and (list(internal.iterentities()) or list(internal.iterelements()))):
         raise ExchangeError(f"{path.name}: refused: the TMX file declares its own entities or elements "
@@ -227,7 +232,7 @@ def _parse(path: Path):
     return root
 
 
-def _text(element) -> str:
+def _text(element: etree._Element) -> str:
     """Return the text of a `<seg>`, keeping `<hi>` and `<sub>` text and dropping other tools' inline codes."""
     out = [element.text or ""]
     for child in element:

@@ -59,9 +59,9 @@ def parse(raw: bytes, path: Path) -> PoFile:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        at = raw[: exc.start].count(b"\n") + 1
         raise SourceError("", [Diagnostic("error", f"the PO file is not UTF-8 (byte 0x{raw[exc.start]:02x})", path,
-                                          line, hint="save it as UTF-8")]) from None
+                                          at, hint="save it as UTF-8")]) from None
     reader = _Reader(path)
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         reader.line(number, line)
@@ -168,8 +168,8 @@ class _Reader:
             self.entry.comments.append(line[1:].strip())  # "# text": a translator comment
 
     def _unquote(self, number: int, quoted: str, keyword: str) -> str:
-        def replace(match: re.Match) -> str:
-            code = match.group(1)
+        def replace(match: re.Match[str]) -> str:
+            code: str = match.group(1)
             if code in _ESCAPES:
                 return _ESCAPES[code]
             if code[:1] == "x" and len(code) > 1:
@@ -203,7 +203,7 @@ def _charset(path: Path, text: str, entries: list[PoEntry]) -> list[Diagnostic]:
     """Return an error when the header declares a charset other than UTF-8: the file would be misread."""
     header = next((e for e in entries if not e.msgid and not e.context and not e.obsolete), None)
     match = re.search(r"charset=([^\s;]+)", header.msgstr) if header else None
-    if not match:
+    if header is None or not match:
         return []
     charset = match.group(1)
     try:
@@ -254,7 +254,8 @@ def new_header(project: str, lang: str) -> dict[str, str]:
     from babel import Locale
 
     try:
-        team = Locale.parse(lang.replace("-", "_")).english_name
+        # Babel has no English name for some languages it knows (`apc`, `skr`): the tag names them then.
+        team = Locale.parse(lang.replace("-", "_")).english_name or lang
     except Exception:
         team = lang
     return {

@@ -27,7 +27,7 @@ class Lookup:
     translation: str = ""
     previous: str | None = None
     """The old source of a fuzzy entry."""
-    comments: tuple = ()
+    comments: tuple[str, ...] = ()
 
 
 @dataclass

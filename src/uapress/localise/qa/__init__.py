@@ -10,6 +10,7 @@ sentences, source-language text, punctuation, white space, length). Each finding
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from uapress.localise.qa import addresses, markup, numbers, text
@@ -41,7 +42,7 @@ class Finding:
         return self.severity == "error" or (self.severity == "warning" and not self.confirmed)
 
 
-def check_segment(source: str, translation: str, keep: tuple, field: str = "", lang: str = "",
+def check_segment(source: str, translation: str, keep: tuple[str, ...], field: str = "", lang: str = "",
                   source_lang: str = "en") -> list[Finding]:
     """Run every check on a translated segment; an empty list means it passed."""
     try:
@@ -67,7 +68,7 @@ def _identified(source: str, translation: str, findings: list[Finding]) -> list[
     return out
 
 
-def confirmed_ids(comments) -> set:
+def confirmed_ids(comments: Iterable[str]) -> set[str]:
     """Return the finding ids a PO entry's translator comments confirm."""
     return {c[len(CONFIRMED):].strip() for c in comments if c.lower().startswith(CONFIRMED)}
 

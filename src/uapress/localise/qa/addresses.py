@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from uapress.core.nodes import Emphasis, Link, SegmentSpan, Strong
+from uapress.core.nodes import Emphasis, Inline, Link, SegmentSpan, Strong
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 URL = re.compile(r"(?:https?|mailto):[^\s()<>\]\[]+", re.I)
@@ -34,7 +35,7 @@ def normalise_url(url: str) -> str:
     return f"{parts.scheme.lower()}:{'//' + host if parts.netloc else ''}{path}{query}{fragment}"
 
 
-def links_of(inlines) -> list[str]:
+def links_of(inlines: Iterable[Inline]) -> list[str]:
     """Return the link addresses of inlines, in order."""
     out = []
     for node in inlines:
@@ -45,12 +46,13 @@ def links_of(inlines) -> list[str]:
     return out
 
 
-def check(source: str, translation: str, source_inlines, inlines, lang: str, source_lang: str) -> list[tuple]:
+def check(source: str, translation: str, source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...], lang: str,
+          source_lang: str) -> list[tuple[str, str, str, str]]:
     """Return (check, severity, message, fix) findings on links and e-mail addresses."""
     return _links(links_of(source_inlines), links_of(inlines), lang, source_lang) + _emails(source, translation)
 
 
-def _links(source: list[str], translation: list[str], lang: str, source_lang: str) -> list[tuple]:
+def _links(source: list[str], translation: list[str], lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
     if len(source) != len(translation):
         return [("links", "error", f"the source has {len(source)} link(s), the translation {len(translation)}",
                  "keep one link for each link of the source, with its address")]
@@ -105,7 +107,7 @@ def _names_language(old: str, new: str, lang: str, source_lang: str) -> bool:
     return True
 
 
-def _query(query: str) -> dict:
+def _query(query: str) -> dict[str, str]:
     return dict(part.partition("=")[::2] for part in query.split("&") if part)
 
 
@@ -120,12 +122,12 @@ def _difference(old: str, new: str) -> str:
     return "another query or fragment"
 
 
-def emails_in(text: str) -> Counter:
+def emails_in(text: str) -> Counter[str]:
     """Return the e-mail addresses of a Markdown text (in link targets too), percent-decoded, case-folded."""
     return Counter(match.group(0).lower().rstrip(".") for match in EMAIL.finditer(unquote(text)))
 
 
-def _emails(source: str, translation: str) -> list[tuple]:
+def _emails(source: str, translation: str) -> list[tuple[str, str, str, str]]:
     missing = emails_in(source) - emails_in(translation)
     if not missing:
         return []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from uapress.core.nodes import Emphasis, Link, SegmentSpan, Strong, Text
+from uapress.core.nodes import Emphasis, Inline, Link, SegmentSpan, Strong, Text
 
 _STRAY = re.compile(r"\*+|(?<![\w])_+|_+(?![\w])")
 """Emphasis marks Markdown did not pair: they would be printed as they are."""
@@ -12,7 +13,7 @@ _STRAY = re.compile(r"\*+|(?<![\w])_+|_+(?![\w])")
 FIX = "balance the ** and * marks so that the translation has the source's strong and emphasised spans"
 
 
-def structure(source_inlines, inlines) -> list[tuple]:
+def structure(source_inlines: Iterable[Inline], inlines: Iterable[Inline]) -> list[tuple[str, str, str, str]]:
     """Return (check, severity, message, fix) when the translation's spans differ from the source's."""
     want, got = _count(source_inlines), _count(inlines)
     stray = _stray(inlines) - _stray(source_inlines)
@@ -28,7 +29,8 @@ def structure(source_inlines, inlines) -> list[tuple]:
     return [("markdown", "error", "Markdown: " + "; ".join(problems), FIX)]
 
 
-def _count(inlines, counts=None) -> dict:
+def _count(inlines: Iterable[Inline],
+           counts: dict[type[Strong | Emphasis], int] | None = None) -> dict[type[Strong | Emphasis], int]:
     counts = counts if counts is not None else {Strong: 0, Emphasis: 0}
     for node in inlines:
         if isinstance(node, (Strong, Emphasis)):
@@ -38,7 +40,7 @@ def _count(inlines, counts=None) -> dict:
     return counts
 
 
-def _stray(inlines) -> int:
+def _stray(inlines: Iterable[Inline]) -> int:
     total = 0
     for node in inlines:
         if isinstance(node, Text):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
-from uapress.core.nodes import plain_text
+from uapress.core.nodes import Inline, plain_text
 from uapress.localise.locale import babel_locale
 from uapress.localise.qa.addresses import EMAIL, URL
 
@@ -31,12 +32,13 @@ def _tokens(text: str) -> list[str]:
     return [m.group(0) for m in _NUMBER.finditer(ascii_text)]
 
 
-def prose(inlines) -> str:
+def prose(inlines: Iterable[Inline]) -> str:
     """Return the text a reader sees, without link targets, bare addresses or e-mail addresses."""
     return EMAIL.sub(" ", URL.sub(" ", plain_text(inlines)))
 
 
-def check(source_inlines, inlines, lang: str, source_lang: str) -> list[tuple]:
+def check(source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...], lang: str,
+          source_lang: str) -> list[tuple[str, str, str, str]]:
     """Return (check, severity, message, fix) findings on numbers."""
     source_tokens, tokens = _tokens(prose(source_inlines)), _tokens(prose(inlines))
     left = list(tokens)

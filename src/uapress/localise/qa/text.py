@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from uapress.core.nodes import Inline
 from uapress.localise.qa.numbers import prose
 
 _END = {".": ".", "。": ".", "!": "!", "?": "?", "؟": "?", ":": ":", ",": ",", "،": ",", ";": ";", "؛": ";"}
@@ -36,8 +37,9 @@ _SHINGLE = 5
 """Words in a row shared with the source that mean the source was left in: names are taken out first."""
 
 
-def check(source: str, translation: str, source_inlines, inlines, keep: tuple, field: str,
-          lang: str, source_lang: str) -> list[tuple]:
+def check(source: str, translation: str, source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...],
+          keep: tuple[str, ...], field: str,
+          lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
     """Return (check, severity, message, fix) findings on the wording of a translation."""
     source_text, text = prose(source_inlines), prose(inlines)
     # A segment that is only names ("Ana Pérez" as the subject) reads the same in every language.
@@ -58,7 +60,7 @@ def check(source: str, translation: str, source_inlines, inlines, keep: tuple, f
     return out
 
 
-def _keep(source: str, translation: str, keep: tuple) -> list[tuple]:
+def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
     out = []
     for term in keep:
         want = source.count(term)
@@ -88,7 +90,7 @@ def sentences(text: str, lang: str) -> list[str]:
     return out
 
 
-def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list[tuple]:
+def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
     want, got = len(sentences(source_text, source_lang)), len(sentences(text, lang or source_lang))
     if got >= want:
         return []
@@ -97,7 +99,8 @@ def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list
              "joined on purpose")]
 
 
-def _source_language(source_text: str, text: str, keep: tuple, lang: str, source_lang: str) -> list[tuple]:
+def _source_language(source_text: str, text: str, keep: tuple[str, ...], lang: str,
+                     source_lang: str) -> list[tuple[str, str, str, str]]:
     """Find source-language text left in the translation: shared word runs, or sentences in the source language."""
     stripped = _without(text, keep)
     shared = _shared_run(source_text, stripped)
@@ -118,7 +121,7 @@ def _source_language(source_text: str, text: str, keep: tuple, lang: str, source
     return []
 
 
-def _without(text: str, keep: tuple) -> str:
+def _without(text: str, keep: tuple[str, ...]) -> str:
     for term in sorted(keep, key=len, reverse=True):
         text = text.replace(term, " | ")
     return text
@@ -146,7 +149,7 @@ def _end_mark(text: str) -> str:
     return _END.get(stripped[-1:], "") if stripped else ""
 
 
-def _punctuation(source: str, translation: str) -> list[tuple]:
+def _punctuation(source: str, translation: str) -> list[tuple[str, str, str, str]]:
     want, got = _end_mark(source), _end_mark(translation)
     if want == got:
         return []
@@ -154,7 +157,7 @@ def _punctuation(source: str, translation: str) -> list[tuple]:
              f"end the translation with '{want}' as the source does" if want else "remove the end mark, as in the source")]
 
 
-def _whitespace(translation: str) -> list[tuple]:
+def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
     out = []
     if translation != translation.strip():
         out.append(("whitespace", "warning", "the translation starts or ends with white space",
@@ -167,7 +170,7 @@ def _whitespace(translation: str) -> list[tuple]:
     return out
 
 
-def _length(source: str, translation: str) -> list[tuple]:
+def _length(source: str, translation: str) -> list[tuple[str, str, str, str]]:
     if len(source) < 40:
         return []
     ratio = len(translation.strip()) / len(source.strip())
