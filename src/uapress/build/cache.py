@@ -10,6 +10,7 @@ import re
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from uapress import __version__
 from uapress.core.errors import Diagnostic, SourceError
@@ -19,8 +20,55 @@ from uapress.core.inputs import MAX_ASSET, read_project_file
 CACHE_NAME = ".uapress-cache.json"
 PACKAGE = Path(__file__).resolve().parent
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
-def _hash_files(paths, content=None) -> str:
+
+class EncodedDiagnostic(TypedDict):
+    """A finding as the cache stores it (`encode`): `Diagnostic`'s fields, the file as text."""
+
+    severity: str
+    message: str
+    file: str | None
+    line: int | None
+    column: int | None
+    field: str | None
+    hint: str | None
+    show_line: bool
+    code: str
+
+
+class Failure(TypedDict):
+    """How an edition failed at its last build."""
+
+    format: str
+    message: str
+
+
+class EditionEntry(TypedDict, total=False):
+    """One edition in the cache: what `Cache.record` wrote, or only `failed` (`Cache.record_failure`)."""
+
+    key: str
+    files: list[str]
+    reads: list[str]
+    problems: list[EncodedDiagnostic]
+    counts: dict[str, int]
+    failed: Failure
+
+
+class LoadedAction(TypedDict):
+    """What loading one action found, as the cache keeps it for a no-op build (`plan.plan`)."""
+
+    key: str
+    slug: str
+    language: str
+    deadline: str
+    expired: bool
+    editions: list[str]
+    problems: list[EncodedDiagnostic]
+
+
+def _hash_files(paths: Iterable[Path], content: Callable[[Path], bytes] | None = None) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(str(path).encode("utf-8") + b"\0")
@@ -100,7 +148,7 @@ def action_key(raw: bytes) -> str:
     return hashlib.sha256(raw + b"\0" + package_hash().encode()).hexdigest()
 
 
-def edition_key(inputs: str, formats: tuple, styles: str, options: str) -> str:
+def edition_key(inputs: str, formats: tuple[str, ...], styles: str, options: str) -> str:
     """Return the hash of one edition's inputs: the hash of its source files' bytes, styles, package, options."""
     digest = hashlib.sha256()
     for part in (inputs, styles, package_hash(), ",".join(formats), options):
@@ -111,10 +159,10 @@ def edition_key(inputs: str, formats: tuple, styles: str, options: str) -> str:
 class Cache:
     """What the last build wrote, per edition; a damaged cache only costs a full build."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path) -> None:
         self.path = out / CACHE_NAME
-        self.entries: dict = {}
-        self.actions: dict = {}
+        self.entries: dict[str, EditionEntry] = {}
+        self.actions: dict[str, LoadedAction] = {}
         """What loading each action found ({key, slug, language, deadline, editions, problems}), by path."""
         self.index_key: str | None = None
         self.problems: list[Diagnostic] = []
@@ -161,8 +209,8 @@ class Cache:
         files = entry.get("files")
         return isinstance(files, list) and bool(files) and all((out / f).is_file() for f in files)
 
-    def record(self, name: str, key: str, files: list[str], reads: list[str] = (), problems=(),
-               counts: dict | None = None) -> None:
+    def record(self, name: str, key: str, files: list[str], reads: Iterable[str] = (), problems: Iterable[Diagnostic] = (),
+               counts: dict[str, int] | None = None) -> None:
         """Remember what an edition wrote, the files it was made from, and what localising it found.
 
         With these a no-op build checks the edition's key and reports its warnings without localising it.
@@ -170,9 +218,11 @@ class Cache:
         self.entries[name] = {"key": key, "files": files, "reads": list(reads),
                               "problems": [encode(d) for d in problems], "counts": counts or {}}
 
-    def recall(self, name: str) -> tuple[list[str], list[Diagnostic], dict] | None:
+    def recall(self, name: str) -> tuple[list[str], list[Diagnostic], dict[str, int]] | None:
         """Return the files an edition was made from, its problems and counts, as recorded; None when unknown."""
         entry = self.entries.get(name)
+        if entry is None:
+            return None
         try:
             reads, problems, counts = entry["reads"], entry["problems"], entry["counts"]
             if not all(isinstance(path, str) for path in reads) or not isinstance(counts, dict):
@@ -185,7 +235,7 @@ class Cache:
         """Remember that an edition failed to render, for the publication index; it is rebuilt next time."""
         self.entries[name] = {"failed": {"format": format, "message": message}}
 
-    def failure(self, name: str) -> dict | None:
+    def failure(self, name: str) -> Failure | None:
         """Return how an edition failed at its last build ({format, message}), or None."""
         entry = self.entries.get(name)
         failed = entry.get("failed") if isinstance(entry, dict) else None
@@ -206,21 +256,22 @@ class Cache:
         return []
 
 
-def encode(diagnostic: Diagnostic) -> dict:
+def encode(diagnostic: Diagnostic) -> EncodedDiagnostic:
     """Return a finding as JSON-ready fields."""
-    fields = dataclasses.asdict(diagnostic)
+    # asdict gives exactly Diagnostic's fields; only `file` changes type, just below.
+    fields = cast("EncodedDiagnostic", dataclasses.asdict(diagnostic))
     fields["file"] = str(diagnostic.file) if diagnostic.file is not None else None
     return fields
 
 
-def decode(fields: dict) -> Diagnostic:
+def decode(fields: object) -> Diagnostic:
     """Return the finding `encode` gave; raise TypeError or ValueError when the fields are not one."""
     if not isinstance(fields, dict) or not isinstance(fields.get("message"), str):
         raise ValueError("not a finding")
     return Diagnostic(**{**fields, "file": Path(fields["file"]) if fields.get("file") is not None else None})
 
 
-def _well_formed(entry) -> bool:
+def _well_formed(entry: object) -> bool:
     """Tell whether a cache entry has one of the shapes `record` and `record_failure` write."""
     if not isinstance(entry, dict):
         return False

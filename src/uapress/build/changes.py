@@ -14,13 +14,20 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uapress.core.errors import SourceError, UsageError
 from uapress.core.nodes import Change, LanguageChanges
 from uapress.localise import locale, localise
 from uapress.source import load_action
 from uapress.source.markdown import plain as plain_markdown
-from uapress.source.schema import Action
+from uapress.source.schema import Action, Copy, Target
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from uapress.core.nodes import Segment
+    from uapress.localise import Localisation
 
 GIT_TIMEOUT = 60  # seconds; `git show` of one small file takes milliseconds
 
@@ -59,7 +66,7 @@ class Git:
         """Tell whether the project is in a git repository that git can read."""
         return self.reason is None
 
-    def _run(self, *args: str) -> subprocess.CompletedProcess | None:
+    def _run(self, *args: str) -> subprocess.CompletedProcess[bytes] | None:
         # Plain bytes, C locale, no optional locks: `git status` must not take the index lock while another
         # build (or the author's editor) uses the repository.
         env = dict(os.environ, LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
@@ -109,7 +116,7 @@ class Git:
         found = self._run("show", f"{revision.hash}:./{self._relative(path)}")
         return found.stdout if found is not None and found.returncode == 0 else None
 
-    def _commit_of(self, found) -> Revision | None:
+    def _commit_of(self, found: subprocess.CompletedProcess[bytes] | None) -> Revision | None:
         if found is None or found.returncode != 0 or not found.stdout.strip():
             return None
         return self._commit(found.stdout.decode().strip())
@@ -124,18 +131,18 @@ class ActionChanges:
 
     slug: str
     since: Revision
-    metadata: tuple = ()
+    metadata: tuple[Change, ...] = ()
     """Changes of untranslated facts (`Change`), the same for every language."""
-    languages: tuple = ()
+    languages: tuple[LanguageChanges, ...] = ()
     """Block changes per published language (`LanguageChanges`), in the action's order."""
-    notes: tuple = ()
+    notes: tuple[str, ...] = ()
     """What the comparison could not do as usual (the action did not exist then…)."""
 
     def language(self, lang: str) -> LanguageChanges:
         """Return the block changes of one language."""
         return next(item for item in self.languages if item.lang == lang)
 
-    def marks(self, lang: str) -> frozenset:
+    def marks(self, lang: str) -> frozenset[str]:
         """Return the segment ids and metadata fields whose blocks get a change bar in `lang`."""
         changes = self.language(lang).changes + self.metadata
         return frozenset(change.mark for change in changes if change.mark)
@@ -146,10 +153,10 @@ def compare(git: Git, root: Path, action: Action, since: Revision) -> ActionChan
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="uapress-since-") as tmp:
         old = _old_action(git, action, since, Path(tmp), notes)
-        languages = []
+        languages: list[LanguageChanges] = []
         for lang in action.editions:
             new_loc = localise(action, lang, root)
-            old_loc = None
+            old_loc: Localisation | None = None
             if old is not None and lang in old.editions:
                 try:
                     old_loc = localise(old, lang, root)
@@ -183,7 +190,7 @@ def _old_action(git: Git, action: Action, since: Revision, tmp: Path, notes: lis
     return old
 
 
-def _blocks(old_loc, new_loc) -> list[Change]:
+def _blocks(old_loc: Localisation | None, new_loc: Localisation) -> list[Change]:
     """Return the block changes from one localisation to the other, field by field, in document order."""
     old_fields = _by_field(old_loc.segments if old_loc else ())
     new_fields = _by_field(new_loc.segments)
@@ -203,8 +210,8 @@ def _blocks(old_loc, new_loc) -> list[Change]:
     return out
 
 
-def _by_field(segments) -> dict[str, list]:
-    fields: dict[str, list] = {}
+def _by_field(segments: Iterable[Segment]) -> dict[str, list[Segment]]:
+    fields: dict[str, list[Segment]] = {}
     for segment in segments:
         fields.setdefault(segment.field, []).append(segment)
     return fields
@@ -223,11 +230,12 @@ def _facts(action: Action) -> dict[str, str]:
         "previous": f"{action.previous.reference} {action.previous.url}" if action.previous else "",
         "keep": ", ".join(action.keep),
     }
-    for group, people in (("targets", action.targets), ("copies", action.copies)):
+    groups: tuple[tuple[str, tuple[Target | Copy, ...]], ...] = (("targets", action.targets), ("copies", action.copies))
+    for group, people in groups:
         for index, person in enumerate(people):
             facts[f"{group}.{index}.name"] = person.name
             facts[f"{group}.{index}.address"] = " / ".join(line.strip() for line in person.address.splitlines() if line.strip())
-            if group == "targets":
+            if isinstance(person, Target):  # only targets have an email
                 facts[f"{group}.{index}.email"] = person.email or ""
     return facts
 

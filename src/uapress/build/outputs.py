@@ -7,6 +7,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from uapress.core.files import uninterrupted
@@ -16,7 +17,7 @@ WORK_PREFIX = ".uapress-work-"
 _STAGING, _OLD, _TMP = ".staging", ".old", ".tmp"
 
 
-def write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str] = ()) -> list[Path]:
+def write_edition(folder: Path, outputs: dict[str, bytes], remove: Iterable[str] = ()) -> list[Path]:
     """Write files into an edition folder (and remove the `remove` ones) all at once; return their final paths.
 
     The folder is rebuilt beside itself (its other files hard-linked, the new ones written) and the two
@@ -28,7 +29,7 @@ def write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str] = (
         return _write_edition(folder, outputs, remove)
 
 
-def _write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str]) -> list[Path]:
+def _write_edition(folder: Path, outputs: dict[str, bytes], remove: Iterable[str]) -> list[Path]:
     staging = folder.parent / f".{folder.name}.{_STAGING}"  # until made: what an error names
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +58,7 @@ def _write_edition(folder: Path, outputs: dict[str, bytes], remove: list[str]) -
     return [folder / name for name in outputs]
 
 
-def _public(filename, folder: Path) -> str:
+def _public(filename: str | None, folder: Path) -> str:
     """Return `filename` with a staging folder of `folder` read as `folder` itself."""
     parts = Path(filename).parts if filename else ()
     for index, part in enumerate(parts):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from uapress.build.cache import action_key, encode, proof_name
 from uapress.core.errors import Diagnostic, Findings, UsageError
@@ -12,6 +13,13 @@ from uapress.core.inputs import Inputs
 from uapress.source.load import find_actions, review_action
 from uapress.source.schema import Action
 from uapress.writers import EDITION_FORMATS
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from uapress.build.cache import LoadedAction
+    from uapress.build.site import Verdict
+    from uapress.core.nodes import Proof
 
 # Localising and modelling (Babel, Markdown) are imported where an edition is localised: a no-op build never is.
 
@@ -22,8 +30,8 @@ class Job:
 
     action: Action
     lang: str
-    formats: tuple
-    proof: object = None
+    formats: tuple[str, ...]
+    proof: Proof | None = None
     """The `model.nodes.Proof` to draw when the job builds a proof (formats `("proof",)`)."""
     inputs: Inputs = field(default_factory=Inputs, compare=False, repr=False)
     """The source files read for this edition: rendered and hashed from these very bytes."""
@@ -48,17 +56,17 @@ class EditionResult:
     job: Job
     files: list[Path] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
     failed: bool = False
     failed_format: str = ""
     """The writer that failed (`pdf`…), when one did."""
     unchanged: bool = False
     """True when the inputs had not changed and nothing was rebuilt."""
-    outputs: dict = field(default_factory=dict)
+    outputs: dict[str, bytes] = field(default_factory=dict)
     """The rendered files by name in the edition folder, until the build writes them."""
-    withdrawn: list = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     """Files of the edition folder to remove when it is written (letter sheets no longer on offer)."""
-    verdict: object = None
+    verdict: Verdict | None = None
     """What the publication index shows of the edition's checklist (`site.Verdict`), found while rendering it."""
 
     def fail(self, format: str, why: str, file: Path | None, what: str, hint: str | None = None) -> None:
@@ -75,8 +83,9 @@ class BuildReport(Findings):
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems not tied to one edition (sources that failed to load)."""
 
+    # Findings reads `diagnostics` only; a build's are derived from its editions, so a property stands in.
     @property
-    def diagnostics(self) -> list[Diagnostic]:
+    def diagnostics(self) -> list[Diagnostic]:  # type: ignore[override]
         """Return every problem found, source problems first."""
         return self.problems + [p for e in self.editions for p in e.problems]
 
@@ -86,17 +95,26 @@ class BuildReport(Findings):
         return 1 if failed or self.errors or (strict and self.warnings) else 0
 
 
+class Dated(Protocol):
+    """What `has_expired` reads of an action: a loaded `Action`, or the cache's record of one."""
+
+    @property
+    def deadline(self) -> dt.date:
+        """Return the last day to take action."""
+        ...
+
+
 def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None,
-         report: BuildReport, today: dt.date | None = None, loaded: dict | None = None) -> list[Job]:
+         report: BuildReport, today: dt.date | None = None, loaded: dict[str, LoadedAction] | None = None) -> list[Job]:
     """Load the named actions and list the editions to build; sources with errors are reported, not built.
 
     `loaded` receives, by path, what loading each valid action found, for the cache (`Cache.actions`).
     """
-    formats = tuple(formats or EDITION_FORMATS)
-    unknown = [f for f in formats if f not in EDITION_FORMATS]
+    chosen = tuple(formats or EDITION_FORMATS)
+    unknown = [f for f in chosen if f not in EDITION_FORMATS]
     if unknown:
         raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
-    jobs = []
+    jobs: list[Job] = []
     for path in find_actions(root, slugs):
         inputs = Inputs()
         try:
@@ -116,17 +134,17 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
         if missing and slugs:
             raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
                              f"its languages: {', '.join(action.editions)} (add them to 'languages' in action.yaml)")
-        jobs += [Job(action, lang, formats, inputs=Inputs(inputs.files), today=today) for lang in editions]
+        jobs += [Job(action, lang, chosen, inputs=Inputs(inputs.files), today=today) for lang in editions]
     return jobs
 
 
-def chosen_languages(editions, langs: list[str] | None) -> tuple[tuple, list]:
+def chosen_languages(editions: Collection[str], langs: list[str] | None) -> tuple[tuple[str, ...], list[str]]:
     """Return the editions `--lang` asks for (all without it) and the languages asked for that it lacks."""
     if not langs:
         return tuple(editions), []
     return tuple(lang for lang in editions if lang in langs), [lang for lang in langs if lang not in editions]
 
 
-def has_expired(action, today: dt.date | None) -> bool:
+def has_expired(action: Dated, today: dt.date | None) -> bool:
     """Tell whether an action's deadline has passed (on `today`, default the date now)."""
     return action.deadline < (today or dt.date.today())

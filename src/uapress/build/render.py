@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uapress.build.plan import EditionResult, Job
 from uapress.build.site import verdict
@@ -18,8 +19,12 @@ from uapress.source.schema import Action
 from uapress.writers import LETTER_SHEETS, WRITERS, files_for
 from uapress.writers.brand import Brand
 
+if TYPE_CHECKING:
+    from uapress.core.nodes import Segment
 
-def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool = False) -> EditionResult:
+
+def render_edition(result: EditionResult, loc: Localisation, appeal: Localisation | None, brand: Brand,
+                   debug: bool = False) -> EditionResult:
     """Render every format of one localised edition in memory into `result.outputs`; stop at the first failure.
 
     Runs in a worker: it returns the files' bytes by name in the edition folder, and the build writes
@@ -28,8 +33,9 @@ def render_edition(result: EditionResult, loc, appeal, brand: Brand, debug: bool
     """
     job = result.job
     document = edition_document(loc, appeal, job.today)
+    assert document.checklist is not None  # build_document always makes one
     result.verdict = verdict(document.checklist)  # spares the index localising the edition again
-    companions = ("checklist-html", "checklist-json")
+    companions: tuple[str, ...] = ("checklist-html", "checklist-json")
     if document.letter is not None:
         companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
     if job.proof is not None:
@@ -74,12 +80,12 @@ def render(document: Document, names: tuple[str, ...], brand: Brand) -> dict[str
     return {WRITERS[name].file_for(meta.slug, meta.lang): WRITERS[name].load()(document, brand) for name in names}
 
 
-def edition_document(loc, appeal, today: dt.date | None = None):
+def edition_document(loc: Localisation, appeal: Localisation | None, today: dt.date | None = None) -> Document:
     """Return the document of an edition with its letter pack: its letter, and the appeal language's as an annex."""
     return with_letters(build_document(loc, files_for(loc.action.slug, loc.lang), today), loc, appeal)
 
 
-def appeal_localisation(action: Action, lang: str, root: Path, inputs: Inputs | None = None):
+def appeal_localisation(action: Action, lang: str, root: Path, inputs: Inputs | None = None) -> Localisation | None:
     """Localise the appeal language for the annex letter of an edition in `lang`, or return None when it has none.
 
     A build reads it through the job's inputs, so the appeal language's PO file is hashed into the
@@ -93,7 +99,7 @@ def appeal_localisation(action: Action, lang: str, root: Path, inputs: Inputs | 
     return localise(action, appeal, root, inputs)
 
 
-def inspect_edition(job: Job, root: Path, unchanged: bool = False):
+def inspect_edition(job: Job, root: Path, unchanged: bool = False) -> tuple[EditionResult, Localisation]:
     """Localise an edition and list its problems (fallbacks included) without rendering it."""
     loc = localise(job.action, job.lang, root, job.inputs)
     result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
@@ -102,9 +108,10 @@ def inspect_edition(job: Job, root: Path, unchanged: bool = False):
     return result, loc
 
 
-def _fallback_warnings(job: Job, loc) -> list[Diagnostic]:
+def _fallback_warnings(job: Job, loc: Localisation) -> list[Diagnostic]:
     """Return one warning per field and kind of fallback (seven untranslated paragraphs make one line)."""
-    groups: dict[tuple, list] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
+    segment: Segment
     for segment in loc.segments:
         if segment.fallback:
             groups.setdefault((segment.field, segment.status), []).append(segment.id)

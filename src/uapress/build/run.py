@@ -10,6 +10,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from uapress.build.cache import (
     CACHE_NAME,
@@ -38,6 +40,17 @@ from uapress.core.inputs import Inputs
 from uapress.source.load import find_actions
 from uapress.writers import EDITION_FORMATS, WRITERS
 from uapress.writers.brand import Brand, load_brand
+
+if TYPE_CHECKING:
+    from uapress.build.cache import LoadedAction
+    from uapress.build.site import ActionSource, Verdict
+    from uapress.build.workers import Todo
+    from uapress.localise import Localisation
+    from uapress.source.schema import Action
+
+T = TypeVar("T")
+Report = Callable[[int, int, str], None]
+"""A build's progress callback: editions through, editions in all, which one and how."""
 
 
 def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None = None,
@@ -68,7 +81,7 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
             recalled = _recall(root, slugs, langs, formats, brand, out, today, progress)
         if recalled is not None:
             return recalled
-    loaded: dict = {}
+    loaded: dict[str, LoadedAction] = {}
     planned = plan(root, slugs, langs, formats, report, today, loaded)
     if not planned and any(d.is_error for d in report.problems):
         return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
@@ -88,15 +101,16 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
     return report
 
 
-def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, force: bool, report: BuildReport,
-           progress, today, loaded: dict, workers: Workers, debug: bool) -> BuildReport:
+def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review: Review | None, force: bool,
+           report: BuildReport, progress: Report | None, today: dt.date | None, loaded: dict[str, LoadedAction],
+           workers: Workers, debug: bool) -> BuildReport:
     """Render the planned editions whose inputs changed, write them and the index; runs under the build's lock."""
     cache = Cache(out)
     report.problems += cache.problems
     remembered = cache.actions
     cache.actions = {**{path: known for path, known in remembered.items() if Path(path).is_file()}, **loaded}
     styles = styles_hash(root)
-    unchanged: dict = {}
+    unchanged: dict[str, Localisation] = {}
     todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles, unchanged)
     if todo:
         # Drop the old entries before writing anything: a build killed halfway must not leave an old key
@@ -136,7 +150,7 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review, forc
         # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
         if todo:
             report.problems += cache.save()
-    rendered = {result.job.name: result.verdict for result in report.editions if result.verdict is not None}
+    rendered: dict[str, Verdict] = {result.job.name: result.verdict for result in report.editions if result.verdict is not None}
     _write_index(root, out, brand, cache, today, bool(todo), report, styles, lambda: with_rendered(sources(), rendered))
     if cache.actions != remembered and not todo:
         report.problems += cache.save()
@@ -154,17 +168,17 @@ class Recalled:
 
 
 def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None, brand: Brand,
-            out: Path, today: dt.date | None, progress) -> BuildReport | None:
+            out: Path, today: dt.date | None, progress: Report | None) -> BuildReport | None:
     """Return the report of a build that finds nothing changed, from the cache alone; None when anything did.
 
     Each action's bytes and every file each edition was made from are read and hashed as a full build
     would, but nothing is loaded, localised (no PO parsed, no Babel or Markdown imported) or rendered:
     the findings come from the cache, as the build that wrote the outputs recorded them.
     """
-    formats = tuple(formats or EDITION_FORMATS)
+    chosen = tuple(formats or EDITION_FORMATS)
     sweep(out)
     cache = Cache(out)
-    if cache.problems or any(name not in EDITION_FORMATS for name in formats):
+    if cache.problems or any(name not in EDITION_FORMATS for name in chosen):
         return None  # the full build says what is wrong
     styles = styles_hash(root)
     report = BuildReport()
@@ -182,7 +196,9 @@ def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, format
                 return None  # the full build says which language is missing
             report.problems += [decode(fields) for fields in known["problems"]]
             for lang in editions:
-                job = Job(action, lang, formats, inputs=Inputs(inputs.files), today=today)
+                # The job only names the edition and keys it (slug, path, language, deadline): never localised,
+                # so the cache's record of the action stands in for the loaded one.
+                job = Job(cast("Action", action), lang, chosen, inputs=Inputs(inputs.files), today=today)
                 recorded = cache.recall(job.cache_name)
                 if recorded is None:
                     return None
@@ -210,13 +226,13 @@ def _key(job: Job, styles: str, brand: Brand) -> str:
 
 
 
-def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review, force: bool,
-           report: BuildReport, progress, styles: str, unchanged: dict) -> list[tuple]:
+def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review: Review | None, force: bool,
+           report: BuildReport, progress: Report | None, styles: str, unchanged: dict[str, Localisation]) -> list[Todo]:
     """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others.
 
     `unchanged` receives the localisation of each unchanged edition by `slug/lang`, for the index.
     """
-    todo = []
+    todo: list[Todo] = []
     for job in planned:
         if review is not None:
             job = replace(job, formats=("proof",))
@@ -245,7 +261,7 @@ def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache
     return todo
 
 
-def _alongside(threaded: bool, function, *args) -> Callable:
+def _alongside(threaded: bool, function: Callable[..., T], *args: object) -> Callable[[], T]:
     """Start `function(*args)` in a thread when `threaded`; return a function that waits for and returns its result.
 
     Without a thread, `function` runs when its result is asked for. The thread is a daemon: a build
@@ -253,22 +269,23 @@ def _alongside(threaded: bool, function, *args) -> Callable:
     """
     if not threaded:
         return lambda: function(*args)
-    outcome: dict = {}
+    value: list[T] = []
+    error: list[BaseException] = []
 
-    def run():
+    def run() -> None:
         try:
-            outcome["value"] = function(*args)
+            value.append(function(*args))
         except BaseException as exc:  # handed to whoever asks for the result
-            outcome["error"] = exc
+            error.append(exc)
 
     thread = threading.Thread(target=run, name="uapress-index", daemon=True)
     thread.start()
 
-    def result():
+    def result() -> T:
         thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["value"]
+        if error:
+            raise error[0]
+        return value[0]
 
     return result
 
@@ -287,8 +304,8 @@ def _write(result: EditionResult, out: Path) -> None:
     result.outputs = {}
 
 
-def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today, rendered: bool, report: BuildReport,
-                 styles: str, sources: Callable | None = None) -> None:
+def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.date | None, rendered: bool,
+                 report: BuildReport, styles: str, sources: Callable[[], list[ActionSource]] | None = None) -> None:
     """Rewrite the publication index when what it shows changed.
 
     Every build rewrites the index (a no-op one too: days left change), except one that only found
@@ -314,12 +331,12 @@ def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today, rende
 class _stopped_by_sigterm:
     """Turn SIGTERM into Ctrl-C while a build runs, so that it stops its workers and cleans up the same way."""
 
-    def __enter__(self):
-        self.previous = None
+    def __enter__(self) -> _stopped_by_sigterm:
+        self.previous: Callable[[int, FrameType | None], object] | int | None = None
         if threading.current_thread() is threading.main_thread():
             self.previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self.previous is not None:
             signal.signal(signal.SIGTERM, self.previous)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from uapress.build.cache import Cache, proof_name
+from uapress.build.cache import Cache, Failure, proof_name
 from uapress.core.errors import SourceError
 from uapress.core.files import write_atomic
 from uapress.localise import locale, localise
-from uapress.model.checklist import build_checklist
+from uapress.model.checklist import Checklist, build_checklist
 from uapress.source import find_actions, load_action
 from uapress.source.markdown import plain as plain_markdown
 from uapress.writers import WRITERS
@@ -27,6 +28,12 @@ from uapress.writers import index as index_writer
 from uapress.writers.brand import Brand
 from uapress.writers.index import page
 from uapress.writers.pdfbytes import page_count as pdf_page_count
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from uapress.localise import Localisation
+    from uapress.source.schema import Action
 
 INDEX_NAME = "index.html"
 LISTED = tuple(name for name, writer in WRITERS.items() if writer.listed == "edition")
@@ -62,19 +69,19 @@ class IndexLanguage:
     """True for the source language."""
     published: bool
     """False for a folder left from a language the action no longer lists."""
-    files: dict
+    files: dict[str, IndexFile]
     """Existing files by writer name (`IndexFile`)."""
-    failures: dict
+    failures: dict[str, Failure]
     """How the last build of a format failed, by writer name: {format, message}."""
     translated: float | None = None
     """Share of segments translated, from the model; not the verdict."""
     ready: bool | None = None
     """The model's verdict (`model.readiness`): the action and the translation both ready."""
-    reasons: tuple = ()
+    reasons: tuple[str, ...] = ()
     """Why not, in English: this language's own reasons (the action's are on `IndexAction.blockers`)."""
     checklist: str | None = None
     """Address of checklist.html, when it exists."""
-    letters: dict = None
+    letters: dict[str, IndexFile] | None = None
     """Existing letter sheets by writer name (`letters-pdf`, `letters-docx`)."""
     appeal: bool = False
     """True for the language the target prefers to be addressed in."""
@@ -93,8 +100,8 @@ class IndexAction:
     days_left: int | None
     problem: str | None
     """Why the action is listed without its facts (its source has errors, or is gone)."""
-    languages: tuple
-    blockers: tuple = ()
+    languages: tuple[IndexLanguage, ...]
+    blockers: tuple[str, ...] = ()
     """What holds back every language of the action (links still `#`, no reference, expired), in English."""
 
     @property
@@ -103,13 +110,13 @@ class IndexAction:
         return self.days_left is not None and self.days_left < 0
 
     @property
-    def kinds(self) -> tuple:
+    def kinds(self) -> tuple[str, ...]:
         """Return the writer names that have a column: every edition format, and proofs when there are any."""
         proofs = any("proof" in item.files or "proof" in item.failures for item in self.languages)
         return tuple(kind for kind in LISTED if WRITERS[kind].edition or proofs)
 
     @property
-    def letters(self) -> tuple:
+    def letters(self) -> tuple[IndexLanguage, ...]:
         """Return the languages that have letter sheets, the target's preferred language first."""
         return tuple(sorted((item for item in self.languages if item.letters), key=lambda item: not item.appeal))
 
@@ -119,7 +126,7 @@ class Index:
     """Everything the publication index shows."""
 
     today: dt.date
-    actions: tuple
+    actions: tuple[IndexAction, ...]
 
 
 @dataclass(frozen=True)
@@ -130,9 +137,9 @@ class Verdict:
     """The title as the edition shows it, as plain text; None when that is not a translation (the source's is)."""
     translated: float
     ready: bool
-    reasons: tuple
+    reasons: tuple[str, ...]
     """This language's own reasons, in English."""
-    blockers: tuple
+    blockers: tuple[str, ...]
     """The action's reasons, which hold back every language, in English."""
 
 
@@ -141,13 +148,13 @@ class ActionSource:
     """One action as the index reads it from the project: the action, and its languages' verdicts (filled in by a build)."""
 
     path: Path
-    action: object
+    action: Action | None
     """The loaded `Action`, or None when its source has errors."""
-    verdicts: dict
+    verdicts: dict[str, Verdict | None]
     """`Verdict` by language; None for a language whose translation file has errors."""
 
 
-def verdict(checklist) -> Verdict:
+def verdict(checklist: Checklist) -> Verdict:
     """Return what the index shows of a checklist (`model.checklist.Checklist`)."""
     shown = next((s for s in checklist.segments if s.field == "title"), None)
     title = plain_markdown(shown.translation) if shown and shown.status in ("source", "translated") else None
@@ -157,7 +164,7 @@ def verdict(checklist) -> Verdict:
 
 
 def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.date | None = None,
-                sources: list | None = None) -> Path:
+                sources: list[ActionSource] | None = None) -> Path:
     """Write `out/index.html` when its content changed (a no-op build leaves the file untouched).
 
     `sources` are the project's actions as `read_sources` gave them (read now when None).
@@ -173,8 +180,8 @@ def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.dat
     return path
 
 
-def read_sources(root: Path, today: dt.date, actions: dict | None = None, verdicts: dict | None = None,
-                 later=()) -> list[ActionSource]:
+def read_sources(root: Path, today: dt.date, actions: dict[Path, Action] | None = None,
+                 verdicts: dict[str, Verdict | None] | None = None, later: Collection[str] = ()) -> list[ActionSource]:
     """Return every action of the project with its languages' verdicts as of `today`.
 
     `actions` (loaded actions by path) and `verdicts` (by `slug/lang`) are what a build already has; the
@@ -182,7 +189,7 @@ def read_sources(root: Path, today: dt.date, actions: dict | None = None, verdic
     still missing then).
     """
     actions, verdicts = actions or {}, verdicts or {}
-    found = []
+    found: list[ActionSource] = []
     for path in find_actions(root):
         action = actions.get(path)
         if action is None:
@@ -198,20 +205,21 @@ def read_sources(root: Path, today: dt.date, actions: dict | None = None, verdic
     return found
 
 
-def prepare(root: Path, brand: Brand, today: dt.date | None, actions: dict, unchanged: dict, later: set) -> list:
+def prepare(root: Path, brand: Brand, today: dt.date | None, actions: dict[Path, Action],
+            unchanged: dict[str, Localisation], later: set[str]) -> list[ActionSource]:
     """Return `read_sources` for a build, with the index page compiled; a build runs it while its workers render.
 
     The localisations of its `unchanged` editions (by `slug/lang`) give their verdicts; the editions named
     in `later` are left for their workers to tell (`with_rendered`).
     """
     day = today or dt.date.today()
-    verdicts = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
+    verdicts: dict[str, Verdict | None] = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
     found = read_sources(root, day, actions, verdicts, later)
     page(brand)
     return found
 
 
-def with_rendered(sources: list, rendered: dict) -> list:
+def with_rendered(sources: list[ActionSource], rendered: dict[str, Verdict]) -> list[ActionSource]:
     """Return the sources with the verdicts (by `slug/lang`) that a build's workers found for the editions they rendered."""
     for source in sources:
         if source.action is not None:
@@ -222,11 +230,12 @@ def with_rendered(sources: list, rendered: dict) -> list:
     return sources
 
 
-def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None, sources: list | None = None) -> Index:
+def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None,
+           sources: list[ActionSource] | None = None) -> Index:
     """Return the index of every action in the project and every edition folder under `out`."""
     today = today or dt.date.today()
     on_disk = _edition_folders(out)
-    actions = []
+    actions: list[IndexAction] = []
     for source in read_sources(root, today) if sources is None else sources:
         slug = source.path.parent.name
         action = source.action
@@ -254,9 +263,9 @@ def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None, so
     return Index(today, tuple(actions))
 
 
-def _edition_folders(out: Path) -> dict[str, set]:
+def _edition_folders(out: Path) -> dict[str, set[str]]:
     """Return the languages that have at least one listed file on disk, by action."""
-    found: dict[str, set] = {}
+    found: dict[str, set[str]] = {}
     if not out.is_dir():
         return found
     for folder in out.glob("*/*/"):
@@ -266,7 +275,7 @@ def _edition_folders(out: Path) -> dict[str, set]:
     return found
 
 
-def _verdict(root: Path, action, lang: str, today: dt.date) -> Verdict | None:
+def _verdict(root: Path, action: Action, lang: str, today: dt.date) -> Verdict | None:
     """Return the verdict of a published language, or None when its translation file has errors."""
     try:
         return verdict(build_checklist(localise(action, lang, root), today))
@@ -274,10 +283,11 @@ def _verdict(root: Path, action, lang: str, today: dt.date) -> Verdict | None:
         return None
 
 
-def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: bool,
+def _language(out: Path, cache: Cache, slug: str, lang: str, action: Action | None, published: bool,
               found: Verdict | None = None) -> IndexLanguage:
     folder = out / slug / lang
-    files, failures = {}, {}
+    files: dict[str, IndexFile] = {}
+    failures: dict[str, Failure] = {}
     for kind in LISTED:
         name = WRITERS[kind].file_for(slug, lang)
         path = folder / name
@@ -285,7 +295,7 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
             data = path.read_bytes() if WRITERS[kind].paged else None
             files[kind] = IndexFile(kind, Path(name).name, _href(slug, lang, name), path.stat().st_size,
                                     pdf_page_count(data) if data is not None else None)
-    letters = {}
+    letters: dict[str, IndexFile] = {}
     for kind in LETTERS:
         name = WRITERS[kind].file_for(slug, lang)
         if (folder / name).is_file():
@@ -303,7 +313,7 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
     reasons = found.reasons if found else ()
     if published and action and found is None:
         reasons = (f"the translation file has errors: run `uapress check {slug}`",)
-    is_source = bool(action) and lang == action.language
+    is_source = action is not None and lang == action.language
     return IndexLanguage(
         lang, _language_name(lang), locale.direction(lang) if _known(lang) else "ltr", title, is_source, published,
         files, failures,
@@ -311,7 +321,7 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action, published: 
         ready=found.ready if found else (False if published and action else None),
         reasons=reasons,
         checklist=_href(slug, lang, "checklist.html") if (folder / "checklist.html").is_file() else None,
-        letters=letters, appeal=bool(action) and lang == action.appeal_language,
+        letters=letters, appeal=action is not None and lang == action.appeal_language,
     )
 
 

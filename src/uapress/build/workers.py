@@ -9,16 +9,28 @@ import os
 import shutil
 import signal
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uapress.build.outputs import WORK_PREFIX
 from uapress.build.render import render_edition
 from uapress.core.errors import SourceError
-from uapress.core.files import uninterrupted
+from uapress.core.files import BuildLock, uninterrupted
 from uapress.core.inputs import Inputs
 from uapress.writers.weasy import import_weasyprint
+
+if TYPE_CHECKING:
+    from uapress.build.plan import EditionResult, Job
+    from uapress.localise import Localisation
+    from uapress.writers.brand import Brand
+
+    Rendering = tuple[EditionResult, Localisation, Localisation | None]
+    """An edition to render: its result so far, its localisation and the appeal language's."""
+    Todo = tuple[Job, str, Rendering | None]
+    """(job, cache key, rendering); the build drops the rendering once the edition is written."""
 
 PR_SET_PDEATHSIG = 1
 WORKER_END = 10
@@ -28,13 +40,14 @@ WORKER_END = 10
 class Workers:
     """The worker processes of one build, forked before it localises its editions so that their imports overlap."""
 
-    def __init__(self, count: int, out: Path, lock, needs_pdf: bool):
+    def __init__(self, count: int, out: Path, lock: BuildLock, needs_pdf: bool) -> None:
         """Fork `count` workers now (none for one: editions then render in this process).
 
         They ignore Ctrl-C (the build answers it), die with the build (even a SIGKILLed one), and keep
         their temporary files in a folder of the build that is removed at its end.
         """
-        self.pool = self.work = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.work: str | None = None
         if count <= 1:
             return
         try:
@@ -54,21 +67,24 @@ class Workers:
         finally:
             signal.signal(signal.SIGINT, previous)
 
-    def run(self, todo: list[tuple], brand, debug: bool):
+    def run(self, todo: list[Todo], brand: Brand, debug: bool) -> Iterator[EditionResult]:
         """Yield the result of each (job, key, (result, localisation, appeal localisation)) of `todo`, in order."""
         if self.pool is None:
             for _, _, localised in todo:
+                assert localised is not None  # dropped only once its result is taken
                 yield _guarded(localised, brand, debug)
             return
-        futures = []
+        futures: list[Future[EditionResult]] = []
         for _, _, localised in todo:
+            assert localised is not None  # none is dropped before all are submitted
             # The pool's submit takes its shutdown lock with a `with`: a Ctrl-C landing just after the lock
             # is taken can leave it taken, and the shutdown that follows the Ctrl-C would wait for ever.
             with uninterrupted():
                 futures.append(self.pool.submit(_rendered, _portable(localised), brand, debug))
-        for (_, _, (result, _, _)), future in zip(todo, futures):
+        for (_, _, localised), future in zip(todo, futures):
+            assert localised is not None  # dropped only once its result is taken
             done = future.result()
-            done.job = result.job  # the worker's copy of the job was left behind (see `_rendered`)
+            done.job = localised[0].job  # the worker's copy of the job was left behind (see `_rendered`)
             yield done
 
     def close(self) -> None:
@@ -87,7 +103,7 @@ class Workers:
             shutil.rmtree(self.work, ignore_errors=True)
 
 
-def _start_worker(parent: int, work: str, lock, needs_pdf: bool) -> None:
+def _start_worker(parent: int, work: str, lock: BuildLock, needs_pdf: bool) -> None:
     """Prepare a worker: die with the build, keep temporary files in its folder, import WeasyPrint once."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -105,7 +121,7 @@ def _start_worker(parent: int, work: str, lock, needs_pdf: bool) -> None:
         import_weasyprint()
 
 
-def _portable(localised: tuple) -> tuple:
+def _portable(localised: Rendering) -> Rendering:
     """Return an edition's (result, localisation, appeal) without the source files' bytes, for a worker.
 
     A worker renders from the localisation: the bytes (some 70 kB an edition: its PO files and the
@@ -115,18 +131,18 @@ def _portable(localised: tuple) -> tuple:
     return replace(result, job=replace(result.job, inputs=Inputs())), loc, appeal
 
 
-def _rendered(localised: tuple, brand, debug: bool):
+def _rendered(localised: Rendering, brand: Brand, debug: bool) -> EditionResult:
     """Render an edition in a worker; return its result without the job, which the build already holds.
 
     Each job sent back would be unpickled as a new copy of its action, kept by the build's report
     until the end: the build's memory grew with every edition of an archive (issue 13).
     """
     result = _guarded(localised, brand, debug)
-    result.job = None
+    result.job = None  # type: ignore[assignment]  # not sent back: `Workers.run` puts the build's own job back
     return result
 
 
-def _guarded(localised: tuple, brand, debug: bool):
+def _guarded(localised: Rendering, brand: Brand, debug: bool) -> EditionResult:
     result, loc, appeal = localised
     try:
         return render_edition(result, loc, appeal, brand, debug)
@@ -139,7 +155,7 @@ def _guarded(localised: tuple, brand, debug: bool):
 
 
 @functools.cache
-def _malloc_trim():
+def _malloc_trim() -> Callable[[int], object] | None:
     """Return glibc's malloc_trim, or None on another C library."""
     try:
         return ctypes.CDLL(None).malloc_trim
