@@ -1,6 +1,6 @@
 """The house plan (issue 18): the stages import only from earlier stages, with no loops, and at module top.
 
-STYLE.md 1: source -> localise -> model -> writers -> build, on a ground floor (`core`) that imports nothing
+docs/developing.md, "The layers": source -> localise -> model -> writers -> build, on a ground floor (`core`) that imports nothing
 above it; commands sit above build and exchange, and the CLI on top. The contract is written once, in
 pyproject.toml's `[tool.importlinter]`, and checked here by import-linter itself; the AST checks below add
 what a layers contract cannot see (loops inside one layer, imports hidden in functions).
