@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 import typer
 
@@ -36,7 +36,7 @@ P = ParamSpec("P")
 class _App(typer.Typer):
     """Typer app that turns an unexpected exception into one line unless --debug is given."""
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
         except Exception as exc:  # a bug, not a user error: say so briefly

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uapress.build.render import localised, render
 from uapress.core.errors import Diagnostic, Findings, SourceError, UsageError
@@ -17,6 +18,13 @@ from uapress.model.checklist import Checklist, build_checklist
 from uapress.source import find_actions, load_action
 from uapress.source.load import _Checker, review_action
 from uapress.writers.brand import load_brand
+
+if TYPE_CHECKING:
+    from uapress.localise.memory import Memory
+    from uapress.localise.store import UpdateReport
+
+StatusRow = tuple[str, str, int | str, int | str, int | str, int | str, str, str, tuple[str, ...]]
+"""Action, language, translated, fuzzy, missing, QA errors, share translated, verdict, reasons ("-" when unknown)."""
 
 
 @dataclass
@@ -65,9 +73,9 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
     return report
 
 
-def status_rows(root: Path, slugs: list[str] | None = None, today: dt.date | None = None) -> list[tuple]:
+def status_rows(root: Path, slugs: list[str] | None = None, today: dt.date | None = None) -> list[StatusRow]:
     """Return one row per action and language: counts, QA errors, share translated, verdict, and the reasons."""
-    rows = []
+    rows: list[StatusRow] = []
     for path in find_actions(root, slugs):
         try:
             action, _ = load_action(path)
@@ -98,8 +106,9 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
         raise UsageError(f"'{lang}' is not a known language tag (use a BCP 47 tag such as de, pt-BR)")
     _, document = localised(action, lang, root, today=today, letters=False)
     folder = out or root / "build" / slug / lang
-    files = {folder / name: data for name, data in render(document, CHECKLISTS, load_brand(root)).items()}
+    files: dict[Path, str | bytes] = {folder / name: data for name, data in render(document, CHECKLISTS, load_brand(root)).items()}
     write_outputs(root / "build", files)
+    assert document.checklist is not None  # build_document always makes one
     return list(files), document.checklist
 
 
@@ -156,9 +165,11 @@ def confirm_findings(root: Path, slug: str, lang: str, ids: list[str]) -> list[s
     return done
 
 
-def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None, memory: bool = True):
+def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None,
+                        memory: bool = True) -> list[UpdateReport]:
     """Create or update the PO files of the named actions and languages, pre-filling from the memory."""
-    reports, memories = [], {}
+    reports: list[UpdateReport] = []
+    memories: dict[tuple[str, str], Memory] = {}
     for path in find_actions(root, slugs):
         action, _ = load_action(path)
         for lang in langs or action.languages:

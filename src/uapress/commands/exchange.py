@@ -12,6 +12,7 @@ import datetime as dt
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uapress.build.render import localised, render
 from uapress.core.errors import SourceError, UsageError
@@ -22,13 +23,17 @@ from uapress.exchange.apply import apply
 from uapress.exchange.docx_import import read_docx
 from uapress.exchange.pofile import read_po_file
 from uapress.exchange.report import ImportReport
-from uapress.exchange.tmx import export_tmx, import_tmx
+from uapress.exchange.tmx import TmxImport, export_tmx, import_tmx
 from uapress.exchange.xliff import looks_like_xml, read_xliff, write_xliff
 from uapress.localise import po
 from uapress.localise.segments import action_segments
 from uapress.localise.store import merge_store, store_path
 from uapress.source import find_actions, load_action
 from uapress.writers.brand import load_brand
+
+if TYPE_CHECKING:
+    from uapress.exchange.received import Received
+    from uapress.source.schema import Action
 
 FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx", "tmx": "tmx"}
 """Export formats and their file extensions."""
@@ -37,7 +42,7 @@ __all__ = ["FORMATS", "ExchangeError", "ExportResult", "ImportReport", "export",
 
 
 def import_file(root: Path, path: Path, action: str | None = None, lang: str | None = None,
-                force: bool = False, today: dt.date | None = None) -> ImportReport:
+                force: bool = False, today: dt.date | None = None) -> ImportReport | TmxImport:
     """Import a translated DOCX, XLIFF or PO file into `translations/<lang>.po` of its action.
 
     A DOCX names the language of its edition (the `uapress-language` property), which is the default
@@ -86,7 +91,7 @@ def _is_tmx(path: Path) -> bool:
     return path.suffix.lower() == ".tmx" or (looks_like_xml(path) and b"<tmx" in read_head(path, 1024))
 
 
-def _read(path: Path):
+def _read(path: Path) -> Received:
     """Read a file by what it is, not by its name."""
     head = read_head(path, 64)
     suffix = path.suffix.lower()
@@ -103,7 +108,7 @@ def _read(path: Path):
     raise ExchangeError(f"{path.name} is not {kind} file ({found})")
 
 
-def _action_slug(root: Path, received, action: str | None) -> str:
+def _action_slug(root: Path, received: Received, action: str | None) -> str:
     named = received.action
     if named and action and named != action:
         raise UsageError(f"{received.path.name} is a translation of the action '{named}', not '{action}'")
@@ -119,10 +124,10 @@ def _action_slug(root: Path, received, action: str | None) -> str:
     return _guess_action(root, received)
 
 
-def _guess_action(root: Path, received) -> str:
+def _guess_action(root: Path, received: Received) -> str:
     """Return the action whose segment ids the file's bookmarks name."""
     ids = {unit.id for unit in received.units}
-    scores = []
+    scores: list[tuple[int, str]] = []
     for path in find_actions(root):
         try:
             loaded, _ = load_action(path)
@@ -135,15 +140,19 @@ def _guess_action(root: Path, received) -> str:
     return scores[0][1]
 
 
-def _language(received, lang: str | None) -> str:
+def _language(received: Received, lang: str | None) -> str:
     named = received.lang
     if named and lang and named != lang:
         raise UsageError(f"{received.path.name} is a translation into '{named}', not '{lang}' "
                          f"(leave --lang out to take the file's language)")
-    return named or lang
+    found = named or lang
+    if not found:  # a PO file without a Language header
+        raise UsageError(f"{received.path.name} names no language: give the language it translates into with --lang "
+                         "(e.g. --lang de)")
+    return found
 
 
-def _load(root: Path, slug: str):
+def _load(root: Path, slug: str) -> Action:
     loaded, _ = load_action(find_actions(root, [slug])[0])
     return loaded
 
@@ -225,7 +234,7 @@ def _target(out: Path | None, default: Path, name: str) -> Path:
     return target
 
 
-def _docx(root: Path, action, lang: str) -> bytes:
+def _docx(root: Path, action: Action, lang: str) -> bytes:
     # The edition without its letter pack: a translator translates the action, not the appeal-language annex.
     _, document = localised(action, lang, root, letters=False)
     return next(iter(render(document, ("docx",), load_brand(root)).values()))

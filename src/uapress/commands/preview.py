@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from textwrap import dedent
+from typing import TYPE_CHECKING, TypedDict
 
 from uapress.build.render import localised, render
 from uapress.core.errors import (
@@ -23,11 +24,18 @@ from uapress.core.errors import (
 from uapress.core.inputs import source_line
 from uapress.source import find_actions, load_action
 from uapress.writers import files_for
-from uapress.writers.brand import load_brand
+from uapress.writers.brand import Brand, load_brand
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+    from uapress.core.nodes import Document
 
 POLL = 0.3
 """Seconds between two looks at the files; a change is built once one look finds nothing new."""
 WATCHED = ("source", "styles")
+Snapshot = dict[str, tuple[int, int, int]]
+"""(modification time, size, inode) of each watched file, by path."""
 EDITOR_LITTER = re.compile(r"^(\..*|.*~|.*\.(swp|swx|tmp|bak)|#.*#|4913)$")
 """Swap, backup and temporary files editors (and `write_atomic`) leave beside the real ones."""
 
@@ -43,10 +51,10 @@ class Edition:
     page: bytes = b""
     """The HTML edition, or the error page, without the reload script."""
     ok: bool = False
-    document: object = None
-    brand: object = None
+    document: Document | None = None
+    brand: Brand | None = None
     resolved_lang: str | None = None
-    files: dict = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     """Other formats (PDF…) rendered on request for this version, by file name."""
 
     @property
@@ -62,21 +70,21 @@ class Built:
     page: bytes
     ok: bool
     problems: list[Diagnostic]
-    document: object = None
-    brand: object = None
+    document: Document | None = None
+    brand: Brand | None = None
     lang: str | None = None
 
 
 class Preview:
     """The editions being previewed: their last builds, the watcher that rebuilds them, the reload signal."""
 
-    def __init__(self, root: Path, log: Callable[[str], None], debug: bool = False):
+    def __init__(self, root: Path, log: Callable[[str], None], debug: bool = False) -> None:
         self.root = root
         self.log = log
         self.debug = debug
         self.token = secrets.token_hex(4)
         """Differs per server run, so a page left open across a restart reloads too."""
-        self.editions: dict[tuple, Edition] = {}
+        self.editions: dict[tuple[str, str | None], Edition] = {}
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.stopping = threading.Event()
@@ -126,6 +134,8 @@ class Preview:
             if not edition.ok:
                 return None
             version, document, brand = edition.version, edition.document, edition.brand
+            # An edition built without errors has all three (`_publish` of a `_build` that succeeded).
+            assert document is not None and brand is not None and edition.resolved_lang is not None
             names = {file: writer for writer, file in files_for(edition.slug, edition.resolved_lang).items()}
             cached = edition.files.get(name)
         if name not in names:
@@ -202,7 +212,7 @@ class Preview:
             except Exception:  # a bug must not silently end the reloads: say so, and keep watching
                 self.log(f"preview: the watcher failed: {traceback.format_exc(limit=1).strip()}")
 
-    def _look(self, built: dict, seen: dict) -> tuple[dict, dict]:
+    def _look(self, built: Snapshot, seen: Snapshot) -> tuple[Snapshot, Snapshot]:
         """Compare the files with the last look and the last build; rebuild when they settled on something new."""
         current = snapshot(self.root)
         if current != seen or current == built:  # still being written (look again first), or nothing new
@@ -226,9 +236,9 @@ def _touches(root: Path, changed: set[str], slug: str) -> bool:
     return any(not path.startswith(own) or path.startswith(mine) for path in changed)
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
+def snapshot(root: Path) -> Snapshot:
     """Return (modification time, size, inode) of every file under `source/` and `styles/`."""
-    found = {}
+    found: Snapshot = {}
     for top in WATCHED:
         for folder, dirs, files in os.walk(root / top):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -265,7 +275,7 @@ def inject_reload(page: bytes, version: str) -> bytes:
 
 
 @functools.cache
-def _page():
+def _page() -> Template:
     """Return the compiled preview page (Jinja, autoescaped), loaded once per server."""
     from jinja2 import Environment  # only `serve` shows these pages
 
@@ -284,7 +294,18 @@ def error_page(slug: str, lang: str | None, problems: list[Diagnostic]) -> str:
                           errors=errors, warnings=warnings)
 
 
-def _finding(problem: Diagnostic) -> dict:
+class Finding(TypedDict):
+    """What the error page shows of one finding."""
+
+    severity: str
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    detail: str
+
+
+def _finding(problem: Diagnostic) -> Finding:
     """Return what the page shows of one finding: where, what, and the excerpt with the fix."""
     detail = problem.format(excerpt=True, source=source_line(problem)).partition("\n")[2]  # the head is shown in parts
     return {"severity": problem.severity, "file": display_path(problem.file) if problem.file else "<input>",

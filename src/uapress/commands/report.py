@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import defaultdict
+from typing import TextIO
 
 from uapress.core.errors import Diagnostic, Findings, display_path
 from uapress.core.inputs import source_line
@@ -12,13 +13,13 @@ from uapress.core.inputs import source_line
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "notice": "\033[1;36m", "ok": "\033[1;32m", "dim": "\033[2m", "end": "\033[0m"}
 
 
-def use_colour(stream=None) -> bool:
+def use_colour(stream: TextIO | None = None) -> bool:
     """Tell whether to colour output: only on a terminal, never with NO_COLOR set."""
     stream = stream or sys.stderr
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def paint(text: str, kind: str, stream=None) -> str:
+def paint(text: str, kind: str, stream: TextIO | None = None) -> str:
     """Return `text` coloured for `kind` when colour is on."""
     return f"{_COLOURS[kind]}{text}{_COLOURS['end']}" if use_colour(stream) else text
 
@@ -53,7 +54,7 @@ class Progress:
     BAR = 24
     """Width of the bar in characters."""
 
-    def __init__(self, stream=None, few: int = 4):
+    def __init__(self, stream: TextIO | None = None, few: int = 4) -> None:
         self.stream = stream or sys.stderr
         self.few = few
         self.drawn = False

@@ -6,11 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uapress.core.errors import Diagnostic, UsageError
 from uapress.core.files import write_atomic
 from uapress.source.load import PLACEHOLDER, SLUG
 from uapress.source.schema import Action
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from uapress.source.schema import Copy, Target
 
 DEADLINE_AFTER = dt.timedelta(weeks=6)
 """How long a new action runs by default: the deadline is the issue date plus six weeks."""
@@ -144,8 +150,8 @@ def followup_action(root: Path, old: Action, slug: str, url: str | None = None,
     path = _new_path(root, slug)
     if url is not None and not url.startswith(("https:", "http:")):
         raise UsageError(f"--url '{url}' is not a web address: give the https: address where {old.slug} is published")
-    text, warnings = render_followup(old, slug, url, today or dt.date.today())
-    warnings = [Diagnostic("warning", message, old.path, hint=hint) for message, hint in warnings]
+    text, todo = render_followup(old, slug, url, today or dt.date.today())
+    warnings = [Diagnostic("warning", message, old.path, hint=hint) for message, hint in todo]
     write_atomic(path, text)
     return path, warnings
 
@@ -192,11 +198,11 @@ def _new_path(root: Path, slug: str) -> Path:
     return path
 
 
-def _as_dicts(people) -> list[dict]:
+def _as_dicts(people: Iterable[Target | Copy]) -> list[dict[str, str | None]]:
     return [{key: getattr(person, key, None) for key in PERSON_COMMENTS if hasattr(person, key)} for person in people]
 
 
-def _people(people: list[dict]) -> str:
+def _people(people: list[dict[str, str | None]]) -> str:
     """Return a YAML list of targets or copies, each field under its comment in the first entry."""
     lines = []
     for index, person in enumerate(people):

@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 from uapress.commands.preview import Edition, Preview, index_page, not_found_page
@@ -111,7 +112,8 @@ def _free_port(after: int) -> int:
                 probe.bind((HOST, candidate))
             except OSError:
                 continue
-            return probe.getsockname()[1]
+            port: int = probe.getsockname()[1]
+            return port
     return 0
 
 
@@ -120,18 +122,19 @@ def _free_port(after: int) -> int:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address, handler, preview: Preview):
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], preview: Preview) -> None:
         self.preview = preview
-        self.default: tuple | None = None
+        self.default: tuple[str, str | None] | None = None
         """The edition `/` leads to; None for the list of actions."""
         super().__init__(address, handler)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks the host name up in DNS; the preview has no use for it.
         socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        host, self.server_port = self.server_address[:2]
+        self.server_name = cast(str, host)  # bound to HOST, a str: the address keeps its type
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: object, client_address: object) -> None:
         # A page closed mid-answer is normal; anything else is a bug worth a line.
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             self.preview.log(f"preview: could not answer a request: {traceback.format_exc(limit=1).strip()}")
@@ -141,7 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "uapress-preview"
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass  # one line per request would drown the rebuild messages
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
