@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -28,11 +29,15 @@ class Brand:
     folder: Path
     """The `styles/` folder: templates, fonts and logo live here."""
     name: str
-    colours: dict
-    fonts: dict
-    sizes: dict
+    colours: dict[str, str]
+    """`#RRGGBB` colours by role (`primary`, `text`…)."""
+    fonts: dict[str, dict[str, str]]
+    """Font roles (`body`, `heading`, `arabic`), each its `family` and a file name per face (`regular`, `bold`…)."""
+    sizes: dict[str, float]
+    """Sizes in points by role (`body`, `title`…)."""
     page_size: str
-    margins: dict
+    margins: dict[str, str]
+    """CSS lengths by side (`top`, `right`, `bottom`, `left`)."""
     logo: str
     logo_alt: str = ""
     """Text alternative of the logo where it must have one (tagged PDF); the brand's name when not given."""
@@ -66,7 +71,7 @@ class Brand:
         """Return a template or stylesheet from the styles folder."""
         return read_project_text(self.folder / name)
 
-    def data(self, name: str):
+    def data(self, name: str) -> Any:  # YAML: whatever the file holds, checked where it is used
         """Return a YAML file from the styles folder (`docx.yaml`), parsed."""
         return read_yaml(self.folder / name)
 
@@ -116,7 +121,7 @@ def load_brand(root: Path) -> Brand:
                  str(data.get("logo_alt") or data.get("name") or ""))
 
 
-def read_yaml(path: Path):
+def read_yaml(path: Path) -> Any:  # YAML: whatever the file holds, checked where it is used
     """Return a YAML file of the styles, read safely: no link out of the project, no anchors or aliases."""
     text = read_project_text(path)
     try:
@@ -129,7 +134,7 @@ def read_yaml(path: Path):
 
 
 @lru_cache(maxsize=16)
-def _parse_yaml(text: str, path: Path):
+def _parse_yaml(text: str, path: Path) -> Any:
     # Parsed once per process and text (a tenth of a DOCX edition's time); keyed by the text, so an edit to the
     # file while `serve` runs is read afresh. Nothing is kept outside the process.
 

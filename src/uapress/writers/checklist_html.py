@@ -6,7 +6,9 @@ shown rendered (emphasis, links as their words and address), never as raw Markdo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
 from babel.numbers import format_percent
 from markupsafe import Markup
@@ -14,6 +16,7 @@ from markupsafe import Markup
 from uapress.core.nodes import (
     Document,
     Emphasis,
+    Inline,
     LineBreak,
     Link,
     SegmentSpan,
@@ -25,11 +28,15 @@ from uapress.source.markdown import MarkdownIssue, parse_inlines
 from uapress.writers.brand import Brand
 from uapress.writers.templating import template
 
+if TYPE_CHECKING:
+    from uapress.localise.labels import Labels
+
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the checklist page of an edition, styled from the brand."""
     page = template(brand, "checklist.html", strict=True)
     checklist = document.checklist
+    assert checklist is not None, "an edition's document carries its checklist (model.document)"
     labels = checklist.labels
     html = page.render(
         checklist=checklist,
@@ -48,7 +55,7 @@ def write(document: Document, brand: Brand) -> bytes:
     return html.encode("utf-8")
 
 
-def _label(labels, key: str) -> Markup:
+def _label(labels: Labels, key: str) -> Markup:
     """Return a label's text; one that fell back to English says so with its `lang`."""
     text = escape(labels[key])
     return Markup(f'<span lang="en">{text}</span>' if key in labels.missing else text)
@@ -63,11 +70,11 @@ def rendered(markdown: str) -> Markup:
     return Markup(_inlines(inlines))
 
 
-def _inlines(nodes) -> str:
+def _inlines(nodes: Iterable[Inline]) -> str:
     return "".join(_inline(node) for node in nodes)
 
 
-def _inline(node) -> str:
+def _inline(node: Inline) -> str:
     if isinstance(node, Text):
         return escape(node.text)
     if isinstance(node, Emphasis):
@@ -85,4 +92,3 @@ def _inline(node) -> str:
             return f'<mark class="unresolved">{words}</mark> <span class="address" dir="ltr">(#)</span>'
         url = escape(node.url, quote=True)
         return f'<a href="{url}">{words}</a> <span class="address" dir="ltr">&lt;{escape(node.url)}&gt;</span>'
-    return ""

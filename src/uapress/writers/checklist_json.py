@@ -13,6 +13,7 @@ from uapress.writers.brand import Brand
 def write(document: Document, brand: Brand) -> bytes:
     """Return the checklist of an edition as stable, indented JSON."""
     checklist = document.checklist
+    assert checklist is not None, "an edition's document carries its checklist (model.document)"
     data = {
         "action": checklist.slug,
         "language": checklist.lang,

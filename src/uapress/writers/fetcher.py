@@ -6,37 +6,42 @@ Imported by `uapress.writers.pdf.write` only, since it needs WeasyPrint.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from uapress.core.errors import BuildError, SourceError
 from uapress.core.inputs import MAX_ASSET, read_project_file
 
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
+
 
 class FetchRefused(BuildError):
     """WeasyPrint asked for something outside the project's styles/ and source/ folders."""
 
 
-def project_fetcher(styles: Path):
+def project_fetcher(styles: Path) -> URLFetcher:
     """Return the fetcher of a project, given its styles/ folder: styles/ and source/ are served."""
     return _fetcher_class()(styles, styles.parent / "source")
 
 
 @functools.cache
-def _fetcher_class() -> type:
+def _fetcher_class() -> type[URLFetcher]:
     """Return the fetcher class, made once: it subclasses WeasyPrint's, imported only when a PDF is made."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class ProjectFetcher(URLFetcher):
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types: its class is Any
         """Serve `file:` URLs under the allowed folders and `data:` URLs; refuse everything else."""
 
-        def __init__(self, *folders: Path):
+        def __init__(self, *folders: Path) -> None:
             # fail_on_errors: a refusal must stop the build, not become a warning and a missing image.
             super().__init__(fail_on_errors=True, allowed_protocols=("file", "data"))
             self.folders = tuple(Path(folder).resolve() for folder in folders)
 
-        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
             """Return a project file or a data: URL's content; raise FetchRefused for anything else."""
             parts = urlsplit(url)
             scheme = parts.scheme.lower()

@@ -12,10 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uapress.core.inputs import MAX_ASSET, read_project_file
 from uapress.writers import woff2
 from uapress.writers.brand import Brand
+
+if TYPE_CHECKING:
+    import uharfbuzz as hb
 
 FACES = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),
          "bold_italic": (700, "italic")}
@@ -24,7 +28,7 @@ ALWAYS = frozenset(chr(code) for code in range(0x20, 0x7F))
 """Printable ASCII: kept in every subset, so a digit or a bracket added by a stylesheet still shows."""
 MAX_PARSED = 32
 """Fonts kept parsed in one process: a brand has a handful; `serve` may see a font file change many times."""
-_PARSED: dict = {}
+_PARSED: dict[bytes, hb.Face] = {}
 """Each font parsed once per process (a HarfBuzz face), by the sha256 of its bytes: a changed file is parsed anew."""
 
 
@@ -54,7 +58,7 @@ def faces(brand: Brand) -> list[Face]:
             for role, spec in brand.fonts.items() for face in FACES if face in spec]
 
 
-def characters(text: str) -> frozenset:
+def characters(text: str) -> frozenset[str]:
     """Return the characters a subset needs to show `text`, in upper and lower case (CSS and Word change case)."""
     found = set(ALWAYS)
     for char in set(text):
@@ -62,26 +66,26 @@ def characters(text: str) -> frozenset:
     return frozenset(c for c in found if len(c) == 1 and unicodedata.category(c)[0] not in "C")
 
 
-def covers(face: Face, chars: frozenset) -> bool:
+def covers(face: Face, chars: frozenset[str]) -> bool:
     """Tell whether the face draws any letter of `chars` (an Arabic face in a Latin edition draws none)."""
     codes = _PARSED[_load(face.path)].unicodes
     return any(ord(c) in codes for c in chars if unicodedata.category(c).startswith("L"))
 
 
-def subset(face: Face, chars: frozenset, flavor: str | None = None) -> bytes:
+def subset(face: Face, chars: frozenset[str], flavor: str | None = None) -> bytes:
     """Return the face cut to `chars` (with what its shaping rules reach), as TrueType or `woff2`."""
     return _subset(_load(face.path), chars, flavor)
 
 
 @lru_cache(maxsize=64)
-def _subset(key: bytes, chars: frozenset, flavor: str | None) -> bytes:
+def _subset(key: bytes, chars: frozenset[str], flavor: str | None) -> bytes:
     # Kept in memory only: a cut font read back from outside the project could be stale or damaged and would
     # then be published as good (issue 10); within one process the editions of a language share their cuts.
     font = cut(_PARSED[key], chars)
     return woff2.encode(font) if flavor == "woff2" else font
 
 
-def cut(face, chars: frozenset) -> bytes:
+def cut(face: hb.Face, chars: frozenset[str]) -> bytes:
     """Return a HarfBuzz face cut to `chars`, as TrueType, with the glyphs its shaping rules reach from them."""
     import uharfbuzz as hb
 
@@ -94,7 +98,8 @@ def cut(face, chars: frozenset) -> bytes:
     # set would read as "all" but HarfBuzz 15 then keeps none.)
     request.sets(hb.SubsetInputSets.NAME_ID).add_range(0, 0x7FFF)
     request.sets(hb.SubsetInputSets.NAME_LANG_ID).add_range(0, 0xFFFF)
-    return hb.subset(face, request).blob.data
+    data: bytes = hb.subset(face, request).blob.data
+    return data
 
 
 def _load(path: Path) -> bytes:

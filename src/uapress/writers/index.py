@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -16,17 +17,22 @@ from uapress.writers.brand import Brand
 from uapress.writers.html import FILTERS
 from uapress.writers.templating import template
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+    from uapress.build.site import Index
+
 KINDS = {name: writer.label for name, writer in WRITERS.items() if writer.listed}
 """Column heading (or link text) of each listed format."""
 
 
-def write(index, brand: Brand) -> bytes:
+def write(index: Index, brand: Brand) -> bytes:
     """Return the index page as UTF-8 bytes."""
     return page(brand).render(index=index, kinds=KINDS, colours=brand.colours, fonts=brand.fonts,
                               logo=brand.logo_data_uri, brand_name=brand.name).encode("utf-8")
 
 
-def page(brand: Brand):
+def page(brand: Brand) -> Template:
     """Return the index page's template, compiled (once per process and file version)."""
     filters = FILTERS + (("size", human_size), ("days", days_left), ("breakable", breakable), ("percent", percent))
     return template(brand, "index.html", filters=filters)

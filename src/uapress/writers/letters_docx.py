@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from uapress.core.errors import BuildError
 from uapress.core.nodes import Document, Text
@@ -12,6 +13,11 @@ from uapress.writers.docx import blocks, embed, parts, styles
 from uapress.writers.docx.context import Output
 from uapress.writers.docx.ooxml import element, length, put
 from uapress.writers.envelope import DIN_5008_B
+
+if TYPE_CHECKING:
+    from docx.table import Table, _Cell
+
+    from uapress.model.letters import Addressee, Letter
 
 
 def write(document: Document, brand: Brand) -> bytes:
@@ -39,7 +45,7 @@ def write(document: Document, brand: Brand) -> bytes:
     return parts.package(out)
 
 
-def _page(out) -> None:
+def _page(out: Output) -> None:
     """Set the paper from the brand and the margins of DIN 5008 (25 mm on the binding side), mirrored in RTL."""
     g = DIN_5008_B
     section = out.word.sections[0]
@@ -52,7 +58,7 @@ def _page(out) -> None:
         put(section._sectPr, "bidi")
 
 
-def _sheet(out, letter, target, first: bool) -> None:
+def _sheet(out: Output, letter: Letter, target: Addressee, first: bool) -> None:
     """Add one target's page: the head (sender, address in the window, date), the letter, signature, copies."""
     g = DIN_5008_B
     labels, sep = letter.labels, colon(letter.lang).rstrip()
@@ -90,7 +96,7 @@ def _sheet(out, letter, target, first: bool) -> None:
                                 + (Text(", " + " ".join(person.address)),), None, letter.lang)
 
 
-def _head(out):
+def _head(out: Output) -> Table:
     """Return the head of a sheet: a borderless table whose rows end exactly where DIN 5008 form B's zones do.
 
     Rows: the sender (top margin to 45 mm), the notes zone of the window (17.7 mm), the address zone
@@ -102,8 +108,10 @@ def _head(out):
 
 
     g = DIN_5008_B
-    text_width = float(out.word.sections[0].page_width.mm) - g.margin_start - g.margin_end
-    table = out.word.add_table(rows=3, cols=2)
+    page_width = out.word.sections[0].page_width
+    assert page_width is not None, "_page sets the paper before the first sheet"
+    text_width = float(page_width.mm) - g.margin_start - g.margin_end
+    table: Table = out.word.add_table(rows=3, cols=2)
     tbl_pr = table._tbl.tblPr
     if out.rtl:
         put(tbl_pr, "bidiVisual")
@@ -121,14 +129,14 @@ def _head(out):
     return table
 
 
-def _in(out, cell):
+def _in(out: Output, cell: _Cell) -> Output:
     """Return the output writing into a table cell rather than at the end of the document."""
     inside = copy.copy(out)
-    inside.word = cell
+    inside.story = cell
     return inside
 
 
-def _drop_first_paragraph(cell) -> None:
+def _drop_first_paragraph(cell: _Cell) -> None:
     """Remove the empty paragraph a new cell starts with, when others were added after it."""
     paragraphs = cell.paragraphs
     if len(paragraphs) > 1 and not paragraphs[0].text and paragraphs[0]._p.pPr is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from markupsafe import Markup
 
 from uapress.core.errors import BuildError
@@ -12,6 +14,21 @@ from uapress.writers.envelope import DIN_5008_B, FOLDS
 from uapress.writers.html import HtmlRenderer, bundled_fonts, css_string, tint
 from uapress.writers.pdf import html_to_pdf
 from uapress.writers.templating import template
+
+if TYPE_CHECKING:
+    from uapress.model.letters import Addressee
+
+
+class Person(TypedDict):
+    """An addressee as styles/letters.html shows one, rendered."""
+
+    name: str
+    title: Markup
+    name_dir: Markup
+    """The `dir` attribute of the name when its script runs against the letter, else empty."""
+    address: list[tuple[str, Markup]]
+    """Each line with its `dir` attribute."""
+    salutation: Markup
 
 
 def write(document: Document, brand: Brand) -> bytes:
@@ -41,7 +58,7 @@ def render(document: Document, brand: Brand, fit: str | None = None) -> str:
         body=Markup(renderer.blocks(letter.body)), closing=Markup(renderer.inlines(letter.closing)))
 
 
-def _person(renderer: HtmlRenderer, person) -> dict:
+def _person(renderer: HtmlRenderer, person: Addressee) -> Person:
     """Return what the template shows of an addressee, rendered."""
     return {
         "name": person.name,

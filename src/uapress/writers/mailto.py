@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from uapress.core.nodes import (
+    Block,
     Document,
     Emphasis,
     Group,
+    Inline,
     LineBreak,
     Link,
     ListBlock,
@@ -20,6 +24,9 @@ from uapress.core.nodes import (
 from uapress.localise.locale import language_name
 from uapress.writers.brand import Brand
 from uapress.writers.templating import template
+
+if TYPE_CHECKING:
+    from uapress.model.letters import Addressee, Letter
 
 MAX_HREF = 1800
 """Longest `mailto:` link offered: some mail clients and browsers cut or refuse longer ones (about 2,000
@@ -63,13 +70,13 @@ def mailto(address: str, subject: str, body: str | None = None) -> str:
     return href
 
 
-def letter_text(letter, target) -> str:
+def letter_text(letter: Letter, target: Addressee) -> str:
     """Return the letter to one target as plain text: salutation, body, closing; links as "text (URL)"."""
     parts = [inline_text(target.salutation), block_text(letter.body), inline_text(letter.closing)]
     return "\n\n".join(part for part in parts if part)
 
 
-def block_text(blocks) -> str:
+def block_text(blocks: Iterable[Block]) -> str:
     """Return blocks as plain text, paragraphs apart, list items on their own lines."""
     out = []
     for block in blocks:
@@ -85,7 +92,7 @@ def block_text(blocks) -> str:
     return "\n\n".join(out)
 
 
-def inline_text(inlines) -> str:
+def inline_text(inlines: Iterable[Inline]) -> str:
     """Return inlines as plain text, Markdown dropped and each link's address after its text."""
     out = []
     for node in inlines:

@@ -6,6 +6,9 @@ import contextlib
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from uapress.core.errors import BuildError
 from uapress.core.nodes import Document
@@ -16,14 +19,20 @@ from uapress.writers.pdf_text import install
 from uapress.writers.pdfbytes import font_names
 from uapress.writers.weasy import import_weasyprint
 
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.document import Document as Layout
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
 
 def write(document: Document, brand: Brand) -> bytes:
     """Return the PDF edition as bytes, laid out again more tightly when a page would be nearly empty."""
     return html_to_pdf(lambda fit: render(document, brand, for_print=True, fit=fit), brand, document, fits=FITS)
 
 
-def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings: bool = True,
-                fits: tuple = (None,)) -> bytes:
+def html_to_pdf(page: Callable[[str | None], str], brand: Brand, document: Document, what: str = "",
+                headings: bool = True, fits: tuple[str | None, ...] = (None,)) -> bytes:
     """Lay out a page of `document` with the bundled fonts and no network, and check its fonts; `what` names it in errors.
 
     `page(fit)` returns the HTML page for each print.css variant of `fits`, tried in turn until no page is
@@ -56,7 +65,7 @@ def html_to_pdf(page, brand: Brand, document: Document, what: str = "", headings
         else:
             chosen = layouts[0]  # no variant fills every page well: the first stays
         with _fixed_font_dates():
-            pdf = chosen.write_pdf(**options)
+            pdf: bytes = chosen.write_pdf(**options)
         check_fonts(pdf, document, brand, headings)
         return pdf
     except BaseException as exc:
@@ -74,7 +83,7 @@ FONT_DATE = "1767225600"
 
 
 @contextlib.contextmanager
-def _fixed_font_dates():
+def _fixed_font_dates() -> Iterator[None]:
     """Date the fonts WeasyPrint re-saves with fontTools by SOURCE_DATE_EPOCH, so equal editions are equal bytes.
 
     Without libharfbuzz-subset (or for a variable font) WeasyPrint subsets with fontTools, which stamps
@@ -131,13 +140,13 @@ MIN_FILL = 0.25
 """The least share of its text area a page's content may fill (issue 11: a facts box alone on a last page)."""
 
 
-def well_filled(laid_out) -> bool:
+def well_filled(laid_out: Layout) -> bool:
     """Tell whether no page of a layout is nearly empty; a one-page edition always is well filled."""
     fills = page_fills(laid_out)
     return len(fills) == 1 or min(fills) >= MIN_FILL
 
 
-def page_fills(laid_out) -> list[float]:
+def page_fills(laid_out: Layout) -> list[float]:
     """Return how far down its text area each page's content reaches (0 empty, 1 full)."""
     from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
 
@@ -175,14 +184,14 @@ def _split_style(page: str) -> tuple[str, list[str]]:
     return page[:found.start()] + page[found.end():], [shared, mark + own] if mark else [shared]
 
 
-_FONTS = None
-_SHEETS: dict[tuple, object] = {}
+_FONTS: FontConfiguration | None = None
+_SHEETS: dict[tuple[str, str], CSS] = {}
 """Stylesheets parsed with the process's font configuration, by text and folder (issue 13)."""
 SHEETS_KEPT = 32
 """Enough for the brand's shared rules and each language's edition rules, page-fill variants, letters and proof."""
 
 
-def _stylesheet(weasyprint, css: str, brand: Brand, fetcher):
+def _stylesheet(weasyprint: ModuleType, css: str, brand: Brand, fetcher: URLFetcher) -> CSS:
     """Return the page's stylesheet parsed once per process: WeasyPrint would parse it again for every layout.
 
     Its @font-face rules are bound to the font configuration it was parsed with, so it is dropped with
@@ -202,7 +211,7 @@ def _stylesheet(weasyprint, css: str, brand: Brand, fetcher):
     return sheet
 
 
-def _font_config(weasyprint):
+def _font_config(weasyprint: ModuleType) -> FontConfiguration:
     """Return one font configuration per process.
 
     A new FontConfiguration per document loads the seven bundled faces again (~45% of a
@@ -222,6 +231,8 @@ def discard_font_config() -> None:
     global _FONTS
     fonts, _FONTS = _FONTS, None
     _SHEETS.clear()
+    if fonts is None:
+        return
     folder = getattr(fonts, "_folder", None)
     if folder:
         fonts._folder = None

@@ -14,8 +14,17 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from weasyprint.formatting_structure.boxes import TextBox
+    from weasyprint.pdf.fonts import Font
+    from weasyprint.pdf.stream import Stream
 
 _INSTALLED = False
+_Args = ParamSpec("_Args")
+_Drawn = TypeVar("_Drawn")
 
 
 def install() -> None:
@@ -29,8 +38,11 @@ def install() -> None:
     _INSTALLED = True
 
 
-def _faithful(draw_first_line):
-    def draw(stream, textbox, *args, **kwargs):
+def _faithful(
+    draw_first_line: Callable[Concatenate[Stream, TextBox, _Args], _Drawn],
+) -> Callable[Concatenate[Stream, TextBox, _Args], _Drawn]:
+    # Positional-only, as WeasyPrint calls it: the wrapper then has the very signature of what it wraps.
+    def draw(stream: Stream, textbox: TextBox, /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Drawn:
         # Lines of invisible text or of no size are not drawn: WeasyPrint returns before shaping.
         if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
             return draw_first_line(stream, textbox, *args, **kwargs)
@@ -48,7 +60,7 @@ def _faithful(draw_first_line):
     return draw
 
 
-def _map_line(stream, textbox) -> tuple[str, list]:
+def _map_line(stream: Stream, textbox: TextBox) -> tuple[str, list[tuple[str, str]]]:
     """Map the new glyphs of the textbox's first line; return its text and, per cluster, (its glyphs' text, its text).
 
     A cluster's glyphs are all mapped once it is mapped, and a mapping is never replaced (first wins): what a
@@ -99,7 +111,7 @@ _UNDRAWN = 0x0FFFFFFF
 """Pango's empty glyph; this and any greater id (its unknown-glyph flag) is no real glyph of the font."""
 
 
-def _map_cluster(font, text: str, glyphs: list) -> str:
+def _map_cluster(font: Font, text: str, glyphs: list[int]) -> str:
     """Give the cluster's new glyphs their text before WeasyPrint does: the cluster's, or each glyph's own character.
 
     Return the text the cluster's glyphs then map to, in order.
@@ -115,7 +127,7 @@ def _map_cluster(font, text: str, glyphs: list) -> str:
     return "".join(font.to_unicode[g] for g in glyphs)
 
 
-def _reads_back(clusters: list) -> bool:
+def _reads_back(clusters: list[tuple[str, str]]) -> bool:
     """Tell whether every cluster's glyphs give back its text (white space aside): (mapped text, text) pairs."""
     # Most clusters are one letter mapped to itself: equal text needs no filtering (a third of this module's time).
     return all(mapped == text or _visible(mapped) == _visible(text) for mapped, text in clusters)
@@ -125,10 +137,10 @@ def _visible(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
-_CMAPS: dict[tuple, dict[int, int]] = {}
+_CMAPS: dict[tuple[str, int], dict[int, int]] = {}
 
 
-def _nominal_glyphs(font) -> dict[int, int]:
+def _nominal_glyphs(font: Font) -> dict[int, int]:
     """Return the font's character-to-glyph map (its cmap), read once per font file."""
     key = (font.hash, font.index)
     if key not in _CMAPS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,9 +13,12 @@ from uapress.writers.brand import Brand
 if TYPE_CHECKING:
     from jinja2 import Template
 
+Filters = tuple[tuple[str, Callable[..., object]], ...]
+"""Jinja filters as (name, function) pairs: a tuple, so that compiled templates can be cached by them."""
+
 
 def template(brand: Brand, name: str, *, autoescape: bool = True, strict: bool = False,
-             filters: tuple = ()) -> Template:
+             filters: Filters = ()) -> Template:
     """Return the compiled template `styles/<name>`; `filters` is a tuple of (name, function) pairs."""
     path = brand.folder / name
     # Keyed on the file's mtime so that a preview server picks up an edited template.
@@ -22,7 +26,7 @@ def template(brand: Brand, name: str, *, autoescape: bool = True, strict: bool =
 
 
 @lru_cache(maxsize=64)
-def _compiled(path: str, _mtime: int, autoescape: bool, strict: bool, filters: tuple) -> Template:
+def _compiled(path: str, _mtime: int, autoescape: bool, strict: bool, filters: Filters) -> Template:
     from jinja2 import (  # not for a no-op build, which renders nothing
         Environment,
         StrictUndefined,

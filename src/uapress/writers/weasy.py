@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ctypes.util
 import sys
+from types import ModuleType
 
 
-def import_weasyprint():
+def import_weasyprint() -> ModuleType:
     """Return the `weasyprint` module, imported once.
 
     WeasyPrint opens Pango, HarfBuzz and friends through cffi, trying several names per library
@@ -29,4 +30,5 @@ def import_weasyprint():
         import weasyprint
     finally:
         ctypes.util.find_library = search
-    return weasyprint
+    module: ModuleType = weasyprint  # WeasyPrint has no types: to mypy the module itself is Any
+    return module

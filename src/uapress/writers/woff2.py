@@ -37,7 +37,7 @@ def encode(font: bytes) -> bytes:
         index = KNOWN_TAGS.index(tag) if tag in KNOWN_TAGS else 63
         directory += bytes([index | NULL_TRANSFORM.get(tag, 0) << 6]) + (tag if index == 63 else b"") + _base128(length)
         stream += font[offset:offset + length]
-    compressed = brotli.compress(bytes(stream), mode=brotli.MODE_FONT, quality=QUALITY)
+    compressed: bytes = brotli.compress(bytes(stream), mode=brotli.MODE_FONT, quality=QUALITY)
     sfnt_size = 12 + 16 * count + sum((length + 3) & ~3 for *_, length in entries)
     size = struct.calcsize(HEADER) + len(directory) + len(compressed)
     padded = (size + 3) & ~3

@@ -15,9 +15,11 @@ LOCAL_HEADER = 30
 """Length of a local record's fixed fields, which end with the name's and the extra field's lengths (APPNOTE 4.3.7)."""
 LOCAL_SIZES, CENTRAL_SIZES = 14, 16
 """Where a local record and a central directory record hold the CRC, compressed and uncompressed sizes."""
+Stamp = tuple[int, int, int, int, int, int]
+"""A zip entry's time: year, month, day, hours, minutes, seconds."""
 
 
-def zipped(members: list[tuple[str, bytes]], stamp: tuple) -> bytes:
+def zipped(members: list[tuple[str, bytes]], stamp: Stamp) -> bytes:
     """Return the members zipped (deflate, level 6) with entry time `stamp`: the bytes `zipfile` writes for them.
 
     Each member is zipped alone and its records joined: a member's local record does not depend on where
@@ -33,7 +35,7 @@ def zipped(members: list[tuple[str, bytes]], stamp: tuple) -> bytes:
     return local.getvalue() + central.getvalue() + end
 
 
-def _font(name: str, data: bytes, stamp: tuple) -> tuple[bytes, bytes]:
+def _font(name: str, data: bytes, stamp: Stamp) -> tuple[bytes, bytes]:
     """Return `_member` of an embedded font from its deflated bytes, kept for every edition whatever its name and date.
 
     The records of an empty member of that name and date lend their headers; only the CRC and the sizes (at
@@ -53,7 +55,7 @@ def _deflated(data: bytes) -> tuple[bytes, bytes]:
     return record[LOCAL_SIZES:LOCAL_SIZES + 12], record[LOCAL_HEADER + len("font"):]
 
 
-def _member(name: str, data: bytes, stamp: tuple) -> tuple[bytes, bytes]:
+def _member(name: str, data: bytes, stamp: Stamp) -> tuple[bytes, bytes]:
     """Return a member's local record (header and deflated data) and its central directory record at offset 0."""
     one = io.BytesIO()
     with zipfile.ZipFile(one, "w") as target:

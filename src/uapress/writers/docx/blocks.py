@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 from uapress.core.nodes import (
+    Block,
     Group,
     Heading,
+    Inline,
     ListBlock,
     ListItem,
     Paragraph,
     Quote,
     Section,
+    Segment,
     plain_text,
 )
 from uapress.localise.locale import reads_ltr
@@ -17,6 +23,9 @@ from uapress.writers.docx import embed
 from uapress.writers.docx.context import LRM, Output
 from uapress.writers.docx.inlines import bookmark, fallback_marker, inlines, run
 from uapress.writers.docx.ooxml import element, hex_colour, put
+
+if TYPE_CHECKING:
+    from docx.oxml.text.paragraph import CT_P
 
 PAGE_BREAK_BEFORE = {"appeal-letter"}
 """Sections that start a page: the annex letter in the appeal language (issue 14)."""
@@ -27,7 +36,7 @@ LIST_STYLES = {False: "List Bullet", True: "List Number"}
 """python-docx's template numbers these two styles (bullets, decimals); restyled from the brand."""
 
 
-def blocks(out: Output, nodes, style: str | None = None) -> None:
+def blocks(out: Output, nodes: Iterable[Section | Block | ListItem], style: str | None = None) -> None:
     """Add `nodes` to the document; `style` overrides their paragraph style (inside a quote)."""
     for node in nodes:
         HANDLERS[type(node)](out, node, style)
@@ -35,12 +44,12 @@ def blocks(out: Output, nodes, style: str | None = None) -> None:
 
 def section(out: Output, node: Section, style: str | None = None) -> None:
     """Add a section's blocks; sections follow one another without breaks, except an annex."""
-    first = len(out.word.paragraphs)
+    first = len(out.story.paragraphs)
     if node.role in CARRY and first:
-        put(out.word.paragraphs[-1]._p.get_or_add_pPr(), "keepNext")
+        put(out.story.paragraphs[-1]._p.get_or_add_pPr(), "keepNext")
     blocks(out, node.blocks, style)
-    if node.role in PAGE_BREAK_BEFORE and len(out.word.paragraphs) > first:
-        put(out.word.paragraphs[first]._p.get_or_add_pPr(), "pageBreakBefore")
+    if node.role in PAGE_BREAK_BEFORE and len(out.story.paragraphs) > first:
+        put(out.story.paragraphs[first]._p.get_or_add_pPr(), "pageBreakBefore")
 
 
 def paragraph(out: Output, node: Paragraph, style: str | None = None) -> None:
@@ -66,7 +75,7 @@ def list_block(out: Output, node: ListBlock, style: str | None = None) -> None:
             put(p.get_or_add_pPr(), "numPr", [element("w:ilvl", val=0), element("w:numId", val=num_id)])
 
 
-def list_item(out: Output, node: ListItem, style: str | None = None):
+def list_item(out: Output, node: ListItem, style: str | None = None) -> CT_P:
     """Add one list item in a list style."""
     return translatable(out, style or LIST_STYLES[False], node.inlines, node.segment, node.lang)
 
@@ -81,7 +90,8 @@ def group(out: Output, node: Group, style: str | None = None) -> None:
     blocks(out, node.blocks, style)
 
 
-def translatable(out: Output, style: str, nodes, segment, lang: str | None):
+def translatable(out: Output, style: str, nodes: Sequence[Inline], segment: Segment | None,
+                 lang: str | None) -> CT_P:
     """Add a paragraph whose text is one segment: bookmarked by the segment id, marked when a fallback."""
     fmt = out.format_for(lang).but(strong_style=out.spec.get("strong", {}).get(style))
     if fmt.rtl and reads_ltr(plain_text(nodes)):
@@ -106,9 +116,9 @@ def translatable(out: Output, style: str, nodes, segment, lang: str | None):
     return p
 
 
-def new_paragraph(out: Output, style: str, rtl: bool, end_aligned: bool = False):
+def new_paragraph(out: Output, style: str, rtl: bool, end_aligned: bool = False) -> CT_P:
     """Append an empty paragraph in `style` and direction; return its `w:p`."""
-    p = out.word.add_paragraph()._p
+    p = out.story.add_paragraph()._p
     p.style = out.paragraph_style_id(style)  # what `add_paragraph(style=…)` sets, without its search per paragraph
     if rtl:
         put(p.get_or_add_pPr(), "bidi")
@@ -127,10 +137,12 @@ def _restarted_numbering(out: Output, style: str) -> int:
     abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
     num = numbering.add_num(abstract_id)
     num.add_lvlOverride(ilvl=0).add_startOverride(1)
-    return num.numId
+    num_id: int = num.numId
+    return num_id
 
 
-HANDLERS = {
+HANDLERS: dict[type[Section | Block | ListItem], Callable[[Output, Any, str | None], object]] = {
+    # Each handler takes the node type it stands for: the table is looked up by the node's own type.
     Section: section,
     Paragraph: paragraph,
     Heading: heading,

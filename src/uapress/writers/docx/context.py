@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from docx.enum.style import WD_STYLE_TYPE
 
@@ -12,7 +14,23 @@ from uapress.core.nodes import Meta
 from uapress.localise import locale
 from uapress.writers.brand import Brand
 
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.styles.style import BaseStyle
+    from docx.table import _Cell
+
 LRM = "\u200e"
+
+
+class FormatChanges(TypedDict, total=False):
+    """Fields of a `Format` that `Format.but` changes."""
+
+    lang: str
+    rtl: bool
+    bold: bool
+    italic: bool
+    char_style: str | None
+    strong_style: str | None
 
 
 @dataclass(frozen=True)
@@ -29,7 +47,7 @@ class Format:
     strong_style: str | None = None
     """Character style strong text takes in this paragraph (docx.yaml `strong`), besides bold."""
 
-    def but(self, **changes) -> Format:
+    def but(self, **changes: Unpack[FormatChanges]) -> Format:
         """Return this format with some fields changed."""
         return replace(self, **changes)
 
@@ -38,31 +56,36 @@ class Format:
 class Output:
     """The Word document being built, with the brand, the edition's metadata and running counters."""
 
-    word: object
+    word: WordDocument
     """The python-docx `Document`."""
     brand: Brand
     meta: Meta
-    spec: dict = field(init=False)
-    """`styles/docx.yaml`: the Word styles, by role."""
+    spec: dict[str, Any] = field(init=False)
+    """`styles/docx.yaml`: the Word styles, by role (YAML, as the brand's files are read)."""
+    story: WordDocument | _Cell = field(init=False)
+    """Where blocks are added: the document itself, or one of its table cells (a letter sheet's head)."""
     bookmark_ids: int = 0
-    bookmarked: set = field(default_factory=set)
+    bookmarked: set[str] = field(default_factory=set)
     logo_placed: bool = False
-    _styles: dict = field(default_factory=dict)
-    _style_ids: dict = field(default_factory=dict)
+    _styles: dict[str, BaseStyle] = field(default_factory=dict)
+    _style_ids: dict[str, str | None] = field(default_factory=dict)
+    _default_style: BaseStyle | None = None
+    """The document's default paragraph style, looked up with the first paragraph style id."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.spec = self.brand.data("docx.yaml")
+        self.story = self.word
 
-    def style(self, name: str):
+    def style(self, name: str) -> BaseStyle:
         """Return the document's style of a name (UI names too), once the styles are set up.
 
         Looked up once per document: python-docx searches every style for each lookup, a tenth of the writer's time.
         """
         if name not in self._styles:
-            self._styles[name] = self.word.part.styles[name]  # `word` may be a table cell of the document
+            self._styles[name] = self.word.part.styles[name]
         return self._styles[name]
 
-    def remember_styles(self, styles: dict) -> None:
+    def remember_styles(self, styles: dict[str, BaseStyle]) -> None:
         """Take in styles already found by name (`styles.apply`), so that `style` need not search for them again."""
         self._styles.update(styles)
 
@@ -76,8 +99,8 @@ class Output:
             if style.type != WD_STYLE_TYPE.PARAGRAPH:
                 raise ValueError(f"'{name}' is a {style.type} style, not a paragraph style")
             if not self._style_ids:
-                self._style_ids[None] = self.word.part.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-            self._style_ids[name] = None if style == self._style_ids[None] else style.style_id
+                self._default_style = self.word.part.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+            self._style_ids[name] = None if style == self._default_style else style.style_id
         return self._style_ids[name]
 
     @property
@@ -113,7 +136,7 @@ def word_language(lang: str) -> str:
     return locale.regional_tag(lang)
 
 
-def script_runs(text: str, rtl: bool):
+def script_runs(text: str, rtl: bool) -> Iterator[tuple[str, bool]]:
     """Yield `(chunk, rtl)`: in right-to-left text, stretches of left-to-right words stand apart.
 
     Word lays out a run marked `w:rtl` with the complex-script font and right-to-left

@@ -12,6 +12,7 @@ import hashlib
 import io
 import uuid
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -27,6 +28,10 @@ from uapress.writers.docx.ooxml import element, length
 from uapress.writers.fetcher import project_fetcher
 from uapress.writers.weasy import import_weasyprint
 
+if TYPE_CHECKING:
+    from docx.oxml.text.paragraph import CT_P
+    from docx.types import ProvidesStoryPart
+
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 EMBED = {"regular": "embedRegular", "bold": "embedBold", "italic": "embedItalic", "bold_italic": "embedBoldItalic"}
 """The font table's element for each face, in the order CT_Font wants them."""
@@ -34,7 +39,7 @@ LOGO_PIXELS = 512
 """Width of the logo's PNG: sharp in print at the band's size."""
 
 
-def logo(out: Output, p, height: str, story=None) -> None:
+def logo(out: Output, p: CT_P, height: str, story: ProvidesStoryPart | None = None) -> None:
     """Put the brand's logo, rendered to PNG, at the start of paragraph `p` of `story` (the body, a header)."""
     # The picture's relationship belongs to the part that holds the paragraph.
     paragraph = WordParagraph(p, story if story is not None else out.word._body)
@@ -128,7 +133,7 @@ def _font_key(data: bytes) -> str:
     return "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
 
 
-def _font_entry(table, family: str):
+def _font_entry(table: etree._Element, family: str) -> etree._Element:
     """Return the font table's `w:font` of a family, new and bare, in place of the template's."""
     for old in table.findall(qn("w:font")):
         if old.get(qn("w:name")) == family:

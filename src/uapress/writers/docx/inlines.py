@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from uapress.core.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from uapress.core.nodes import Emphasis, Inline, LineBreak, Link, Segment, SegmentSpan, Strong, Text
 from uapress.writers.docx.context import Format, Output, script_runs, word_language
 from uapress.writers.docx.ooxml import element, put
 
+if TYPE_CHECKING:
+    from lxml import etree
 
-def inlines(out: Output, container, nodes, fmt: Format) -> None:
+
+def inlines(out: Output, container: etree._Element, nodes: Iterable[Inline], fmt: Format) -> None:
     """Append the runs of `nodes` to `container` (a `w:p` or `w:hyperlink`)."""
     for node in nodes:
         HANDLERS[type(node)](out, container, node, fmt)
 
 
-def text(out: Output, container, node: Text, fmt: Format) -> None:
+def text(out: Output, container: etree._Element, node: Text, fmt: Format) -> None:
     """Append plain text, split where the writing direction changes."""
     run(out, container, node.text.replace("\n", " "), fmt)
 
 
-def emphasis(out: Output, container, node: Emphasis, fmt: Format) -> None:
+def emphasis(out: Output, container: etree._Element, node: Emphasis, fmt: Format) -> None:
     """Append italic inlines."""
     inlines(out, container, node.children, fmt.but(italic=True))
 
 
-def strong(out: Output, container, node: Strong, fmt: Format) -> None:
+def strong(out: Output, container: etree._Element, node: Strong, fmt: Format) -> None:
     """Append bold inlines, in the paragraph's character style for them when it has one (a fact's label)."""
     style = _style_id(out, fmt.strong_style) if fmt.strong_style else fmt.char_style
     inlines(out, container, node.children, fmt.but(bold=True, char_style=style))
 
 
-def link(out: Output, container, node: Link, fmt: Format) -> None:
+def link(out: Output, container: etree._Element, node: Link, fmt: Format) -> None:
     """Append a real hyperlink, or plain marked text when the address is not known yet."""
     if not node.resolved:
         # A `#` link would be a dead click: show the words, marked, without a target.
@@ -46,12 +52,12 @@ def link(out: Output, container, node: Link, fmt: Format) -> None:
     inlines(out, hyperlink, node.children, fmt.but(char_style=_style_id(out, "Hyperlink")))
 
 
-def line_break(out: Output, container, node: LineBreak, fmt: Format) -> None:
+def line_break(out: Output, container: etree._Element, node: LineBreak, fmt: Format) -> None:
     """Append a hard line break."""
     container.append(element("w:r", [element("w:br")]))
 
 
-def segment_span(out: Output, container, node: SegmentSpan, fmt: Format) -> None:
+def segment_span(out: Output, container: etree._Element, node: SegmentSpan, fmt: Format) -> None:
     """Append a translatable segment inside a larger paragraph, bookmarked by its id."""
     span_fmt = out.format_for(node.lang).but(bold=fmt.bold, italic=fmt.italic, char_style=fmt.char_style)
     if node.segment.fallback:
@@ -60,7 +66,7 @@ def segment_span(out: Output, container, node: SegmentSpan, fmt: Format) -> None
         inlines(out, container, node.children, span_fmt)
 
 
-def run(out: Output, container, value: str, fmt: Format) -> None:
+def run(out: Output, container: etree._Element, value: str, fmt: Format) -> None:
     """Append `value` as runs in `fmt`, one per stretch of one writing direction."""
     for chunk, rtl in script_runs(value, fmt.rtl):
         r_pr = element("w:rPr")
@@ -84,7 +90,7 @@ def run(out: Output, container, value: str, fmt: Format) -> None:
         container.append(element("w:r", [r_pr, t] if len(r_pr) else [t]))
 
 
-def fallback_marker(out: Output, container, segment, trailing: str | None = None) -> None:
+def fallback_marker(out: Output, container: etree._Element, segment: Segment, trailing: str | None = None) -> None:
     """Append the visible "not translated yet" marker, outside the segment's bookmark."""
     key = "fuzzy" if segment.status == "fuzzy" else "untranslated"
     style = _style_id(out, out.spec["fallback"]["marker_style"])
@@ -97,11 +103,11 @@ def fallback_marker(out: Output, container, segment, trailing: str | None = None
 class bookmark:
     """Wrap what is appended inside the `with` block in a Word bookmark named `name`."""
 
-    def __init__(self, out: Output, container, name: str):
+    def __init__(self, out: Output, container: etree._Element, name: str) -> None:
         self.out, self.container, self.name = out, container, name
-        self.id = None
+        self.id: int | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> bookmark:
         # Word bookmark names are unique: a segment shown twice is bookmarked once.
         if self.name not in self.out.bookmarked:
             self.out.bookmarked.add(self.name)
@@ -109,7 +115,7 @@ class bookmark:
             self.container.append(element("w:bookmarkStart", id=self.id, name=self.name))
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self.id is not None:
             self.container.append(element("w:bookmarkEnd", id=self.id))
         return False
@@ -119,7 +125,8 @@ def _style_id(out: Output, name: str) -> str:
     return out.style(name).style_id
 
 
-HANDLERS = {
+HANDLERS: dict[type[Inline], Callable[[Output, etree._Element, Any, Format], None]] = {
+    # Each handler takes the node type it stands for: the table is looked up by the node's own type.
     Text: text,
     Emphasis: emphasis,
     Strong: strong,

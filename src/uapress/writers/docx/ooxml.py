@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Mm, Pt
+from docx.shared import Inches, Length, Mm, Pt
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 # Word rejects a file whose property children are out of order (ECMA-376 part 1,
 # CT_PPrBase, CT_RPr and CT_SectPr): every property goes in through `put`.
@@ -41,15 +46,17 @@ UNITS = {"mm": Mm, "in": Inches, "pt": Pt}
 LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
 
 
-def element(tag: str, children=(), **attrs) -> object:
+def element(tag: str, children: Iterable[etree._Element] = (), /, **attrs: object) -> etree._Element:
     """Return a new `w:` element with `w:` attributes and children."""
+    # Positional-only: any name can be an attribute (`name`), and attributes given as a mapping are no children.
     node = OxmlElement(tag, {qn(f"w:{key}"): str(value) for key, value in attrs.items()})
     for child in children:
         node.append(child)
     return node
 
 
-def put(parent, name: str, children=(), **attrs) -> object:
+def put(parent: etree._Element, name: str, children: Iterable[etree._Element] = (), /,
+        **attrs: object) -> etree._Element:
     """Set property `w:<name>` of a pPr, rPr, sectPr, pBdr or tblPr, replacing the old one, in schema order."""
     old = parent.find(qn(f"w:{name}"))
     if old is not None:
@@ -66,13 +73,13 @@ def put(parent, name: str, children=(), **attrs) -> object:
 
 
 @cache
-def _successors(parent: str, name: str) -> frozenset:
+def _successors(parent: str, name: str) -> frozenset[str]:
     """Return the tags that come after property `name` in its parent (a few thousand `put`s per edition)."""
     order = ORDER[parent]
     return frozenset(qn(f"w:{later}") for later in order[order.index(name) + 1:])
 
 
-def length(value: str) -> Emu:
+def length(value: str) -> Length:
     """Return a CSS length (`24mm`, `0.5in`, `6pt`, `1cm`) as a python-docx length."""
     match = LENGTH.match(str(value))
     if not match:
@@ -85,7 +92,8 @@ def length(value: str) -> Emu:
 
 def twips(value: str) -> int:
     """Return a CSS length in twentieths of a point, Word's unit for spacing and indents."""
-    return round(length(value).pt * 20)
+    points: float = length(value).pt
+    return round(points * 20)
 
 
 def hex_colour(value: str) -> str:

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, cast
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from uapress.writers.docx import embed
 from uapress.writers.docx.archive import zipped
-from uapress.writers.docx.context import Output, word_language
+from uapress.writers.docx.context import Format, Output, word_language
 from uapress.writers.docx.inlines import run
 from uapress.writers.docx.ooxml import element, length, put
+
+if TYPE_CHECKING:
+    from docx.blkcntnr import BlockItemContainer
+    from docx.opc.package import OpcPackage
+    from docx.oxml.text.paragraph import CT_P
+    from docx.styles.style import ParagraphStyle
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
 
 DROPPED_PARTS = (RT.THUMBNAIL, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
 """The template's thumbnail (a blank page) and its Word 2010 copy of the styles we replace."""
@@ -49,7 +58,7 @@ def page(out: Output) -> None:
         page_numbers(out, _paragraph(out, footer, "Footer"))
 
 
-def page_numbers(out: Output, p) -> None:
+def page_numbers(out: Output, p: CT_P) -> None:
     """Append the "Page {page} of {pages}" label with live PAGE and NUMPAGES fields."""
     fmt = out.format_for(None)
     for piece in FIELD.split(out.meta.labels["page_of"]):
@@ -59,9 +68,9 @@ def page_numbers(out: Output, p) -> None:
             run(out, p, piece, fmt)
 
 
-def field(out: Output, p, code: str, fmt) -> None:
+def field(out: Output, p: CT_P, code: str, fmt: Format) -> None:
     """Append a complex field (begin, code, separate, cached result, end), the form Word writes."""
-    def field_run(child):
+    def field_run(child: etree._Element) -> None:
         r_pr = [element("w:rPr", [element("w:rtl")])] if fmt.rtl else []
         p.append(element("w:r", r_pr + [child]))
 
@@ -145,7 +154,7 @@ def package(out: Output) -> bytes:
     return zipped(members, _issued(out).timetuple()[:6])
 
 
-def _members(package) -> list[tuple[str, bytes]]:
+def _members(package: OpcPackage) -> list[tuple[str, bytes]]:
     """Return the package's members, name and bytes, in the order python-docx's `save` writes them.
 
     Taken from python-docx's own package writer rather than from a saved file read back: saving zipped
@@ -159,18 +168,20 @@ def _members(package) -> list[tuple[str, bytes]]:
     members: list[tuple[str, bytes]] = []
     collect = SimpleNamespace(write=lambda uri, blob: members.append((uri.membername, blob)))
     parts = package.parts
+    # python-docx leaves these unannotated, and its private helpers are given a stand-in for the zip writer that
+    # has the one method they call: mypy checks neither.
     for part in parts:
-        part.before_marshal()
+        part.before_marshal()  # type: ignore[no-untyped-call]
     try:
-        PackageWriter._write_content_types_stream(collect, parts)
-        PackageWriter._write_pkg_rels(collect, package.rels)
-        PackageWriter._write_parts(collect, parts)
+        PackageWriter._write_content_types_stream(collect, parts)  # type: ignore[no-untyped-call]
+        PackageWriter._write_pkg_rels(collect, package.rels)  # type: ignore[no-untyped-call]
+        PackageWriter._write_parts(collect, parts)  # type: ignore[arg-type]
     except AttributeError:  # these are python-docx's private helpers: another version saves the ordinary way
         return _saved_members(package)
     return members
 
 
-def _saved_members(package) -> list[tuple[str, bytes]]:
+def _saved_members(package: OpcPackage) -> list[tuple[str, bytes]]:
     """Return the package's members as python-docx's public `save` writes them."""
     import io
     import zipfile
@@ -201,9 +212,10 @@ def _custom_xml(out: Output) -> str:
             f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{items}</Properties>')
 
 
-def _paragraph(out: Output, part, style: str):
-    p = part.paragraphs[0]
-    p.style = out.style(style)
+def _paragraph(out: Output, part: BlockItemContainer, style: str) -> CT_P:
+    p: Paragraph = part.paragraphs[0]
+    # Header and Footer are paragraph styles (python-docx's template, styles/docx.yaml); the setter checks it.
+    p.style = cast("ParagraphStyle", out.style(style))
     if out.rtl:
         put(p._p.get_or_add_pPr(), "bidi")
     return p._p

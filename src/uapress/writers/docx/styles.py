@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Protocol
+
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.styles import BabelFish
-from docx.styles.style import StyleFactory
+from docx.styles.style import CharacterStyle, ParagraphStyle, StyleFactory
 
 from uapress.writers.docx.context import Output, word_language
 from uapress.writers.docx.ooxml import hex_colour, length, put, twips
+
+if TYPE_CHECKING:
+    from docx.oxml.styles import CT_Style
+    from docx.styles.style import BaseStyle
+    from lxml import etree
+
+Rules = dict[str, Any]
+"""A style's rules as styles/docx.yaml gives them (`font`, `size`, `space_after`…), values as YAML reads them."""
 
 ALIGN = {"start": "left", "center": "center", "end": "right", "both": "both"}
 """Word (and LibreOffice) read `w:jc` and `w:ind` left/right of a right-to-left paragraph as its
@@ -36,7 +46,7 @@ def apply(out: Output) -> None:
     out.remember_styles(styles)
 
 
-def style_rules(out: Output, group: str, name: str) -> dict:
+def style_rules(out: Output, group: str, name: str) -> Rules:
     """Return a style's rules, with a proof's marks on top when the edition is a proof (docx.yaml `proof`)."""
     own = out.spec[group][name] or {}
     if out.meta.proof is None:
@@ -83,7 +93,7 @@ def prune(out: Output) -> None:
             root.remove(style)
 
 
-def defaults(out: Output, rules: dict) -> None:
+def defaults(out: Output, rules: Rules) -> None:
     """Set the document's default font, size, spacing, language and direction."""
     doc_defaults = out.word.styles.element.find(qn("w:docDefaults"))
     r_pr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -98,7 +108,7 @@ def defaults(out: Output, rules: dict) -> None:
     _spacing(p_pr, rules)
 
 
-def restyle(out: Output, style, rules: dict, styles: dict) -> None:
+def restyle(out: Output, style: BaseStyle, rules: Rules, styles: dict[str, BaseStyle]) -> None:
     """Give a style exactly the look `rules` describe, dropping what the template had."""
     node = style.element
     for stale in node.findall(qn("w:rsid")):
@@ -109,9 +119,10 @@ def restyle(out: Output, style, rules: dict, styles: dict) -> None:
         for back in partner.findall(qn("w:link")) if partner is not None else ():
             partner.remove(back)
         node.remove(link)
-    if "based_on" in rules:
+    # python-docx gives a base style to character and paragraph styles only, a next style to paragraph styles only.
+    if "based_on" in rules and isinstance(style, CharacterStyle):
         style.base_style = styles[rules["based_on"]]
-    if "next" in rules:
+    if "next" in rules and isinstance(style, ParagraphStyle):
         style.next_paragraph_style = styles[rules["next"]]
     style.hidden = False
     style.quick_style = True
@@ -127,26 +138,35 @@ def restyle(out: Output, style, rules: dict, styles: dict) -> None:
     _run(out, r_pr, rules)
 
 
+class _StylesElement(Protocol):
+    """The `w:styles` element as python-docx makes it: its metaclass adds `style_lst`, which mypy cannot see."""
+
+    style_lst: list[CT_Style]
+
+    def add_style_of_type(self, name: str, style_type: WD_STYLE_TYPE, builtin: bool) -> CT_Style:
+        """Return a new `w:style` of that name and type, appended."""
+
+
 class _Found:
     """The template's styles by name and by id, first in document order first, as python-docx finds them.
 
     python-docx searches every style at each lookup and again before adding one: most of `apply`'s time.
     """
 
-    def __init__(self, root):
+    def __init__(self, root: _StylesElement) -> None:
         self.root = root
-        self.by_name: dict = {}
-        self.by_id: dict = {}
+        self.by_name: dict[str | None, CT_Style] = {}
+        self.by_id: dict[str | None, CT_Style] = {}
         for style in root.style_lst:
             self.note(style)
 
-    def note(self, style) -> None:
+    def note(self, style: CT_Style) -> None:
         """Take in a style, unless one of the same name or id comes first."""
         self.by_name.setdefault(style.name_val, style)
         self.by_id.setdefault(style.styleId, style)
 
 
-def _get_or_add(out: Output, name: str, kind, found: _Found):
+def _get_or_add(out: Output, name: str, kind: WD_STYLE_TYPE, found: _Found) -> BaseStyle:
     internal = BabelFish.ui2internal(name)
     if internal in found.by_name:
         style = StyleFactory(found.by_name[internal])  # python-docx maps UI names: "Heading 2" is "heading 2" inside
@@ -161,7 +181,7 @@ def _get_or_add(out: Output, name: str, kind, found: _Found):
     return style
 
 
-def _paragraph(out: Output, p_pr, rules: dict) -> None:
+def _paragraph(out: Output, p_pr: etree._Element, rules: Rules) -> None:
     if rules.get("keep_with_next") is not None:
         put(p_pr, "keepNext", val=_on(rules["keep_with_next"]))
     if rules.get("keep_together"):
@@ -186,8 +206,8 @@ def _paragraph(out: Output, p_pr, rules: dict) -> None:
         put(p_pr, "outlineLvl", val=rules["outline_level"])
 
 
-def _spacing(p_pr, rules: dict) -> None:
-    spacing = {attr: twips(rules[key]) for key, attr in (("space_before", "before"), ("space_after", "after"))
+def _spacing(p_pr: etree._Element, rules: Rules) -> None:
+    spacing: dict[str, int | str] = {attr: twips(rules[key]) for key, attr in (("space_before", "before"), ("space_after", "after"))
                if key in rules}
     if "line_spacing" in rules:
         spacing.update(line=round(240 * float(rules["line_spacing"])), lineRule="auto")
@@ -197,7 +217,7 @@ def _spacing(p_pr, rules: dict) -> None:
         put(p_pr, "spacing", **spacing)
 
 
-def _run(out: Output, r_pr, rules: dict) -> None:
+def _run(out: Output, r_pr: etree._Element, rules: Rules) -> None:
     if rules.get("font"):
         _fonts(out, r_pr, rules["font"])
     # Complex scripts (Arabic) have their own bold, italic and size: set both.
@@ -215,14 +235,14 @@ def _run(out: Output, r_pr, rules: dict) -> None:
         put(r_pr, "u", val=rules["underline"])
 
 
-def _fonts(out: Output, r_pr, role: str) -> None:
+def _fonts(out: Output, r_pr: etree._Element, role: str) -> None:
     family = out.brand.family(role)
     complex_family = out.brand.family(out.spec["defaults"]["complex_font"])
     # Plain names only: the template's theme fonts (asciiTheme…) would win over them.
     put(r_pr, "rFonts", ascii=family, hAnsi=family, eastAsia=family, cs=complex_family)
 
 
-def _size(out: Output, r_pr, role: str) -> None:
+def _size(out: Output, r_pr: etree._Element, role: str) -> None:
     half_points = round(float(out.brand.sizes[role]) * 2)
     put(r_pr, "sz", val=half_points)
     put(r_pr, "szCs", val=half_points)
@@ -233,7 +253,8 @@ def _colour(out: Output, role: str) -> str:
 
 
 def _points(value: str) -> float:
-    return length(value).pt
+    points: float = length(value).pt
+    return points
 
 
 def _on(flag: bool) -> str:
