@@ -8,11 +8,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
+from uapress.core.nodes import Segment
 from uapress.localise import Localisation, locale
+from uapress.localise.labels import Labels
 from uapress.localise.qa import Finding, check_segment, confirmed_ids
 from uapress.model.editorial import Editorial, build_editorial
 from uapress.model.readiness import (
+    Blocker,
     counted,
     editorial_blockers,
     store_blocker,
@@ -41,8 +45,8 @@ class ChecklistSegment:
     source: str
     translation: str
     status: str
-    findings: tuple = ()
-    diff: tuple = ()
+    findings: tuple[Finding, ...] = ()
+    diff: tuple[tuple[str, str], ...] = ()
     """For fuzzy segments: (operation, words) pairs of what changed in the source: `=`, `-`, `+`."""
     origin: str = ""
     """Where the translation came from (a translator comment), if known."""
@@ -61,21 +65,21 @@ class Checklist:
     lang: str
     source_lang: str
     language_name: str
-    segments: tuple
-    facts: tuple
+    segments: tuple[ChecklistSegment, ...]
+    facts: tuple[tuple[str, str], ...]
     """(label, value) pairs to copy exactly: deadline, issue date, appeal language, after-deadline note."""
-    manual: tuple = ()
+    manual: tuple[tuple[str, str], ...] = ()
     """(id, text) pairs a person ticks, in the checklist's language."""
-    missing_labels: tuple = ()
-    counts: dict = field(default_factory=dict)
-    reasons: tuple = ()
+    missing_labels: tuple[str, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+    reasons: tuple[Blocker, ...] = ()
     """`readiness.Blocker`s: every reason the edition is not ready, the action's first."""
     published: bool = True
     """False for a language the action does not list yet (its checklist has no edition to link)."""
     is_source: bool = False
     """True for the source language: an editorial checklist, nothing to translate."""
     editorial: Editorial | None = None
-    labels: object = None
+    labels: Labels = field(kw_only=True)  # required: keyword-only, since it follows fields with defaults
     """The `Labels` every word of the checklist is taken from."""
     source_hash: str = ""
     """Short hash of the source: ticks saved for another version of it do not apply."""
@@ -105,9 +109,9 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
     """Check every segment of a localisation and decide whether the edition is ready (as of `today`)."""
     today = today or dt.date.today()
     keep = loc.action.keep + tuple(t.name for t in loc.action.targets)
-    segments = []
+    segments: list[ChecklistSegment] = []
     for segment in loc.segments:
-        findings: tuple = ()
+        findings: tuple[Finding, ...] = ()
         if segment.status in ("translated", "invalid", "fuzzy") and _translation(loc, segment):
             confirmed = confirmed_ids(loc.comments.get(segment.id, ()))
             findings = tuple(replace(f, confirmed=f.id in confirmed and f.severity == "warning")
@@ -127,7 +131,7 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
     )
     counts = loc.counts
     links = unresolved_links(loc.segments)
-    reasons = editorial_blockers(loc, links, today)
+    reasons: list[Blocker | None] = [*editorial_blockers(loc, links, today)]
     reasons.append(counted("missing", counts["missing"], f"{counts['missing']} segment(s) not translated"))
     reasons.append(counted("fuzzy", counts["fuzzy"],
                            f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation"))
@@ -167,7 +171,7 @@ def source_hash(loc: Localisation) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
 
 
-def _translation(loc: Localisation, segment) -> str:
+def _translation(loc: Localisation, segment: Segment) -> str:
     if segment.status in ("translated", "source"):
         return segment.text
     return loc.drafts.get(segment.id, "")
@@ -192,7 +196,18 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def finding_dict(finding: Finding) -> dict:
+class FindingData(TypedDict):
+    """A QA finding as plain data (JSON)."""
+
+    id: str
+    check: str
+    severity: str
+    message: str
+    fix: str
+    confirmed: bool
+
+
+def finding_dict(finding: Finding) -> FindingData:
     """Return a finding as plain data."""
     return {"id": finding.id, "check": finding.check, "severity": finding.severity, "message": finding.message,
             "fix": finding.fix, "confirmed": finding.confirmed}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
 from uapress.core.nodes import (
+    Block,
     Document,
     EditionLink,
     Group,
     Heading,
+    Inline,
     LineBreak,
     Link,
     ListBlock,
@@ -27,7 +32,7 @@ from uapress.model.typography import quote_inlines
 from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 
-def build_document(loc: Localisation, files: dict | None = None, today=None) -> Document:
+def build_document(loc: Localisation, files: dict[str, str] | None = None, today: dt.date | None = None) -> Document:
     """Return the edition of `loc` as a document: masthead, title, summary, appeal, letter, background, facts.
 
     `today` (default: the date now) is the day the checklist's verdict and days left are counted from.
@@ -47,12 +52,12 @@ def build_document(loc: Localisation, files: dict | None = None, today=None) -> 
 
 
 class Builder:
-    def __init__(self, loc: Localisation):
+    def __init__(self, loc: Localisation) -> None:
         self.loc = loc
         self.labels = loc.labels
         self.source_lang = loc.action.language
 
-    def inlines(self, segment: Segment) -> tuple:
+    def inlines(self, segment: Segment) -> tuple[Inline, ...]:
         try:
             inlines, _ = parse_inlines(segment.text)
         except MarkdownIssue:
@@ -83,12 +88,12 @@ class Builder:
         ))
 
     def title(self) -> Heading:
-        segment = self.loc.one("title")
+        segment = self.loc.required("title")
         return Heading(1, self.inlines(segment), "Heading 1", segment, self.lang_of(segment), anchor="title")
 
-    def markdown(self, field: str, style: str) -> tuple:
-        blocks: list = []
-        items: list = []
+    def markdown(self, field: str, style: str) -> tuple[Block, ...]:
+        blocks: list[Block] = []
+        items: list[ListItem] = []
         ordered = False
         for segment, source in self.loc.field(field):
             if source.kind in ("bullet", "ordered"):
@@ -114,7 +119,7 @@ class Builder:
         return tuple(blocks)
 
     def person(self, name: str, title_field: str, address: str, email: str | None) -> Group:
-        title = self.loc.one(title_field)
+        title = self.loc.required(title_field)
         person = title_field.rsplit(".", 1)[0]  # `targets.0`
         blocks = [
             Paragraph((Text(name),), "Address Name", fields=(f"{person}.name",)),
@@ -129,7 +134,7 @@ class Builder:
 
     def appeal(self) -> Section:
         action = self.loc.action
-        blocks = [self.heading("take_action", "take-action")]
+        blocks: list[Block] = [self.heading("take_action", "take-action")]
         for index, target in enumerate(action.targets):
             blocks.append(self.person(target.name, f"targets.{index}.title", target.address, target.email))
         if action.copies:
@@ -139,10 +144,10 @@ class Builder:
         return Section("appeal", tuple(blocks))
 
     def letter(self) -> Section:
-        blocks = []
+        blocks: list[Block] = []
         # One model letter serves every target: it opens with each target's salutation, in order (issue 11).
         for index, _ in enumerate(self.loc.action.targets):
-            salutation = self.loc.one(f"targets.{index}.salutation")
+            salutation = self.loc.required(f"targets.{index}.salutation")
             blocks.append(Paragraph(self.inlines(salutation), "Salutation", salutation, self.lang_of(salutation)))
         blocks += self.markdown("letter", "Letter")
         closing = self.loc.one("closing")
@@ -152,12 +157,12 @@ class Builder:
             blocks.append(Paragraph((Text(self.label("closing")),), "Closing"))
         return Section("letter", tuple(blocks))
 
-    def fact(self, key: str, value: tuple, fields: tuple = ()) -> Paragraph:
+    def fact(self, key: str, value: tuple[Inline, ...], fields: tuple[str, ...] = ()) -> Paragraph:
         label = Strong((Text(f"{self.label(key)}{locale.colon(self.loc.lang).rstrip()}"),))
         return Paragraph((label, Text(" ")) + value, "Fact", fields=fields)
 
-    def span(self, field: str) -> tuple:
-        segment = self.loc.one(field)
+    def span(self, field: str) -> tuple[Inline, ...]:
+        segment = self.loc.required(field)
         return (SegmentSpan(segment, self.inlines(segment), self.lang_of(segment)),)
 
     def facts(self) -> Section:
@@ -179,10 +184,10 @@ class Builder:
                                                     Link(previous.url, (Text(previous.url),))), ("previous",)))
         return Section("facts", (Group("facts", tuple(blocks)),))
 
-    def meta(self, files: dict) -> Meta:
+    def meta(self, files: dict[str, str]) -> Meta:
         loc, action = self.loc, self.loc.action
-        title = plain_text(self.inlines(loc.one("title")))
-        subject_segment = loc.one("subject")
+        title = plain_text(self.inlines(loc.required("title")))
+        subject_segment = loc.required("subject")
         keywords = [self.label("urgent_action"), loc.country, subject_segment.text]
         keywords += [k for k in (action.reference, action.ua_number) if k]
         return Meta(
@@ -199,7 +204,7 @@ class Builder:
         )
 
 
-def _join(parts, separator: str):
+def _join(parts: Iterable[tuple[Inline, ...]], separator: str) -> Iterator[Inline]:
     for index, part in enumerate(parts):
         if index:
             yield Text(separator)

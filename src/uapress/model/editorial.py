@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from uapress.localise import Localisation
+from uapress.model.readiness import UnresolvedLink
 from uapress.source.markdown import plain
 
 
@@ -20,7 +22,7 @@ class Person:
     """`target` or `copy`."""
     name: str
     title: str
-    address: tuple
+    address: tuple[str, ...]
     """The postal address, one line per item."""
     email: str | None = None
 
@@ -29,7 +31,7 @@ class Person:
 class Editorial:
     """The action's facts an editor checks, dates in the checklist's language."""
 
-    links: tuple
+    links: tuple[UnresolvedLink, ...]
     """`readiness.UnresolvedLink`s: links still without an address, with their text and field."""
     reference: str | None
     ua_number: str | None
@@ -40,14 +42,14 @@ class Editorial:
     """Days from `today` to the deadline; negative once it has passed."""
     today: str
     """The ISO date `days_left` is counted from (the day the checklist was made)."""
-    names: tuple
+    names: tuple[str, ...]
     """The `keep` terms and every target's and copy's name: spelled exactly as in the source everywhere."""
-    people: tuple
-    previous: tuple | None
+    people: tuple[Person, ...]
+    previous: tuple[str, str] | None
     """(reference, url) of the previous UA."""
 
 
-def build_editorial(loc, links: tuple, today: dt.date) -> Editorial:
+def build_editorial(loc: Localisation, links: tuple[UnresolvedLink, ...], today: dt.date) -> Editorial:
     """Return the editorial facts of the localisation's action."""
     action = loc.action
     people = [Person("target", t.name, plain(t.title), _lines(t.address), t.email) for t in action.targets]
@@ -59,5 +61,5 @@ def build_editorial(loc, links: tuple, today: dt.date) -> Editorial:
                      tuple(people), previous)
 
 
-def _lines(address: str) -> tuple:
+def _lines(address: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in address.splitlines() if line.strip())

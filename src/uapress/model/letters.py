@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from uapress.core.nodes import (
+    Block,
     Document,
     Group,
     Heading,
+    Inline,
     ListBlock,
     ListItem,
     Paragraph,
@@ -22,17 +26,19 @@ from uapress.model.document import Builder
 LETTER_FIELDS = ("letter", "closing")
 """Fields a letter is made of, besides each target's and copy's title and salutation."""
 
+_Detached = TypeVar("_Detached", Block, ListItem)
+
 
 @dataclass(frozen=True)
 class Addressee:
     """Someone a letter goes to: a target (with a salutation) or a copy."""
 
     name: str
-    title: tuple
+    title: tuple[Inline, ...]
     """Inlines, in the letter's language."""
-    address: tuple
+    address: tuple[str, ...]
     """Postal address lines, never translated."""
-    salutation: tuple = ()
+    salutation: tuple[Inline, ...] = ()
     """Inlines opening the letter to this target; empty for copies."""
     email: str | None = None
 
@@ -46,12 +52,12 @@ class Letter:
     """`ltr` or `rtl`, from the letter's locale."""
     subject: str
     """The action's title as plain text: the e-mail's subject line."""
-    targets: tuple
-    copies: tuple
-    body: tuple
+    targets: tuple[Addressee, ...]
+    copies: tuple[Addressee, ...]
+    body: tuple[Block, ...]
     """Blocks of the letter between salutation and closing, in the `Letter` style."""
-    closing: tuple
-    labels: dict
+    closing: tuple[Inline, ...]
+    labels: dict[str, str]
     """Fixed wording in the letter's language (`letter_date`, `letter_sender`, `copies_to`…)."""
     language_name: str = ""
     """The letter's language named in itself (`español`)."""
@@ -67,8 +73,8 @@ def build_letter(loc: Localisation) -> Letter | None:
     builder = Builder(loc)
     closing = loc.one("closing")
 
-    def inlines(field: str) -> tuple:
-        return builder.inlines(loc.one(field))
+    def inlines(field: str) -> tuple[Inline, ...]:
+        return builder.inlines(loc.required(field))
 
     targets = tuple(Addressee(t.name, inlines(f"targets.{i}.title"), _lines(t.address),
                               inlines(f"targets.{i}.salutation"), t.email) for i, t in enumerate(action.targets))
@@ -111,13 +117,13 @@ def _annex(letter: Letter, loc: Localisation) -> Section:
     ))
 
 
-def detach(blocks, lang: str) -> tuple:
+def detach(blocks: Iterable[_Detached], lang: str) -> tuple[_Detached, ...]:
     """Return blocks as plain text in `lang`, no longer tied to their segments.
 
     A second copy of a segment (the annex, a letter sheet) must not carry its id: the DOCX
     bookmark and the import read each segment once, from the edition's own letter.
     """
-    out = []
+    out: list[_Detached] = []
     for block in blocks:
         if isinstance(block, (Paragraph, ListItem)):
             out.append(replace(block, segment=None, lang=lang))
@@ -130,5 +136,5 @@ def detach(blocks, lang: str) -> tuple:
     return tuple(out)
 
 
-def _lines(address: str) -> tuple:
+def _lines(address: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in address.splitlines() if line.strip())

@@ -9,10 +9,13 @@ no link left without an address, a document reference, a deadline still ahead, n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from uapress.core.nodes import Emphasis, Link, SegmentSpan, Strong, plain_text
-from uapress.localise import locale
+from uapress.core.errors import Diagnostic
+from uapress.core.nodes import Emphasis, Inline, Link, Segment, SegmentSpan, Strong, plain_text
+from uapress.localise import Localisation, locale
+from uapress.localise.labels import Labels
 from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 EDITORIAL = ("unresolved_links", "no_reference", "expired", "warnings")
@@ -32,7 +35,7 @@ class Blocker:
     """The reason in English, for the terminal, the index and machines."""
     value: str = ""
     """What follows the label in the checklist's language: a count, a date."""
-    details: tuple = ()
+    details: tuple[str, ...] = ()
     """The items behind it as written (link texts, warning messages)."""
 
     @property
@@ -40,7 +43,7 @@ class Blocker:
         """Tell whether the action itself, not this language's translation, holds the edition back."""
         return self.code in EDITORIAL
 
-    def text(self, labels, lang: str) -> str:
+    def text(self, labels: Labels, lang: str) -> str:
         """Return the reason in the language of `labels`: its label, then its value."""
         label = labels[f"blocker_{self.code}"]
         return f"{label}{locale.colon(lang)}{self.value}" if self.value else label
@@ -61,7 +64,7 @@ def counted(code: str, count: int, message: str) -> Blocker | None:
     return Blocker(code, message, str(count)) if count else None
 
 
-def unresolved_links(segments) -> tuple:
+def unresolved_links(segments: Iterable[Segment]) -> tuple[UnresolvedLink, ...]:
     """Return every link left as `#` (or empty) in the text the segments show, in document order."""
     found = []
     for segment in segments:
@@ -73,7 +76,7 @@ def unresolved_links(segments) -> tuple:
     return tuple(found)
 
 
-def _placeholder_links(inlines) -> list[str]:
+def _placeholder_links(inlines: Iterable[Inline]) -> list[str]:
     out = []
     for node in inlines:
         if isinstance(node, Link) and node.url.strip() in ("", "#"):
@@ -83,7 +86,7 @@ def _placeholder_links(inlines) -> list[str]:
     return out
 
 
-def editorial_blockers(loc, links: tuple, today: dt.date) -> list[Blocker]:
+def editorial_blockers(loc: Localisation, links: tuple[UnresolvedLink, ...], today: dt.date) -> list[Blocker]:
     """Return what holds back the action in every language: links, reference, deadline, `check` warnings."""
     action = loc.action
     blockers = []
@@ -101,7 +104,7 @@ def editorial_blockers(loc, links: tuple, today: dt.date) -> list[Blocker]:
     return blockers
 
 
-def store_blocker(loc) -> Blocker | None:
+def store_blocker(loc: Localisation) -> Blocker | None:
     """Return the warnings about this language's PO file that no other blocker reports (unused entries)."""
     others = _uncounted(loc.problems)
     if not others:
@@ -110,5 +113,5 @@ def store_blocker(loc) -> Blocker | None:
                    tuple(d.message for d in others))
 
 
-def _uncounted(diagnostics) -> list:
+def _uncounted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.is_warning and d.code not in COUNTED_ELSEWHERE]

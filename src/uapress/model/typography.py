@@ -9,8 +9,9 @@ apostrophe between letters); URLs and e-mail addresses in text, and link targets
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from uapress.core.nodes import LineBreak, Text
+from uapress.core.nodes import Inline, LineBreak, Text
 
 # CLDR delimiters (quotationStart, quotationEnd, alternateQuotationStart, alternateQuotationEnd) by language.
 QUOTES = {
@@ -29,7 +30,7 @@ def smart_quotes(text: str, lang: str, before: str = " ") -> str:
         return text
     marks = QUOTES.get(lang.split("-")[0], QUOTES["en"])
     spaced = lang.split("-")[0] == "fr"
-    out = []
+    out: list[str] = []
     position = 0
     for literal in _LITERAL.finditer(text):
         out.append(_convert(text[position:literal.start()], marks, spaced, before if not out else _last(out, before)))
@@ -48,17 +49,17 @@ def fold_quotes(text: str) -> str:
 _FOLD = str.maketrans(dict.fromkeys("“”«»„‘’‚「」『』'", '"'))
 
 
-def quote_inlines(inlines: tuple, lang: str) -> tuple:
+def quote_inlines(inlines: tuple[Inline, ...], lang: str) -> tuple[Inline, ...]:
     """Return inlines with the text of every node (link text included, never a link's target) in smart quotes."""
     from dataclasses import replace
 
 
     before = " "
-    out = []
+    out: list[Inline] = []
 
-    def convert(nodes):
+    def convert(nodes: Iterable[Inline]) -> list[Inline]:
         nonlocal before
-        converted = []
+        converted: list[Inline] = []
         for node in nodes:
             if isinstance(node, Text):
                 node = Text(smart_quotes(node.text, lang, before))
@@ -74,7 +75,7 @@ def quote_inlines(inlines: tuple, lang: str) -> tuple:
     return tuple(out)
 
 
-def _last(parts: list, default: str) -> str:
+def _last(parts: list[str], default: str) -> str:
     joined = "".join(parts)
     return joined[-1] if joined else default
 
