@@ -16,7 +16,8 @@ from uapress.localise.qa import CONFIRMED
 from uapress.localise.store import save_store, store_path, update_store
 from uapress.model.checklist import Checklist, build_checklist
 from uapress.source import find_actions, load_action
-from uapress.source.load import _Checker, review_action
+from uapress.source.load import review_action
+from uapress.source.validate import require_language
 from uapress.writers.brand import load_brand
 
 if TYPE_CHECKING:
@@ -101,9 +102,7 @@ def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
     """Write checklist.html and checklist.json of one language, published or not; return them and the checklist."""
     path = find_actions(root, [slug])[0]
     action, _ = load_action(path)
-    checker = _Checker(path)
-    if checker._language({"lang": lang}, ("lang",)) is None:
-        raise UsageError(f"'{lang}' is not a known language tag (use a BCP 47 tag such as de, pt-BR)")
+    require_language(lang)
     _, document = localised(action, lang, root, today=today, letters=False)
     folder = out or root / "build" / slug / lang
     files: dict[Path, str | bytes] = {folder / name: data for name, data in render(document, CHECKLISTS, load_brand(root)).items()}

@@ -29,6 +29,7 @@ from uapress.localise import po
 from uapress.localise.segments import action_segments
 from uapress.localise.store import merge_store, store_path
 from uapress.source import find_actions, load_action
+from uapress.source.validate import require_language
 from uapress.writers.brand import load_brand
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
                             f"{slug} is '{loaded.language}'")
     if target == loaded.language:
         raise UsageError(f"'{target}' is the source language of {slug}: it has no translation file to import into")
-    _check_language(target)
+    require_language(target)
     return apply(loaded, target, received, force=force, today=today)
 
 
@@ -157,15 +158,6 @@ def _load(root: Path, slug: str) -> Action:
     return loaded
 
 
-def _check_language(lang: str) -> None:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(lang.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        raise UsageError(f"'{lang}' is not a known language tag (use a BCP 47 tag such as de, pt-BR)") from None
-
-
 @dataclass(frozen=True)
 class ExportResult:
     """What `export` wrote."""
@@ -185,7 +177,7 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format '{fmt}'; known formats: {', '.join(FORMATS)}")
     if lang:
-        _check_language(lang)
+        require_language(lang)
     if fmt == "tmx":
         if slug:
             _load(root, slug)  # an unknown action is a usage error with a suggestion

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from uapress.core.errors import Diagnostic, UsageError
 from uapress.core.files import write_atomic
-from uapress.source.load import PLACEHOLDER, SLUG
 from uapress.source.schema import Action
+from uapress.source.validate import PLACEHOLDER, SLUG
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

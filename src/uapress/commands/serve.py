@@ -29,7 +29,7 @@ from uapress.core.errors import (
     UsageError,
 )
 from uapress.source import find_actions, load_action
-from uapress.source.load import SLUG
+from uapress.source.validate import SLUG
 
 HOST = "127.0.0.1"
 """The only address served: the preview is for the person at this machine, never the network."""
