@@ -197,8 +197,7 @@ def diff(
 def status(slugs: list[str] | None = typer.Argument(None, help="Actions; all by default.")) -> None:
     """Print translated, fuzzy and missing counts, the share translated and the verdict per action and language.
 
-    A language is ready only when nothing holds it back: the reasons (links still '#', no reference, an expired
-    deadline, warnings, untranslated text) are printed under its row.
+    A language is ready only when nothing holds it back; the reasons (links still '#', no reference, an expired deadline, warnings, untranslated text) are printed under its row.
 
     Example: uapress status
     """
