@@ -43,8 +43,8 @@ def apply(action: Action, lang: str, received: Received, force: bool = False,
     retired = {segment_id(e.context, e.msgid): e for e in file.entries if e.obsolete}
     keep = action.keep + tuple(target.name for target in action.targets)
     shown = _edition_texts(action, lang, received)
-    seen: set = set()
-    touched: set = set()
+    seen: set[str] = set()
+    touched: set[int] = set()  # entries given a unit, by id(): a PO entry is a mutable dataclass, not hashable
     for unit in received.units:
         if unit.id in seen:
             report.notes.append(f"segment {unit.id} appears twice in the file; the first one is read")
@@ -81,7 +81,7 @@ def apply(action: Action, lang: str, received: Received, force: bool = False,
 
 
 def _one(report: ImportReport, entry: po.PoEntry, source: str, unit: Unit, kind: str, force: bool,
-         origin: str, keep: tuple = (), shown: tuple | None = None) -> None:
+         origin: str, keep: tuple[str, ...] = (), shown: tuple[str, str] | None = None) -> None:
     """Apply one unit to the entry of a current segment; `shown` is (language, text) the DOCX edition showed."""
     item = Item(unit.id, entry.context)
     text = unit.text.strip()
@@ -148,7 +148,7 @@ def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origi
     report.older.append(item)
 
 
-def _edition_texts(action: Action, lang: str, received: Received) -> dict:
+def _edition_texts(action: Action, lang: str, received: Received) -> dict[str, tuple[str, str]]:
     """Return (language, text) by segment id of what a DOCX made as another translation's edition showed."""
     edition = received.edition_lang
     if received.kind != "DOCX" or not edition or edition in (lang, action.language):
@@ -162,7 +162,7 @@ def _edition_texts(action: Action, lang: str, received: Received) -> dict:
     return out
 
 
-def _only_names(text: str, keep: tuple) -> bool:
+def _only_names(text: str, keep: tuple[str, ...]) -> bool:
     """Tell whether a text is nothing but `keep` terms and target names, which no language translates."""
     rest = text
     for term in sorted(keep, key=len, reverse=True):

@@ -13,11 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Literal
 
 from uapress.core.safety import ExchangeError, Package, open_zip
 from uapress.exchange.markup import Chunk, to_markdown
 from uapress.exchange.received import Received, Unit
 from uapress.localise.locale import reads_ltr
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -35,6 +39,15 @@ SKIPPED = {f"{{{W}}}{name}" for name in (
     "drawing", "pict", "object", "sdtPr", "sdtEndPr", "tblPr", "tblGrid", "trPr", "tcPr", "lastRenderedPageBreak",
 )}
 TRACKED = {f"{{{W}}}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
+
+Token = (
+    tuple[Literal["start"], str | None, str]  # a bookmark starts: its id and name
+    | tuple[Literal["end"], str | None]  # a bookmark ends: its id
+    | tuple[Literal["paragraph"], str | None]  # a paragraph starts: its style id
+    | tuple[Literal["paragraph_end"]]
+    | tuple[Literal["text"], str, bool, bool, str | None, bool]  # text: bold, italic, link address, fallback marker
+)
+"""What the walk over the body finds, in document order."""
 
 
 def w(name: str) -> str:
@@ -54,14 +67,27 @@ class _Style:
 class _Walk:
     """The state of one pass over the body."""
 
-    rels: dict
-    styles: dict
-    tokens: list = field(default_factory=list)
-    links: list = field(default_factory=list)
+    rels: dict[str | None, str]
+    """Hyperlink addresses by relationship id."""
+    styles: dict[str | None, _Style]
+    """Styles by id."""
+    tokens: list[Token] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
     """Open hyperlinks, innermost last: their addresses."""
-    fields: list = field(default_factory=list)
-    """Open complex fields: [instruction, phase, pushed a link]."""
+    fields: list[_Field] = field(default_factory=list)
+    """Open complex fields, innermost last."""
     tracked: bool = False
+
+
+@dataclass
+class _Field:
+    """A complex field being read (`w:fldChar` begin, instruction, separate, result, end)."""
+
+    instruction: str = ""
+    phase: str = "instruction"
+    """`instruction` until its separator, then `result`."""
+    link: bool = False
+    """Whether it is a hyperlink whose address was pushed on the open links."""
 
 
 def read_docx(path: Path) -> Received:
@@ -86,12 +112,13 @@ def _edition_language(package: Package) -> str | None:
     custom = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
     if package.has("docProps/custom.xml"):
         for prop in package.xml("docProps/custom.xml").iter(f"{{{custom}}}property"):
-            if prop.get("name") == "uapress-language" and "".join(prop.itertext()).strip():
-                return "".join(prop.itertext()).strip()
+            # lxml-stubs say itertext() may give bytes; lxml gives str.
+            if prop.get("name") == "uapress-language" and (value := "".join(prop.itertext()).strip()):  # type: ignore[arg-type]
+                return value
     if package.has("docProps/core.xml"):
         found = package.xml("docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}language")
         if found is not None and (found.text or "").strip():
-            return found.text.strip()
+            return (found.text or "").strip()
     return None
 
 
@@ -114,7 +141,7 @@ def _rels_name(part: str) -> str:
     return str(pure.parent / "_rels" / f"{pure.name}.rels")
 
 
-def _relationships(package: Package, main: str) -> dict:
+def _relationships(package: Package, main: str) -> dict[str | None, str]:
     """Return the hyperlink addresses of the main part by relationship id."""
     name = _rels_name(main)
     if not package.has(name):
@@ -126,7 +153,7 @@ def _relationships(package: Package, main: str) -> dict:
     return out
 
 
-def _styles(package: Package, main: str) -> dict:
+def _styles(package: Package, main: str) -> dict[str | None, _Style]:
     """Return the document's styles by id: name, parent, and whether they set bold or italic."""
     name = str(PurePosixPath(main).parent / "styles.xml")
     if not package.has(name):
@@ -150,16 +177,17 @@ def _norm(name: str | None) -> str:
     return re.sub(r"[\s_-]", "", (name or "").lower())
 
 
-def _flag(r_pr, name: str) -> bool | None:
+def _flag(r_pr: etree._Element, name: str) -> bool | None:
     node = r_pr.find(w(name))
     if node is None:
         return None
     return node.get(w("val"), "1").lower() not in OFF
 
 
-def _style_names(walk: _Walk, style_id: str | None) -> set:
+def _style_names(walk: _Walk, style_id: str | None) -> set[str]:
     """Return the normalised id and name of a style and of the styles it is based on."""
-    names, seen = set(), set()
+    names: set[str] = set()
+    seen: set[str] = set()
     while style_id and style_id not in seen:
         seen.add(style_id)
         names.add(_norm(style_id))
@@ -171,20 +199,20 @@ def _style_names(walk: _Walk, style_id: str | None) -> set:
     return names
 
 
-def _own_names(walk: _Walk, style_id: str | None) -> set:
+def _own_names(walk: _Walk, style_id: str | None) -> set[str]:
     """Return the normalised id and name of a style (not of those it is based on: Closing is based on Letter)."""
     style = walk.styles.get(style_id)
     return {_norm(style_id), style.name} if style else {_norm(style_id)}
 
 
 def _style_flag(walk: _Walk, style_id: str | None, attr: str) -> bool:
-    seen = set()
+    seen: set[str] = set()
     while style_id and style_id not in seen:
         seen.add(style_id)
         style = walk.styles.get(style_id)
         if style is None:
             break
-        value = getattr(style, attr)
+        value: bool | None = getattr(style, attr)  # `bold` or `italic`
         if value is not None:
             return value
         style_id = style.based_on
@@ -194,13 +222,13 @@ def _style_flag(walk: _Walk, style_id: str | None, attr: str) -> bool:
 # --- the walk: body -> tokens ---------------------------------------------------------------
 
 
-def _children(walk: _Walk, element) -> None:
+def _children(walk: _Walk, element: etree._Element) -> None:
     for child in element:
         _element(walk, child)
 
 
-def _element(walk: _Walk, node) -> None:
-    tag = node.tag
+def _element(walk: _Walk, node: etree._Element) -> None:
+    tag: object = node.tag  # a function for comments and processing instructions, whatever lxml-stubs say
     if not isinstance(tag, str):  # comments, processing instructions
         return
     if tag in TRACKED:
@@ -240,7 +268,7 @@ def _element(walk: _Walk, node) -> None:
         _children(walk, node)
 
 
-def _run(walk: _Walk, run) -> None:
+def _run(walk: _Walk, run: etree._Element) -> None:
     r_pr = run.find(w("rPr"))
     style = r_pr.find(w("rStyle")) if r_pr is not None else None
     style_id = style.get(w("val")) if style is not None else None
@@ -255,10 +283,10 @@ def _run(walk: _Walk, run) -> None:
             _field_char(walk, child.get(w("fldCharType")))
             continue
         if tag == w("instrText"):
-            if walk.fields and walk.fields[-1][1] == "instruction":
-                walk.fields[-1][0] += child.text or ""
+            if walk.fields and walk.fields[-1].phase == "instruction":
+                walk.fields[-1].instruction += child.text or ""
             continue
-        if walk.fields and walk.fields[-1][1] == "instruction":
+        if walk.fields and walk.fields[-1].phase == "instruction":
             continue  # the field's code, not its shown result
         text = _run_text(child)
         if text is None:
@@ -267,7 +295,7 @@ def _run(walk: _Walk, run) -> None:
         walk.tokens.append(("text", text, bool(bold), bool(italic), link, marker))
 
 
-def _format(walk: _Walk, r_pr, style_id: str | None, name: str, attr: str, by_name: bool) -> bool:
+def _format(walk: _Walk, r_pr: etree._Element | None, style_id: str | None, name: str, attr: str, by_name: bool) -> bool:
     """Tell whether a run is bold (`b`) or italic (`i`): direct formatting first, then its character style."""
     if r_pr is not None:
         direct = _flag(r_pr, name)
@@ -278,7 +306,7 @@ def _format(walk: _Walk, r_pr, style_id: str | None, name: str, attr: str, by_na
     return _style_flag(walk, style_id, attr) or by_name
 
 
-def _run_text(child) -> str | None:
+def _run_text(child: etree._Element) -> str | None:
     tag = child.tag
     if tag == w("t"):
         text = child.text or ""
@@ -297,16 +325,16 @@ def _run_text(child) -> str | None:
 
 def _field_char(walk: _Walk, kind: str | None) -> None:
     if kind == "begin":
-        walk.fields.append(["", "instruction", False])
+        walk.fields.append(_Field())
     elif kind == "separate" and walk.fields:
         current = walk.fields[-1]
-        current[1] = "result"
-        url = _hyperlink_field(current[0])
+        current.phase = "result"
+        url = _hyperlink_field(current.instruction)
         if url is not None:
             walk.links.append(url)
-            current[2] = True
+            current.link = True
     elif kind == "end" and walk.fields:
-        if walk.fields.pop()[2]:
+        if walk.fields.pop().link:
             walk.links.pop()
 
 
@@ -328,21 +356,21 @@ def _hyperlink_field(instruction: str) -> str | None:
 @dataclass
 class _Open:
     name: str
-    chunks: list = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
     paragraphs: int = 1
 
 
 def _segments(path: Path, walk: _Walk) -> Received:
     received = Received(path, "DOCX")
-    open_by_id: dict = {}
-    done: dict = {}
-    names_seen: dict = {}
-    style = None
+    open_by_id: dict[str | None, _Open] = {}
+    done: dict[str, _Open] = {}
+    names_seen: dict[str, bool] = {}
+    style: str | None = None
     touched = False  # the current paragraph has a bookmark in it
-    loose: list = []  # text of the current paragraph outside any bookmark
+    loose: list[str] = []  # text of the current paragraph outside any bookmark
     for token in walk.tokens:
-        kind = token[0]
-        if kind == "start":
+        # Compared through the token itself, so that mypy knows the shape of each kind.
+        if token[0] == "start":
             _, mark_id, name = token
             if not SEGMENT_ID.match(name or ""):
                 continue
@@ -352,22 +380,22 @@ def _segments(path: Path, walk: _Walk) -> Received:
                 continue
             names_seen[name] = True
             open_by_id[mark_id] = _Open(name)
-        elif kind == "end":
+        elif token[0] == "end":
             opened = open_by_id.pop(token[1], None)
             if opened is not None:
                 touched = True
                 done[opened.name] = opened
-        elif kind == "paragraph":
+        elif token[0] == "paragraph":
             style, touched, loose = token[1], bool(open_by_id), []
             for opened in open_by_id.values():
                 if opened.chunks:
                     opened.paragraphs += 1
                     opened.chunks.append(Chunk(" "))
-        elif kind == "paragraph_end":
+        elif token[0] == "paragraph_end":
             text = "".join(loose).strip()
             if text and not touched and _own_names(walk, style) & SEGMENT_STYLES:
                 received.outside.append(text)
-        elif kind == "text":
+        elif token[0] == "text":
             _, text, bold, italic, link, marker = token
             if marker:
                 continue  # "not yet translated": the writer's label, never the translation

@@ -10,10 +10,13 @@ as markup. Two texts are the same translation when they read the same (`signatur
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
-from uapress.core.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from uapress.core.nodes import Emphasis, Inline, LineBreak, Link, SegmentSpan, Strong, Text
 from uapress.localise.qa.addresses import normalise_url
 from uapress.model.typography import fold_quotes
 from uapress.source.markdown import MarkdownIssue, parse_inlines
@@ -23,6 +26,11 @@ BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
 _SPACES = re.compile(r"[ \t]+")
 _ENTITY_LIKE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|\w+);")
 _LINE_START = re.compile(r"^(?:([#>]|[-+](?=\s))|(\d+)([.)])(?=\s|$))")
+_Item = TypeVar("_Item")
+_Key = TypeVar("_Key")
+
+Char = tuple[str, bool, bool, str | None]
+"""One character as a reader sees it: the character, bold, italic, and its link address (None outside links)."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class Chunk:
     """The link address (`#` when it is not known yet), or None outside links."""
 
 
-def chunks_of(inlines, bold: bool = False, italic: bool = False, link: str | None = None) -> list[Chunk]:
+def chunks_of(inlines: Iterable[Inline], bold: bool = False, italic: bool = False, link: str | None = None) -> list[Chunk]:
     """Return the chunks of model inlines."""
     out: list[Chunk] = []
     for node in inlines:
@@ -64,9 +72,9 @@ def markdown_chunks(text: str) -> list[Chunk] | None:
     return chunks_of(inlines)
 
 
-def signature(chunks: list[Chunk]) -> tuple:
+def signature(chunks: list[Chunk]) -> tuple[Char, ...]:
     """Return what a reader sees: characters with their format; white space has none, runs of it count once."""
-    chars: list[tuple] = []
+    chars: list[Char] = []
     for chunk in chunks:
         for char in chunk.text.translate(BIDI_MARKS):
             if char in " \t":
@@ -108,7 +116,7 @@ def _folded(chunks: list[Chunk]) -> list[Chunk]:
     return [dataclasses.replace(chunk, text=fold_quotes(chunk.text)) for chunk in chunks]
 
 
-def _comparable(chars: tuple) -> tuple:
+def _comparable(chars: tuple[Char, ...]) -> tuple[Char, ...]:
     """Compare link addresses normalised: LibreOffice decodes `%C3%B3` in a mailto target (issue 12)."""
     return tuple((c, bold, italic, normalise_url(url) if url is not None else None) for c, bold, italic, url in chars)
 
@@ -129,7 +137,7 @@ def to_markdown(chunks: list[Chunk]) -> tuple[str, bool]:
     return attempts[1], False
 
 
-def _render(chars: tuple, minimal: bool, italic_mark: str) -> str:
+def _render(chars: tuple[Char, ...], minimal: bool, italic_mark: str) -> str:
     """Write signature characters as Markdown: links outermost, then strong, then emphasis."""
     out: list[str] = []
     at_line_start = True
@@ -143,7 +151,7 @@ def _render(chars: tuple, minimal: bool, italic_mark: str) -> str:
     return "".join(out).strip(" ")
 
 
-def _styled(chars: list, minimal: bool, italic_mark: str, at_line_start: bool) -> str:
+def _styled(chars: list[Char], minimal: bool, italic_mark: str, at_line_start: bool) -> str:
     resolved = _inherit(chars)
     out: list[str] = []
     line_start = at_line_start
@@ -158,31 +166,24 @@ def _styled(chars: list, minimal: bool, italic_mark: str, at_line_start: bool) -
     return "".join(out)
 
 
-def _inherit(chars: list) -> list:
+def _inherit(chars: list[Char]) -> list[Char]:
     """Give each space the format of both its neighbours when they agree, so `**a b**` stays one strong."""
     out = []
     for index, char in enumerate(chars):
         if char[0] == " ":
             before = next((c for c in reversed(chars[:index]) if c[0] != " "), None)
             after = next((c for c in chars[index + 1:] if c[0] != " "), None)
-            both = before is not None and after is not None and "\n" not in (before[0], after[0])
-            char = (" ", both and before[1] and after[1], both and before[2] and after[2], char[3])
+            bold = italic = False
+            if before is not None and after is not None and "\n" not in (before[0], after[0]):
+                bold, italic = before[1] and after[1], before[2] and after[2]
+            char = (" ", bold, italic, char[3])
         out.append(char)
     return out
 
 
-def _groups(items, key):
-    group: list = []
-    current = object()
-    for item in items:
-        value = key(item)
-        if group and value != current:
-            yield current, group
-            group = []
-        current = value
-        group.append(item)
-    if group:
-        yield current, group
+def _groups(items: Iterable[_Item], key: Callable[[_Item], _Key]) -> Iterator[tuple[_Key, list[_Item]]]:
+    for value, group in itertools.groupby(items, key):
+        yield value, list(group)
 
 
 def _escape(text: str, minimal: bool, at_line_start: bool) -> str:
@@ -204,10 +205,10 @@ def _escape(text: str, minimal: bool, at_line_start: bool) -> str:
     return "  \n".join(part.rstrip(" ") if i < len(out) - 1 else part for i, part in enumerate(out))
 
 
-def _escape_marker(match: re.Match) -> str:
+def _escape_marker(match: re.Match[str]) -> str:
     """Escape what would open a heading, a quote or a list at the start of a line."""
     if match.group(1):
-        return "\\" + match.group(1)
+        return f"\\{match.group(1)}"
     return f"{match.group(2)}\\{match.group(3)}"
 
 

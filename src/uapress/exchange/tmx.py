@@ -35,7 +35,7 @@ from uapress.source import find_actions, load_action
 
 def write_tmx(units: list[Unit]) -> bytes:
     """Return a TMX 1.4b document of the units: one `<tu>` per origin, field and source text."""
-    groups: dict[tuple, dict[str, str]] = {}
+    groups: dict[tuple[str, str, str, str], dict[str, str]] = {}  # (origin, field, source language, source)
     for unit in units:
         variants = groups.setdefault((unit.origin, unit.field, unit.source_lang, unit.source), {})
         variants.setdefault(unit.target_lang, unit.target)
@@ -67,7 +67,7 @@ class TmxImport:
     file: Path
     stored: Path
     replaced: bool
-    pairs: dict = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
     """(source language, target language) -> number of units."""
     known: int = 0
     """Units the actions' PO files already hold."""
@@ -88,7 +88,7 @@ def import_tmx(root: Path, path: Path) -> TmxImport:
         raise ExchangeError(f"{path.name}: the TMX file holds no translation unit with a source and a translation")
     stored = root / MEMORY_FOLDER / f"{path.stem}.tmx"
     report = TmxImport(path, stored, stored.exists())
-    pairs = defaultdict(int)
+    pairs: defaultdict[tuple[str, str], int] = defaultdict(int)
     for unit in units:
         pairs[(unit.source_lang, unit.target_lang)] += 1
     report.pairs = dict(pairs)
@@ -103,7 +103,7 @@ def import_tmx(root: Path, path: Path) -> TmxImport:
 
 def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = None) -> tuple[bytes, int]:
     """Return the memory as TMX (every action and imported file, or one action's PO files) and its unit count."""
-    units = []
+    units: list[Unit] = []
     actions = [load_action(path)[0] for path in find_actions(root, [slug] if slug else None)]
     pairs = sorted({(a.language, lang) for a in actions for lang in a.languages if not langs or lang in langs})
     if slug is None and (root / MEMORY_FOLDER).is_dir():

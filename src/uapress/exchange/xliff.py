@@ -13,11 +13,12 @@ translation as a draft target, an imported one not yet accepted `translated`, an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
 
-from uapress.core.nodes import Emphasis, LineBreak, Link, SegmentSpan, Strong, Text
+from uapress.core.nodes import Emphasis, Inline, LineBreak, Link, SegmentSpan, Strong, Text
 from uapress.core.safety import MAX_XML, ExchangeError, parse_xml, read_head
 from uapress.exchange.markup import Chunk, to_markdown
 from uapress.exchange.received import Received, Unit
@@ -33,6 +34,9 @@ VERSION = "2.1"
 READ_VERSIONS = ("2.0", "2.1")
 STATES = ("initial", "translated", "reviewed", "final")
 LINE_BREAK = "  \n"
+
+Meaning = tuple[str | None, str | None]
+"""What an inline code does: its kind (`bold`, `italic`, `link`, or None when unknown) and its link address."""
 
 
 def x(name: str) -> str:
@@ -54,7 +58,9 @@ def state_of(entry: po.PoEntry | None) -> str:
 
 def write_xliff(action: Action, lang: str, store: po.PoFile) -> bytes:
     """Return the XLIFF 2.1 document of one action's segments in `lang`, targets from the PO store."""
-    root = etree.Element(x("xliff"), nsmap={None: NS}, version=VERSION, srcLang=action.language, trgLang=lang)
+    # lxml takes None as the prefix of the default namespace; lxml-stubs only know prefixes that are strings.
+    root = etree.Element(x("xliff"), nsmap={None: NS},  # type: ignore[dict-item]
+                         version=VERSION, srcLang=action.language, trgLang=lang)
     file = etree.SubElement(root, x("file"), id=action.slug, original=f"source/actions/{action.slug}/action.yaml")
     keep = tuple(dict.fromkeys(action.keep + tuple(target.name for target in action.targets)))
     for segment in action_segments(action):
@@ -87,16 +93,17 @@ def write_xliff(action: Action, lang: str, store: po.PoFile) -> bytes:
 class _Codes:
     """Inline codes of one unit: ids shared by a source code and the matching target code, and their data."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.data: dict[str, str] = {}
         """Markdown of each code -> `<data>` id."""
-        self.source_ids: dict[tuple, list[str]] = {}
+        self.source_ids: dict[tuple[str, ...], list[str]] = {}
         self.next_id = 0
-        self.used: dict[tuple, int] = {}
+        self.used: dict[tuple[str, ...], int] = {}
 
-    def content(self, tag: str, markdown: str, in_target: bool):
+    def content(self, tag: str, markdown: str, in_target: bool) -> etree._Element:
         """Return a `<source>` or `<target>` element holding `markdown` as text and inline codes."""
         element = etree.Element(tag)
+        inlines: Iterable[Inline]
         try:
             inlines, _ = parse_inlines(markdown)
         except MarkdownIssue:
@@ -111,7 +118,7 @@ class _Codes:
             self.data[text] = f"d{len(self.data) + 1}"
         return self.data[text]
 
-    def _id(self, key: tuple) -> str:
+    def _id(self, key: tuple[str, ...]) -> str:
         """Return the id of the next code of this kind: in a target, that of the source's code of the same kind."""
         count = self.used.get(key, 0)
         self.used[key] = count + 1
@@ -126,7 +133,7 @@ class _Codes:
         self.source_ids.setdefault(key, []).append(code)
         return code
 
-    def _inlines(self, parent, nodes) -> None:
+    def _inlines(self, parent: etree._Element, nodes: Iterable[Inline]) -> None:
         for node in nodes:
             if isinstance(node, Text):
                 _append_text(parent, node.text)
@@ -134,6 +141,8 @@ class _Codes:
                 etree.SubElement(parent, x("ph"), id=self._id(("lb",)), type="fmt", subType="xlf:lb",
                                  dataRef=self._data(LINE_BREAK))
             elif isinstance(node, (Strong, Emphasis, Link)):
+                key: tuple[str, ...]
+                attrs: dict[str, str]
                 if isinstance(node, Link):
                     url = node.url or "#"
                     key, attrs, start, end = ("link", url), {"type": "link"}, "[", f"]({url})"
@@ -141,14 +150,15 @@ class _Codes:
                     mark = "**" if isinstance(node, Strong) else "*"
                     sub = "xlf:b" if isinstance(node, Strong) else "xlf:i"
                     key, attrs, start, end = (sub,), {"type": "fmt", "subType": sub}, mark, mark
-                pc = etree.SubElement(parent, x("pc"), id=self._id(key), **attrs,
-                                      dataRefStart=self._data(start), dataRefEnd=self._data(end))
+                # One mapping, in the order the attributes are written (lxml keeps a dict's order).
+                pc = etree.SubElement(parent, x("pc"), {"id": self._id(key), **attrs, "dataRefStart": self._data(start),
+                                                        "dataRefEnd": self._data(end)})
                 self._inlines(pc, node.children)
             elif isinstance(node, SegmentSpan):
                 self._inlines(parent, node.children)
 
 
-def _append_text(parent, text: str) -> None:
+def _append_text(parent: etree._Element, text: str) -> None:
     if len(parent):
         parent[-1].tail = (parent[-1].tail or "") + text
     else:
@@ -195,10 +205,14 @@ def read_xliff(path: Path) -> Received:
     return received
 
 
-def _unit(unit) -> Unit:
-    originals = {d.get("id"): "".join(d.itertext()) for d in unit.iterfind(f"{x('originalData')}/{x('data')}")}
-    sources, targets, states = [], [], []
-    source_codes: dict = {}
+def _unit(unit: etree._Element) -> Unit:
+    # lxml-stubs say itertext() may give bytes; lxml gives str.
+    originals = {d.get("id"): "".join(d.itertext())  # type: ignore[arg-type]
+                 for d in unit.iterfind(f"{x('originalData')}/{x('data')}")}
+    sources: list[Chunk] = []
+    targets: list[Chunk] = []
+    states: list[str] = []
+    source_codes: dict[str | None, Meaning] = {}
     for part in unit:
         if part.tag not in (x("segment"), x("ignorable")):
             continue
@@ -225,22 +239,23 @@ def _unit(unit) -> Unit:
 class _Inline:
     """Read the text and inline codes of a `<source>` or `<target>` into chunks."""
 
-    def __init__(self, originals: dict, source_codes: dict):
+    def __init__(self, originals: dict[str | None, str], source_codes: dict[str | None, Meaning]) -> None:
         self.originals = originals
         self.source_codes = source_codes
         """Code id -> (bold, italic, link) meaning, from the source: a target code without data uses it."""
-        self.open: dict = {}  # sc id -> meaning, for <sc>/<ec> pairs
+        self.open: dict[str | None, Meaning] = {}  # sc id -> meaning, for <sc>/<ec> pairs
 
-    def chunks(self, element, remember: bool = False) -> list[Chunk]:
+    def chunks(self, element: etree._Element, remember: bool = False) -> list[Chunk]:
         self.remember = remember
         out: list[Chunk] = []
         self._walk(element, out, False, False, None)
         return out
 
-    def _meaning(self, code) -> tuple:
+    def _meaning(self, code: etree._Element) -> Meaning:
         start = self.originals.get(code.get("dataRefStart") or code.get("dataRef") or "")
         end = self.originals.get(code.get("dataRefEnd") or "")
         sub, kind = code.get("subType"), code.get("type")
+        meaning: Meaning
         if start == "**" or sub == "xlf:b":
             meaning = ("bold", None)
         elif start == "*" or sub == "xlf:i":
@@ -256,14 +271,14 @@ class _Inline:
             self.source_codes[code.get("id")] = meaning
         return meaning
 
-    def _add(self, out: list, text: str, bold: bool, italic: bool, link: str | None) -> None:
+    def _add(self, out: list[Chunk], text: str, bold: bool, italic: bool, link: str | None) -> None:
         """Append text in its format, with the codes opened by `<sc>` and not yet closed by `<ec>`."""
         for kind, url in self.open.values():
             bold, italic = bold or kind == "bold", italic or kind == "italic"
             link = url if kind == "link" else link
         out.append(Chunk(text, bold, italic, link))
 
-    def _walk(self, element, out: list, bold: bool, italic: bool, link: str | None) -> None:
+    def _walk(self, element: etree._Element, out: list[Chunk], bold: bool, italic: bool, link: str | None) -> None:
         if element.text:
             self._add(out, element.text, bold, italic, link)
         for child in element:
