@@ -70,13 +70,24 @@ PER_EDITION_GROWTH = 1.2
 EARLIER = (
     # (when and what, cold build / pandoc, no-op / cold build), wall-time ratios as measured then
     ("before issue 13, as its text reports (2 runs on a fresh clone)", "0.67", "0.20-0.27"),
-    ("main at ae1ac0c (after the round's new features), 2026-12-01, `--quick`, load average up to 7: "
-     "wall (CPU)", "1.96 (1.76)", "0.09 (0.07)"),
-    ("main at 3df7f01 (HarfBuzz font cuts, findings cached for no-op builds, stylesheet parsed once per text), "
-     "fresh clone: wall (CPU)", "1.23 (1.14)", "0.06"),
+    (
+        "main at ae1ac0c (after the round's new features), 2026-12-01, `--quick`, load average up to 7: wall (CPU)",
+        "1.96 (1.76)",
+        "0.09 (0.07)",
+    ),
+    (
+        "main at 3df7f01 (HarfBuzz font cuts, findings cached for no-op builds, stylesheet parsed once per text), "
+        "fresh clone: wall (CPU)",
+        "1.23 (1.14)",
+        "0.06",
+    ),
     ("main at 4762dbf, `--quick --sizes 1`, load average under 1: wall (CPU)", "1.17 (1.10)", "0.06 (0.03)"),
-    ("main at c3decf7 (brand rules of print.css parsed once, Markdown parsed once per text, the index read while "
-     "the workers render, DOCX fonts deflated once): wall (CPU)", "0.92 (0.93)", "0.06 (0.03)"),
+    (
+        "main at c3decf7 (brand rules of print.css parsed once, Markdown parsed once per text, the index read while "
+        "the workers render, DOCX fonts deflated once): wall (CPU)",
+        "0.92 (0.93)",
+        "0.06 (0.03)",
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
@@ -145,7 +156,7 @@ def _children_by_parent() -> dict[int, list[int]]:
                 stat = handle.read()
         except OSError:  # gone since the listing
             continue
-        fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (comm) ": state ppid …
+        fields = stat[stat.rindex(b")") + 2 :].split()  # after "pid (comm) ": state ppid …
         table.setdefault(int(fields[1]), []).append(int(entry.name))
     return table
 
@@ -221,11 +232,14 @@ def measure(cmd: list[str], cwd: Path, env: dict, expect: str | None = None) -> 
         if expect is not None and expect not in output.read().decode("utf-8", "replace"):
             raise BenchError(f"expected {expect!r} in the output of {' '.join(map(str, cmd))}")
     # A run ended before its first sample has no PSS: its largest process's RSS stands in for it.
-    return Run(wall, usage.ru_maxrss, max(tree, usage.ru_maxrss), pss or usage.ru_maxrss,
-               usage.ru_utime + usage.ru_stime)
+    return Run(
+        wall, usage.ru_maxrss, max(tree, usage.ru_maxrss), pss or usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    )
 
 
-def alternate(repeats: int, sides: list[tuple[str, Callable[[], Run]]], progress: Callable[[str], None]) -> list[Series]:
+def alternate(
+    repeats: int, sides: list[tuple[str, Callable[[], Run]]], progress: Callable[[str], None]
+) -> list[Series]:
     """Run the sides A B A B … `repeats` times; each side is (name, function returning a Run)."""
     series = [Series(name) for name, _ in sides]
     for repeat in range(repeats):
@@ -257,8 +271,10 @@ def edition_markdown(root: Path, slug: str, lang: str) -> str:
     for index, target in enumerate(action.targets):
         title = loc.one(f"targets.{index}.title")
         address = "  \n".join(line for line in target.address.strip().splitlines())
-        parts += [f"**{target.name}**  \n{title.text if title else target.title}  \n{address}",
-                  loc.one(f"targets.{index}.salutation").text]
+        parts += [
+            f"**{target.name}**  \n{title.text if title else target.title}  \n{address}",
+            loc.one(f"targets.{index}.salutation").text,
+        ]
     parts += blocks("letter")
     closing = loc.one("closing")
     parts.append(closing.text if closing else loc.labels["closing"])
@@ -292,8 +308,9 @@ def run_commands(listing: Path, parallel: int) -> int:
     commands = json.loads(listing.read_text(encoding="utf-8"))
 
     def one(cmd):
-        return subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE).returncode, cmd
+        return subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        ).returncode, cmd
 
     with ThreadPoolExecutor(parallel) as pool:
         failed = [cmd for code, cmd in pool.map(one, commands) if code != 0]
@@ -337,8 +354,16 @@ def bench_sample(args, work: Path, env: dict, progress) -> dict:
     commands = pandoc_commands(ROOT, SAMPLE, langs, work / "pandoc")
     listing = work / "pandoc" / "commands.json"
     listing.write_text(json.dumps(commands), encoding="utf-8")
-    pandoc_cmd = [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--run-commands", str(listing),
-                  "--parallel", str(jobs)]
+    pandoc_cmd = [
+        sys.executable,
+        "-I",
+        "-S",
+        str(Path(__file__).resolve()),
+        "--run-commands",
+        str(listing),
+        "--parallel",
+        str(jobs),
+    ]
     fresh = Fresh(work, "cold")
     jobs_args = ("--jobs", str(jobs)) if args.jobs_given else ()
 
@@ -353,8 +378,9 @@ def bench_sample(args, work: Path, env: dict, progress) -> dict:
     measure(uapress(SAMPLE, "--force", "--out", str(work / "warm"), *jobs_args), ROOT, env)
     measure(pandoc_cmd, ROOT, env)
     progress(f"cold build vs pandoc ({len(langs)} languages x {len(FORMATS)} formats), {args.repeats} repeats")
-    cold_series, pandoc_series = alternate(args.repeats, [
-        ("uapress cold", cold), ("pandoc", lambda: measure(pandoc_cmd, ROOT, env))], progress)
+    cold_series, pandoc_series = alternate(
+        args.repeats, [("uapress cold", cold), ("pandoc", lambda: measure(pandoc_cmd, ROOT, env))], progress
+    )
 
     noop_out = work / "warm"
 
@@ -362,13 +388,23 @@ def bench_sample(args, work: Path, env: dict, progress) -> dict:
         # Warm the cache first (untimed; a no-op when nothing changed, a build when the package did), then
         # time a build that must report every edition unchanged.
         measure(uapress(SAMPLE, "--out", str(noop_out), *jobs_args), ROOT, env)
-        return measure(uapress(SAMPLE, "--out", str(noop_out), *jobs_args, quiet=False), ROOT, env,
-                       expect=f"0 edition(s) built, {len(langs)} unchanged")
+        return measure(
+            uapress(SAMPLE, "--out", str(noop_out), *jobs_args, quiet=False),
+            ROOT,
+            env,
+            expect=f"0 edition(s) built, {len(langs)} unchanged",
+        )
 
     progress(f"no-op build vs cold build, {args.repeats} repeats")
     noop_series, cold2_series = alternate(args.repeats, [("uapress no-op", noop), ("uapress cold", cold)], progress)
-    return {"langs": langs, "conversions": len(commands), "cold": cold_series, "pandoc": pandoc_series,
-            "noop": noop_series, "cold2": cold2_series}
+    return {
+        "langs": langs,
+        "conversions": len(commands),
+        "cold": cold_series,
+        "pandoc": pandoc_series,
+        "noop": noop_series,
+        "cold2": cold2_series,
+    }
 
 
 def bench_archive(args, work: Path, env: dict, progress) -> list[dict]:
@@ -380,7 +416,9 @@ def bench_archive(args, work: Path, env: dict, progress) -> list[dict]:
     rows = []
     for size in args.sizes:
         project = make_archive(work / f"archive-{size}", size)
-        editions = sum(len(load_action(path)[0].editions) for path in (project / "source" / "actions").glob("*/action.yaml"))
+        editions = sum(
+            len(load_action(path)[0].editions) for path in (project / "source" / "actions").glob("*/action.yaml")
+        )
         fresh = Fresh(work, f"archive-{size}-out")
 
         def cold(jobs: int, fresh: Fresh = fresh, project: Path = project) -> Run:
@@ -390,9 +428,12 @@ def bench_archive(args, work: Path, env: dict, progress) -> list[dict]:
             finally:
                 shutil.rmtree(out, ignore_errors=True)
 
-        progress(f"archive of {size} action(s), {editions} editions, --jobs 1 vs --jobs 2, {args.archive_repeats} repeats")
-        one, two = alternate(args.archive_repeats, [("--jobs 1", lambda: cold(1)), ("--jobs 2", lambda: cold(2))],
-                             progress)
+        progress(
+            f"archive of {size} action(s), {editions} editions, --jobs 1 vs --jobs 2, {args.archive_repeats} repeats"
+        )
+        one, two = alternate(
+            args.archive_repeats, [("--jobs 1", lambda: cold(1)), ("--jobs 2", lambda: cold(2))], progress
+        )
         rows.append({"size": size, "editions": editions, "one": one, "two": two})
         shutil.rmtree(project, ignore_errors=True)
     return rows
@@ -430,12 +471,14 @@ def table(sample: dict, archive: list[dict], args) -> str:
         f"| full cold build, {len(sample['langs'])} languages x {len(FORMATS)} formats | uapress build --force | "
         f"{timing(cold)} | {memory(cold)} | pandoc, {sample['conversions']} conversions {args.jobs} at a time | "
         f"{timing(pandoc)} | {memory(pandoc)} | {ratio:.2f} ({cold.cpu / pandoc.cpu:.2f}) | <= {COLD_VS_PANDOC} | "
-        f"{verdict(ratio <= COLD_VS_PANDOC)} |")
+        f"{verdict(ratio <= COLD_VS_PANDOC)} |"
+    )
     ratio = noop.wall / cold2.wall
     lines.append(
         f"| no-op rebuild | uapress build, cache warm | {timing(noop)} | {memory(noop)} | uapress build --force | "
         f"{timing(cold2)} | {memory(cold2)} | {ratio:.2f} ({noop.cpu / cold2.cpu:.2f}) | <= {NOOP_VS_COLD} | "
-        f"{verdict(ratio <= NOOP_VS_COLD)} |")
+        f"{verdict(ratio <= NOOP_VS_COLD)} |"
+    )
     lines += [
         "",
         "| earlier figures | cold build / pandoc | no-op / cold build |",
@@ -456,11 +499,14 @@ def table(sample: dict, archive: list[dict], args) -> str:
         one, two, n = row["one"], row["two"], row["editions"]
         lines.append(
             f"| {row['size']} action(s) | {n} | {timing(one)} | {one.wall / n:.3f} | {memory(one)} | "
-            f"{timing(two)} | {two.wall / n:.3f} | {memory(two)} | {one.wall / two.wall:.2f} |")
+            f"{timing(two)} | {two.wall / n:.3f} | {memory(two)} | {one.wall / two.wall:.2f} |"
+        )
     smallest, largest = archive[0], archive[-1]
     size = largest["size"]
-    growth = {jobs: (largest[key].wall / largest["editions"]) / (smallest[key].wall / smallest["editions"])
-              for jobs, key in ((1, "one"), (2, "two"))}
+    growth = {
+        jobs: (largest[key].wall / largest["editions"]) / (smallest[key].wall / smallest["editions"])
+        for jobs, key in ((1, "one"), (2, "two"))
+    }
     peak = max(largest["one"].pss, largest["two"].pss)
     peak_rss = max(largest["one"].tree, largest["two"].tree)
     speedup = largest["one"].wall / largest["two"].wall
@@ -468,8 +514,11 @@ def table(sample: dict, archive: list[dict], args) -> str:
         "",
         "| archive target (at the largest size measured) | figure | target | verdict |",
         "|---|---:|---|---|",
-        *(f"| time per edition, {size} action(s) / {smallest['size']} action(s), --jobs {jobs} | {growth[jobs]:.2f} | "
-          f"<= {PER_EDITION_GROWTH} | {verdict(growth[jobs] <= PER_EDITION_GROWTH)} |" for jobs in (1, 2)),
+        *(
+            f"| time per edition, {size} action(s) / {smallest['size']} action(s), --jobs {jobs} | {growth[jobs]:.2f} | "
+            f"<= {PER_EDITION_GROWTH} | {verdict(growth[jobs] <= PER_EDITION_GROWTH)} |"
+            for jobs in (1, 2)
+        ),
         f"| peak memory of the process tree (PSS), {size} action(s) (MiB) | {mib(peak)} | <= {ARCHIVE_MEMORY_MIB} | "
         f"{verdict(peak <= ARCHIVE_MEMORY_MIB * MIB)} |",
         f"| speed-up of 2 workers over 1, {size} action(s) | {speedup:.2f} | >= {SPEEDUP_2_OVER_1} | "
@@ -488,24 +537,26 @@ def header(args, started: float) -> str:
     import pypandoc
 
     load = os.getloadavg()
-    return "\n".join([
-        "# uapress benchmark",
-        "",
-        f"- {dt.datetime.now().isoformat(timespec='seconds')}, {os.cpu_count()} cores, {platform.platform()}, "
-        f"Python {platform.python_version()}",
-        f"- uapress {version('uapress')}, WeasyPrint {version('weasyprint')}, pandoc {pypandoc.get_pandoc_version()}",
-        f"- sides alternated A B A B; medians of {args.repeats} runs (archive: {args.archive_repeats}); "
-        f"uapress --jobs {args.jobs if args.jobs_given else 'default'} ({args.jobs} workers) for the sample; "
-        f"pandoc conversions {args.jobs} at a time",
-        "- times: median wall seconds, median CPU seconds (user + system, whole process tree) in brackets",
-        f"- peak MiB: largest single process (ru_maxrss) / whole process tree's total RSS / its total PSS, the "
-        f"two sampled every {SAMPLE_EVERY * 1000:.0f} ms (RSS counts a page shared by forked workers once per "
-        f"process; PSS splits it among them, so the PSS sum is the tree's real footprint)",
-        f"- load average (1 min) {args.load_before:.2f} before, {load[0]:.2f} after; the run took "
-        f"{time.time() - started:.0f} s; other work on the machine slows the wall times and the speed-up",
-        "",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# uapress benchmark",
+            "",
+            f"- {dt.datetime.now().isoformat(timespec='seconds')}, {os.cpu_count()} cores, {platform.platform()}, "
+            f"Python {platform.python_version()}",
+            f"- uapress {version('uapress')}, WeasyPrint {version('weasyprint')}, pandoc {pypandoc.get_pandoc_version()}",
+            f"- sides alternated A B A B; medians of {args.repeats} runs (archive: {args.archive_repeats}); "
+            f"uapress --jobs {args.jobs if args.jobs_given else 'default'} ({args.jobs} workers) for the sample; "
+            f"pandoc conversions {args.jobs} at a time",
+            "- times: median wall seconds, median CPU seconds (user + system, whole process tree) in brackets",
+            f"- peak MiB: largest single process (ru_maxrss) / whole process tree's total RSS / its total PSS, the "
+            f"two sampled every {SAMPLE_EVERY * 1000:.0f} ms (RSS counts a page shared by forked workers once per "
+            f"process; PSS splits it among them, so the PSS sum is the tree's real footprint)",
+            f"- load average (1 min) {args.load_before:.2f} before, {load[0]:.2f} after; the run took "
+            f"{time.time() - started:.0f} s; other work on the machine slows the wall times and the speed-up",
+            "",
+            "",
+        ]
+    )
 
 
 # --- main ------------------------------------------------------------------------------------------
@@ -517,8 +568,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, help="runs per side (default 5; --quick 3)")
     parser.add_argument("--archive-repeats", type=int, help="runs per side for the archives (default: --repeats)")
     parser.add_argument("--sizes", help="archive sizes, comma-separated (default 1,10,100; --quick 1,10)")
-    parser.add_argument("--jobs", type=int, help="uapress workers for the sample and pandoc's parallelism "
-                                                  "(default: the number of cores, uapress's own default)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        help="uapress workers for the sample and pandoc's parallelism "
+        "(default: the number of cores, uapress's own default)",
+    )
     parser.add_argument("--no-archive", action="store_true", help="skip the archive benchmark")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--run-commands", type=Path, help=argparse.SUPPRESS)

@@ -29,13 +29,60 @@ PARAGRAPH_FIELDS = ("summary", "letter", "background")
 
 # People named in the sample (the other `keep` terms are places and organisations and stay).
 PEOPLE = (
-    "Rocío San Miguel", "Carlos Julio Rojas", "Javier Tarazona", "Kennedy Tejada", "Eduardo Torres",
-    "Delcy Rodríguez", "Nicolás Maduro", "Cilia Flores", "Jorge Rodríguez", "Jorgen Guanares", "Alfredo Diaz",
+    "Rocío San Miguel",
+    "Carlos Julio Rojas",
+    "Javier Tarazona",
+    "Kennedy Tejada",
+    "Eduardo Torres",
+    "Delcy Rodríguez",
+    "Nicolás Maduro",
+    "Cilia Flores",
+    "Jorge Rodríguez",
+    "Jorgen Guanares",
+    "Alfredo Diaz",
 )
-FIRST = ("Ana", "Beatriz", "Camila", "Daniela", "Elena", "Fabiola", "Gabriela", "Inés", "Julia", "Lucía",
-         "Andrés", "Bruno", "César", "Diego", "Esteban", "Felipe", "Gonzalo", "Hugo", "Iván", "Mateo")
-LAST = ("Acosta", "Benítez", "Castillo", "Delgado", "Escobar", "Figueroa", "Guzmán", "Herrera", "Ibarra",
-        "Jiménez", "León", "Medina", "Navarro", "Ochoa", "Paredes", "Quintero", "Salazar", "Vargas")
+FIRST = (
+    "Ana",
+    "Beatriz",
+    "Camila",
+    "Daniela",
+    "Elena",
+    "Fabiola",
+    "Gabriela",
+    "Inés",
+    "Julia",
+    "Lucía",
+    "Andrés",
+    "Bruno",
+    "César",
+    "Diego",
+    "Esteban",
+    "Felipe",
+    "Gonzalo",
+    "Hugo",
+    "Iván",
+    "Mateo",
+)
+LAST = (
+    "Acosta",
+    "Benítez",
+    "Castillo",
+    "Delgado",
+    "Escobar",
+    "Figueroa",
+    "Guzmán",
+    "Herrera",
+    "Ibarra",
+    "Jiménez",
+    "León",
+    "Medina",
+    "Navarro",
+    "Ochoa",
+    "Paredes",
+    "Quintero",
+    "Salazar",
+    "Vargas",
+)
 # A sentence ends at . ! ? or the Arabic question mark, before a space and a capital (or any letter
 # of a script without case), a quote or an opening bracket; never inside [link text] or (a target).
 _BOUNDARY = re.compile(r"(?<=[.!?\u061f])\s+")
@@ -45,7 +92,7 @@ def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, leaving Markdown links whole."""
     out, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        head, nxt = text[start:match.start()], text[match.end():match.end() + 1]
+        head, nxt = text[start : match.start()], text[match.end() : match.end() + 1]
         balanced = head.count("[") == head.count("]") and head.count("(") == head.count(")")
         starts_sentence = nxt.isupper() or (nxt.isalpha() and not nxt.islower()) or nxt in "\"'«¿¡"
         if balanced and starts_sentence:
@@ -111,8 +158,10 @@ def make_copy(sample: Path, dest: Path, index: int, seed: int = 0) -> Path:
             if entry.previous:
                 entry.previous = rename(entry.previous)
             entry.msgid, entry.msgstr = rename(new), rename(entry.msgstr)
-            entry.notes = [f"id: {segment_id(entry.context, entry.msgid)}" if note.startswith("id: ") else note
-                           for note in entry.notes]
+            entry.notes = [
+                f"id: {segment_id(entry.context, entry.msgid)}" if note.startswith("id: ") else note
+                for note in entry.notes
+            ]
         (folder / "translations" / store.name).write_text(po.render(catalogue), encoding="utf-8")
     return folder / "action.yaml"
 

@@ -42,8 +42,10 @@ class _App(typer.Typer):
         except Exception as exc:  # a bug, not a user error: say so briefly
             if "--debug" in sys.argv:
                 raise
-            print(f"uapress: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                  file=sys.stderr)
+            print(
+                f"uapress: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                file=sys.stderr,
+            )
             sys.exit(1)
 
 
@@ -106,17 +108,29 @@ def build(
     lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
     out: Path | None = typer.Option(None, "--out", help="Output folder (default: build/)."),
     paper: str | None = typer.Option(None, "--paper", help="A4 or Letter, overriding the brand."),
-    pdf_variant: str | None = typer.Option(None, "--pdf-variant", help="pdf/ua-1 (tagged, the default) or "
-                                              "pdf/a-3b (archiving, tagged too)."),
-    proof: bool = typer.Option(False, "--proof", help="Write proof PDFs for reviewers (watermark, build stamp, change "
-                               "bars) to build/SLUG/LANG/proof/ instead of the editions."),
-    since: str | None = typer.Option(None, "--since", help="With --proof: the git revision change bars compare "
-                                        "with (default: the last commit that touched the action)."),
+    pdf_variant: str | None = typer.Option(
+        None, "--pdf-variant", help="pdf/ua-1 (tagged, the default) or pdf/a-3b (archiving, tagged too)."
+    ),
+    proof: bool = typer.Option(
+        False,
+        "--proof",
+        help="Write proof PDFs for reviewers (watermark, build stamp, change "
+        "bars) to build/SLUG/LANG/proof/ instead of the editions.",
+    ),
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        help="With --proof: the git revision change bars compare "
+        "with (default: the last commit that touched the action).",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings and on untranslated segments."),
     force: bool = typer.Option(False, "--force", help="Rebuild editions whose inputs have not changed."),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
-    wait: bool = typer.Option(False, "--wait", help="When another build is writing to the same folder, wait for "
-                              "it to finish instead of stopping (exit 1)."),
+    wait: bool = typer.Option(
+        False,
+        "--wait",
+        help="When another build is writing to the same folder, wait for it to finish instead of stopping (exit 1).",
+    ),
 ) -> None:
     """Build every edition of the named actions, then the publication index build/index.html.
 
@@ -129,13 +143,28 @@ def build(
         progress = None if _State.quiet else Progress()
         if since and not proof:
             raise UsageError("--since goes with --proof (or use `uapress diff SLUG --since REV`)")
-        report = run_build(root, slugs or None, langs=lang or None, formats=format or None, out=out, paper=paper,
-                           pdf_variant=pdf_variant, proof=proof, since=since,
-                           jobs=jobs, force=force, progress=progress, debug=_State.debug, wait=wait)
+        report = run_build(
+            root,
+            slugs or None,
+            langs=lang or None,
+            formats=format or None,
+            out=out,
+            paper=paper,
+            pdf_variant=pdf_variant,
+            proof=proof,
+            since=since,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+            debug=_State.debug,
+            wait=wait,
+        )
     except (Interrupted, KeyboardInterrupt) as exc:
         # One line, whatever was running: the editions written are whole, the others untouched.
-        typer.echo(str(exc) if isinstance(exc, Interrupted) else "interrupted: nothing built; outputs left as they "
-                   "were", err=True)
+        typer.echo(
+            str(exc) if isinstance(exc, Interrupted) else "interrupted: nothing built; outputs left as they were",
+            err=True,
+        )
         # Everything is written and the workers are gone: leave now, without waiting at exit for the worker
         # pool's threads, which may be stuck on the pipe of the killed workers.
         sys.stdout.flush()
@@ -144,7 +173,9 @@ def build(
     print_diagnostics(report.diagnostics, quiet=_State.quiet)
     if not _State.quiet:
         for edition in report.editions:
-            state = "FAILED" if edition.failed else ("unchanged" if edition.unchanged else f"{len(edition.files)} file(s)")
+            state = (
+                "FAILED" if edition.failed else ("unchanged" if edition.unchanged else f"{len(edition.files)} file(s)")
+            )
             counts = edition.counts
             extra = ""
             if counts and edition.job.lang != edition.job.action.language:
@@ -154,8 +185,12 @@ def build(
                 for path in edition.files:
                     typer.echo(f"    {path}")
         unchanged = sum(e.unchanged for e in report.editions)
-        typer.echo(summary(f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, "
-                           f"{unchanged} unchanged", report))
+        typer.echo(
+            summary(
+                f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged",
+                report,
+            )
+        )
     raise typer.Exit(report.exit_code(strict))
 
 
@@ -163,7 +198,9 @@ def build(
 @reported
 def check(
     slugs: list[str] | None = typer.Argument(None, help="Actions to check; all by default."),
-    strict: bool = typer.Option(False, "--strict", help="Fail on warnings, untranslated or fuzzy segments and QA errors."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Fail on warnings, untranslated or fuzzy segments and QA errors."
+    ),
 ) -> None:
     """Validate sources, translations and labels without building anything.
 
@@ -180,8 +217,9 @@ def check(
 @reported
 def diff(
     slug: str = typer.Argument(..., help="The action."),
-    since: str | None = typer.Option(None, "--since", help="The git revision to compare with "
-                                        "(default: the last commit that touched the action)."),
+    since: str | None = typer.Option(
+        None, "--since", help="The git revision to compare with (default: the last commit that touched the action)."
+    ),
     lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Only these languages; repeat for several."),
 ) -> None:
     """Print what changed in an action since a git revision: blocks added, changed, removed per language, and facts.
@@ -219,7 +257,9 @@ def status(slugs: list[str] | None = typer.Argument(None, help="Actions; all by 
 def checklist(
     slug: str = typer.Argument(..., help="The action."),
     lang: str = typer.Option(..., "--lang", "-l", help="The language, published or not yet (e.g. de)."),
-    out: Path | None = typer.Option(None, "--out", help="Folder for checklist.html and checklist.json (default: build/<slug>/<lang>/)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for checklist.html and checklist.json (default: build/<slug>/<lang>/)."
+    ),
 ) -> None:
     """Write the translation checklist of one language, even one with no PO file yet; print its verdict and QA findings.
 
@@ -254,8 +294,12 @@ def translations_confirm(
 def translations_update(
     slugs: list[str] | None = typer.Argument(None, help="Actions; all by default."),
     lang: list[str] | None = typer.Option(None, "--lang", "-l", help="Languages; the action's languages by default."),
-    memory: bool = typer.Option(True, "--memory/--no-memory", help="Pre-fill new and changed blocks from the "
-                                "translation memory (every action's translations and imported TMX files)."),
+    memory: bool = typer.Option(
+        True,
+        "--memory/--no-memory",
+        help="Pre-fill new and changed blocks from the "
+        "translation memory (every action's translations and imported TMX files).",
+    ),
 ) -> None:
     """Create or update the PO files from the source: new blocks empty (or filled from the translation memory),
     changed ones fuzzy, removed ones obsolete.
@@ -269,7 +313,9 @@ def translations_update(
 
 @app.command()
 @reported
-def new(slug: str = typer.Argument(..., help="Folder name of the new action: lowercase letters, digits, hyphens.")) -> None:
+def new(
+    slug: str = typer.Argument(..., help="Folder name of the new action: lowercase letters, digits, hyphens."),
+) -> None:
     """Start a new action: a commented action.yaml with every field, issued today, deadline in six weeks.
 
     Example: uapress new belarus-journalist-detained
@@ -277,7 +323,9 @@ def new(slug: str = typer.Argument(..., help="Folder name of the new action: low
     path = new_action(project_root(), slug)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:
-        typer.echo(f"next: replace every TODO in it, then run `uapress check {slug}`; preview with `uapress serve {slug}`")
+        typer.echo(
+            f"next: replace every TODO in it, then run `uapress check {slug}`; preview with `uapress serve {slug}`"
+        )
 
 
 @app.command()
@@ -285,8 +333,9 @@ def new(slug: str = typer.Argument(..., help="Folder name of the new action: low
 def followup(
     old: str = typer.Argument(..., help="The action this one follows up (its folder name)."),
     slug: str = typer.Argument(..., help="Folder name of the follow-up: lowercase letters, digits, hyphens."),
-    url: str | None = typer.Option(None, "--url", help="Where OLD is published (https://…), for 'previous'; "
-                                      "left as TODO when not given."),
+    url: str | None = typer.Option(
+        None, "--url", help="Where OLD is published (https://…), for 'previous'; left as TODO when not given."
+    ),
 ) -> None:
     """Start a follow-up (further information) of an action: its targets, languages, keep terms and text, to edit.
 
@@ -298,35 +347,56 @@ def followup(
     print_diagnostics(warnings, quiet=_State.quiet)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:
-        typer.echo(f"next: replace every TODO and write what changed, then run `uapress translations update {slug}` "
-                   f"to fill its translations from the memory, and `uapress check {slug}`")
+        typer.echo(
+            f"next: replace every TODO and write what changed, then run `uapress translations update {slug}` "
+            f"to fill its translations from the memory, and `uapress check {slug}`"
+        )
 
 
 @app.command()
 @reported
 def serve(
     slug: str | None = typer.Argument(None, help="The action to preview; the only one, or a list of all, by default."),
-    lang: str | None = typer.Option(None, "--lang", "-l", help="The edition's language (default: the source language)."),
+    lang: str | None = typer.Option(
+        None, "--lang", "-l", help="The edition's language (default: the source language)."
+    ),
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="Port on 127.0.0.1."),
 ) -> None:
     """Preview an action's HTML edition in the browser, rebuilt and reloaded whenever source/ or styles/ change.
 
     Example: uapress serve venezuela-hrd-release --lang es --port 8001
     """
-    run_serve(project_root(), slug, lang=lang, port=port, debug=_State.debug,
-              log=lambda line: None if _State.quiet else typer.echo(line))
+    run_serve(
+        project_root(),
+        slug,
+        lang=lang,
+        port=port,
+        debug=_State.debug,
+        log=lambda line: None if _State.quiet else typer.echo(line),
+    )
     typer.echo("stopped")
 
 
 @app.command("import")
 @reported
 def import_(
-    file: Path = typer.Argument(..., help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file; "
-                                "or a TMX file for the translation memory."),
-    action: str | None = typer.Option(None, "--action", "-a", help="The action (XLIFF and PO files name it; "
-                                         "for a DOCX, the one its bookmarks belong to by default)."),
-    lang: str | None = typer.Option(None, "--lang", "-l", help="The language translated into (files name it; "
-                                       "needed for a DOCX of the source-language edition)."),
+    file: Path = typer.Argument(
+        ...,
+        help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file; "
+        "or a TMX file for the translation memory.",
+    ),
+    action: str | None = typer.Option(
+        None,
+        "--action",
+        "-a",
+        help="The action (XLIFF and PO files name it; for a DOCX, the one its bookmarks belong to by default).",
+    ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        "-l",
+        help="The language translated into (files name it; needed for a DOCX of the source-language edition).",
+    ),
     force: bool = typer.Option(False, "--force", help="Replace accepted translations that differ from the file's."),
 ) -> None:
     """Read a translated file into translations/LANG.po, creating it if needed; report what changed.
@@ -347,12 +417,26 @@ def import_(
 @reported
 def export(
     slug: str | None = typer.Argument(None, help="The action (for tmx: all actions by default)."),
-    lang: str | None = typer.Option(None, "--lang", "-l", help="The language to translate into (for docx: the edition's "
-                                       "language, the source language or any other; for tmx: every language by default)."),
-    format: str = typer.Option("xliff", "--format", "-f", help="xliff (XLIFF 2.1), po (a copy of the PO file), "
-                               "docx (the edition to translate) or tmx (the translation memory, TMX 1.4b)."),
-    out: Path | None = typer.Option(None, "--out", help="The file to write, or a folder to write it in (default: "
-                                       "build/SLUG/translate/SLUG.LANG.EXT; for tmx build/memory.tmx or build/SLUG/translate/SLUG.tmx)."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        "-l",
+        help="The language to translate into (for docx: the edition's "
+        "language, the source language or any other; for tmx: every language by default).",
+    ),
+    format: str = typer.Option(
+        "xliff",
+        "--format",
+        "-f",
+        help="xliff (XLIFF 2.1), po (a copy of the PO file), "
+        "docx (the edition to translate) or tmx (the translation memory, TMX 1.4b).",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="The file to write, or a folder to write it in (default: "
+        "build/SLUG/translate/SLUG.LANG.EXT; for tmx build/memory.tmx or build/SLUG/translate/SLUG.tmx).",
+    ),
 ) -> None:
     """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, the DOCX edition, or the memory as TMX.
 

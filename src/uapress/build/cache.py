@@ -122,7 +122,7 @@ def _dist_info_versions() -> dict[str, str]:
         except OSError:
             continue
         for entry in entries:
-            stem = entry[:-len(".dist-info")]
+            stem = entry[: -len(".dist-info")]
             if entry.endswith(".dist-info") and stem.count("-") == 1:  # ("dist-info" has a hyphen of its own)
                 name, version = stem.split("-")
                 found.setdefault(_normal(name), version)
@@ -209,14 +209,26 @@ class Cache:
         files = entry.get("files")
         return isinstance(files, list) and bool(files) and all((out / f).is_file() for f in files)
 
-    def record(self, name: str, key: str, files: list[str], reads: Iterable[str] = (), problems: Iterable[Diagnostic] = (),
-               counts: dict[str, int] | None = None) -> None:
+    def record(
+        self,
+        name: str,
+        key: str,
+        files: list[str],
+        reads: Iterable[str] = (),
+        problems: Iterable[Diagnostic] = (),
+        counts: dict[str, int] | None = None,
+    ) -> None:
         """Remember what an edition wrote, the files it was made from, and what localising it found.
 
         With these a no-op build checks the edition's key and reports its warnings without localising it.
         """
-        self.entries[name] = {"key": key, "files": files, "reads": list(reads),
-                              "problems": [encode(d) for d in problems], "counts": counts or {}}
+        self.entries[name] = {
+            "key": key,
+            "files": files,
+            "reads": list(reads),
+            "problems": [encode(d) for d in problems],
+            "counts": counts or {},
+        }
 
     def recall(self, name: str) -> tuple[list[str], list[Diagnostic], dict[str, int]] | None:
         """Return the files an edition was made from, its problems and counts, as recorded; None when unknown."""
@@ -251,8 +263,14 @@ class Cache:
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
         except OSError as exc:
-            return [Diagnostic("error", f"the build cache was not saved: {exc.strerror or exc}", self.path,
-                               hint="remove or fix that path; until then every build rebuilds every edition")]
+            return [
+                Diagnostic(
+                    "error",
+                    f"the build cache was not saved: {exc.strerror or exc}",
+                    self.path,
+                    hint="remove or fix that path; until then every build rebuilds every edition",
+                )
+            ]
         return []
 
 

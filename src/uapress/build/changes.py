@@ -71,8 +71,14 @@ class Git:
         # build (or the author's editor) uses the repository.
         env = dict(os.environ, LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
         try:
-            return subprocess.run(["git", *args], cwd=self.root, capture_output=True, env=env,
-                                  stdin=subprocess.DEVNULL, timeout=GIT_TIMEOUT)
+            return subprocess.run(
+                ["git", *args],
+                cwd=self.root,
+                capture_output=True,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                timeout=GIT_TIMEOUT,
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
 
@@ -91,8 +97,11 @@ class Git:
                 commit = self._commit(found.stdout.decode().strip())
                 if commit:
                     return commit
-        raise UsageError(f"revision '{rev}' not found" + (f" ({self.reason})" if self.reason else "")
-                         + "; name a commit, branch or tag, e.g. HEAD~1 or the hash `git log` shows")
+        raise UsageError(
+            f"revision '{rev}' not found"
+            + (f" ({self.reason})" if self.reason else "")
+            + "; name a commit, branch or tag, e.g. HEAD~1 or the hash `git log` shows"
+        )
 
     def last_commit(self, path: Path) -> Revision | None:
         """Return the last commit that touched a file or folder, or None when none did."""
@@ -161,7 +170,9 @@ def compare(git: Git, root: Path, action: Action, since: Revision) -> ActionChan
                 try:
                     old_loc = localise(old, lang, root)
                 except SourceError:
-                    notes.append(f"{lang}: translations/{lang}.po had errors at {since.short}; every block counts as added")
+                    notes.append(
+                        f"{lang}: translations/{lang}.po had errors at {since.short}; every block counts as added"
+                    )
             elif old is not None:
                 notes.append(f"{lang} was not published at {since.short}; every block counts as added")
             languages.append(LanguageChanges(lang, locale.own_language_name(lang), tuple(_blocks(old_loc, new_loc))))
@@ -205,8 +216,8 @@ def _blocks(old_loc: Localisation | None, new_loc: Localisation) -> list[Change]
                 # or became fuzzy and now shows the source).
                 if op != "equal" or old.text != new.text or old.fallback != new.fallback:
                     out.append(Change("changed", name, plain_markdown(old.text), plain_markdown(new.text), new.id))
-            out += [Change("added", name, "", plain_markdown(s.text), s.id) for s in after[j1 + len(pairs):j2]]
-            out += [Change("removed", name, plain_markdown(s.text), "", None) for s in before[i1 + len(pairs):i2]]
+            out += [Change("added", name, "", plain_markdown(s.text), s.id) for s in after[j1 + len(pairs) : j2]]
+            out += [Change("removed", name, plain_markdown(s.text), "", None) for s in before[i1 + len(pairs) : i2]]
     return out
 
 
@@ -234,7 +245,9 @@ def _facts(action: Action) -> dict[str, str]:
     for group, people in groups:
         for index, person in enumerate(people):
             facts[f"{group}.{index}.name"] = person.name
-            facts[f"{group}.{index}.address"] = " / ".join(line.strip() for line in person.address.splitlines() if line.strip())
+            facts[f"{group}.{index}.address"] = " / ".join(
+                line.strip() for line in person.address.splitlines() if line.strip()
+            )
             if isinstance(person, Target):  # only targets have an email
                 facts[f"{group}.{index}.email"] = person.email or ""
     return facts
@@ -257,9 +270,12 @@ def format_changes(changes: ActionChanges, langs: list[str] | None = None, width
     lines += [f"  note: {note}" for note in changes.notes]
     if changes.metadata:
         lines.append("  metadata (every language):")
-        lines += [f"    {_SIGN[c.kind]} {c.field}: {_shorten(c.before, width // 2)} -> {_shorten(c.after, width // 2)}"
-                  if c.kind == "changed" else f"    {_SIGN[c.kind]} {c.field}: {_shorten(c.before or c.after, width)}"
-                  for c in changes.metadata]
+        lines += [
+            f"    {_SIGN[c.kind]} {c.field}: {_shorten(c.before, width // 2)} -> {_shorten(c.after, width // 2)}"
+            if c.kind == "changed"
+            else f"    {_SIGN[c.kind]} {c.field}: {_shorten(c.before or c.after, width)}"
+            for c in changes.metadata
+        ]
     for item in changes.languages:
         if langs and item.lang not in langs:
             continue

@@ -63,7 +63,7 @@ def _public(filename: str | None, folder: Path) -> str:
     parts = Path(filename).parts if filename else ()
     for index, part in enumerate(parts):
         if part.startswith(f".{folder.name}.") and part.endswith(_STAGING):
-            return str(folder.joinpath(*parts[index + 1:]))
+            return str(folder.joinpath(*parts[index + 1 :]))
     return str(filename or folder)
 
 
@@ -117,7 +117,7 @@ def sweep(out: Path) -> None:
             if path.is_file() and name.endswith(_TMP):
                 path.unlink(missing_ok=True)
             elif path.is_dir() and name.endswith(_OLD):
-                live = path.with_name(name[1:-len(_OLD)].rsplit(".", 1)[0])
+                live = path.with_name(name[1 : -len(_OLD)].rsplit(".", 1)[0])
                 if live.exists():
                     shutil.rmtree(path, ignore_errors=True)
                 else:

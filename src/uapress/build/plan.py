@@ -104,8 +104,15 @@ class Dated(Protocol):
         ...
 
 
-def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None,
-         report: BuildReport, today: dt.date | None = None, loaded: dict[str, LoadedAction] | None = None) -> list[Job]:
+def plan(
+    root: Path,
+    slugs: list[str] | None,
+    langs: list[str] | None,
+    formats: list[str] | None,
+    report: BuildReport,
+    today: dt.date | None = None,
+    loaded: dict[str, LoadedAction] | None = None,
+) -> list[Job]:
     """Load the named actions and list the editions to build; sources with errors are reported, not built.
 
     `loaded` receives, by path, what loading each valid action found, for the cache (`Cache.actions`).
@@ -127,13 +134,21 @@ def plan(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: 
             continue
         if loaded is not None and raw is not None:
             # Its findings depend on its bytes and, through the deadline notice, on whether it has expired.
-            loaded[str(path)] = {"key": action_key(raw), "slug": action.slug, "language": action.language,
-                                 "deadline": action.deadline.isoformat(), "expired": has_expired(action, today),
-                                 "editions": list(action.editions), "problems": [encode(d) for d in found]}
+            loaded[str(path)] = {
+                "key": action_key(raw),
+                "slug": action.slug,
+                "language": action.language,
+                "deadline": action.deadline.isoformat(),
+                "expired": has_expired(action, today),
+                "editions": list(action.editions),
+                "problems": [encode(d) for d in found],
+            }
         editions, missing = chosen_languages(action.editions, langs)
         if missing and slugs:
-            raise UsageError(f"{action.slug} is not published in {', '.join(missing)}; "
-                             f"its languages: {', '.join(action.editions)} (add them to 'languages' in action.yaml)")
+            raise UsageError(
+                f"{action.slug} is not published in {', '.join(missing)}; "
+                f"its languages: {', '.join(action.editions)} (add them to 'languages' in action.yaml)"
+            )
         jobs += [Job(action, lang, chosen, inputs=Inputs(inputs.files), today=today) for lang in editions]
     return jobs
 

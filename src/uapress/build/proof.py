@@ -39,13 +39,17 @@ class Review:
     def key(self, action: Action) -> str:
         """Return what a proof depends on besides its inputs: the revision compared with and the checkout."""
         since, head = self.revision(action), self.head
-        return (f"since={since.hash if since else '-'},head={head.hash if head else '-'},"
-                f"dirty={self.dirty(action)},git={self.git.reason or 'yes'}")
+        return (
+            f"since={since.hash if since else '-'},head={head.hash if head else '-'},"
+            f"dirty={self.dirty(action)},git={self.git.reason or 'yes'}"
+        )
 
     def dirty(self, action: Action) -> bool:
         """Tell whether the action, the labels or the styles have uncommitted changes."""
         if action.slug not in self._dirty:
-            self._dirty[action.slug] = self.git.dirty(action.folder, self.root / "source" / "labels", self.root / "styles")
+            self._dirty[action.slug] = self.git.dirty(
+                action.folder, self.root / "source" / "labels", self.root / "styles"
+            )
         return self._dirty[action.slug]
 
     def changes(self, action: Action) -> ActionChanges | None:
@@ -63,8 +67,15 @@ class Review:
             return Proof(WATERMARK, stamp)
         this = changes.language(lang)
         others = tuple(item for item in changes.languages if item.lang != lang)
-        return Proof(WATERMARK, stamp, since=changes.since.describe(), metadata=changes.metadata,
-                     languages=(this,) + others, marks=changes.marks(lang), notes=changes.notes)
+        return Proof(
+            WATERMARK,
+            stamp,
+            since=changes.since.describe(),
+            metadata=changes.metadata,
+            languages=(this,) + others,
+            marks=changes.marks(lang),
+            notes=changes.notes,
+        )
 
     def stamp(self, action: Action, inputs: str, changes: ActionChanges | None) -> str:
         """Return the footer line: build date and time, source revision, inputs hash, what bars compare with."""

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from uapress.core.nodes import Segment
 
 
-def render_edition(result: EditionResult, loc: Localisation, appeal: Localisation | None, brand: Brand,
-                   debug: bool = False) -> EditionResult:
+def render_edition(
+    result: EditionResult, loc: Localisation, appeal: Localisation | None, brand: Brand, debug: bool = False
+) -> EditionResult:
     """Render every format of one localised edition in memory into `result.outputs`; stop at the first failure.
 
     Runs in a worker: it returns the files' bytes by name in the edition folder, and the build writes
@@ -51,18 +52,33 @@ def render_edition(result: EditionResult, loc: Localisation, appeal: Localisatio
             if debug and not isinstance(exc, BuildError):
                 raise
             result.outputs = {}
-            result.fail(name, str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}",
-                        job.action.path, f"the {name} writer failed", "run with --debug for the traceback")
+            result.fail(
+                name,
+                str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}",
+                job.action.path,
+                f"the {name} writer failed",
+                "run with --debug for the traceback",
+            )
             return result
     if document.letter is None and job.proof is None:
         # A letter no longer wholly translated (its source changed) must not stay on offer as a sheet to send.
-        result.withdrawn = [WRITERS[LETTER_SHEETS[name]].file_for(job.action.slug, job.lang)
-                            for name in job.formats if name in LETTER_SHEETS]
+        result.withdrawn = [
+            WRITERS[LETTER_SHEETS[name]].file_for(job.action.slug, job.lang)
+            for name in job.formats
+            if name in LETTER_SHEETS
+        ]
     return result
 
 
-def localised(action: Action, lang: str, root: Path, *, today: dt.date | None = None, inputs: Inputs | None = None,
-              letters: bool = True) -> tuple[Localisation, Document]:
+def localised(
+    action: Action,
+    lang: str,
+    root: Path,
+    *,
+    today: dt.date | None = None,
+    inputs: Inputs | None = None,
+    letters: bool = True,
+) -> tuple[Localisation, Document]:
     """Localise one edition and build its document, with its letter pack unless `letters` is false.
 
     The chain every command that shows an edition runs (build, checklist, serve, export); a build
@@ -118,8 +134,12 @@ def _fallback_warnings(job: Job, loc: Localisation) -> list[Diagnostic]:
     what = {"missing": "not translated", "fuzzy": "out of date (fuzzy)", "invalid": "breaking Markdown"}
     store = loc.store_path.name if loc.store_path else f"translations/{job.lang}.po"
     return [
-        Diagnostic("warning", f"[{job.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: "
-                   f"{', '.join(ids)}", loc.store_path or job.action.path, field=field,
-                   hint=f"translate them in {store}; the checklist lists them")
+        Diagnostic(
+            "warning",
+            f"[{job.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: {', '.join(ids)}",
+            loc.store_path or job.action.path,
+            field=field,
+            hint=f"translate them in {store}; the checklist lists them",
+        )
         for (field, status), ids in groups.items()
     ]

@@ -53,12 +53,24 @@ Report = Callable[[int, int, str], None]
 """A build's progress callback: editions through, editions in all, which one and how."""
 
 
-def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None = None,
-          formats: list[str] | None = None, out: Path | None = None, paper: str | None = None,
-          pdf_variant: str | None = None, proof: bool = False, since: str | None = None,
-          jobs: int | None = None, force: bool = False, today: dt.date | None = None,
-          progress: Callable[[int, int, str], None] | None = None, debug: bool = False,
-          wait: bool = False) -> BuildReport:
+def build(
+    root: Path,
+    slugs: list[str] | None = None,
+    *,
+    langs: list[str] | None = None,
+    formats: list[str] | None = None,
+    out: Path | None = None,
+    paper: str | None = None,
+    pdf_variant: str | None = None,
+    proof: bool = False,
+    since: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    debug: bool = False,
+    wait: bool = False,
+) -> BuildReport:
     """Build the editions of the named actions (all by default) into `out` (default `build/`).
 
     Editions whose inputs have not changed since the last build are skipped (`force` rebuilds
@@ -101,9 +113,20 @@ def build(root: Path, slugs: list[str] | None = None, *, langs: list[str] | None
     return report
 
 
-def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review: Review | None, force: bool,
-           report: BuildReport, progress: Report | None, today: dt.date | None, loaded: dict[str, LoadedAction],
-           workers: Workers, debug: bool) -> BuildReport:
+def _build(
+    root: Path,
+    planned: list[Job],
+    brand: Brand,
+    out: Path,
+    review: Review | None,
+    force: bool,
+    report: BuildReport,
+    progress: Report | None,
+    today: dt.date | None,
+    loaded: dict[str, LoadedAction],
+    workers: Workers,
+    debug: bool,
+) -> BuildReport:
     """Render the planned editions whose inputs changed, write them and the index; runs under the build's lock."""
     cache = Cache(out)
     report.problems += cache.problems
@@ -123,8 +146,9 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review: Revi
     # workers, this process renders, and reads it after.
     actions = {job.action.path: job.action for job in planned}
 
-    sources = _alongside(workers.pool is not None, prepare, root, brand, today, actions, unchanged,
-                         {job.name for job, _, _ in todo})
+    sources = _alongside(
+        workers.pool is not None, prepare, root, brand, today, actions, unchanged, {job.name for job, _, _ in todo}
+    )
     results = workers.run(todo, brand, debug)
     try:
         for index, (result, (job, key, _)) in enumerate(zip(results, todo)):
@@ -138,11 +162,16 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review: Revi
                 message = next((d.message for d in result.problems if d.is_error), "failed")
                 cache.record_failure(job.cache_name, result.failed_format, message)
             else:
-                cache.record(job.cache_name, key, [str(p.relative_to(out)) for p in result.files],
-                             sorted(map(str, job.inputs.files)), result.problems, result.counts)
+                cache.record(
+                    job.cache_name,
+                    key,
+                    [str(p.relative_to(out)) for p in result.files],
+                    sorted(map(str, job.inputs.files)),
+                    result.problems,
+                    result.counts,
+                )
             if progress:
-                progress(len(report.editions), len(planned),
-                         f"{job.name} {'FAILED' if result.failed else 'built'}")
+                progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
     except KeyboardInterrupt:
         built = sum(not e.failed for e in report.editions if not e.unchanged)
         raise Interrupted(built, len(todo) - done) from None
@@ -150,7 +179,9 @@ def _build(root: Path, planned: list[Job], brand: Brand, out: Path, review: Revi
         # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
         if todo:
             report.problems += cache.save()
-    rendered: dict[str, Verdict] = {result.job.name: result.verdict for result in report.editions if result.verdict is not None}
+    rendered: dict[str, Verdict] = {
+        result.job.name: result.verdict for result in report.editions if result.verdict is not None
+    }
     _write_index(root, out, brand, cache, today, bool(todo), report, styles, lambda: with_rendered(sources(), rendered))
     if cache.actions != remembered and not todo:
         report.problems += cache.save()
@@ -167,8 +198,16 @@ class Recalled:
     deadline: dt.date
 
 
-def _recall(root: Path, slugs: list[str] | None, langs: list[str] | None, formats: list[str] | None, brand: Brand,
-            out: Path, today: dt.date | None, progress: Report | None) -> BuildReport | None:
+def _recall(
+    root: Path,
+    slugs: list[str] | None,
+    langs: list[str] | None,
+    formats: list[str] | None,
+    brand: Brand,
+    out: Path,
+    today: dt.date | None,
+    progress: Report | None,
+) -> BuildReport | None:
     """Return the report of a build that finds nothing changed, from the cache alone; None when anything did.
 
     Each action's bytes and every file each edition was made from are read and hashed as a full build
@@ -225,9 +264,19 @@ def _key(job: Job, styles: str, brand: Brand) -> str:
     return edition_key(job.inputs.digest(), job.formats, styles, options)
 
 
-
-def _stale(planned: list[Job], root: Path, brand: Brand, out: Path, cache: Cache, review: Review | None, force: bool,
-           report: BuildReport, progress: Report | None, styles: str, unchanged: dict[str, Localisation]) -> list[Todo]:
+def _stale(
+    planned: list[Job],
+    root: Path,
+    brand: Brand,
+    out: Path,
+    cache: Cache,
+    review: Review | None,
+    force: bool,
+    report: BuildReport,
+    progress: Report | None,
+    styles: str,
+    unchanged: dict[str, Localisation],
+) -> list[Todo]:
     """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others.
 
     `unchanged` receives the localisation of each unchanged edition by `slug/lang`, for the index.
@@ -299,13 +348,27 @@ def _write(result: EditionResult, out: Path) -> None:
         result.files = write_edition(out / job.action.slug / job.lang, result.outputs, result.withdrawn)
     except OSError as exc:  # a full disk, a read-only folder: name the path and the cause
         where = Path(exc.filename) if exc.filename else out / job.action.slug / job.lang
-        result.fail("write", exc.strerror or str(exc), where, "the edition was not written",
-                    "free some space or make the folder writable, then build again")
+        result.fail(
+            "write",
+            exc.strerror or str(exc),
+            where,
+            "the edition was not written",
+            "free some space or make the folder writable, then build again",
+        )
     result.outputs = {}
 
 
-def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.date | None, rendered: bool,
-                 report: BuildReport, styles: str, sources: Callable[[], list[ActionSource]] | None = None) -> None:
+def _write_index(
+    root: Path,
+    out: Path,
+    brand: Brand,
+    cache: Cache,
+    today: dt.date | None,
+    rendered: bool,
+    report: BuildReport,
+    styles: str,
+    sources: Callable[[], list[ActionSource]] | None = None,
+) -> None:
     """Rewrite the publication index when what it shows changed.
 
     Every build rewrites the index (a no-op one too: days left change), except one that only found
@@ -320,9 +383,14 @@ def _write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.da
     try:
         write_index(root, out, brand, cache, today, sources() if sources else None)
     except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
-        report.problems.append(Diagnostic("error", f"the publication index was not written: {exc.strerror}",
-                                          Path(exc.filename) if exc.filename else out / "index.html",
-                                          hint="styles/ needs index.html (copy it from uapress's styles/)"))
+        report.problems.append(
+            Diagnostic(
+                "error",
+                f"the publication index was not written: {exc.strerror}",
+                Path(exc.filename) if exc.filename else out / "index.html",
+                hint="styles/ needs index.html (copy it from uapress's styles/)",
+            )
+        )
         return
     cache.index_key = index_key
     report.problems += cache.save()

@@ -158,13 +158,23 @@ def verdict(checklist: Checklist) -> Verdict:
     """Return what the index shows of a checklist (`model.checklist.Checklist`)."""
     shown = next((s for s in checklist.segments if s.field == "title"), None)
     title = plain_markdown(shown.translation) if shown and shown.status in ("source", "translated") else None
-    return Verdict(title, checklist.translated, checklist.ready,
-                   tuple(r.message for r in checklist.reasons if not r.editorial),
-                   tuple(r.message for r in checklist.reasons if r.editorial))
+    return Verdict(
+        title,
+        checklist.translated,
+        checklist.ready,
+        tuple(r.message for r in checklist.reasons if not r.editorial),
+        tuple(r.message for r in checklist.reasons if r.editorial),
+    )
 
 
-def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.date | None = None,
-                sources: list[ActionSource] | None = None) -> Path:
+def write_index(
+    root: Path,
+    out: Path,
+    brand: Brand,
+    cache: Cache,
+    today: dt.date | None = None,
+    sources: list[ActionSource] | None = None,
+) -> Path:
     """Write `out/index.html` when its content changed (a no-op build leaves the file untouched).
 
     `sources` are the project's actions as `read_sources` gave them (read now when None).
@@ -180,8 +190,13 @@ def write_index(root: Path, out: Path, brand: Brand, cache: Cache, today: dt.dat
     return path
 
 
-def read_sources(root: Path, today: dt.date, actions: dict[Path, Action] | None = None,
-                 verdicts: dict[str, Verdict | None] | None = None, later: Collection[str] = ()) -> list[ActionSource]:
+def read_sources(
+    root: Path,
+    today: dt.date,
+    actions: dict[Path, Action] | None = None,
+    verdicts: dict[str, Verdict | None] | None = None,
+    later: Collection[str] = (),
+) -> list[ActionSource]:
     """Return every action of the project with its languages' verdicts as of `today`.
 
     `actions` (loaded actions by path) and `verdicts` (by `slug/lang`) are what a build already has; the
@@ -199,14 +214,28 @@ def read_sources(root: Path, today: dt.date, actions: dict[Path, Action] | None 
                 found.append(ActionSource(path, None, {}))
                 continue
         names = {lang: f"{action.slug}/{lang}" for lang in action.editions}
-        found.append(ActionSource(path, action, {
-            lang: verdicts[name] if name in verdicts else _verdict(root, action, lang, today)
-            for lang, name in names.items() if name in verdicts or name not in later}))
+        found.append(
+            ActionSource(
+                path,
+                action,
+                {
+                    lang: verdicts[name] if name in verdicts else _verdict(root, action, lang, today)
+                    for lang, name in names.items()
+                    if name in verdicts or name not in later
+                },
+            )
+        )
     return found
 
 
-def prepare(root: Path, brand: Brand, today: dt.date | None, actions: dict[Path, Action],
-            unchanged: dict[str, Localisation], later: set[str]) -> list[ActionSource]:
+def prepare(
+    root: Path,
+    brand: Brand,
+    today: dt.date | None,
+    actions: dict[Path, Action],
+    unchanged: dict[str, Localisation],
+    later: set[str],
+) -> list[ActionSource]:
     """Return `read_sources` for a build, with the index page compiled; a build runs it while its workers render.
 
     The localisations of its `unchanged` editions (by `slug/lang`) give their verdicts; the editions named
@@ -230,8 +259,9 @@ def with_rendered(sources: list[ActionSource], rendered: dict[str, Verdict]) -> 
     return sources
 
 
-def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None,
-           sources: list[ActionSource] | None = None) -> Index:
+def gather(
+    root: Path, out: Path, cache: Cache, today: dt.date | None = None, sources: list[ActionSource] | None = None
+) -> Index:
     """Return the index of every action in the project and every edition folder under `out`."""
     today = today or dt.date.today()
     on_disk = _edition_folders(out)
@@ -241,25 +271,58 @@ def gather(root: Path, out: Path, cache: Cache, today: dt.date | None = None,
         action = source.action
         if action is None:
             langs = sorted(on_disk.get(slug, ()))
-            actions.append(IndexAction(slug, slug, "en", "ltr", None, None, None,
-                                       f"the source has errors: run `uapress check {slug}`",
-                                       tuple(_language(out, cache, slug, lang, None, False) for lang in langs)))
+            actions.append(
+                IndexAction(
+                    slug,
+                    slug,
+                    "en",
+                    "ltr",
+                    None,
+                    None,
+                    None,
+                    f"the source has errors: run `uapress check {slug}`",
+                    tuple(_language(out, cache, slug, lang, None, False) for lang in langs),
+                )
+            )
             continue
         extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
-        verdicts = {lang: source.verdicts[lang] if lang in source.verdicts else _verdict(root, action, lang, today)
-                    for lang in action.editions}
+        verdicts = {
+            lang: source.verdicts[lang] if lang in source.verdicts else _verdict(root, action, lang, today)
+            for lang in action.editions
+        }
         languages = [_language(out, cache, slug, lang, action, True, verdicts[lang]) for lang in action.editions]
         languages += [_language(out, cache, slug, lang, action, False) for lang in extra]
         source_verdict = verdicts[action.language]
         blockers = source_verdict.blockers if source_verdict else ()
-        actions.append(IndexAction(slug, plain_markdown(action.title), action.language, locale.direction(action.language),
-                                   action.reference, action.deadline, (action.deadline - today).days, None,
-                                   tuple(languages), blockers))
+        actions.append(
+            IndexAction(
+                slug,
+                plain_markdown(action.title),
+                action.language,
+                locale.direction(action.language),
+                action.reference,
+                action.deadline,
+                (action.deadline - today).days,
+                None,
+                tuple(languages),
+                blockers,
+            )
+        )
     known = {item.slug for item in actions}
     for slug in sorted(set(on_disk) - known):
-        actions.append(IndexAction(slug, slug, "en", "ltr", None, None, None,
-                                   f"no source any more: source/actions/{slug} is gone",
-                                   tuple(_language(out, cache, slug, lang, None, False) for lang in sorted(on_disk[slug]))))
+        actions.append(
+            IndexAction(
+                slug,
+                slug,
+                "en",
+                "ltr",
+                None,
+                None,
+                None,
+                f"no source any more: source/actions/{slug} is gone",
+                tuple(_language(out, cache, slug, lang, None, False) for lang in sorted(on_disk[slug])),
+            )
+        )
     return Index(today, tuple(actions))
 
 
@@ -283,8 +346,9 @@ def _verdict(root: Path, action: Action, lang: str, today: dt.date) -> Verdict |
         return None
 
 
-def _language(out: Path, cache: Cache, slug: str, lang: str, action: Action | None, published: bool,
-              found: Verdict | None = None) -> IndexLanguage:
+def _language(
+    out: Path, cache: Cache, slug: str, lang: str, action: Action | None, published: bool, found: Verdict | None = None
+) -> IndexLanguage:
     folder = out / slug / lang
     files: dict[str, IndexFile] = {}
     failures: dict[str, Failure] = {}
@@ -293,8 +357,13 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action: Action | No
         path = folder / name
         if path.is_file():
             data = path.read_bytes() if WRITERS[kind].paged else None
-            files[kind] = IndexFile(kind, Path(name).name, _href(slug, lang, name), path.stat().st_size,
-                                    pdf_page_count(data) if data is not None else None)
+            files[kind] = IndexFile(
+                kind,
+                Path(name).name,
+                _href(slug, lang, name),
+                path.stat().st_size,
+                pdf_page_count(data) if data is not None else None,
+            )
     letters: dict[str, IndexFile] = {}
     for kind in LETTERS:
         name = WRITERS[kind].file_for(slug, lang)
@@ -315,13 +384,20 @@ def _language(out: Path, cache: Cache, slug: str, lang: str, action: Action | No
         reasons = (f"the translation file has errors: run `uapress check {slug}`",)
     is_source = action is not None and lang == action.language
     return IndexLanguage(
-        lang, _language_name(lang), locale.direction(lang) if _known(lang) else "ltr", title, is_source, published,
-        files, failures,
+        lang,
+        _language_name(lang),
+        locale.direction(lang) if _known(lang) else "ltr",
+        title,
+        is_source,
+        published,
+        files,
+        failures,
         translated=found.translated if found else None,
         ready=found.ready if found else (False if published and action else None),
         reasons=reasons,
         checklist=_href(slug, lang, "checklist.html") if (folder / "checklist.html").is_file() else None,
-        letters=letters, appeal=action is not None and lang == action.appeal_language,
+        letters=letters,
+        appeal=action is not None and lang == action.appeal_language,
     )
 
 

@@ -55,8 +55,9 @@ class Workers:
         except OSError:  # a read-only output folder: its editions fail when written, with the reason
             self.work = tempfile.mkdtemp(prefix=WORK_PREFIX)
         context = multiprocessing.get_context("fork")
-        self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                                        initargs=(os.getpid(), self.work, lock, needs_pdf))
+        self.pool = ProcessPoolExecutor(
+            count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), self.work, lock, needs_pdf)
+        )
         # Workers are forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only
         # the build may answer it (one line, no traceback from each worker). The first task forks them all.
         # (Not gc.freeze() first: the build holds only its imports at this point, and freezing them left the

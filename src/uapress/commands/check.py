@@ -63,14 +63,21 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
                         what, hint = "is not translated", "write its msgstr"
                     else:
                         what, hint = "has a fuzzy (out-of-date) translation", "revise it, then remove the fuzzy flag"
-                    report.diagnostics.append(Diagnostic("warning", f"[{lang}] segment {item.id} {what}", where,
-                                                         field=item.field, hint=hint))
+                    report.diagnostics.append(
+                        Diagnostic("warning", f"[{lang}] segment {item.id} {what}", where, field=item.field, hint=hint)
+                    )
                 for finding in item.findings:
                     if finding.blocking:
                         kind = "error" if finding.severity == "error" else f"warning to confirm ({finding.id})"
-                        report.diagnostics.append(Diagnostic(
-                            "warning", f"[{lang}] QA {kind} in segment {item.id}: [{finding.check}] {finding.message}",
-                            where, field=item.field, hint=finding.fix))
+                        report.diagnostics.append(
+                            Diagnostic(
+                                "warning",
+                                f"[{lang}] QA {kind} in segment {item.id}: [{finding.check}] {finding.message}",
+                                where,
+                                field=item.field,
+                                hint=finding.fix,
+                            )
+                        )
     return report
 
 
@@ -88,8 +95,19 @@ def status_rows(root: Path, slugs: list[str] | None = None, today: dt.date | Non
             counts = checklist.counts
             errors = sum(1 for s in checklist.segments for f in s.findings if f.severity == "error")
             share = "source" if checklist.is_source else f"{checklist.translated:.0%}"
-            rows.append((action.slug, lang, counts["translated"], counts["fuzzy"], counts["missing"], errors, share,
-                         "ready" if checklist.ready else "not ready", tuple(r.message for r in checklist.reasons)))
+            rows.append(
+                (
+                    action.slug,
+                    lang,
+                    counts["translated"],
+                    counts["fuzzy"],
+                    counts["missing"],
+                    errors,
+                    share,
+                    "ready" if checklist.ready else "not ready",
+                    tuple(r.message for r in checklist.reasons),
+                )
+            )
     return rows
 
 
@@ -97,15 +115,18 @@ CHECKLISTS = ("checklist-html", "checklist-json")
 """The writers of a language's translation checklist."""
 
 
-def write_checklist(root: Path, slug: str, lang: str, out: Path | None = None,
-                    today: dt.date | None = None) -> tuple[list[Path], Checklist]:
+def write_checklist(
+    root: Path, slug: str, lang: str, out: Path | None = None, today: dt.date | None = None
+) -> tuple[list[Path], Checklist]:
     """Write checklist.html and checklist.json of one language, published or not; return them and the checklist."""
     path = find_actions(root, [slug])[0]
     action, _ = load_action(path)
     require_language(lang)
     _, document = localised(action, lang, root, today=today, letters=False)
     folder = out or root / "build" / slug / lang
-    files: dict[Path, str | bytes] = {folder / name: data for name, data in render(document, CHECKLISTS, load_brand(root)).items()}
+    files: dict[Path, str | bytes] = {
+        folder / name: data for name, data in render(document, CHECKLISTS, load_brand(root)).items()
+    }
     write_outputs(root / "build", files)
     assert document.checklist is not None  # build_document always makes one
     return list(files), document.checklist
@@ -118,12 +139,16 @@ def checklist_lines(checklist: Checklist) -> list[str]:
     for segment in checklist.segments:
         for finding in segment.findings:
             state = " (confirmed)" if finding.confirmed else ""
-            lines.append(f"  segment {segment.id} ({segment.field}): {finding.severity}{state} [{finding.check}] "
-                         f"{finding.message}")
+            lines.append(
+                f"  segment {segment.id} ({segment.field}): {finding.severity}{state} [{finding.check}] "
+                f"{finding.message}"
+            )
             lines.append(f"    fix: {finding.fix}")
             if finding.severity == "warning" and not finding.confirmed:
-                lines.append(f"    if it is right: uapress translations confirm {checklist.slug} --lang {checklist.lang} "
-                             f"{finding.id}")
+                lines.append(
+                    f"    if it is right: uapress translations confirm {checklist.slug} --lang {checklist.lang} "
+                    f"{finding.id}"
+                )
     return lines
 
 
@@ -131,18 +156,23 @@ def confirm_findings(root: Path, slug: str, lang: str, ids: list[str]) -> list[s
     """Record that a person checked QA warnings: a `# qa-ok: <id>` comment on each entry; return what was done."""
     action, _ = load_action(find_actions(root, [slug])[0])
     if lang == action.language or lang not in action.languages:
-        raise UsageError(f"'{lang}' is not a translation of {slug} (its languages: {', '.join(action.languages) or 'none'})")
+        raise UsageError(
+            f"'{lang}' is not a translation of {slug} (its languages: {', '.join(action.languages) or 'none'})"
+        )
     checklist = build_checklist(localise(action, lang, root))
     found = {f.id: (segment, f) for segment in checklist.segments for f in segment.findings}
     unknown = [i for i in ids if i not in found]
     if unknown:
         known = ", ".join(f.id for _, f in found.values() if f.severity == "warning") or "none"
-        raise UsageError(f"no QA finding {', '.join(unknown)} in {slug} [{lang}] (a changed translation gets new ids; "
-                         f"warnings now: {known})")
+        raise UsageError(
+            f"no QA finding {', '.join(unknown)} in {slug} [{lang}] (a changed translation gets new ids; "
+            f"warnings now: {known})"
+        )
     errors = [i for i in ids if found[i][1].severity == "error"]
     if errors:
-        raise UsageError(f"{', '.join(errors)}: an error cannot be confirmed; fix the translation "
-                         f"({found[errors[0]][1].fix})")
+        raise UsageError(
+            f"{', '.join(errors)}: an error cannot be confirmed; fix the translation ({found[errors[0]][1].fix})"
+        )
     path = store_path(action, lang)
     file = po.read(path)
     done = []
@@ -150,22 +180,26 @@ def confirm_findings(root: Path, slug: str, lang: str, ids: list[str]) -> list[s
         segment, finding = found[finding_id]
         entry = file.find(segment.field, segment.source)
         if entry is None:
-            raise UsageError(f"{path}: the PO file is older than the source; run 'uapress translations update "
-                             f"{slug} --lang {lang}' first")
+            raise UsageError(
+                f"{path}: the PO file is older than the source; run 'uapress translations update "
+                f"{slug} --lang {lang}' first"
+            )
         if finding.confirmed:
             done.append(f"{finding_id}: already confirmed")
             continue
         # Confirmations of findings the entry no longer has (its translation changed) are dropped.
         current = {f.id for f in segment.findings}
-        entry.comments = [c for c in entry.comments if not c.lower().startswith(CONFIRMED)
-                          or c[len(CONFIRMED):].strip() in current] + [f"{CONFIRMED} {finding_id}"]
+        entry.comments = [
+            c for c in entry.comments if not c.lower().startswith(CONFIRMED) or c[len(CONFIRMED) :].strip() in current
+        ] + [f"{CONFIRMED} {finding_id}"]
         done.append(f"{finding_id}: confirmed ({finding.check} in segment {segment.id})")
     save_store(path, file)
     return done
 
 
-def update_translations(root: Path, slugs: list[str] | None, langs: list[str] | None,
-                        memory: bool = True) -> list[UpdateReport]:
+def update_translations(
+    root: Path, slugs: list[str] | None, langs: list[str] | None, memory: bool = True
+) -> list[UpdateReport]:
     """Create or update the PO files of the named actions and languages, pre-filling from the memory."""
     reports: list[UpdateReport] = []
     memories: dict[tuple[str, str], Memory] = {}

@@ -15,11 +15,15 @@ def diff(root: Path, slug: str, since: str | None = None, langs: list[str] | Non
     action, _ = load_action(find_actions(root, [slug])[0])
     unknown = [lang for lang in langs or () if lang not in action.editions]
     if unknown:
-        raise UsageError(f"{slug} is not published in {', '.join(unknown)}; its languages: {', '.join(action.editions)}")
+        raise UsageError(
+            f"{slug} is not published in {', '.join(unknown)}; its languages: {', '.join(action.editions)}"
+        )
     review = Review(root, since)
     if not review.git.available:
-        raise UsageError(f"nothing to compare with: the project is not readable with git ({review.git.reason}); "
-                         "uapress diff compares the sources with a git revision")
+        raise UsageError(
+            f"nothing to compare with: the project is not readable with git ({review.git.reason}); "
+            "uapress diff compares the sources with a git revision"
+        )
     changes = review.changes(action)
     if changes is None:
         return f"{slug}: no commit has touched source/actions/{slug} yet: nothing to compare with (give --since REV)"

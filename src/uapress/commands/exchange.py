@@ -42,8 +42,14 @@ FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx", "tmx": "tmx"}
 __all__ = ["FORMATS", "ExchangeError", "ExportResult", "ImportReport", "export", "import_file"]
 
 
-def import_file(root: Path, path: Path, action: str | None = None, lang: str | None = None,
-                force: bool = False, today: dt.date | None = None) -> ImportReport | TmxImport:
+def import_file(
+    root: Path,
+    path: Path,
+    action: str | None = None,
+    lang: str | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+) -> ImportReport | TmxImport:
     """Import a translated DOCX, XLIFF or PO file into `translations/<lang>.po` of its action.
 
     A DOCX names the language of its edition (the `uapress-language` property), which is the default
@@ -56,8 +62,10 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
         raise UsageError(f"no such file: {path}")
     if _is_tmx(path):
         if action or lang or force:
-            raise UsageError(f"{path.name} is a translation memory (TMX): it feeds every action and language it holds, "
-                             "so --action, --lang and --force do not apply")
+            raise UsageError(
+                f"{path.name} is a translation memory (TMX): it feeds every action and language it holds, "
+                "so --action, --lang and --force do not apply"
+            )
 
         return import_tmx(root, path)
     received = _read(path)
@@ -66,7 +74,8 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
             f"{path.name} has no segment bookmarks, so nothing was imported: it was not made by uapress, "
             "or it lost its bookmarks (e.g. copied into a new document, or saved through a converter that "
             "drops them). Export the edition again with `uapress export SLUG --lang LANG --format docx` "
-            "and translate in that file.")
+            "and translate in that file."
+        )
     slug = _action_slug(root, received, action)
     loaded = _load(root, slug)
     if received.kind == "DOCX" and not lang:
@@ -74,13 +83,18 @@ def import_file(root: Path, path: Path, action: str | None = None, lang: str | N
         # language's edition do not say which language it was translated into.
         lang = received.edition_lang if received.edition_lang != loaded.language else None
         if not lang:
-            made = f"the {received.edition_lang} edition" if received.edition_lang else "an edition that names no language"
-            raise UsageError(f"{path.name} is {made}: give the language it was translated into with --lang "
-                             "(e.g. --lang de)")
+            made = (
+                f"the {received.edition_lang} edition" if received.edition_lang else "an edition that names no language"
+            )
+            raise UsageError(
+                f"{path.name} is {made}: give the language it was translated into with --lang (e.g. --lang de)"
+            )
     target = _language(received, lang)
     if received.source_lang and received.source_lang != loaded.language:
-        raise ExchangeError(f"{path.name} translates from '{received.source_lang}', but the source language of "
-                            f"{slug} is '{loaded.language}'")
+        raise ExchangeError(
+            f"{path.name} translates from '{received.source_lang}', but the source language of "
+            f"{slug} is '{loaded.language}'"
+        )
     if target == loaded.language:
         raise UsageError(f"'{target}' is the source language of {slug}: it has no translation file to import into")
     require_language(target)
@@ -118,8 +132,10 @@ def _action_slug(root: Path, received: Received, action: str | None) -> str:
         known = {p.parent.name for p in find_actions(root)}
         if slug not in known:
             if named:
-                raise ExchangeError(f"{received.path.name} is a translation of the action '{named}', "
-                                    f"which this project does not have (its actions: {', '.join(sorted(known)) or 'none'})")
+                raise ExchangeError(
+                    f"{received.path.name} is a translation of the action '{named}', "
+                    f"which this project does not have (its actions: {', '.join(sorted(known)) or 'none'})"
+                )
             find_actions(root, [slug])  # raises the usual "no such action" with a suggestion
         return slug
     return _guess_action(root, received)
@@ -144,12 +160,15 @@ def _guess_action(root: Path, received: Received) -> str:
 def _language(received: Received, lang: str | None) -> str:
     named = received.lang
     if named and lang and named != lang:
-        raise UsageError(f"{received.path.name} is a translation into '{named}', not '{lang}' "
-                         f"(leave --lang out to take the file's language)")
+        raise UsageError(
+            f"{received.path.name} is a translation into '{named}', not '{lang}' "
+            f"(leave --lang out to take the file's language)"
+        )
     found = named or lang
     if not found:  # a PO file without a Language header
-        raise UsageError(f"{received.path.name} names no language: give the language it translates into with --lang "
-                         "(e.g. --lang de)")
+        raise UsageError(
+            f"{received.path.name} names no language: give the language it translates into with --lang (e.g. --lang de)"
+        )
     return found
 
 
@@ -187,8 +206,10 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
         write_outputs(root / "build", {target: data})
         return ExportResult(target, f"{count} translation unit(s)")
     if not slug or not lang:
-        raise UsageError(f"--format {fmt} exports one action into one language: give the action and --lang "
-                         f"(e.g. uapress export venezuela-hrd-release --lang de --format {fmt})")
+        raise UsageError(
+            f"--format {fmt} exports one action into one language: give the action and --lang "
+            f"(e.g. uapress export venezuela-hrd-release --lang de --format {fmt})"
+        )
     action = _load(root, slug)
     name = f"{slug}.{lang}.{FORMATS[fmt]}"
     target = _target(out, root / "build" / slug / "translate" / name, name)
@@ -197,8 +218,10 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
         data = _docx(root, action, lang)
     else:
         if lang == action.language:
-            raise UsageError(f"'{lang}' is the source language of {slug}: export a target language "
-                             f"(its languages: {', '.join(action.languages) or 'none yet'})")
+            raise UsageError(
+                f"'{lang}' is the source language of {slug}: export a target language "
+                f"(its languages: {', '.join(action.languages) or 'none yet'})"
+            )
         merged, update = merge_store(action, lang)
         if fmt == "xliff":
             data = write_xliff(action, lang, merged)
@@ -208,9 +231,12 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
                 data = read_project_file(path)
             else:
                 data = po.render(merged).encode("utf-8")
-                note = ("a new PO file for this language" if update.created else
-                        "brought in line with the current source; run `uapress translations update` to do the same "
-                        "to the store")
+                note = (
+                    "a new PO file for this language"
+                    if update.created
+                    else "brought in line with the current source; run `uapress translations update` to do the same "
+                    "to the store"
+                )
         if update.created and fmt == "xliff":
             note = "no translations yet: every unit is in state 'initial'"
     write_outputs(root / "build", {target: data})

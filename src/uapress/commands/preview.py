@@ -154,17 +154,25 @@ class Preview:
         """Run the pipeline for one edition in memory; on any problem, build the error page instead."""
         path = self.root / "source" / "actions" / slug / "action.yaml"
         if not path.exists():
-            problem = Diagnostic("error", "the file was deleted (or renamed) while serving", path,
-                                 hint=f"restore it, or start again with `uapress new {slug}`")
+            problem = Diagnostic(
+                "error",
+                "the file was deleted (or renamed) while serving",
+                path,
+                hint=f"restore it, or start again with `uapress new {slug}`",
+            )
             return self._failed(slug, lang, [problem])
         try:
             brand = load_brand(self.root)
             action, warnings = load_action(path)
             resolved = lang or action.language
             if resolved not in action.editions:
-                problem = Diagnostic("error", f"this action is not published in {resolved}; its languages: "
-                                     f"{', '.join(action.editions)}", path, field="languages",
-                                     hint=f"add {resolved} to 'languages', or open /{slug}/")
+                problem = Diagnostic(
+                    "error",
+                    f"this action is not published in {resolved}; its languages: {', '.join(action.editions)}",
+                    path,
+                    field="languages",
+                    hint=f"add {resolved} to 'languages', or open /{slug}/",
+                )
                 return self._failed(slug, lang, [problem])
             loc, document = localised(action, resolved, self.root)
             page = next(iter(render(document, ("html",), brand).values()))
@@ -174,8 +182,12 @@ class Preview:
         except Exception as exc:  # a bug in a stage: show it on the page, keep serving
             if self.debug:
                 self.log(traceback.format_exc())
-            problem = Diagnostic("error", f"the preview failed: {type(exc).__name__}: {exc}", path,
-                                 hint="run `uapress --debug serve` for the traceback")
+            problem = Diagnostic(
+                "error",
+                f"the preview failed: {type(exc).__name__}: {exc}",
+                path,
+                hint="run `uapress --debug serve` for the traceback",
+            )
             return self._failed(slug, lang, [problem])
         return Built(page, True, list(warnings) + list(loc.problems), document, brand, resolved)
 
@@ -290,8 +302,14 @@ def error_page(slug: str, lang: str | None, problems: list[Diagnostic]) -> str:
     warnings = [_finding(p) for p in in_order if not p.is_error]
     count = f"{len(errors)} error" + ("" if len(errors) == 1 else "s")
     edition = f"{slug} ({lang})" if lang else slug
-    return _page().render(page="error", title=f"{count} · {edition} · uapress preview", edition=edition, count=count,
-                          errors=errors, warnings=warnings)
+    return _page().render(
+        page="error",
+        title=f"{count} · {edition} · uapress preview",
+        edition=edition,
+        count=count,
+        errors=errors,
+        warnings=warnings,
+    )
 
 
 class Finding(TypedDict):
@@ -308,8 +326,14 @@ class Finding(TypedDict):
 def _finding(problem: Diagnostic) -> Finding:
     """Return what the page shows of one finding: where, what, and the excerpt with the fix."""
     detail = problem.format(excerpt=True, source=source_line(problem)).partition("\n")[2]  # the head is shown in parts
-    return {"severity": problem.severity, "file": display_path(problem.file) if problem.file else "<input>",
-            "line": problem.line, "field": problem.field, "message": problem.message, "detail": dedent(detail)}
+    return {
+        "severity": problem.severity,
+        "file": display_path(problem.file) if problem.file else "<input>",
+        "line": problem.line,
+        "field": problem.field,
+        "message": problem.message,
+        "detail": dedent(detail),
+    }
 
 
 def index_page(root: Path) -> str:

@@ -10,13 +10,25 @@ from typing import TextIO
 from uapress.core.errors import Diagnostic, Findings, display_path
 from uapress.core.inputs import source_line
 
-_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "notice": "\033[1;36m", "ok": "\033[1;32m", "dim": "\033[2m", "end": "\033[0m"}
+_COLOURS = {
+    "error": "\033[1;31m",
+    "warning": "\033[1;33m",
+    "notice": "\033[1;36m",
+    "ok": "\033[1;32m",
+    "dim": "\033[2m",
+    "end": "\033[0m",
+}
 
 
 def use_colour(stream: TextIO | None = None) -> bool:
     """Tell whether to colour output: only on a terminal, never with NO_COLOR set."""
     stream = stream or sys.stderr
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+    return (
+        "NO_COLOR" not in os.environ
+        and hasattr(stream, "isatty")
+        and stream.isatty()
+        and os.environ.get("TERM") != "dumb"
+    )
 
 
 def paint(text: str, kind: str, stream: TextIO | None = None) -> str:
@@ -36,7 +48,9 @@ def print_diagnostics(diagnostics: list[Diagnostic], *, quiet: bool = False) -> 
         for diagnostic in sorted(found, key=lambda d: (d.line or 0, d.column or 0)):
             text = diagnostic.format(excerpt=diagnostic.is_error, source=source_line(diagnostic))
             head, _, rest = text.partition("\n")
-            head = head.replace(f": {diagnostic.severity}: ", f": {paint(diagnostic.severity, diagnostic.severity)}: ", 1)
+            head = head.replace(
+                f": {diagnostic.severity}: ", f": {paint(diagnostic.severity, diagnostic.severity)}: ", 1
+            )
             print(head + ("\n" + rest if rest else ""), file=sys.stderr)
 
 

@@ -122,24 +122,40 @@ def new_action(root: Path, slug: str, today: dt.date | None = None) -> Path:
 def render(slug: str, today: dt.date) -> str:
     """Return the template filled for `slug`, issued `today` with a deadline six weeks later."""
     mark = PLACEHOLDER
-    person = {"name": f"{mark} full name", "title": f"{mark} office held",
-              "address": f"{mark} street and number\n{mark} town and country\n", "salutation": f"{mark} Dear …,",
-              "email": None}
+    person = {
+        "name": f"{mark} full name",
+        "title": f"{mark} office held",
+        "address": f"{mark} street and number\n{mark} town and country\n",
+        "salutation": f"{mark} Dear …,",
+        "email": None,
+    }
     return TEMPLATE.format(
         header=NEW_HEADER.format(slug=slug, today=today.isoformat()),
-        reference="", ua_number="", issued=f" {today.isoformat()}",
-        deadline=f" {(today + DEADLINE_AFTER).isoformat()}", language=" en", languages=" []",
-        country=f" VE  # {mark} the action's country", appeal_language=f" en  # {mark} the language the target reads",
-        subject=_scalar(f"{mark} who the action is for"), pronoun="", previous="", title=_scalar(f"{mark} headline"),
+        reference="",
+        ua_number="",
+        issued=f" {today.isoformat()}",
+        deadline=f" {(today + DEADLINE_AFTER).isoformat()}",
+        language=" en",
+        languages=" []",
+        country=f" VE  # {mark} the action's country",
+        appeal_language=f" en  # {mark} the language the target reads",
+        subject=_scalar(f"{mark} who the action is for"),
+        pronoun="",
+        previous="",
+        title=_scalar(f"{mark} headline"),
         summary=_block(f"{mark} what happened, to whom, and what we call for, in a few sentences.\n"),
-        targets=_people([person]), copies=" []",
+        targets=_people([person]),
+        copies=" []",
         letter=_block(f"{mark} the model letter, one paragraph per point; leave a blank line between paragraphs.\n"),
-        closing="", background=_block(f"{mark} the background of the case, with links to sources.\n"), keep=" []",
+        closing="",
+        background=_block(f"{mark} the background of the case, with links to sources.\n"),
+        keep=" []",
     )
 
 
-def followup_action(root: Path, old: Action, slug: str, url: str | None = None,
-                    today: dt.date | None = None) -> tuple[Path, list[Diagnostic]]:
+def followup_action(
+    root: Path, old: Action, slug: str, url: str | None = None, today: dt.date | None = None
+) -> tuple[Path, list[Diagnostic]]:
     """Write a follow-up of `old` as `source/actions/<slug>/action.yaml`; return it and what still needs doing.
 
     `previous` names `old` when its reference and public address are known (`url`: nothing in the
@@ -165,33 +181,52 @@ def render_followup(old: Action, slug: str, url: str | None, today: dt.date) -> 
         missing = []
         if not old.reference:
             missing.append("it has no reference yet")
-            warnings.append((f"{old.slug} has no 'reference', so 'previous' is left to fill in",
-                             f"add the reference to {old.slug} once assigned and write it in the follow-up's 'previous'"))
+            warnings.append(
+                (
+                    f"{old.slug} has no 'reference', so 'previous' is left to fill in",
+                    f"add the reference to {old.slug} once assigned and write it in the follow-up's 'previous'",
+                )
+            )
         if not url:
             missing.append("its address was not given")
-            warnings.append((f"no public address of {old.slug} was given, so 'previous' is left to fill in",
-                             f"pass --url https://… (where {old.slug} is published), or write it in 'previous'"))
+            warnings.append(
+                (
+                    f"no public address of {old.slug} was given, so 'previous' is left to fill in",
+                    f"pass --url https://… (where {old.slug} is published), or write it in 'previous'",
+                )
+            )
         known = _json(old.reference) if old.reference else '"…"'
-        previous = f"  # {mark} {{reference: {known}, url: \"https://…\"}} of {old.slug} ({'; '.join(missing)})"
+        previous = f'  # {mark} {{reference: {known}, url: "https://…"}} of {old.slug} ({"; ".join(missing)})'
     return TEMPLATE.format(
         header=FOLLOWUP_HEADER.format(old=old.slug, slug=slug, today=today.isoformat()),
-        reference="", ua_number=_scalar(old.ua_number) if old.ua_number else "",
+        reference="",
+        ua_number=_scalar(old.ua_number) if old.ua_number else "",
         issued=f" {today.isoformat()}  # {mark} the date of issue of this follow-up",
         deadline=f" {(today + DEADLINE_AFTER).isoformat()}  # {mark} take action until (six weeks by default)",
-        language=f" {old.language}", languages=f" [{', '.join(old.languages)}]", country=f" {old.country}",
-        appeal_language=f" {old.appeal_language}", subject=_scalar(old.subject),
-        pronoun=_scalar(old.pronoun) if old.pronoun else "", previous=previous, title=_scalar(old.title),
-        summary=_block(old.summary), targets=_people(_as_dicts(old.targets)),
-        copies=_people(_as_dicts(old.copies)) if old.copies else " []", letter=_block(old.letter),
-        closing=_scalar(old.closing) if old.closing else "", background=_block(old.background),
+        language=f" {old.language}",
+        languages=f" [{', '.join(old.languages)}]",
+        country=f" {old.country}",
+        appeal_language=f" {old.appeal_language}",
+        subject=_scalar(old.subject),
+        pronoun=_scalar(old.pronoun) if old.pronoun else "",
+        previous=previous,
+        title=_scalar(old.title),
+        summary=_block(old.summary),
+        targets=_people(_as_dicts(old.targets)),
+        copies=_people(_as_dicts(old.copies)) if old.copies else " []",
+        letter=_block(old.letter),
+        closing=_scalar(old.closing) if old.closing else "",
+        background=_block(old.background),
         keep=("".join(f"\n  - {_json(term)}" for term in old.keep) if old.keep else " []"),
     ), warnings
 
 
 def _new_path(root: Path, slug: str) -> Path:
     if not SLUG.fullmatch(slug):
-        raise UsageError(f"'{slug}' is not a valid action name: use lowercase letters, digits and hyphens "
-                         "(e.g. belarus-journalist-detained)")
+        raise UsageError(
+            f"'{slug}' is not a valid action name: use lowercase letters, digits and hyphens "
+            "(e.g. belarus-journalist-detained)"
+        )
     path = root / "source" / "actions" / slug / "action.yaml"
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists: edit it, or choose another name")

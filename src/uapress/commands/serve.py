@@ -38,8 +38,15 @@ KEEPALIVE = 15
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
-def serve(root: Path, slug: str | None = None, *, lang: str | None = None, port: int = 8000,
-          log: Callable[[str], None] = print, debug: bool = False) -> None:
+def serve(
+    root: Path,
+    slug: str | None = None,
+    *,
+    lang: str | None = None,
+    port: int = 8000,
+    log: Callable[[str], None] = print,
+    debug: bool = False,
+) -> None:
     """Serve the edition of `slug` (or every action) on 127.0.0.1:`port` until Ctrl-C."""
     default = _default_edition(root, slug, lang)
     preview = Preview(root, log, debug)
@@ -86,8 +93,10 @@ def _check_published(root: Path, slug: str, lang: str) -> None:
     except SourceError:
         return  # the page will show the source's errors; the language is checked once they are fixed
     if lang not in action.editions:
-        raise UsageError(f"{slug} is not published in {lang}; its languages: {', '.join(action.editions)} "
-                         "(add it to 'languages' in action.yaml)")
+        raise UsageError(
+            f"{slug} is not published in {lang}; its languages: {', '.join(action.editions)} "
+            "(add it to 'languages' in action.yaml)"
+        )
 
 
 def _bind(port: int, preview: Preview) -> _Server:
@@ -96,8 +105,9 @@ def _bind(port: int, preview: Preview) -> _Server:
         return _Server((HOST, port), _Handler, preview)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} is in use (another preview, or another program); "
-                             f"try --port {_free_port(port)}") from None
+            raise UsageError(
+                f"port {port} is in use (another preview, or another program); try --port {_free_port(port)}"
+            ) from None
         if exc.errno == errno.EACCES:
             raise UsageError(f"port {port} needs administrator rights; try --port {_free_port(8000)}") from None
         raise UsageError(f"cannot serve on {HOST}:{port}: {exc.strerror}") from None
@@ -118,6 +128,7 @@ def _free_port(after: int) -> int:
 
 
 # HTTP
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True

@@ -75,7 +75,7 @@ def _window(line: str, column: int | None) -> tuple[str, int | None]:
     if len(line) <= EXCERPT:
         return line, column
     start = max(0, min((column or 1) - 1 - EXCERPT // 3, len(line) - EXCERPT))
-    cut = ("…" if start else "") + line[start:start + EXCERPT] + ("…" if start + EXCERPT < len(line) else "")
+    cut = ("…" if start else "") + line[start : start + EXCERPT] + ("…" if start + EXCERPT < len(line) else "")
     return cut, (column - start + (1 if start else 0)) if column else None
 
 
@@ -144,5 +144,4 @@ class Interrupted(UapressError):
     exit_code = 130
 
     def __init__(self, built: int, not_started: int):
-        super().__init__(f"interrupted: {built} edition(s) built, {not_started} not started; "
-                         "outputs left as they were")
+        super().__init__(f"interrupted: {built} edition(s) built, {not_started} not started; outputs left as they were")

@@ -29,8 +29,10 @@ def uninterrupted() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
-                for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        number: signal.signal(number, lambda number, frame: caught.append(number))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
@@ -102,8 +104,10 @@ class BuildLock:
             holder = self.holder()
             if not self.wait:
                 os.close(self.fd)
-                raise BuildError(f"another build is running{f' (pid {holder})' if holder else ''} in "
-                                 f"{display_path(self.path.parent)}; wait for it to finish, or run with --wait") from None
+                raise BuildError(
+                    f"another build is running{f' (pid {holder})' if holder else ''} in "
+                    f"{display_path(self.path.parent)}; wait for it to finish, or run with --wait"
+                ) from None
             fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self
 

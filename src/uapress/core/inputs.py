@@ -40,8 +40,11 @@ def read_project_file(path: Path, limit: int = MAX_TEXT, boundary: Path | None =
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
         raise _refused(path, f"cannot read the file: {getattr(exc, 'strerror', None) or 'a loop of links'}") from None
     if not real.is_relative_to(inside):
-        raise _refused(path, f"links outside the project (to {real}): uapress reads only files inside {inside}",
-                       "replace the link with a copy of the file inside the project")
+        raise _refused(
+            path,
+            f"links outside the project (to {real}): uapress reads only files inside {inside}",
+            "replace the link with a copy of the file inside the project",
+        )
     try:
         # Non-blocking: opening a named pipe must not wait for a writer; it is refused just below.
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
@@ -49,13 +52,17 @@ def read_project_file(path: Path, limit: int = MAX_TEXT, boundary: Path | None =
         raise _refused(path, f"cannot read the file: {exc.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _refused(path, "is not a regular file (a device, a pipe or a folder)",
-                           "replace it with an ordinary text file")
+            raise _refused(
+                path, "is not a regular file (a device, a pipe or a folder)", "replace it with an ordinary text file"
+            )
         data = handle.read(limit + 1)  # never more, even if the file grows while it is read
     if len(data) > limit:
         size = max(os.stat(real).st_size, len(data))
-        raise _refused(path, f"the file is {_megabytes(size)}, more than the {_megabytes(limit)} a file of the "
-                       "project may have", "keep only the text of the action in it; a source is a few kB")
+        raise _refused(
+            path,
+            f"the file is {_megabytes(size)}, more than the {_megabytes(limit)} a file of the project may have",
+            "keep only the text of the action in it; a source is a few kB",
+        )
     return data
 
 
@@ -66,8 +73,18 @@ def read_project_text(path: Path, limit: int = MAX_TEXT, boundary: Path | None =
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceError("", [Diagnostic("error", f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})", path, line,
-                                          hint="save the file as UTF-8 in your editor")]) from None
+        raise SourceError(
+            "",
+            [
+                Diagnostic(
+                    "error",
+                    f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+                    path,
+                    line,
+                    hint="save the file as UTF-8 in your editor",
+                )
+            ],
+        ) from None
 
 
 def _refused(path: Path, message: str, hint: str | None = None) -> SourceError:

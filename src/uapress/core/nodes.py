@@ -253,8 +253,9 @@ class Proof:
         if any(name in self.marks for name in getattr(block, "fields", ())):
             return True
         # A fact line holds its translatable parts (the subject, the pronoun) as spans.
-        return any(isinstance(node, SegmentSpan) and node.segment.id in self.marks
-                   for node in getattr(block, "inlines", ()))
+        return any(
+            isinstance(node, SegmentSpan) and node.segment.id in self.marks for node in getattr(block, "inlines", ())
+        )
 
 
 @dataclass(frozen=True)

@@ -83,10 +83,14 @@ def open_zip(path: Path, kind: str = "DOCX") -> Package:
     head = read_head(path)
     if not zipfile.is_zipfile(path):
         if head.startswith(b"PK"):
-            raise ExchangeError(f"{path.name}: the file is damaged (corrupted zip): "
-                                "it starts like a zip archive but its directory cannot be read")
+            raise ExchangeError(
+                f"{path.name}: the file is damaged (corrupted zip): "
+                "it starts like a zip archive but its directory cannot be read"
+            )
         what = describe(head)
-        raise ExchangeError(f"{path.name} is not a {kind} file ({f'it is {what}' if what else 'it is not a zip archive'})")
+        raise ExchangeError(
+            f"{path.name} is not a {kind} file ({f'it is {what}' if what else 'it is not a zip archive'})"
+        )
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
@@ -98,12 +102,14 @@ def open_zip(path: Path, kind: str = "DOCX") -> Package:
     if total > MAX_UNPACKED:
         raise ExchangeError(
             f"{path.name}: refused: the zip would unpack to {total / 2**20:.0f} MiB, more than the "
-            f"{MAX_UNPACKED // 2**20} MiB allowed (a zip bomb, or not a translated edition)")
+            f"{MAX_UNPACKED // 2**20} MiB allowed (a zip bomb, or not a translated edition)"
+        )
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise ExchangeError(
                 f"{path.name}: refused: part {member.filename} would inflate {member.file_size // max(member.compress_size, 1)} "
-                f"times its packed size (a zip bomb)")
+                f"times its packed size (a zip bomb)"
+            )
     # Python's zipfile stops inflating a member at its declared size, so the bound above holds.
     return Package(path, archive)
 
@@ -112,8 +118,14 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     """Parse XML with entities, DTDs and the network off; refuse any DOCTYPE; return the root element."""
     from lxml import etree  # only for a file that comes back: `check` never parses XML
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             dtd_validation=False, remove_comments=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_comments=False,
+    )
     try:
         root: etree._Element = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -123,5 +135,6 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         raise ExchangeError(
             f"{where}: refused: the XML declares a DOCTYPE (entities are never resolved; "
-            "DOCX and XLIFF files have no DOCTYPE, so this file was altered)")
+            "DOCX and XLIFF files have no DOCTYPE, so this file was altered)"
+        )
     return root

@@ -24,22 +24,34 @@ IMPORTED = "imported"
 """Translator comments starting with this word mark an imported entry not yet accepted (the checklist shows them)."""
 
 
-def apply(action: Action, lang: str, received: Received, force: bool = False,
-          today: dt.date | None = None) -> ImportReport:
+def apply(
+    action: Action, lang: str, received: Received, force: bool = False, today: dt.date | None = None
+) -> ImportReport:
     """Import the units of `received` into the PO file of `lang`; write it only when all went well."""
     path = store_path(action, lang)
     file, update = merge_store(action, lang)
-    report = ImportReport(received.path, received.kind, action.slug, lang, path, created=update.created,
-                          outside=list(received.outside), notes=list(received.notes),
-                          published=lang in action.languages)
+    report = ImportReport(
+        received.path,
+        received.kind,
+        action.slug,
+        lang,
+        path,
+        created=update.created,
+        outside=list(received.outside),
+        notes=list(received.notes),
+        published=lang in action.languages,
+    )
     if not update.created and (update.added or update.fuzzy or update.obsolete):
         report.merged = f"{update.added} new, {update.fuzzy} fuzzy, {update.obsolete} obsolete"
     origin = f"{IMPORTED} from {received.path.name} on {(today or dt.date.today()).isoformat()}"
     segments = action_segments(action)
     current = {segment.id: segment for segment in segments}
     live = {(e.context, e.msgid): e for e in file.entries if not e.obsolete}
-    by_previous = {segment_id(e.context, e.previous): e for e in file.entries
-                   if not e.obsolete and e.fuzzy and e.previous is not None}
+    by_previous = {
+        segment_id(e.context, e.previous): e
+        for e in file.entries
+        if not e.obsolete and e.fuzzy and e.previous is not None
+    }
     retired = {segment_id(e.context, e.msgid): e for e in file.entries if e.obsolete}
     keep = action.keep + tuple(target.name for target in action.targets)
     shown = _edition_texts(action, lang, received)
@@ -73,15 +85,25 @@ def apply(action: Action, lang: str, received: Received, force: bool = False,
         raise ExchangeError(
             f"{received.path.name}: {share} of its {len(received.units)} segment(s) belong to the action "
             f"'{action.slug}' as it is, or was before: the file was made for another action (or a much older "
-            "version of this one). Nothing was imported.")
+            "version of this one). Nothing was imported."
+        )
     if update.created and not (report.imported or report.drafts or report.older):
         return report  # nothing translated: no new PO file full of empty entries
     report.written = save_store(path, file)
     return report
 
 
-def _one(report: ImportReport, entry: po.PoEntry, source: str, unit: Unit, kind: str, force: bool,
-         origin: str, keep: tuple[str, ...] = (), shown: tuple[str, str] | None = None) -> None:
+def _one(
+    report: ImportReport,
+    entry: po.PoEntry,
+    source: str,
+    unit: Unit,
+    kind: str,
+    force: bool,
+    origin: str,
+    keep: tuple[str, ...] = (),
+    shown: tuple[str, str] | None = None,
+) -> None:
     """Apply one unit to the entry of a current segment; `shown` is (language, text) the DOCX edition showed."""
     item = Item(unit.id, entry.context)
     text = unit.text.strip()
@@ -101,8 +123,9 @@ def _one(report: ImportReport, entry: po.PoEntry, source: str, unit: Unit, kind:
             report.untranslated.append(Item(unit.id, entry.context, "a draft that is still the source text"))
             return
         if accepted:
-            report.rejected.append(Item(unit.id, entry.context,
-                                        "a draft (state initial) never replaces the PO's translation"))
+            report.rejected.append(
+                Item(unit.id, entry.context, "a draft (state initial) never replaces the PO's translation")
+            )
             return
         entry.msgstr, entry.fuzzy = text, True
         _mark(entry, origin)

@@ -26,18 +26,45 @@ if TYPE_CHECKING:
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOCUMENT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-                   "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument")
+OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
 SEGMENT_ID = re.compile(r"^ua_[0-9a-f]{6,37}$")
 """Bookmark names the writer gives (`segment_id`); Word adds its own (`_GoBack`, `_Hlk…`), ignored."""
 OFF = {"0", "false", "off", "none"}
 SEGMENT_STYLES = {"title", "body", "letter", "salutation", "listbullet", "listnumber", "quote"}
 """Paragraph styles the writer uses only for segments: such a paragraph with no bookmark was typed in."""
-SKIPPED = {f"{{{W}}}{name}" for name in (
-    "pPr", "rPr", "sectPr", "del", "moveFrom", "delText", "delInstrText", "proofErr", "permStart", "permEnd",
-    "commentRangeStart", "commentRangeEnd", "commentReference", "footnoteReference", "endnoteReference",
-    "drawing", "pict", "object", "sdtPr", "sdtEndPr", "tblPr", "tblGrid", "trPr", "tcPr", "lastRenderedPageBreak",
-)}
+SKIPPED = {
+    f"{{{W}}}{name}"
+    for name in (
+        "pPr",
+        "rPr",
+        "sectPr",
+        "del",
+        "moveFrom",
+        "delText",
+        "delInstrText",
+        "proofErr",
+        "permStart",
+        "permEnd",
+        "commentRangeStart",
+        "commentRangeEnd",
+        "commentReference",
+        "footnoteReference",
+        "endnoteReference",
+        "drawing",
+        "pict",
+        "object",
+        "sdtPr",
+        "sdtEndPr",
+        "tblPr",
+        "tblGrid",
+        "trPr",
+        "tcPr",
+        "lastRenderedPageBreak",
+    )
+}
 TRACKED = {f"{{{W}}}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
 
 Token = (
@@ -295,7 +322,9 @@ def _run(walk: _Walk, run: etree._Element) -> None:
         walk.tokens.append(("text", text, bool(bold), bool(italic), link, marker))
 
 
-def _format(walk: _Walk, r_pr: etree._Element | None, style_id: str | None, name: str, attr: str, by_name: bool) -> bool:
+def _format(
+    walk: _Walk, r_pr: etree._Element | None, style_id: str | None, name: str, attr: str, by_name: bool
+) -> bool:
     """Tell whether a run is bold (`b`) or italic (`i`): direct formatting first, then its character style."""
     if r_pr is not None:
         direct = _flag(r_pr, name)
@@ -340,11 +369,11 @@ def _field_char(walk: _Walk, kind: str | None) -> None:
 
 def _hyperlink_field(instruction: str) -> str | None:
     """Return the address of a `HYPERLINK "url"` field instruction (`\\l "anchor"` is a local link: `#`)."""
-    match = re.match(r'\s*HYPERLINK\s+(.*)$', instruction, re.S | re.I)
+    match = re.match(r"\s*HYPERLINK\s+(.*)$", instruction, re.S | re.I)
     if not match:
         return None
     rest = match.group(1)
-    if re.match(r'\\l\b', rest.strip()):
+    if re.match(r"\\l\b", rest.strip()):
         return "#"
     found = re.search(r'"([^"]*)"', rest) or re.search(r"(\S+)", rest)
     return found.group(1) if found else "#"
@@ -419,4 +448,3 @@ def _segments(path: Path, walk: _Walk) -> Received:
             unit.note = f"spans {opened.paragraphs} paragraphs in the file; joined into one"
         received.units.append(unit)
     return received
-

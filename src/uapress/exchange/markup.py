@@ -44,7 +44,9 @@ class Chunk:
     """The link address (`#` when it is not known yet), or None outside links."""
 
 
-def chunks_of(inlines: Iterable[Inline], bold: bool = False, italic: bool = False, link: str | None = None) -> list[Chunk]:
+def chunks_of(
+    inlines: Iterable[Inline], bold: bool = False, italic: bool = False, link: str | None = None
+) -> list[Chunk]:
     """Return the chunks of model inlines."""
     out: list[Chunk] = []
     for node in inlines:
@@ -172,7 +174,7 @@ def _inherit(chars: list[Char]) -> list[Char]:
     for index, char in enumerate(chars):
         if char[0] == " ":
             before = next((c for c in reversed(chars[:index]) if c[0] != " "), None)
-            after = next((c for c in chars[index + 1:] if c[0] != " "), None)
+            after = next((c for c in chars[index + 1 :] if c[0] != " "), None)
             bold = italic = False
             if before is not None and after is not None and "\n" not in (before[0], after[0]):
                 bold, italic = before[1] and after[1], before[2] and after[2]

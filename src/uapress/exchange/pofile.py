@@ -22,6 +22,7 @@ def read_po_file(path: Path) -> Received:
         if entry.obsolete:
             continue
         state = "initial" if entry.fuzzy else "translated"
-        received.units.append(Unit(segment_id(entry.context, entry.msgid), entry.msgstr, state,
-                                   entry.context, entry.msgid))
+        received.units.append(
+            Unit(segment_id(entry.context, entry.msgid), entry.msgstr, state, entry.context, entry.msgid)
+        )
     return received

@@ -62,13 +62,18 @@ class ImportReport:
     def lines(self) -> list[str]:
         """Return the report as lines for the terminal."""
         po_name = display_path(self.po_path)
-        state = ("created" if self.created else "updated") if self.written else (
-            "not created (nothing to import)" if self.created else "unchanged")
+        state = (
+            ("created" if self.created else "updated")
+            if self.written
+            else ("not created (nothing to import)" if self.created else "unchanged")
+        )
         out = [f"{self.file.name} ({self.kind}) -> {po_name}: {state}"]
         if self.merged:
             out.append(f"  brought in line with the source first: {self.merged}")
-        out.append(f"  imported:   {len(self.imported)} segment(s)"
-                   + (" (marked 'imported from …' for review in the checklist)" if self.imported else ""))
+        out.append(
+            f"  imported:   {len(self.imported)} segment(s)"
+            + (" (marked 'imported from …' for review in the checklist)" if self.imported else "")
+        )
         out.append(f"  unchanged:  {len(self.unchanged)} segment(s)")
         if self.names:
             out.append(f"  only names, the same in every language, stored as they are: {len(self.names)} segment(s)")
@@ -77,8 +82,10 @@ class ImportReport:
             ("not imported, still the source text or empty in the file", self.untranslated),
             ("NOT replaced: the PO has another translation (use --force to replace it)", self.conflicts),
             ("not in the file (bookmark or unit deleted while editing?); the PO keeps what it had", self.not_found),
-            ("from an older version of the source, matched through the PO's previous text: imported as fuzzy",
-             self.older),
+            (
+                "from an older version of the source, matched through the PO's previous text: imported as fuzzy",
+                self.older,
+            ),
             ("in the file but no longer in the source: not imported", self.obsolete),
             ("in the file but unknown to this action (made from another version?): not imported", self.unknown),
             ("rejected", self.rejected),
@@ -94,14 +101,20 @@ class ImportReport:
                     out.append(f"      PO:   {_excerpt(item.current)}")
                     out.append(f"      file: {_excerpt(item.incoming)}")
         if self.outside:
-            out.append(f"  text outside every segment, not imported (a paragraph added while editing?): {len(self.outside)}")
-            out += [f"    \"{_excerpt(text)}\"" for text in self.outside]
+            out.append(
+                f"  text outside every segment, not imported (a paragraph added while editing?): {len(self.outside)}"
+            )
+            out += [f'    "{_excerpt(text)}"' for text in self.outside]
         out += [f"  note: {note}" for note in self.notes]
         if not self.published:
-            out.append(f"  note: '{self.lang}' is not published yet: add it to 'languages' in "
-                       f"source/actions/{self.action}/action.yaml to build its editions")
+            out.append(
+                f"  note: '{self.lang}' is not published yet: add it to 'languages' in "
+                f"source/actions/{self.action}/action.yaml to build its editions"
+            )
         if self.imported or self.names:
-            out.append("  to accept an imported translation, delete its '# imported from …' comment line in the PO file")
+            out.append(
+                "  to accept an imported translation, delete its '# imported from …' comment line in the PO file"
+            )
         return out
 
 

@@ -41,11 +41,19 @@ def write_tmx(units: list[Unit]) -> bytes:
         variants.setdefault(unit.target_lang, unit.target)
     source_langs = {key[2] for key in groups}
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(root, "header", {
-        "creationtool": "uapress", "creationtoolversion": __version__, "segtype": "paragraph",
-        "o-tmf": "uapress PO", "adminlang": "en",
-        "srclang": next(iter(source_langs)) if len(source_langs) == 1 else ALL, "datatype": "plaintext",
-    })
+    etree.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "uapress",
+            "creationtoolversion": __version__,
+            "segtype": "paragraph",
+            "o-tmf": "uapress PO",
+            "adminlang": "en",
+            "srclang": next(iter(source_langs)) if len(source_langs) == 1 else ALL,
+            "datatype": "plaintext",
+        },
+    )
     body = etree.SubElement(root, "body")
     for (origin, field_, source_lang, source), variants in groups.items():
         tu = etree.SubElement(body, "tu", srclang=source_lang)
@@ -56,8 +64,13 @@ def write_tmx(units: list[Unit]) -> bytes:
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
             etree.SubElement(tuv, "seg").text = text
     etree.indent(root, space=" ")  # segments have no child elements, so their text is left exactly as it is
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + DOCTYPE.encode() + b"\n"
-            + etree.tostring(root, encoding="UTF-8") + b"\n")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        + DOCTYPE.encode()
+        + b"\n"
+        + etree.tostring(root, encoding="UTF-8")
+        + b"\n"
+    )
 
 
 @dataclass
@@ -76,9 +89,11 @@ class TmxImport:
         """Return the report for the terminal."""
         total = sum(self.pairs.values())
         pairs = ", ".join(f"{s}→{t} {n}" for (s, t), n in sorted(self.pairs.items())) or "none"
-        return [f"{display_path(self.stored)}: {'replaced' if self.replaced else 'created'} from {self.file.name}",
-                f"  {total} translation unit(s) ({pairs}); {self.known} already in the actions' PO files",
-                "  `uapress translations update` now pre-fills matching segments from them"]
+        return [
+            f"{display_path(self.stored)}: {'replaced' if self.replaced else 'created'} from {self.file.name}",
+            f"  {total} translation unit(s) ({pairs}); {self.known} already in the actions' PO files",
+            "  `uapress translations update` now pre-fills matching segments from them",
+        ]
 
 
 def import_tmx(root: Path, path: Path) -> TmxImport:
@@ -95,8 +110,11 @@ def import_tmx(root: Path, path: Path) -> TmxImport:
     for source_lang, target_lang in pairs:
         own = load_memory(root, source_lang, target_lang, imported=False)
         have = {(u.source, u.target) for u in own.units}
-        report.known += sum(1 for u in units if (u.source_lang, u.target_lang) == (source_lang, target_lang)
-                            and (u.source, u.target) in have)
+        report.known += sum(
+            1
+            for u in units
+            if (u.source_lang, u.target_lang) == (source_lang, target_lang) and (u.source, u.target) in have
+        )
     write_atomic(stored, write_tmx(units))
     return report
 
@@ -108,11 +126,16 @@ def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = No
     pairs = sorted({(a.language, lang) for a in actions for lang in a.languages if not langs or lang in langs})
     if slug is None and (root / MEMORY_FOLDER).is_dir():
         for path in sorted((root / MEMORY_FOLDER).glob("*.tmx")):
-            pairs += sorted({(u.source_lang, u.target_lang) for u in read_tmx_units(path)
-                             if not langs or u.target_lang in langs} - set(pairs))
+            pairs += sorted(
+                {(u.source_lang, u.target_lang) for u in read_tmx_units(path) if not langs or u.target_lang in langs}
+                - set(pairs)
+            )
     for source_lang, target_lang in pairs:
         units += load_memory(root, source_lang, target_lang, [slug] if slug else None, imported=slug is None).units
     if not units:
-        raise UsageError("the translation memory is empty: no action has a published translation"
-                         + (f" into {', '.join(langs)}" if langs else "") + " yet")
+        raise UsageError(
+            "the translation memory is empty: no action has a published translation"
+            + (f" into {', '.join(langs)}" if langs else "")
+            + " yet"
+        )
     return write_tmx(units), len(units)

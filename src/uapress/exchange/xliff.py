@@ -59,8 +59,13 @@ def state_of(entry: po.PoEntry | None) -> str:
 def write_xliff(action: Action, lang: str, store: po.PoFile) -> bytes:
     """Return the XLIFF 2.1 document of one action's segments in `lang`, targets from the PO store."""
     # lxml takes None as the prefix of the default namespace; lxml-stubs only know prefixes that are strings.
-    root = etree.Element(x("xliff"), nsmap={None: NS},  # type: ignore[dict-item]
-                         version=VERSION, srcLang=action.language, trgLang=lang)
+    root = etree.Element(
+        x("xliff"),
+        nsmap={None: NS},  # type: ignore[dict-item]
+        version=VERSION,
+        srcLang=action.language,
+        trgLang=lang,
+    )
     file = etree.SubElement(root, x("file"), id=action.slug, original=f"source/actions/{action.slug}/action.yaml")
     keep = tuple(dict.fromkeys(action.keep + tuple(target.name for target in action.targets)))
     for segment in action_segments(action):
@@ -138,8 +143,9 @@ class _Codes:
             if isinstance(node, Text):
                 _append_text(parent, node.text)
             elif isinstance(node, LineBreak):
-                etree.SubElement(parent, x("ph"), id=self._id(("lb",)), type="fmt", subType="xlf:lb",
-                                 dataRef=self._data(LINE_BREAK))
+                etree.SubElement(
+                    parent, x("ph"), id=self._id(("lb",)), type="fmt", subType="xlf:lb", dataRef=self._data(LINE_BREAK)
+                )
             elif isinstance(node, (Strong, Emphasis, Link)):
                 key: tuple[str, ...]
                 attrs: dict[str, str]
@@ -151,8 +157,11 @@ class _Codes:
                     sub = "xlf:b" if isinstance(node, Strong) else "xlf:i"
                     key, attrs, start, end = (sub,), {"type": "fmt", "subType": sub}, mark, mark
                 # One mapping, in the order the attributes are written (lxml keeps a dict's order).
-                pc = etree.SubElement(parent, x("pc"), {"id": self._id(key), **attrs, "dataRefStart": self._data(start),
-                                                        "dataRefEnd": self._data(end)})
+                pc = etree.SubElement(
+                    parent,
+                    x("pc"),
+                    {"id": self._id(key), **attrs, "dataRefStart": self._data(start), "dataRefEnd": self._data(end)},
+                )
                 self._inlines(pc, node.children)
             elif isinstance(node, SegmentSpan):
                 self._inlines(parent, node.children)
@@ -177,8 +186,10 @@ def looks_like_xml(path: Path) -> bool:
 def read_xliff(path: Path) -> Received:
     """Return the targets of an XLIFF 2.0/2.1 file, as Markdown, with the action and languages it names."""
     if path.stat().st_size > MAX_XML:
-        raise ExchangeError(f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
-                            f"{MAX_XML // 2**20} MiB an XLIFF file may have")
+        raise ExchangeError(
+            f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
+            f"{MAX_XML // 2**20} MiB an XLIFF file may have"
+        )
     root = parse_xml(path.read_bytes(), path.name)
     name = etree.QName(root).localname if isinstance(root.tag, str) else ""
     namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
@@ -186,9 +197,11 @@ def read_xliff(path: Path) -> Received:
     if name != "xliff":
         raise ExchangeError(f"{path.name} is not an XLIFF file (its root element is <{name}>)")
     if namespace == NS_12 or version.startswith("1."):
-        raise ExchangeError(f"{path.name}: XLIFF {version or '1.2'} is not supported, export 2.1 "
-                            "(in your CAT tool choose XLIFF 2.1 or 2.0 when exporting, or translate the file "
-                            "that `uapress export --format xliff` wrote)")
+        raise ExchangeError(
+            f"{path.name}: XLIFF {version or '1.2'} is not supported, export 2.1 "
+            "(in your CAT tool choose XLIFF 2.1 or 2.0 when exporting, or translate the file "
+            "that `uapress export --format xliff` wrote)"
+        )
     if namespace != NS:
         raise ExchangeError(f"{path.name}: unknown XLIFF namespace '{namespace}' (XLIFF 2.1 uses {NS})")
     if version not in READ_VERSIONS:
@@ -196,8 +209,9 @@ def read_xliff(path: Path) -> Received:
     files = root.findall(x("file"))
     if len(files) != 1:
         raise ExchangeError(f"{path.name}: expected one <file> (one action), found {len(files)}")
-    received = Received(path, "XLIFF", action=files[0].get("id"), lang=root.get("trgLang"),
-                        source_lang=root.get("srcLang"))
+    received = Received(
+        path, "XLIFF", action=files[0].get("id"), lang=root.get("trgLang"), source_lang=root.get("srcLang")
+    )
     if not received.lang:
         raise ExchangeError(f"{path.name}: the XLIFF file has no trgLang: it names no target language")
     for unit in files[0].iter(x("unit")):
@@ -207,8 +221,10 @@ def read_xliff(path: Path) -> Received:
 
 def _unit(unit: etree._Element) -> Unit:
     # lxml-stubs say itertext() may give bytes; lxml gives str.
-    originals = {d.get("id"): "".join(d.itertext())  # type: ignore[arg-type]
-                 for d in unit.iterfind(f"{x('originalData')}/{x('data')}")}
+    originals = {
+        d.get("id"): "".join(d.itertext())  # type: ignore[arg-type]
+        for d in unit.iterfind(f"{x('originalData')}/{x('data')}")
+    }
     sources: list[Chunk] = []
     targets: list[Chunk] = []
     states: list[str] = []
@@ -285,8 +301,9 @@ class _Inline:
             tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
             if tag == "pc":
                 kind, url = self._meaning(child)
-                self._walk(child, out, bold or kind == "bold", italic or kind == "italic",
-                           url if kind == "link" else link)
+                self._walk(
+                    child, out, bold or kind == "bold", italic or kind == "italic", url if kind == "link" else link
+                )
             elif tag == "ph":
                 start = self.originals.get(child.get("dataRef") or "")
                 if child.get("subType") == "xlf:lb" or (start and "\n" in start):

@@ -115,9 +115,16 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
                 status = "invalid"
                 # A translated segment has its entry in the file (`Store.lookup` found it there).
                 entry = store.file.find(source.field, source.source) if store.file else None
-                problems.append(Diagnostic("error", f"translation of segment {source.id} {issue}",
-                                           store.path, entry.msgstr_line if entry else None,
-                                           field=source.field, hint="fix it in msgstr; the source text is shown until then"))
+                problems.append(
+                    Diagnostic(
+                        "error",
+                        f"translation of segment {source.id} {issue}",
+                        store.path,
+                        entry.msgstr_line if entry else None,
+                        field=source.field,
+                        hint="fix it in msgstr; the source text is shown until then",
+                    )
+                )
             text = found.translation if status == "translated" else source.source
             if status in ("fuzzy", "invalid"):
                 drafts[source.id] = found.translation
@@ -128,16 +135,38 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
                 comments[source.id] = found.comments
         segments = tuple(found_segments)
     if labels.missing and labels.path is not None:
-        problems.append(Diagnostic(
-            "warning", f"{len(labels.missing)} label(s) missing, shown in English: {', '.join(labels.missing)}",
-            labels.path, hint="translate them in this catalogue", code="labels-missing"))
+        problems.append(
+            Diagnostic(
+                "warning",
+                f"{len(labels.missing)} label(s) missing, shown in English: {', '.join(labels.missing)}",
+                labels.path,
+                hint="translate them in this catalogue",
+                code="labels-missing",
+            )
+        )
     elif labels.path is None and lang != "en":
-        problems.append(Diagnostic(
-            "warning", f"no label catalogue for '{lang}': the fixed wording is shown in English",
-            root / "source" / "labels" / f"{lang}.po", hint=f"copy source/labels/en.po to {lang}.po and translate it",
-            code="labels-missing"))
-    return Localisation(action, lang, locale.direction(lang), labels, segments, tuple(sources),
-                        previous, comments, drafts, tuple(problems), store_path)
+        problems.append(
+            Diagnostic(
+                "warning",
+                f"no label catalogue for '{lang}': the fixed wording is shown in English",
+                root / "source" / "labels" / f"{lang}.po",
+                hint=f"copy source/labels/en.po to {lang}.po and translate it",
+                code="labels-missing",
+            )
+        )
+    return Localisation(
+        action,
+        lang,
+        locale.direction(lang),
+        labels,
+        segments,
+        tuple(sources),
+        previous,
+        comments,
+        drafts,
+        tuple(problems),
+        store_path,
+    )
 
 
 def _translation_error(source: str, text: str, field: str) -> str | None:

@@ -131,8 +131,9 @@ class Memory:
         return Match(best, best_key[0]) if best else None
 
 
-def load_memory(root: Path, source_lang: str, target_lang: str, slugs: list[str] | None = None,
-                imported: bool = True) -> Memory:
+def load_memory(
+    root: Path, source_lang: str, target_lang: str, slugs: list[str] | None = None, imported: bool = True
+) -> Memory:
     """Read the memory of a language pair from the actions' PO files (only `slugs`, if given) and imported TMX."""
     units, seen = [], set()
 
@@ -178,20 +179,24 @@ ALL = "*all*"
 CODES = {"bpt", "ept", "ph", "it", "ut"}
 
 
-
 def read_tmx_units(path: Path) -> list[Unit]:
     """Return every (source, translation) pair of a TMX file; errors name the file and line."""
     if path.stat().st_size > MAX_XML:
-        raise ExchangeError(f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
-                            f"{MAX_XML // 2**20} MiB a TMX file may have")
+        raise ExchangeError(
+            f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
+            f"{MAX_XML // 2**20} MiB a TMX file may have"
+        )
     root = _parse(path)
     header, body = root.find("header"), root.find("body")
     if root.tag != "tmx" or header is None or body is None:
-        raise ExchangeError(f"{path.name} is not a TMX file (expected <tmx> with <header> and <body>, "
-                            f"found <{root.tag}>)")
+        raise ExchangeError(
+            f"{path.name} is not a TMX file (expected <tmx> with <header> and <body>, found <{root.tag}>)"
+        )
     default_source = header.get("srclang")
     if not default_source:
-        raise ExchangeError(f"{path.name}:{header.sourceline}: the TMX <header> has no srclang: it names no source language")
+        raise ExchangeError(
+            f"{path.name}:{header.sourceline}: the TMX <header> has no srclang: it names no source language"
+        )
     units = []
     for tu in body.iterfind("tu"):
         props = {p.get("type"): (p.text or "") for p in tu.iterfind("prop")}
@@ -202,12 +207,17 @@ def read_tmx_units(path: Path) -> list[Unit]:
                 raise ExchangeError(f"{path.name}:{tuv.sourceline}: a <tuv> needs xml:lang and a <seg>")
             variants.append((lang, _text(seg)))
         source_lang = tu.get("srclang") or default_source
-        sources = variants if source_lang.lower() == ALL else [v for v in variants if v[0].lower() == source_lang.lower()]
+        sources = (
+            variants if source_lang.lower() == ALL else [v for v in variants if v[0].lower() == source_lang.lower()]
+        )
         for lang, source in sources:
             for other, target in variants:
                 if other != lang and source.strip() and target.strip():
-                    units.append(Unit(source, target, lang, other, props.get(FIELD_PROP, ""),
-                                      props.get(ACTION_PROP) or path.name))
+                    units.append(
+                        Unit(
+                            source, target, lang, other, props.get(FIELD_PROP, ""), props.get(ACTION_PROP) or path.name
+                        )
+                    )
     return units
 
 
@@ -226,9 +236,12 @@ def _parse(path: Path) -> etree._Element:
     # Any: lxml-stubs 0.5 types internalDTD as never None, and its DTD without iterentities and iterelements.
     internal: Any = root.getroottree().docinfo.internalDTD
     if b"<!ENTITY" in data.split(b"<tmx", 1)[0] or (
-            internal is not None and (list(internal.iterentities()) or list(internal.iterelements()))):
-        raise ExchangeError(f"{path.name}: refused: the TMX file declares its own entities or elements "
-                            "(only `<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">` is accepted; entities are never resolved)")
+        internal is not None and (list(internal.iterentities()) or list(internal.iterelements()))
+    ):
+        raise ExchangeError(
+            f"{path.name}: refused: the TMX file declares its own entities or elements "
+            '(only `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` is accepted; entities are never resolved)'
+        )
     return root
 
 

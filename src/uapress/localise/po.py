@@ -60,8 +60,18 @@ def parse(raw: bytes, path: Path) -> PoFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         at = raw[: exc.start].count(b"\n") + 1
-        raise SourceError("", [Diagnostic("error", f"the PO file is not UTF-8 (byte 0x{raw[exc.start]:02x})", path,
-                                          at, hint="save it as UTF-8")]) from None
+        raise SourceError(
+            "",
+            [
+                Diagnostic(
+                    "error",
+                    f"the PO file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    path,
+                    at,
+                    hint="save it as UTF-8",
+                )
+            ],
+        ) from None
     reader = _Reader(path)
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         reader.line(number, line)
@@ -78,7 +88,9 @@ _CONTINUATION_LINE = re.compile(rf"^({_STRING})[ \t]*$")
 _ESCAPE = re.compile(r"\\([0-7]{1,3}|x[0-9A-Fa-f]+|.?)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "?": "?"}
 """The C escapes msgfmt accepts, besides octal (`\\101`) and hexadecimal (`\\x41`) ones."""
-_SYNTAX_HINT = "check the quotes and keywords (msgctxt, msgid, msgstr) around that line; `msgfmt -c` names the problem too"
+_SYNTAX_HINT = (
+    "check the quotes and keywords (msgctxt, msgid, msgstr) around that line; `msgfmt -c` names the problem too"
+)
 
 
 class _Reader:
@@ -135,8 +147,11 @@ class _Reader:
         if keyword_match:
             keyword, quoted = keyword_match.groups()
             has_msgstr = any(k.startswith("msgstr") for k in self.lines)
-            if keyword in self.lines or (keyword in ("msgctxt", "msgid") and has_msgstr) or (
-                    keyword == "msgctxt" and "msgid" in self.lines):
+            if (
+                keyword in self.lines
+                or (keyword in ("msgctxt", "msgid") and has_msgstr)
+                or (keyword == "msgctxt" and "msgid" in self.lines)
+            ):
                 self.finish()  # a new entry without a blank line before it
             if not self.lines:
                 self.entry.obsolete = obsolete
@@ -176,9 +191,13 @@ class _Reader:
                 return chr(int(code[1:], 16))
             if code[:1] in tuple("01234567") and code:
                 return chr(int(code, 8))
-            self._problem(number, f"{keyword} has an invalid escape '\\{code}'",
-                          'write a backslash as \\\\; the escapes are \\n (new line), \\t, \\" and \\\\')
+            self._problem(
+                number,
+                f"{keyword} has an invalid escape '\\{code}'",
+                'write a backslash as \\\\; the escapes are \\n (new line), \\t, \\" and \\\\',
+            )
             return code
+
         return _ESCAPE.sub(replace, quoted[1:-1])
 
     def _problem(self, number: int, message: str, hint: str = _SYNTAX_HINT) -> None:
@@ -192,10 +211,16 @@ def _duplicates(path: Path, entries: list[PoEntry]) -> list[Diagnostic]:
     for entry in entries:
         first = seen.setdefault((entry.context, entry.msgid), entry)
         if first is not entry:
-            problems.append(Diagnostic(
-                "error", f"duplicate entry: line {first.line} already has this msgctxt and msgid", path, entry.line,
-                field=entry.context or None,
-                hint=f"keep one of the two entries (lines {first.line} and {entry.line}) and delete the other"))
+            problems.append(
+                Diagnostic(
+                    "error",
+                    f"duplicate entry: line {first.line} already has this msgctxt and msgid",
+                    path,
+                    entry.line,
+                    field=entry.context or None,
+                    hint=f"keep one of the two entries (lines {first.line} and {entry.line}) and delete the other",
+                )
+            )
     return problems
 
 
@@ -212,10 +237,18 @@ def _charset(path: Path, text: str, entries: list[PoEntry]) -> list[Diagnostic]:
     except LookupError:
         pass
     lines = text.splitlines()
-    line = next((n for n in range(header.msgstr_line, len(lines) + 1) if "charset=" in lines[n - 1]), header.msgstr_line)
-    return [Diagnostic("error", f"the header declares charset={charset}; uapress reads PO files as UTF-8 only",
-                       path, line, hint="convert the file to UTF-8 (`msgconv -t UTF-8`) and write charset=UTF-8 "
-                       "in its Content-Type header")]
+    line = next(
+        (n for n in range(header.msgstr_line, len(lines) + 1) if "charset=" in lines[n - 1]), header.msgstr_line
+    )
+    return [
+        Diagnostic(
+            "error",
+            f"the header declares charset={charset}; uapress reads PO files as UTF-8 only",
+            path,
+            line,
+            hint="convert the file to UTF-8 (`msgconv -t UTF-8`) and write charset=UTF-8 in its Content-Type header",
+        )
+    ]
 
 
 def _header(text: str) -> dict[str, str]:

@@ -66,10 +66,16 @@ def open_store(action: Action, lang: str, inputs: Inputs | None = None) -> Store
     fields = {segment.field for segment in segments}
     for entry in file.entries:
         if not entry.obsolete and entry.context not in fields:
-            store.problems.append(Diagnostic(
-                "warning", f"entry for field '{entry.context}', which the source does not have, is not used",
-                path, entry.line, field=entry.context, hint="run 'uapress translations update' to mark it obsolete",
-            ))
+            store.problems.append(
+                Diagnostic(
+                    "warning",
+                    f"entry for field '{entry.context}', which the source does not have, is not used",
+                    path,
+                    entry.line,
+                    field=entry.context,
+                    hint="run 'uapress translations update' to mark it obsolete",
+                )
+            )
     if any(file.find(s.field, s.source) is None for s in segments):
         # The source changed since the last `translations update`: read the store as that command would
         # leave it (in memory only), so a reworded paragraph shows as out of date, with its old translation
@@ -77,11 +83,16 @@ def open_store(action: Action, lang: str, inputs: Inputs | None = None) -> Store
         merged, report = merge_store(action, lang, inputs)
         if report.fuzzy:
             store.file = merged
-            store.problems.append(Diagnostic(
-                "warning", f"{report.fuzzy} block(s) of the source changed since this file was updated; "
-                "their translations are shown as out of date", path,
-                hint=f"run 'uapress translations update {action.slug} --lang {lang}', then revise the fuzzy entries",
-                code="fuzzy"))
+            store.problems.append(
+                Diagnostic(
+                    "warning",
+                    f"{report.fuzzy} block(s) of the source changed since this file was updated; "
+                    "their translations are shown as out of date",
+                    path,
+                    hint=f"run 'uapress translations update {action.slug} --lang {lang}', then revise the fuzzy entries",
+                    code="fuzzy",
+                )
+            )
     return store
 
 
@@ -107,10 +118,14 @@ class UpdateReport:
         state = "created" if self.created else ("updated" if self.changed else "unchanged")
         memory = ""
         if self.memory_exact or self.memory_close:
-            memory = (f"; from memory: {self.memory_exact} exact, {self.memory_close} close, "
-                      f"{self.prefilled_share:.0%} of {self.segments} segments pre-filled")
-        return (f"{display_path(self.path)}: {state} ({self.kept} kept, {self.added} new, {self.fuzzy} fuzzy, "
-                f"{self.obsolete} obsolete{memory})")
+            memory = (
+                f"; from memory: {self.memory_exact} exact, {self.memory_close} close, "
+                f"{self.prefilled_share:.0%} of {self.segments} segments pre-filled"
+            )
+        return (
+            f"{display_path(self.path)}: {state} ({self.kept} kept, {self.added} new, {self.fuzzy} fuzzy, "
+            f"{self.obsolete} obsolete{memory})"
+        )
 
     @property
     def prefilled_share(self) -> float:
@@ -145,8 +160,9 @@ def _current(path: Path) -> bytes | None:
         return None  # unreadable (a link out of the project): replaced by the new file
 
 
-def merge_store(action: Action, lang: str, inputs: Inputs | None = None,
-                memory: Memory | None = None) -> tuple[po.PoFile, UpdateReport]:
+def merge_store(
+    action: Action, lang: str, inputs: Inputs | None = None, memory: Memory | None = None
+) -> tuple[po.PoFile, UpdateReport]:
     """Return the PO file of a language merged with the source, in memory, and what the merge did.
 
     `update_store` writes the result; `uapress import` applies a translated file to it first, so
@@ -157,9 +173,13 @@ def merge_store(action: Action, lang: str, inputs: Inputs | None = None,
     old = po.read(path, inputs.read(path)) if inputs.exists(path) else None
     report = UpdateReport(path, created=old is None, segments=len(action_segments(action)))
     header = old.header if old else po.new_header(f"uapress {action.slug}", lang)
-    comment = old.header_comment if old else (
-        f"# Translations of the urgent action '{action.slug}' into {lang}.\n"
-        f"# msgctxt is the field, msgid the source block (Markdown), msgstr its translation."
+    comment = (
+        old.header_comment
+        if old
+        else (
+            f"# Translations of the urgent action '{action.slug}' into {lang}.\n"
+            f"# msgctxt is the field, msgid the source block (Markdown), msgstr its translation."
+        )
     )
     live = [e for e in (old.entries if old else []) if not e.obsolete]
     retired = [e for e in (old.entries if old else []) if e.obsolete]
@@ -185,23 +205,46 @@ def merge_store(action: Action, lang: str, inputs: Inputs | None = None,
         if found and found.exact:
             # Accepted once for this very text: published, and listed "from memory" in the checklist.
             report.memory_exact += 1
-            entries.append(po.PoEntry(segment.field, segment.source, found.unit.target, comments=[found.comment()],
-                                      notes=[f"id: {segment.id}"]))
+            entries.append(
+                po.PoEntry(
+                    segment.field,
+                    segment.source,
+                    found.unit.target,
+                    comments=[found.comment()],
+                    notes=[f"id: {segment.id}"],
+                )
+            )
             continue
         match = _closest(segment, unused)
         if match and match.msgstr:
             unused.remove(match)
             report.fuzzy += 1
-            entries.append(po.PoEntry(segment.field, segment.source, match.msgstr, fuzzy=True,
-                                      previous=match.previous or match.msgid, comments=match.comments,
-                                      notes=[f"id: {segment.id}"]))
+            entries.append(
+                po.PoEntry(
+                    segment.field,
+                    segment.source,
+                    match.msgstr,
+                    fuzzy=True,
+                    previous=match.previous or match.msgid,
+                    comments=match.comments,
+                    notes=[f"id: {segment.id}"],
+                )
+            )
         elif found:
             # A close match: the memory's source is kept as the previous msgid (like msgmerge), so CAT
             # tools and the checklist show what differs; fuzzy, so it is never published unrevised.
             report.memory_close += 1
-            entries.append(po.PoEntry(segment.field, segment.source, found.unit.target, fuzzy=True,
-                                      previous=found.unit.source, comments=[found.comment()],
-                                      notes=[f"id: {segment.id}"]))
+            entries.append(
+                po.PoEntry(
+                    segment.field,
+                    segment.source,
+                    found.unit.target,
+                    fuzzy=True,
+                    previous=found.unit.source,
+                    comments=[found.comment()],
+                    notes=[f"id: {segment.id}"],
+                )
+            )
         else:
             report.added += 1
             entries.append(po.PoEntry(segment.field, segment.source, notes=[f"id: {segment.id}"]))

@@ -114,14 +114,30 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
         findings: tuple[Finding, ...] = ()
         if segment.status in ("translated", "invalid", "fuzzy") and _translation(loc, segment):
             confirmed = confirmed_ids(loc.comments.get(segment.id, ()))
-            findings = tuple(replace(f, confirmed=f.id in confirmed and f.severity == "warning")
-                             for f in check_segment(segment.source, _translation(loc, segment), keep, segment.field,
-                                                    loc.lang, loc.action.language))
-        diff = tuple(word_diff(loc.previous[segment.id], segment.source)) if segment.status == "fuzzy" and segment.id in loc.previous else ()
+            findings = tuple(
+                replace(f, confirmed=f.id in confirmed and f.severity == "warning")
+                for f in check_segment(
+                    segment.source, _translation(loc, segment), keep, segment.field, loc.lang, loc.action.language
+                )
+            )
+        diff = (
+            tuple(word_diff(loc.previous[segment.id], segment.source))
+            if segment.status == "fuzzy" and segment.id in loc.previous
+            else ()
+        )
         origin = next((c for c in loc.comments.get(segment.id, ()) if c.lower().startswith(ORIGINS)), "")
-        segments.append(ChecklistSegment(segment.id, segment.field, segment.source,
-                                         _translation(loc, segment) if segment.status != "source" else segment.text,
-                                         segment.status, findings, diff, origin))
+        segments.append(
+            ChecklistSegment(
+                segment.id,
+                segment.field,
+                segment.source,
+                _translation(loc, segment) if segment.status != "source" else segment.text,
+                segment.status,
+                findings,
+                diff,
+                origin,
+            )
+        )
     labels = loc.labels
     facts = (
         (labels["deadline"], loc.deadline),
@@ -133,8 +149,9 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
     links = unresolved_links(loc.segments)
     reasons: list[Blocker | None] = [*editorial_blockers(loc, links, today)]
     reasons.append(counted("missing", counts["missing"], f"{counts['missing']} segment(s) not translated"))
-    reasons.append(counted("fuzzy", counts["fuzzy"],
-                           f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation"))
+    reasons.append(
+        counted("fuzzy", counts["fuzzy"], f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation")
+    )
     reasons.append(counted("invalid", counts["invalid"], f"{counts['invalid']} translation(s) breaking Markdown"))
     imported = sum(1 for s in segments if s.origin.lower().startswith("imported") and s.status == "translated")
     # Imported from a translated DOCX or XLIFF file (`uapress import`): published, but a person
@@ -146,27 +163,50 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
     errors = sum(1 for f in published if f.severity == "error")
     reasons.append(counted("qa_errors", errors, f"{errors} QA error(s)"))
     warnings = sum(1 for f in published if f.severity == "warning" and not f.confirmed)
-    reasons.append(counted("qa_warnings", warnings,
-                           f"{warnings} QA warning(s) to confirm ('uapress translations confirm')"))
+    reasons.append(
+        counted("qa_warnings", warnings, f"{warnings} QA warning(s) to confirm ('uapress translations confirm')")
+    )
     if loc.labels.missing and not loc.is_source:
-        reasons.append(counted("labels", len(loc.labels.missing), f"{len(loc.labels.missing)} label(s) shown in English"))
+        reasons.append(
+            counted("labels", len(loc.labels.missing), f"{len(loc.labels.missing)} label(s) shown in English")
+        )
     reasons.append(store_blocker(loc))
     items = EDITORIAL_ITEMS if loc.is_source else MANUAL_ITEMS
     manual = tuple((item, labels["manual_" + item.replace("-", "_")]) for item in items)
-    return Checklist(loc.action.slug, loc.lang, loc.action.language, _name(loc), tuple(segments), facts,
-                     manual=manual, missing_labels=tuple(loc.labels.missing), counts=counts,
-                     reasons=tuple(r for r in reasons if r), published=loc.lang in loc.action.editions,
-                     is_source=loc.is_source, editorial=build_editorial(loc, links, today), labels=labels,
-                     source_hash=source_hash(loc))
+    return Checklist(
+        loc.action.slug,
+        loc.lang,
+        loc.action.language,
+        _name(loc),
+        tuple(segments),
+        facts,
+        manual=manual,
+        missing_labels=tuple(loc.labels.missing),
+        counts=counts,
+        reasons=tuple(r for r in reasons if r),
+        published=loc.lang in loc.action.editions,
+        is_source=loc.is_source,
+        editorial=build_editorial(loc, links, today),
+        labels=labels,
+        source_hash=source_hash(loc),
+    )
 
 
 def source_hash(loc: Localisation) -> str:
     """Return a short hash of everything the source says: its segments and its facts."""
     action = loc.action
-    facts = [action.reference, action.ua_number, action.issued.isoformat(), action.deadline.isoformat(),
-             action.country, action.appeal_language, list(action.keep),
-             [[t.name, t.address, t.email] for t in action.targets], [[c.name, c.address] for c in action.copies],
-             [action.previous.reference, action.previous.url] if action.previous else None]
+    facts = [
+        action.reference,
+        action.ua_number,
+        action.issued.isoformat(),
+        action.deadline.isoformat(),
+        action.country,
+        action.appeal_language,
+        list(action.keep),
+        [[t.name, t.address, t.email] for t in action.targets],
+        [[c.name, c.address] for c in action.copies],
+        [action.previous.reference, action.previous.url] if action.previous else None,
+    ]
     data = json.dumps([[s.field, s.source] for s in loc.segments] + [facts], ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
 
@@ -209,5 +249,11 @@ class FindingData(TypedDict):
 
 def finding_dict(finding: Finding) -> FindingData:
     """Return a finding as plain data."""
-    return {"id": finding.id, "check": finding.check, "severity": finding.severity, "message": finding.message,
-            "fix": finding.fix, "confirmed": finding.confirmed}
+    return {
+        "id": finding.id,
+        "check": finding.check,
+        "severity": finding.severity,
+        "message": finding.message,
+        "fix": finding.fix,
+        "confirmed": finding.confirmed,
+    }

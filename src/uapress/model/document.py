@@ -44,8 +44,10 @@ def build_document(loc: Localisation, files: dict[str, str] | None = None, today
         Section("summary", builder.markdown("summary", "Body")),
         builder.appeal(),
         builder.letter(),
-        Section("background", (builder.heading("additional_information", "background"),)
-                + builder.markdown("background", "Body")),
+        Section(
+            "background",
+            (builder.heading("additional_information", "background"),) + builder.markdown("background", "Body"),
+        ),
         builder.facts(),
     )
     return Document(builder.meta(files or {}), sections, loc.segments, build_checklist(loc, today))
@@ -81,11 +83,15 @@ class Builder:
             meta.append(f"{self.label('reference')}{locale.colon(self.loc.lang)}{action.reference}")
         if action.ua_number:
             meta.append(f"{self.label('ua_number')}{locale.colon(self.loc.lang)}{action.ua_number}")
-        return Section("masthead", (
-            Paragraph((Text(self.label("urgent_action")),), "Masthead"),
-            Paragraph(tuple(_join([(Text(m),) for m in meta], " · ")), "Meta",
-                      fields=("issued", "reference", "ua_number")),
-        ))
+        return Section(
+            "masthead",
+            (
+                Paragraph((Text(self.label("urgent_action")),), "Masthead"),
+                Paragraph(
+                    tuple(_join([(Text(m),) for m in meta], " · ")), "Meta", fields=("issued", "reference", "ua_number")
+                ),
+            ),
+        )
 
     def title(self) -> Heading:
         segment = self.loc.required("title")
@@ -125,11 +131,22 @@ class Builder:
             Paragraph((Text(name),), "Address Name", fields=(f"{person}.name",)),
             Paragraph(self.inlines(title), "Address", title, self.lang_of(title)),
         ]
-        blocks += [Paragraph((Text(line.strip()),), "Address", fields=(f"{person}.address",))
-                   for line in address.splitlines() if line.strip()]
+        blocks += [
+            Paragraph((Text(line.strip()),), "Address", fields=(f"{person}.address",))
+            for line in address.splitlines()
+            if line.strip()
+        ]
         if email:
-            blocks.append(Paragraph((Text(f"{self.label('email')}{locale.colon(self.loc.lang)}"),
-                                     Link(f"mailto:{email}", (Text(email),))), "Address", fields=(f"{person}.email",)))
+            blocks.append(
+                Paragraph(
+                    (
+                        Text(f"{self.label('email')}{locale.colon(self.loc.lang)}"),
+                        Link(f"mailto:{email}", (Text(email),)),
+                    ),
+                    "Address",
+                    fields=(f"{person}.email",),
+                )
+            )
         return Group("address", tuple(blocks))
 
     def appeal(self) -> Section:
@@ -180,8 +197,13 @@ class Builder:
         if action.previous:
             # The reference names the earlier UA; its address, shown whole, is what a printed page needs (issue 11).
             previous = action.previous
-            blocks.append(self.fact("previous_ua", (Text(previous.reference), LineBreak(),
-                                                    Link(previous.url, (Text(previous.url),))), ("previous",)))
+            blocks.append(
+                self.fact(
+                    "previous_ua",
+                    (Text(previous.reference), LineBreak(), Link(previous.url, (Text(previous.url),))),
+                    ("previous",),
+                )
+            )
         return Section("facts", (Group("facts", tuple(blocks)),))
 
     def meta(self, files: dict[str, str]) -> Meta:
@@ -191,16 +213,26 @@ class Builder:
         keywords = [self.label("urgent_action"), loc.country, subject_segment.text]
         keywords += [k for k in (action.reference, action.ua_number) if k]
         return Meta(
-            slug=action.slug, lang=loc.lang, direction=loc.direction, source_lang=action.language,
-            title=title, subject=subject_segment.text, keywords=tuple(keywords),
-            reference=action.reference, ua_number=action.ua_number,
-            issued=loc.issued, deadline=loc.deadline,
-            issued_iso=action.issued.isoformat(), deadline_iso=action.deadline.isoformat(),
-            labels=dict(loc.labels.texts), files=dict(files),
+            slug=action.slug,
+            lang=loc.lang,
+            direction=loc.direction,
+            source_lang=action.language,
+            title=title,
+            subject=subject_segment.text,
+            keywords=tuple(keywords),
+            reference=action.reference,
+            ua_number=action.ua_number,
+            issued=loc.issued,
+            deadline=loc.deadline,
+            issued_iso=action.issued.isoformat(),
+            deadline_iso=action.deadline.isoformat(),
+            labels=dict(loc.labels.texts),
+            files=dict(files),
             language_name=locale.own_language_name(loc.lang),
             summary=" ".join(plain_text(self.inlines(segment)) for segment, _ in loc.field("summary")),
-            editions=tuple(EditionLink(lang, locale.own_language_name(lang), locale.direction(lang))
-                           for lang in action.editions),
+            editions=tuple(
+                EditionLink(lang, locale.own_language_name(lang), locale.direction(lang)) for lang in action.editions
+            ),
         )
 
 

@@ -56,9 +56,19 @@ def build_editorial(loc: Localisation, links: tuple[UnresolvedLink, ...], today:
     people += [Person("copy", c.name, plain(c.title), _lines(c.address)) for c in action.copies]
     names = tuple(dict.fromkeys(action.keep + tuple(p.name for p in people)))
     previous = (action.previous.reference, action.previous.url) if action.previous else None
-    return Editorial(links, action.reference, action.ua_number, loc.issued, loc.deadline,
-                     action.deadline.isoformat(), (action.deadline - today).days, today.isoformat(), names,
-                     tuple(people), previous)
+    return Editorial(
+        links,
+        action.reference,
+        action.ua_number,
+        loc.issued,
+        loc.deadline,
+        action.deadline.isoformat(),
+        (action.deadline - today).days,
+        today.isoformat(),
+        names,
+        tuple(people),
+        previous,
+    )
 
 
 def _lines(address: str) -> tuple[str, ...]:

@@ -76,15 +76,23 @@ def build_letter(loc: Localisation) -> Letter | None:
     def inlines(field: str) -> tuple[Inline, ...]:
         return builder.inlines(loc.required(field))
 
-    targets = tuple(Addressee(t.name, inlines(f"targets.{i}.title"), _lines(t.address),
-                              inlines(f"targets.{i}.salutation"), t.email) for i, t in enumerate(action.targets))
-    copies = tuple(Addressee(c.name, inlines(f"copies.{i}.title"), _lines(c.address))
-                   for i, c in enumerate(action.copies))
+    targets = tuple(
+        Addressee(t.name, inlines(f"targets.{i}.title"), _lines(t.address), inlines(f"targets.{i}.salutation"), t.email)
+        for i, t in enumerate(action.targets)
+    )
+    copies = tuple(
+        Addressee(c.name, inlines(f"copies.{i}.title"), _lines(c.address)) for i, c in enumerate(action.copies)
+    )
     return Letter(
-        lang=loc.lang, direction=loc.direction, subject=plain_text(inlines("title")),
-        targets=targets, copies=copies, body=detach(builder.markdown("letter", "Letter"), loc.lang),
+        lang=loc.lang,
+        direction=loc.direction,
+        subject=plain_text(inlines("title")),
+        targets=targets,
+        copies=copies,
+        body=detach(builder.markdown("letter", "Letter"), loc.lang),
         closing=builder.inlines(closing) if closing else (Text(loc.labels["closing"]),),
-        labels=dict(loc.labels.texts), language_name=locale.own_language_name(loc.lang),
+        labels=dict(loc.labels.texts),
+        language_name=locale.own_language_name(loc.lang),
     )
 
 
@@ -106,15 +114,21 @@ def _annex(letter: Letter, loc: Localisation) -> Section:
     """Return the annex of an edition: the model letter in the appeal language, labelled in the edition's."""
     language = locale.language_name(letter.lang, loc.lang)
     label = loc.labels["appeal_letter"].replace("{language}", language)
-    return Section("appeal-letter", (
-        Heading(2, (Text(label),), "Heading 2", anchor="appeal-letter"),
-        Group("letter", (
-            # Every target's salutation, as in the edition's own letter (issue 11).
-            *(Paragraph(target.salutation, "Salutation", lang=letter.lang) for target in letter.targets),
-            *letter.body,
-            Paragraph(letter.closing, "Closing", lang=letter.lang),
-        )),
-    ))
+    return Section(
+        "appeal-letter",
+        (
+            Heading(2, (Text(label),), "Heading 2", anchor="appeal-letter"),
+            Group(
+                "letter",
+                (
+                    # Every target's salutation, as in the edition's own letter (issue 11).
+                    *(Paragraph(target.salutation, "Salutation", lang=letter.lang) for target in letter.targets),
+                    *letter.body,
+                    Paragraph(letter.closing, "Closing", lang=letter.lang),
+                ),
+            ),
+        ),
+    )
 
 
 def detach(blocks: Iterable[_Detached], lang: str) -> tuple[_Detached, ...]:

@@ -91,16 +91,33 @@ def editorial_blockers(loc: Localisation, links: tuple[UnresolvedLink, ...], tod
     action = loc.action
     blockers = []
     if links:
-        blockers.append(Blocker("unresolved_links", f"{len(links)} link(s) without an address (#)", str(len(links)),
-                                tuple(link.text for link in links)))
+        blockers.append(
+            Blocker(
+                "unresolved_links",
+                f"{len(links)} link(s) without an address (#)",
+                str(len(links)),
+                tuple(link.text for link in links),
+            )
+        )
     if not action.reference:
         blockers.append(Blocker("no_reference", "no document reference"))
     if action.deadline < today:
-        blockers.append(Blocker("expired", f"the deadline {action.deadline.isoformat()} has passed",
-                                locale.long_date(action.deadline, loc.lang)))
+        blockers.append(
+            Blocker(
+                "expired",
+                f"the deadline {action.deadline.isoformat()} has passed",
+                locale.long_date(action.deadline, loc.lang),
+            )
+        )
     if others := _uncounted(action.warnings):
-        blockers.append(Blocker("warnings", f"{len(others)} other warning(s): run uapress check to see them", str(len(others)),
-                                tuple(d.message for d in others)))
+        blockers.append(
+            Blocker(
+                "warnings",
+                f"{len(others)} other warning(s): run uapress check to see them",
+                str(len(others)),
+                tuple(d.message for d in others),
+            )
+        )
     return blockers
 
 
@@ -109,8 +126,12 @@ def store_blocker(loc: Localisation) -> Blocker | None:
     others = _uncounted(loc.problems)
     if not others:
         return None
-    return Blocker("store_warnings", f"{len(others)} warning(s) about the translation file", str(len(others)),
-                   tuple(d.message for d in others))
+    return Blocker(
+        "store_warnings",
+        f"{len(others)} warning(s) about the translation file",
+        str(len(others)),
+        tuple(d.message for d in others),
+    )
 
 
 def _uncounted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -15,8 +15,19 @@ from uapress.core.nodes import Inline, LineBreak, Text
 
 # CLDR delimiters (quotationStart, quotationEnd, alternateQuotationStart, alternateQuotationEnd) by language.
 QUOTES = {
-    "en": "“”‘’", "es": "«»“”", "fr": "«»«»", "ar": "”“’‘", "de": "„“‚‘", "it": "«»“”", "pt": "“”‘’",
-    "ru": "«»„“", "nl": "‘’“”", "pl": "„”«»", "tr": "“”‘’", "zh": "“”‘’", "ja": "「」『』",
+    "en": "“”‘’",
+    "es": "«»“”",
+    "fr": "«»«»",
+    "ar": "”“’‘",
+    "de": "„“‚‘",
+    "it": "«»“”",
+    "pt": "“”‘’",
+    "ru": "«»„“",
+    "nl": "‘’“”",
+    "pl": "„”«»",
+    "tr": "“”‘’",
+    "zh": "“”‘’",
+    "ja": "「」『』",
 }
 APOSTROPHE = "\u2019"
 NARROW_NBSP = "\u202f"
@@ -33,7 +44,7 @@ def smart_quotes(text: str, lang: str, before: str = " ") -> str:
     out: list[str] = []
     position = 0
     for literal in _LITERAL.finditer(text):
-        out.append(_convert(text[position:literal.start()], marks, spaced, before if not out else _last(out, before)))
+        out.append(_convert(text[position : literal.start()], marks, spaced, before if not out else _last(out, before)))
         out.append(literal.group())
         position = literal.end()
     out.append(_convert(text[position:], marks, spaced, _last(out, before)))
@@ -52,7 +63,6 @@ _FOLD = str.maketrans(dict.fromkeys("“”«»„‘’‚「」『』'", '"'))
 def quote_inlines(inlines: tuple[Inline, ...], lang: str) -> tuple[Inline, ...]:
     """Return inlines with the text of every node (link text included, never a link's target) in smart quotes."""
     from dataclasses import replace
-
 
     before = " "
     out: list[Inline] = []

@@ -40,9 +40,7 @@ def find_actions(root: Path, slugs: list[str] | None = None) -> list[Path]:
         for slug in missing:
             close = difflib.get_close_matches(slug, known, n=1)
             hints.append(f"'{slug}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
-        raise UsageError(
-            f"no such action: {', '.join(hints)}; known actions: {', '.join(known) or 'none'}"
-        )
+        raise UsageError(f"no such action: {', '.join(hints)}; known actions: {', '.join(known) or 'none'}")
     return [actions / slug / "action.yaml" for slug in slugs]
 
 
@@ -58,8 +56,9 @@ def load_action(path: Path, raw: bytes | None = None) -> tuple[Action, list[Diag
     return replace(action, warnings=tuple(d for d in checker.found if d.is_warning)), checker.found
 
 
-def review_action(path: Path, today: dt.date | None = None,
-                  raw: bytes | None = None) -> tuple[Action | None, list[Diagnostic]]:
+def review_action(
+    path: Path, today: dt.date | None = None, raw: bytes | None = None
+) -> tuple[Action | None, list[Diagnostic]]:
     """Load an action for a report: never raise on its errors, return them with its warnings and notices."""
     try:
         action, found = load_action(path, raw)
@@ -82,6 +81,13 @@ def deadline_notice(action: Action, today: dt.date | None = None) -> Diagnostic 
     line = text.count("\n", 0, found.start()) + 1 if found else None
     column = found.end() - found.start() + 1 if found else None
     # A notice, not a warning: an expired action is a fact to know, not a fault to fix (`--strict` passes).
-    return Diagnostic("notice", f"deadline {action.deadline.isoformat()} has passed; the action is still built "
-                      "and marked expired in the publication index", action.path, line, column, "deadline",
-                      "set a later deadline if the action is extended")
+    return Diagnostic(
+        "notice",
+        f"deadline {action.deadline.isoformat()} has passed; the action is still built "
+        "and marked expired in the publication index",
+        action.path,
+        line,
+        column,
+        "deadline",
+        "set a later deadline if the action is extended",
+    )

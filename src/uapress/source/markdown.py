@@ -43,8 +43,9 @@ class RawBlock:
 class MarkdownIssue(Exception):
     """A Markdown block uses something outside the subset."""
 
-    def __init__(self, message: str, hint: str, line: int = 0, severity: str = "error", fragment: str = "",
-                 code: str = ""):
+    def __init__(
+        self, message: str, hint: str, line: int = 0, severity: str = "error", fragment: str = "", code: str = ""
+    ):
         super().__init__(message)
         self.message, self.hint, self.line, self.severity = message, hint, line, severity
         self.fragment = fragment
@@ -62,7 +63,9 @@ def split_blocks(text: str) -> list[RawBlock]:
             for block in split_blocks(inner):
                 blocks.append(RawBlock("quote", block.markdown, first + block.line))
         elif _BULLET.match(lines[0]) or _NUMBER.match(lines[0]):
-            blocks.extend(_list_items(first, lines, continues=bool(blocks) and blocks[-1].kind in ("bullet", "ordered")))
+            blocks.extend(
+                _list_items(first, lines, continues=bool(blocks) and blocks[-1].kind in ("bullet", "ordered"))
+            )
         else:
             blocks.append(RawBlock("paragraph", _join(lines), first))
     return blocks
@@ -71,7 +74,9 @@ def split_blocks(text: str) -> list[RawBlock]:
 def _join(lines: list[str]) -> str:
     """Join the lines of one block without their indentation, keeping hard line breaks (two trailing spaces)."""
     last = len(lines) - 1
-    return "\n".join(line.strip() + ("  " if i < last and _HARD_BREAK.search(line) else "") for i, line in enumerate(lines))
+    return "\n".join(
+        line.strip() + ("  " if i < last and _HARD_BREAK.search(line) else "") for i, line in enumerate(lines)
+    )
 
 
 def _chunks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -96,7 +101,7 @@ def _list_items(first: int, lines: list[str], continues: bool) -> list[RawBlock]
         if marker:
             kind = "bullet" if _BULLET.match(line) else "ordered"
             start = int(marker.group(1)) if kind == "ordered" else 1
-            items.append((kind, first + offset, start, [line[marker.end():]]))
+            items.append((kind, first + offset, start, [line[marker.end() :]]))
         else:
             items[-1][3].append(line)
     return [
@@ -188,14 +193,17 @@ class InlineParser:
                 MarkdownIssue(
                     f"link '{label}' has no address yet ({url or 'empty'})",
                     "replace '#' with the page's https: address before publication",
-                    severity="warning", fragment=f"]({url})", code="unresolved-link",
+                    severity="warning",
+                    fragment=f"]({url})",
+                    code="unresolved-link",
                 )
             )
         elif not url.lower().startswith(ALLOWED_SCHEMES):
             issues.append(
                 MarkdownIssue(
                     f"link '{label}' goes to '{url}', which is not allowed",
-                    "links must start with https:, http: or mailto:", fragment=url,
+                    "links must start with https:, http: or mailto:",
+                    fragment=url,
                 )
             )
         return url
@@ -204,7 +212,7 @@ class InlineParser:
         out: list[Text] = []
         position = 0
         for match in _STASH.finditer(text):
-            out.append(Text(text[position:match.start()]))
+            out.append(Text(text[position : match.start()]))
             stashed = str(self._md.htmlStash.rawHtmlBlocks[int(match.group(1))])
             if _ENTITY.match(stashed):
                 out.append(Text(html.unescape(stashed)))
@@ -233,7 +241,7 @@ def _merge_raw_html(issues: list[MarkdownIssue]) -> list[MarkdownIssue]:
     raw = [i for i in issues if i.message.startswith("raw HTML ")]
     if len(raw) < 2:
         return issues
-    tags = ", ".join(i.message[len("raw HTML "):-len(" is not allowed")] for i in raw)
+    tags = ", ".join(i.message[len("raw HTML ") : -len(" is not allowed")] for i in raw)
     merged = MarkdownIssue(f"raw HTML {tags} is not allowed", raw[0].hint, raw[0].line, fragment=raw[0].fragment)
     return [merged] + [i for i in issues if i not in raw]
 

@@ -110,13 +110,40 @@ class Action:
 
 
 KNOWN_KEYS = (
-    "schema", "reference", "ua_number", "issued", "deadline", "language", "languages", "country",
-    "appeal_language", "subject", "pronoun", "previous", "title", "summary", "targets", "copies",
-    "letter", "closing", "background", "keep",
+    "schema",
+    "reference",
+    "ua_number",
+    "issued",
+    "deadline",
+    "language",
+    "languages",
+    "country",
+    "appeal_language",
+    "subject",
+    "pronoun",
+    "previous",
+    "title",
+    "summary",
+    "targets",
+    "copies",
+    "letter",
+    "closing",
+    "background",
+    "keep",
 )
 REQUIRED_KEYS = (
-    "schema", "issued", "deadline", "language", "country", "appeal_language", "subject", "title",
-    "summary", "targets", "letter", "background",
+    "schema",
+    "issued",
+    "deadline",
+    "language",
+    "country",
+    "appeal_language",
+    "subject",
+    "title",
+    "summary",
+    "targets",
+    "letter",
+    "background",
 )
 TARGET_KEYS = ("name", "title", "address", "salutation", "email")
 COPY_KEYS = ("name", "title", "address")
@@ -126,11 +153,24 @@ PREVIOUS_KEYS = ("reference", "url")
 # take minutes and gigabytes. Counted in characters; `*` stands for any list index.
 MARKDOWN_LIMIT = 20_000
 TEXT_LIMITS = {
-    "title": 300, "subject": 300, "pronoun": 100, "closing": 200, "ua_number": 50,
-    "summary": MARKDOWN_LIMIT, "letter": MARKDOWN_LIMIT, "background": MARKDOWN_LIMIT,
-    "previous.reference": 100, "previous.url": 2_000,
-    "targets.*.name": 300, "targets.*.title": 300, "targets.*.address": 1_000, "targets.*.salutation": 300,
-    "targets.*.email": 254, "copies.*.name": 300, "copies.*.title": 300, "copies.*.address": 1_000,
+    "title": 300,
+    "subject": 300,
+    "pronoun": 100,
+    "closing": 200,
+    "ua_number": 50,
+    "summary": MARKDOWN_LIMIT,
+    "letter": MARKDOWN_LIMIT,
+    "background": MARKDOWN_LIMIT,
+    "previous.reference": 100,
+    "previous.url": 2_000,
+    "targets.*.name": 300,
+    "targets.*.title": 300,
+    "targets.*.address": 1_000,
+    "targets.*.salutation": 300,
+    "targets.*.email": 254,
+    "copies.*.name": 300,
+    "copies.*.title": 300,
+    "copies.*.address": 1_000,
     "keep.*": 200,
 }
 """Longest text each field may hold."""

@@ -98,16 +98,26 @@ class Checker:
         self.found: list[Diagnostic] = []
         self.positions = Positions()
 
-    def report(self, path: Path_, message: str, hint: str | None = None, severity: str = "error", key: bool = False,
-               code: str = "") -> None:
+    def report(
+        self,
+        path: Path_,
+        message: str,
+        hint: str | None = None,
+        severity: str = "error",
+        key: bool = False,
+        code: str = "",
+    ) -> None:
         column: int | None
         line, column = self.positions.key(path) if key else self.positions.of(path)
         if key and path not in self.positions.keys:
             # A missing key has no place of its own: name the line of the mapping it belongs in, with no
             # caret, so the excerpt does not point at a neighbouring key as if it were the problem.
             line, column = self.positions.of(path[:-1])[0], None
-            self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint,
-                                         show_line=False, code=code))
+            self.found.append(
+                Diagnostic(
+                    severity, message, self.path, line, column, dotted(path) or None, hint, show_line=False, code=code
+                )
+            )
             return
         self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint, code=code))
 
@@ -121,9 +131,13 @@ class Checker:
             if key not in data or data[key] in (None, ""):
                 self.report((key,), f"required field '{key}' is missing", f"add '{key}:' to the file", key=True)
         if data.get("reference") is None:  # absent, or left empty as `uapress new` writes it
-            self.report((), "no 'reference' (document index number) given",
-                        "add 'reference: \"AMR 53/0203/2025\"' once the number is assigned", severity="warning",
-                        code="no-reference")
+            self.report(
+                (),
+                "no 'reference' (document index number) given",
+                "add 'reference: \"AMR 53/0203/2025\"' once the number is assigned",
+                severity="warning",
+                code="no-reference",
+            )
         values: _Values = {
             "schema": self._schema(data),
             "reference": self._reference(data),
@@ -148,8 +162,11 @@ class Checker:
         }
         issued, deadline = values["issued"], values["deadline"]
         if isinstance(issued, dt.date) and isinstance(deadline, dt.date) and deadline <= issued:
-            self.report(("deadline",), f"deadline {deadline.isoformat()} is not after the issue date {issued.isoformat()}",
-                        "the deadline must come after 'issued'")
+            self.report(
+                ("deadline",),
+                f"deadline {deadline.isoformat()} is not after the issue date {issued.isoformat()}",
+                "the deadline must come after 'issued'",
+            )
         if any(d.is_error for d in self.found):
             return None
         # No error was reported, so every required field holds its value, none is None.
@@ -157,8 +174,14 @@ class Checker:
 
     def _read(self) -> dict[str, object] | None:
         if not SLUG.match(self.path.parent.name):
-            self.found.append(Diagnostic("error", f"the action folder name '{self.path.parent.name}' is not a valid slug",
-                                         self.path, hint="use lowercase letters, digits and hyphens"))
+            self.found.append(
+                Diagnostic(
+                    "error",
+                    f"the action folder name '{self.path.parent.name}' is not a valid slug",
+                    self.path,
+                    hint="use lowercase letters, digits and hyphens",
+                )
+            )
             return None
         try:
             raw = read_project_file(self.path) if self.raw is None else self.raw
@@ -170,12 +193,27 @@ class Checker:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             field = top_level_key(raw.decode("utf-8", "replace"), line)
-            self.found.append(Diagnostic("error", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})", self.path, line,
-                                         field=field, hint="save the file as UTF-8 in your editor"))
+            self.found.append(
+                Diagnostic(
+                    "error",
+                    f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    self.path,
+                    line,
+                    field=field,
+                    hint="save the file as UTF-8 in your editor",
+                )
+            )
             return None
         if not text.strip():
-            self.found.append(Diagnostic("error", "the file is empty", self.path, 1,
-                                         hint="start from 'uapress new SLUG' or copy an existing action"))
+            self.found.append(
+                Diagnostic(
+                    "error",
+                    "the file is empty",
+                    self.path,
+                    1,
+                    hint="start from 'uapress new SLUG' or copy an existing action",
+                )
+            )
             return None
         try:
             self.text = text.lstrip("\ufeff")
@@ -184,8 +222,15 @@ class Checker:
             self.found.append(exc.diagnostic)
             return None
         if not isinstance(data, dict):
-            self.found.append(Diagnostic("error", "the file must be a mapping of keys to values (key: value)", self.path, 1,
-                                         hint="see the source format in README.md"))
+            self.found.append(
+                Diagnostic(
+                    "error",
+                    "the file must be a mapping of keys to values (key: value)",
+                    self.path,
+                    1,
+                    hint="see the source format in README.md",
+                )
+            )
             return None
         return data
 
@@ -200,9 +245,17 @@ class Checker:
             # The field is the innermost entry begun on or before this line (a block's text belongs to its key).
             opened = bisect.bisect_right(starts, number)
             field = dotted(entries[opened - 1][1]) if opened and not line.lstrip().startswith("#") else None
-            self.found.append(Diagnostic("warning", f"still holds a placeholder ({PLACEHOLDER.rstrip(':')}) to replace",
-                                         self.path, number, line.index(PLACEHOLDER) + 1, field,
-                                         f"put the real value in its place and remove the '{PLACEHOLDER}' mark"))
+            self.found.append(
+                Diagnostic(
+                    "warning",
+                    f"still holds a placeholder ({PLACEHOLDER.rstrip(':')}) to replace",
+                    self.path,
+                    number,
+                    line.index(PLACEHOLDER) + 1,
+                    field,
+                    f"put the real value in its place and remove the '{PLACEHOLDER}' mark",
+                )
+            )
 
     def _unknown_keys(self, data: dict[str, object], path: Path_, known: tuple[str, ...]) -> None:
         for key in data:
@@ -222,8 +275,11 @@ class Checker:
         if value is None:
             return None
         if not isinstance(value, str) or not REFERENCE.match(value):
-            self.report(("reference",), f"'{value}' is not a document reference",
-                        "write it as three capitals, two digits, three or four digits and the year: \"AMR 53/0203/2025\"")
+            self.report(
+                ("reference",),
+                f"'{value}' is not a document reference",
+                'write it as three capitals, two digits, three or four digits and the year: "AMR 53/0203/2025"',
+            )
             return None
         return value
 
@@ -269,8 +325,11 @@ class Checker:
         limit = text_limit(path)
         if len(value) <= limit:
             return True
-        self.report(path, f"is {len(value):,} characters long; this field holds at most {limit:,}",
-                    "shorten it: an urgent action is read in a few minutes (see 'Size limits' in README.md)")
+        self.report(
+            path,
+            f"is {len(value):,} characters long; this field holds at most {limit:,}",
+            "shorten it: an urgent action is read in a few minutes (see 'Size limits' in README.md)",
+        )
         return False
 
     def _count(self, key: str, items: list[object]) -> bool:
@@ -278,8 +337,11 @@ class Checker:
         limit = LIST_LIMITS[key]
         if len(items) <= limit:
             return True
-        self.report((key,), f"has {len(items):,} items; this list holds at most {limit:,}",
-                    "keep only the items the action needs (see 'Size limits' in README.md)")
+        self.report(
+            (key,),
+            f"has {len(items):,} items; this list holds at most {limit:,}",
+            "keep only the items the action needs (see 'Size limits' in README.md)",
+        )
         return False
 
     def _optional_text(self, data: dict[str, object], key: str) -> str | None:
@@ -321,7 +383,9 @@ class Checker:
         from babel.core import get_global
 
         if code not in get_global("territory_currencies") or not re.fullmatch(r"[A-Z]{2}", code):
-            self.report(("country",), f"'{code}' is not an ISO 3166 country code", "use two capitals, e.g. VE for Venezuela")
+            self.report(
+                ("country",), f"'{code}' is not an ISO 3166 country code", "use two capitals, e.g. VE for Venezuela"
+            )
             return None
         return code
 
@@ -330,8 +394,11 @@ class Checker:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.report(("previous",), f"expected reference and url, found {_kind(value)}",
-                        "write previous: {reference: \"AMR 53/0203/2025\", url: \"https://…\"}")
+            self.report(
+                ("previous",),
+                f"expected reference and url, found {_kind(value)}",
+                'write previous: {reference: "AMR 53/0203/2025", url: "https://…"}',
+            )
             return None
         self._unknown_keys(value, ("previous",), PREVIOUS_KEYS)
         reference = self._text(data, ("previous", "reference"))
@@ -339,10 +406,14 @@ class Checker:
         if reference is None or url is None:
             for key in PREVIOUS_KEYS:
                 if value.get(key) is None:
-                    self.report(("previous", key), f"required field 'previous.{key}' is missing", f"add '{key}:'", key=True)
+                    self.report(
+                        ("previous", key), f"required field 'previous.{key}' is missing", f"add '{key}:'", key=True
+                    )
             return None
         if not url.startswith(("https:", "http:")):
-            self.report(("previous", "url"), f"'{url}' is not a web address", "write the https: address of the previous UA")
+            self.report(
+                ("previous", "url"), f"'{url}' is not a web address", "write the https: address of the previous UA"
+            )
             return None
         return Previous(reference, url)
 
@@ -369,8 +440,11 @@ class Checker:
         line = self.positions.text_line(path, offset)
         for issue in issues:
             where, column = self._locate(issue.fragment, line + issue.line)
-            self.found.append(Diagnostic(issue.severity, issue.message, self.path, where, column,
-                                         dotted(path), issue.hint, code=issue.code))
+            self.found.append(
+                Diagnostic(
+                    issue.severity, issue.message, self.path, where, column, dotted(path), issue.hint, code=issue.code
+                )
+            )
 
     def _locate(self, fragment: str, line: int) -> tuple[int, int | None]:
         """Find `fragment` at or after `line` within its block, for a caret under the offending text."""
@@ -383,14 +457,18 @@ class Checker:
                 break  # a blank line ends the block
         return line, None
 
-    def _people(self, data: dict[str, object], key: str, keys: tuple[str, ...], kind: Callable[..., _Person],
-                required: bool) -> tuple[_Person, ...]:
+    def _people(
+        self, data: dict[str, object], key: str, keys: tuple[str, ...], kind: Callable[..., _Person], required: bool
+    ) -> tuple[_Person, ...]:
         value = data.get(key)
         if value is None:
             return ()
         if not isinstance(value, list) or (required and not value):
-            self.report((key,), f"expected a list of at least one person, found {_kind(value)}",
-                        f"write '{key}:' followed by '- name: …' items")
+            self.report(
+                (key,),
+                f"expected a list of at least one person, found {_kind(value)}",
+                f"write '{key}:' followed by '- name: …' items",
+            )
             return ()
         if not self._count(key, value):
             return ()
@@ -398,7 +476,9 @@ class Checker:
         for index, item in enumerate(value):
             path = (key, index)
             if not isinstance(item, dict):
-                self.report(path, f"expected name, title, address…, found {_kind(item)}", "write each person as a mapping")
+                self.report(
+                    path, f"expected name, title, address…, found {_kind(item)}", "write each person as a mapping"
+                )
                 continue
             self._unknown_keys(item, path, keys)
             fields: dict[str, str | None] = {}
@@ -407,7 +487,12 @@ class Checker:
                     fields[field] = self._email(data, path + (field,))
                     continue
                 if item.get(field) is None:
-                    self.report(path + (field,), f"required field '{key}.{index}.{field}' is missing", f"add '{field}:'", key=True)
+                    self.report(
+                        path + (field,),
+                        f"required field '{key}.{index}.{field}' is missing",
+                        f"add '{field}:'",
+                        key=True,
+                    )
                     continue
                 fields[field] = self._text(data, path + (field,))
             if all(fields.get(f) is not None for f in keys if f != "email"):
@@ -450,5 +535,11 @@ def _get(data: object, path: Path_) -> object:
 
 
 def _kind(value: object) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number",
-            type(None): "nothing"}.get(type(value), f"'{value}'")
+    return {
+        dict: "a mapping",
+        list: "a list",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }.get(type(value), f"'{value}'")

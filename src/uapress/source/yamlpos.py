@@ -98,10 +98,17 @@ def refuse_aliases(text: str, file: Path) -> None:
             mark = event.start_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
             what = f"alias '*{event.anchor}'" if alias else f"anchor '&{event.anchor}'"
-            raise YamlProblem(Diagnostic(
-                "error", f"YAML {what}: anchors and aliases are not allowed in a source", file, line, column,
-                field=top_level_key(text, line) if line else None,
-                hint="write the value out in full; quote text that starts with & or *"))
+            raise YamlProblem(
+                Diagnostic(
+                    "error",
+                    f"YAML {what}: anchors and aliases are not allowed in a source",
+                    file,
+                    line,
+                    column,
+                    field=top_level_key(text, line) if line else None,
+                    hint="write the value out in full; quote text that starts with & or *",
+                )
+            )
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Positions, file: Path) -> object:
@@ -109,8 +116,11 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: P
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
-            key = _construct_scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else \
-                loader.construct_object(key_node, deep=True)
+            key = (
+                _construct_scalar(loader, key_node)
+                if isinstance(key_node, yaml.ScalarNode)
+                else loader.construct_object(key_node, deep=True)
+            )
             if not isinstance(key, str):
                 key = str(key)
             if key in result:

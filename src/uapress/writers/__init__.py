@@ -51,21 +51,50 @@ WRITERS: dict[str, Writer] = {
     writer.name: writer
     for writer in (
         Writer("html", "uapress.writers.html", "{slug}.{lang}.html", "HTML", listed="edition"),
-        Writer("pdf", "uapress.writers.pdf", "{slug}.{lang}.pdf", "PDF", listed="edition", sheets="letters-pdf",
-               paged=True, weasyprint=True),
+        Writer(
+            "pdf",
+            "uapress.writers.pdf",
+            "{slug}.{lang}.pdf",
+            "PDF",
+            listed="edition",
+            sheets="letters-pdf",
+            paged=True,
+            weasyprint=True,
+        ),
         Writer("docx", "uapress.writers.docx", "{slug}.{lang}.docx", "DOCX", listed="edition", sheets="letters-docx"),
         Writer("checklist-html", "uapress.writers.checklist_html", "checklist.html", edition=False),
         Writer("checklist-json", "uapress.writers.checklist_json", "checklist.json", edition=False),
         # The PDF writer again: a document whose Meta.proof is set comes out as a proof (watermark, stamp,
         # change bars); its own folder keeps it apart from the edition it must never overwrite.
-        Writer("proof", "uapress.writers.pdf", "proof/{slug}.{lang}.proof.pdf", "Proof", edition=False,
-               listed="edition", paged=True, weasyprint=True),
+        Writer(
+            "proof",
+            "uapress.writers.pdf",
+            "proof/{slug}.{lang}.proof.pdf",
+            "Proof",
+            edition=False,
+            listed="edition",
+            paged=True,
+            weasyprint=True,
+        ),
         # The letter pack (issue 14): the edition's model letter on one printable page per target, built with
         # the edition format of the same kind, when the edition's letter is wholly translated.
-        Writer("letters-pdf", "uapress.writers.letters_pdf", "letters/{slug}.{lang}.letters.pdf", "PDF",
-               edition=False, listed="letters", weasyprint=True),
-        Writer("letters-docx", "uapress.writers.letters_docx", "letters/{slug}.{lang}.letters.docx", "DOCX",
-               edition=False, listed="letters"),
+        Writer(
+            "letters-pdf",
+            "uapress.writers.letters_pdf",
+            "letters/{slug}.{lang}.letters.pdf",
+            "PDF",
+            edition=False,
+            listed="letters",
+            weasyprint=True,
+        ),
+        Writer(
+            "letters-docx",
+            "uapress.writers.letters_docx",
+            "letters/{slug}.{lang}.letters.docx",
+            "DOCX",
+            edition=False,
+            listed="letters",
+        ),
     )
 }
 LETTER_SHEETS = {name: writer.sheets for name, writer in WRITERS.items() if writer.sheets}

@@ -96,29 +96,57 @@ def load_brand(root: Path) -> Brand:
     path = folder / "brand.yaml"
     data = read_yaml(path)
     if not isinstance(data, dict):
-        raise SourceError("", [Diagnostic("error", "the brand must be a mapping of keys to values", path, 1,
-                                          hint="see styles/brand.yaml in the repository")])
+        raise SourceError(
+            "",
+            [
+                Diagnostic(
+                    "error",
+                    "the brand must be a mapping of keys to values",
+                    path,
+                    1,
+                    hint="see styles/brand.yaml in the repository",
+                )
+            ],
+        )
     problems = []
     colours = {k: str(v) for k, v in (data.get("colours") or {}).items()}
     for role, value in colours.items():
         if not COLOUR.match(value):
-            problems.append(Diagnostic("error", f"'{value}' is not a colour", path, field=f"colours.{role}",
-                                       hint='write it as "#RRGGBB"'))
+            problems.append(
+                Diagnostic(
+                    "error", f"'{value}' is not a colour", path, field=f"colours.{role}", hint='write it as "#RRGGBB"'
+                )
+            )
     fonts = data.get("fonts") or {}
     for role, faces in fonts.items():
         for face, file in faces.items():
             if face != "family" and not (folder / "fonts" / str(file)).exists():
-                problems.append(Diagnostic("error", f"font file '{file}' is not in styles/fonts", path,
-                                           field=f"fonts.{role}.{face}", hint="add the file or fix the name"))
+                problems.append(
+                    Diagnostic(
+                        "error",
+                        f"font file '{file}' is not in styles/fonts",
+                        path,
+                        field=f"fonts.{role}.{face}",
+                        hint="add the file or fix the name",
+                    )
+                )
     logo = str(data.get("logo", "logo.svg"))
     if not (folder / logo).exists():
         problems.append(Diagnostic("error", f"logo '{logo}' is not in styles/", path, field="logo"))
     if problems:
         raise SourceError("", problems)
     page = data.get("page") or {}
-    return Brand(folder, str(data.get("name", "")), colours, fonts, dict(data.get("sizes") or {}),
-                 _page(str(page.get("size", "A4")), path), dict(page.get("margins") or {}), logo,
-                 str(data.get("logo_alt") or data.get("name") or ""))
+    return Brand(
+        folder,
+        str(data.get("name", "")),
+        colours,
+        fonts,
+        dict(data.get("sizes") or {}),
+        _page(str(page.get("size", "A4")), path),
+        dict(page.get("margins") or {}),
+        logo,
+        str(data.get("logo_alt") or data.get("name") or ""),
+    )
 
 
 def read_yaml(path: Path) -> Any:  # YAML: whatever the file holds, checked where it is used
@@ -144,6 +172,12 @@ def _parse_yaml(text: str, path: Path) -> Any:
 
 def _page(size: str, where: Path) -> str:
     if size.upper() not in PAGE_SIZES:
-        raise SourceError("", [Diagnostic("error", f"page size '{size}' is not known", where, field="page.size",
-                                          hint="use A4 or Letter")])
+        raise SourceError(
+            "",
+            [
+                Diagnostic(
+                    "error", f"page size '{size}' is not known", where, field="page.size", hint="use A4 or Letter"
+                )
+            ],
+        )
     return "Letter" if size.upper() == "LETTER" else "A4"

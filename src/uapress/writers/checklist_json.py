@@ -23,8 +23,13 @@ def write(document: Document, brand: Brand) -> bytes:
         "ready": checklist.ready,
         "reasons": [reason.message for reason in checklist.reasons],
         "blockers": [
-            {"code": reason.code, "editorial": reason.editorial, "message": reason.message,
-             "text": reason.text(checklist.labels, checklist.lang), "details": list(reason.details)}
+            {
+                "code": reason.code,
+                "editorial": reason.editorial,
+                "message": reason.message,
+                "text": reason.text(checklist.labels, checklist.lang),
+                "details": list(reason.details),
+            }
             for reason in checklist.reasons
         ],
         "counts": checklist.counts,

@@ -51,7 +51,9 @@ def _fetcher_class() -> type[URLFetcher]:
                 raise FetchRefused(f"refused to fetch {url}: a build never uses the network")
             path = Path(url2pathname(parts.path)).resolve()
             if not any(path.is_relative_to(folder) for folder in self.folders):
-                raise FetchRefused(f"refused to fetch {path}: only files under {', '.join(map(str, self.folders))} are used")
+                raise FetchRefused(
+                    f"refused to fetch {path}: only files under {', '.join(map(str, self.folders))} are used"
+                )
             try:
                 body = read_project_file(path, MAX_ASSET, boundary=path.parent)
             except SourceError as exc:
@@ -63,7 +65,14 @@ def _fetcher_class() -> type[URLFetcher]:
 
 def _content_type(path: Path) -> str:
     return {
-        ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
-        ".woff2": "font/woff2", ".html": "text/html",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".html": "text/html",
     }.get(path.suffix.lower(), "application/octet-stream")

@@ -21,8 +21,7 @@ from uapress.writers.brand import Brand
 if TYPE_CHECKING:
     import uharfbuzz as hb
 
-FACES = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),
-         "bold_italic": (700, "italic")}
+FACES = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"), "bold_italic": (700, "italic")}
 """The faces brand.yaml may name for a font role: CSS weight and style of each."""
 ALWAYS = frozenset(chr(code) for code in range(0x20, 0x7F))
 """Printable ASCII: kept in every subset, so a digit or a bracket added by a stylesheet still shows."""
@@ -54,8 +53,12 @@ class Face:
 
 def faces(brand: Brand) -> list[Face]:
     """Return every bundled face of the brand, role by role."""
-    return [Face(role, brand.family(role), face, brand.font_file(role, face))
-            for role, spec in brand.fonts.items() for face in FACES if face in spec]
+    return [
+        Face(role, brand.family(role), face, brand.font_file(role, face))
+        for role, spec in brand.fonts.items()
+        for face in FACES
+        if face in spec
+    ]
 
 
 def characters(text: str) -> frozenset[str]:

@@ -109,8 +109,13 @@ def render(document: Document, brand: Brand, *, for_print: bool = False, fit: st
     context["masthead"] = Markup("".join(renderer.blocks(s.blocks) for s in masthead))
     # On screen, the e-mail buttons follow the model letter (issue 14); print has no use for them.
     email = "" if for_print else email_part(document, brand)
-    context["sections"] = Markup("".join(renderer.section(s) + (email if s.role == "letter" else "")
-                                         for s in document.sections if s.role != "masthead"))
+    context["sections"] = Markup(
+        "".join(
+            renderer.section(s) + (email if s.role == "letter" else "")
+            for s in document.sections
+            if s.role != "masthead"
+        )
+    )
     page = template(brand, "edition.html", filters=FILTERS)
     # The screen edition carries its fonts cut to the characters it shows: render once to know them.
     if for_print:
@@ -128,9 +133,16 @@ def embedded_fonts(brand: Brand, text: str, italic: bool) -> list[FontFace]:
     Italic faces only come along when the page has emphasis: each face costs a second to cut.
     """
     chars = fonts.characters(text)
-    return [{"family": face.family, "weight": face.weight, "style": face.style,
-             "src": "data:font/woff2;base64," + base64.b64encode(fonts.subset(face, chars, "woff2")).decode("ascii")}
-            for face in fonts.faces(brand) if (italic or face.style == "normal") and fonts.covers(face, chars)]
+    return [
+        {
+            "family": face.family,
+            "weight": face.weight,
+            "style": face.style,
+            "src": "data:font/woff2;base64," + base64.b64encode(fonts.subset(face, chars, "woff2")).decode("ascii"),
+        }
+        for face in fonts.faces(brand)
+        if (italic or face.style == "normal") and fonts.covers(face, chars)
+    ]
 
 
 def _page_text(page: str) -> str:
@@ -142,7 +154,8 @@ def _page_text(page: str) -> str:
 def proof_page(brand: Brand, meta: Meta) -> str:
     """Return the proof's watermark and, when there is a revision to compare with, its summary of changes."""
     return template(brand, "proof.html", filters=FILTERS + (("field_name", field_name),)).render(
-        proof=meta.proof, meta=meta, direction=direction, source_direction=direction(meta.source_lang))
+        proof=meta.proof, meta=meta, direction=direction, source_direction=direction(meta.source_lang)
+    )
 
 
 def field_name(field: str) -> str:
@@ -154,8 +167,9 @@ def field_name(field: str) -> str:
     return field.replace("_", " ").replace(".", ", ")
 
 
-def stylesheets(brand: Brand, meta: Meta, for_print: bool, fit: str | None = None,
-                font_faces: list[FontFace] | None = None) -> str:
+def stylesheets(
+    brand: Brand, meta: Meta, for_print: bool, fit: str | None = None, font_faces: list[FontFace] | None = None
+) -> str:
     """Return edition.css (and print.css when printing, in its `fit` variant) filled from the brand; `font_faces` are embedded."""
     context = {
         "font_faces": font_faces or [],
@@ -200,14 +214,14 @@ def css_string(text: str) -> str:
 
 def tint(colour: str, amount: float) -> str:
     """Mix a `#RRGGBB` colour into white: `amount` 0 is white, 1 the colour itself."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     mixed = (round(255 - (255 - c) * amount) for c in (red, green, blue))
     return "#" + "".join(f"{c:02X}" for c in mixed)
 
 
 def rgba(colour: str, alpha: float) -> str:
     """Return a `#RRGGBB` colour with transparency, as CSS `rgba()`."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, {alpha})"
 
 
@@ -366,10 +380,19 @@ def _editions(meta: Meta) -> list[EditionChoice]:
     """Return the action's editions in every published language, each linked from this one."""
     if not meta.files.get("html") or len(meta.editions) < 2:
         return []
-    return [{"lang": e.lang, "name": e.name[:1].upper() + e.name[1:], "direction": e.direction,
-             "href": meta.files["html"] if e.lang == meta.lang else f"../{e.lang}/{files_for(meta.slug, e.lang)['html']}",
-             "current": e.lang == meta.lang, "og_locale": regional_tag(e.lang, "_")}
-            for e in meta.editions]
+    return [
+        {
+            "lang": e.lang,
+            "name": e.name[:1].upper() + e.name[1:],
+            "direction": e.direction,
+            "href": meta.files["html"]
+            if e.lang == meta.lang
+            else f"../{e.lang}/{files_for(meta.slug, e.lang)['html']}",
+            "current": e.lang == meta.lang,
+            "og_locale": regional_tag(e.lang, "_"),
+        }
+        for e in meta.editions
+    ]
 
 
 def _attr(value: str) -> str:

@@ -28,8 +28,18 @@ KINDS = {name: writer.label for name, writer in WRITERS.items() if writer.listed
 
 def write(index: Index, brand: Brand) -> bytes:
     """Return the index page as UTF-8 bytes."""
-    return page(brand).render(index=index, kinds=KINDS, colours=brand.colours, fonts=brand.fonts,
-                              logo=brand.logo_data_uri, brand_name=brand.name).encode("utf-8")
+    return (
+        page(brand)
+        .render(
+            index=index,
+            kinds=KINDS,
+            colours=brand.colours,
+            fonts=brand.fonts,
+            logo=brand.logo_data_uri,
+            brand_name=brand.name,
+        )
+        .encode("utf-8")
+    )
 
 
 def page(brand: Brand) -> Template:

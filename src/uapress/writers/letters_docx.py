@@ -24,7 +24,6 @@ def write(document: Document, brand: Brand) -> bytes:
     """Return the letter sheets of the edition's letter as a Word file."""
     import docx
 
-
     letter = document.letter
     if letter is None:
         raise BuildError(f"{document.meta.slug} ({document.meta.lang}): the letter is not translated, no letter sheets")
@@ -76,8 +75,13 @@ def _sheet(out: Output, letter: Letter, target: Addressee, first: bool) -> None:
     for line in target.address:
         # Names and addresses are never translated: their own script sets their direction.
         blocks.translatable(address, "Letter Address", (Text(line),), None, None)
-    date = blocks.translatable(_in(out, head.cell(2, 1)), "Letter Field",
-                               (Text(f"{labels['letter_date']}{sep} ____________________"),), None, letter.lang)
+    date = blocks.translatable(
+        _in(out, head.cell(2, 1)),
+        "Letter Field",
+        (Text(f"{labels['letter_date']}{sep} ____________________"),),
+        None,
+        letter.lang,
+    )
     put(date.get_or_add_pPr(), "jc", val="right")  # the end side: right-to-left paragraphs read it as their end
     for cell in head._cells:
         _drop_first_paragraph(cell)
@@ -92,8 +96,13 @@ def _sheet(out: Output, letter: Letter, target: Addressee, first: bool) -> None:
         heading = blocks.translatable(out, "Letter Copies", (Text(f"{labels['copies_to']}{sep}"),), None, letter.lang)
         put(heading.get_or_add_pPr(), "spacing", before=_twips(8))
         for person in letter.copies:
-            blocks.translatable(out, "Letter Copies", (Text(f"{person.name}, "),) + person.title
-                                + (Text(", " + " ".join(person.address)),), None, letter.lang)
+            blocks.translatable(
+                out,
+                "Letter Copies",
+                (Text(f"{person.name}, "),) + person.title + (Text(", " + " ".join(person.address)),),
+                None,
+                letter.lang,
+            )
 
 
 def _head(out: Output) -> Table:
@@ -105,7 +114,6 @@ def _head(out: Output) -> Table:
     """
     from docx.enum.table import WD_ROW_HEIGHT_RULE
     from docx.shared import Mm
-
 
     g = DIN_5008_B
     page_width = out.word.sections[0].page_width

@@ -35,8 +35,9 @@ def write(document: Document, brand: Brand) -> bytes:
     """Return the letter sheets of the edition's letter as a PDF."""
     what = f"{document.meta.slug} ({document.meta.lang}) letters"
     # A sheet that would leave its closing and signature alone on a page of their own is set a little tighter.
-    return html_to_pdf(lambda fit: render(document, brand, fit), brand, document, what, headings=False,
-                       fits=(None, "tight"))
+    return html_to_pdf(
+        lambda fit: render(document, brand, fit), brand, document, what, headings=False, fits=(None, "tight")
+    )
 
 
 def render(document: Document, brand: Brand, fit: str | None = None) -> str:
@@ -48,14 +49,29 @@ def render(document: Document, brand: Brand, fit: str | None = None) -> str:
     rtl = letter.direction == "rtl"
     filters = (("css_string", css_string), ("tint", tint))
     css = template(brand, "letters.css", autoescape=False, filters=filters).render(
-        colours=brand.colours, fonts=brand.fonts, sizes=brand.sizes, page_size=brand.page_size, rtl=rtl,
-        g=DIN_5008_B, folds=FOLDS[brand.page_size], bundled_fonts=bundled_fonts(brand), fit=fit)
+        colours=brand.colours,
+        fonts=brand.fonts,
+        sizes=brand.sizes,
+        page_size=brand.page_size,
+        rtl=rtl,
+        g=DIN_5008_B,
+        folds=FOLDS[brand.page_size],
+        bundled_fonts=bundled_fonts(brand),
+        fit=fit,
+    )
     people = [_person(renderer, person) for person in letter.targets]
     return template(brand, "letters.html").render(
-        letter=letter, labels=letter.labels, colon=colon(letter.lang), css=Markup(css), rtl=rtl,
+        letter=letter,
+        labels=letter.labels,
+        colon=colon(letter.lang),
+        css=Markup(css),
+        rtl=rtl,
         title=f"{letter.subject} ({letter.labels.get('letter_sheets', 'Letters')})",
-        targets=people, copies=[_person(renderer, person) for person in letter.copies],
-        body=Markup(renderer.blocks(letter.body)), closing=Markup(renderer.inlines(letter.closing)))
+        targets=people,
+        copies=[_person(renderer, person) for person in letter.copies],
+        body=Markup(renderer.blocks(letter.body)),
+        closing=Markup(renderer.inlines(letter.closing)),
+    )
 
 
 def _person(renderer: HtmlRenderer, person: Addressee) -> Person:

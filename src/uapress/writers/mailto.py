@@ -49,16 +49,23 @@ def email_part(document: Document, brand: Brand) -> str:
             continue
         text = letter_text(letter, target)
         href = mailto(target.email, letter.subject, text)
-        targets.append({
-            "name": target.name, "email": target.email, "text": text,
-            "href": href if len(href) <= MAX_HREF else None,
-            # Too long to carry the letter: the link still opens a message to the right address with the subject.
-            "short_href": mailto(target.email, letter.subject),
-            "too_long": labels.get("email_too_long", "").replace("{email}", target.email),
-        })
+        targets.append(
+            {
+                "name": target.name,
+                "email": target.email,
+                "text": text,
+                "href": href if len(href) <= MAX_HREF else None,
+                # Too long to carry the letter: the link still opens a message to the right address with the subject.
+                "short_href": mailto(target.email, letter.subject),
+                "too_long": labels.get("email_too_long", "").replace("{email}", target.email),
+            }
+        )
     # Say in which language the e-mail is when it is not the edition's (the annex's own label).
-    language = "" if letter.lang == document.meta.lang else labels.get("appeal_letter", "").replace(
-        "{language}", language_name(letter.lang, document.meta.lang))
+    language = (
+        ""
+        if letter.lang == document.meta.lang
+        else labels.get("appeal_letter", "").replace("{language}", language_name(letter.lang, document.meta.lang))
+    )
     return template(brand, "email.html").render(targets=targets, labels=labels, letter=letter, language=language)
 
 
@@ -83,8 +90,12 @@ def block_text(blocks: Iterable[Block]) -> str:
         if isinstance(block, Paragraph):
             out.append(inline_text(block.inlines))
         elif isinstance(block, ListBlock):
-            out.append("\n".join(f"{f'{n}.' if block.ordered else '-'} {inline_text(item.inlines)}"
-                                 for n, item in enumerate(block.items, 1)))
+            out.append(
+                "\n".join(
+                    f"{f'{n}.' if block.ordered else '-'} {inline_text(item.inlines)}"
+                    for n, item in enumerate(block.items, 1)
+                )
+            )
         elif isinstance(block, Quote):
             out.append("\n".join(f"> {line}" for line in block_text(block.blocks).splitlines()))
         elif isinstance(block, Group):
@@ -106,4 +117,3 @@ def inline_text(inlines: Iterable[Inline]) -> str:
         elif isinstance(node, (Emphasis, Strong, SegmentSpan)):
             out.append(inline_text(node.children))
     return "".join(out)
-

@@ -31,8 +31,14 @@ def write(document: Document, brand: Brand) -> bytes:
     return html_to_pdf(lambda fit: render(document, brand, for_print=True, fit=fit), brand, document, fits=FITS)
 
 
-def html_to_pdf(page: Callable[[str | None], str], brand: Brand, document: Document, what: str = "",
-                headings: bool = True, fits: tuple[str | None, ...] = (None,)) -> bytes:
+def html_to_pdf(
+    page: Callable[[str | None], str],
+    brand: Brand,
+    document: Document,
+    what: str = "",
+    headings: bool = True,
+    fits: tuple[str | None, ...] = (None,),
+) -> bytes:
     """Lay out a page of `document` with the bundled fonts and no network, and check its fonts; `what` names it in errors.
 
     `page(fit)` returns the HTML page for each print.css variant of `fits`, tried in turn until no page is
@@ -42,7 +48,6 @@ def html_to_pdf(page: Callable[[str | None], str], brand: Brand, document: Docum
     # WeasyPrint costs ~0.3 s to import: only a build that writes a PDF pays for it.
     weasyprint = import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError
-
 
     install()
     fetcher = project_fetcher(brand.folder)
@@ -58,7 +63,9 @@ def html_to_pdf(page: Callable[[str | None], str], brand: Brand, document: Docum
             if parsed is None or parsed[0] != markup:
                 parsed = markup, weasyprint.HTML(string=markup, base_url=str(brand.folder), url_fetcher=fetcher)
             stylesheets = [_stylesheet(weasyprint, css, brand, fetcher) for css in sheets]
-            layouts.append(parsed[1].render(font_config=_font_config(weasyprint), **{**options, "stylesheets": stylesheets}))
+            layouts.append(
+                parsed[1].render(font_config=_font_config(weasyprint), **{**options, "stylesheets": stylesheets})
+            )
             if len(fits) == 1 or well_filled(layouts[-1]):
                 chosen = layouts[-1]
                 break
@@ -91,8 +98,10 @@ def _fixed_font_dates() -> Iterator[None]:
     """
     if "SOURCE_DATE_EPOCH" in os.environ:  # the reproducible-builds setting of whoever runs the build
         if not os.environ["SOURCE_DATE_EPOCH"].strip().isdigit():  # fontTools would fail on it mid-render
-            raise BuildError(f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r} is not a number of seconds "
-                             "since 1970; set it to one (e.g. SOURCE_DATE_EPOCH=1767225600) or unset it")
+            raise BuildError(
+                f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r} is not a number of seconds "
+                "since 1970; set it to one (e.g. SOURCE_DATE_EPOCH=1767225600) or unset it"
+            )
         yield
         return
     os.environ["SOURCE_DATE_EPOCH"] = FONT_DATE
@@ -112,9 +121,15 @@ def check_fonts(pdf: bytes, document: Document, brand: Brand, headings: bool = T
     families = {role: brand.family(role).replace(" ", "-") for role in brand.fonts}
     used = font_names(pdf)
     arabic = document.meta.lang.split("-")[0].lower() == "ar" and "arabic" in families
-    needed = {families["arabic"]: any(_is_face(font, families["arabic"]) for font in used)} if arabic else {
-        families[role]: any(_is_face(font, families[role]) for font in used) for role in ("body", "heading")
-        if role in families and (headings or role == "body")}
+    needed = (
+        {families["arabic"]: any(_is_face(font, families["arabic"]) for font in used)}
+        if arabic
+        else {
+            families[role]: any(_is_face(font, families[role]) for font in used)
+            for role in ("body", "heading")
+            if role in families and (headings or role == "body")
+        }
+    )
     # The page's own family needs its regular face: without it, Pango sets the body text in the bold face.
     # (Other families may rightly appear in bold only: a proof's summary quotes Arabic headings.)
     main = families["arabic" if arabic else "body"]
@@ -122,11 +137,18 @@ def check_fonts(pdf: bytes, document: Document, brand: Brand, headings: bool = T
     missing = [name for name, present in needed.items() if not present]
     foreign = sorted(font for font in used if not any(_is_face(font, name) for name in families.values()))
     if missing or foreign:
-        what = "; ".join(part for part in (
-            f"missing {', '.join(missing)}" if missing else "",
-            f"set in {', '.join(foreign)} instead of the brand's fonts" if foreign else "") if part)
-        raise BuildError(f"{document.meta.slug} ({document.meta.lang}): the PDF's fonts are wrong ({what}); "
-                         "it was not written. Check styles/brand.yaml and styles/fonts/, then build again")
+        what = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"set in {', '.join(foreign)} instead of the brand's fonts" if foreign else "",
+            )
+            if part
+        )
+        raise BuildError(
+            f"{document.meta.slug} ({document.meta.lang}): the PDF's fonts are wrong ({what}); "
+            "it was not written. Check styles/brand.yaml and styles/fonts/, then build again"
+        )
 
 
 def _is_face(font: str, family: str) -> bool:
@@ -181,7 +203,7 @@ def _split_style(page: str) -> tuple[str, list[str]]:
     if not found:
         return page, [""]
     shared, mark, own = found.group(1).partition(EDITION_RULES)
-    return page[:found.start()] + page[found.end():], [shared, mark + own] if mark else [shared]
+    return page[: found.start()] + page[found.end() :], [shared, mark + own] if mark else [shared]
 
 
 _FONTS: FontConfiguration | None = None
@@ -204,8 +226,9 @@ def _stylesheet(weasyprint: ModuleType, css: str, brand: Brand, fetcher: URLFetc
     if sheet is None:
         if len(_SHEETS) >= SHEETS_KEPT:
             _SHEETS.pop(next(iter(_SHEETS)))
-        sheet = weasyprint.CSS(string=css, base_url=str(brand.folder), url_fetcher=fetcher,
-                               font_config=_font_config(weasyprint))
+        sheet = weasyprint.CSS(
+            string=css, base_url=str(brand.folder), url_fetcher=fetcher, font_config=_font_config(weasyprint)
+        )
     # The least recently used goes first: the brand's rules, which every edition uses, stay however many languages.
     _SHEETS[key] = sheet
     return sheet

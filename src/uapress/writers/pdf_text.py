@@ -72,7 +72,7 @@ def _map_line(stream: Stream, textbox: TextBox) -> tuple[str, list[tuple[str, st
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     line, _ = layout.get_first_line()
     utf8 = layout.text.encode()
-    line_text = utf8[line.start_index:line.start_index + line.length].decode()
+    line_text = utf8[line.start_index : line.start_index + line.length].decode()
     clusters = []
     run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
     while run != ffi.NULL:
@@ -86,7 +86,7 @@ def _map_line(stream: Stream, textbox: TextBox) -> tuple[str, list[tuple[str, st
         # each new type name against all of WeasyPrint's declarations, some 2 ms.)
         starts = ffi.unpack(item.glyphs.log_clusters, count)
         infos, size = item.glyphs.glyphs, ffi.sizeof(item.glyphs.glyphs[0]) if count else 4
-        ids = memoryview(ffi.buffer(infos, count * size)).cast("I")[::size // 4].tolist()
+        ids = memoryview(ffi.buffer(infos, count * size)).cast("I")[:: size // 4].tolist()
         # Logical order; a cluster's glyphs keep their drawing order (sorted() is stable), which is visual order.
         order = sorted(range(count), key=starts.__getitem__)
         bounds = [starts[i] for i in order] + [item.item.length]
@@ -95,7 +95,7 @@ def _map_line(stream: Stream, textbox: TextBox) -> tuple[str, list[tuple[str, st
             last = first + 1
             while last < count and bounds[last] == bounds[first]:
                 last += 1
-            text = utf8[base + bounds[first]:base + bounds[last]].decode()
+            text = utf8[base + bounds[first] : base + bounds[last]].decode()
             if last == first + 1:  # most clusters: one glyph, given the cluster's text unless it has one already
                 glyph = ids[order[first]]
                 mapped = to_unicode.setdefault(glyph, text) if glyph < _UNDRAWN else ""

@@ -17,7 +17,7 @@ def inflated_streams(data: bytes) -> Iterator[bytes]:
     for match in _STREAM.finditer(data):
         end = data.find(b"endstream", match.end())
         try:
-            yield zlib.decompress(data[match.end():end])
+            yield zlib.decompress(data[match.end() : end])
         except zlib.error:
             continue
 

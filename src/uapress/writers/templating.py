@@ -17,8 +17,9 @@ Filters = tuple[tuple[str, Callable[..., object]], ...]
 """Jinja filters as (name, function) pairs: a tuple, so that compiled templates can be cached by them."""
 
 
-def template(brand: Brand, name: str, *, autoescape: bool = True, strict: bool = False,
-             filters: Filters = ()) -> Template:
+def template(
+    brand: Brand, name: str, *, autoescape: bool = True, strict: bool = False, filters: Filters = ()
+) -> Template:
     """Return the compiled template `styles/<name>`; `filters` is a tuple of (name, function) pairs."""
     path = brand.folder / name
     # Keyed on the file's mtime so that a preview server picks up an edited template.
@@ -33,7 +34,12 @@ def _compiled(path: str, _mtime: int, autoescape: bool, strict: bool, filters: F
     )
 
     # Compiling edition.css, print.css and the page costs ~40 ms: a build pays it once per worker.
-    env = Environment(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                      undefined=StrictUndefined if strict else Environment().undefined)
+    env = Environment(
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined if strict else Environment().undefined,
+    )
     env.filters.update(dict(filters))
     return env.from_string(read_project_text(Path(path)))

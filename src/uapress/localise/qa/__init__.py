@@ -42,20 +42,24 @@ class Finding:
         return self.severity == "error" or (self.severity == "warning" and not self.confirmed)
 
 
-def check_segment(source: str, translation: str, keep: tuple[str, ...], field: str = "", lang: str = "",
-                  source_lang: str = "en") -> list[Finding]:
+def check_segment(
+    source: str, translation: str, keep: tuple[str, ...], field: str = "", lang: str = "", source_lang: str = "en"
+) -> list[Finding]:
     """Run every check on a translated segment; an empty list means it passed."""
     try:
         source_inlines, _ = parse_inlines(source)
         inlines, issues = parse_inlines(translation)
     except MarkdownIssue as issue:
-        return _identified(source, translation, [Finding("markdown", "error", f"Markdown: {issue.message}", issue.hint)])
+        return _identified(
+            source, translation, [Finding("markdown", "error", f"Markdown: {issue.message}", issue.hint)]
+        )
     found = [Finding("markdown", "error", f"Markdown: {i.message}", i.hint) for i in issues if i.severity == "error"]
     found += [Finding(*f) for f in markup.structure(source_inlines, inlines)]
     found += [Finding(*f) for f in addresses.check(source, translation, source_inlines, inlines, lang, source_lang)]
     found += [Finding(*f) for f in numbers.check(source_inlines, inlines, lang, source_lang)]
-    found += [Finding(*f) for f in text.check(source, translation, source_inlines, inlines, keep, field,
-                                               lang, source_lang)]
+    found += [
+        Finding(*f) for f in text.check(source, translation, source_inlines, inlines, keep, field, lang, source_lang)
+    ]
     return _identified(source, translation, found)
 
 
@@ -70,7 +74,7 @@ def _identified(source: str, translation: str, findings: list[Finding]) -> list[
 
 def confirmed_ids(comments: Iterable[str]) -> set[str]:
     """Return the finding ids a PO entry's translator comments confirm."""
-    return {c[len(CONFIRMED):].strip() for c in comments if c.lower().startswith(CONFIRMED)}
+    return {c[len(CONFIRMED) :].strip() for c in comments if c.lower().startswith(CONFIRMED)}
 
 
 def structure_error(source: str, translation: str) -> str | None:

@@ -46,22 +46,40 @@ def links_of(inlines: Iterable[Inline]) -> list[str]:
     return out
 
 
-def check(source: str, translation: str, source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...], lang: str,
-          source_lang: str) -> list[tuple[str, str, str, str]]:
+def check(
+    source: str,
+    translation: str,
+    source_inlines: tuple[Inline, ...],
+    inlines: tuple[Inline, ...],
+    lang: str,
+    source_lang: str,
+) -> list[tuple[str, str, str, str]]:
     """Return (check, severity, message, fix) findings on links and e-mail addresses."""
     return _links(links_of(source_inlines), links_of(inlines), lang, source_lang) + _emails(source, translation)
 
 
 def _links(source: list[str], translation: list[str], lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
     if len(source) != len(translation):
-        return [("links", "error", f"the source has {len(source)} link(s), the translation {len(translation)}",
-                 "keep one link for each link of the source, with its address")]
+        return [
+            (
+                "links",
+                "error",
+                f"the source has {len(source)} link(s), the translation {len(translation)}",
+                "keep one link for each link of the source, with its address",
+            )
+        ]
     left = list(translation)
     unmatched = []
     for url in source:
         wanted = normalise_url(url)
-        same = next((i for i, got in enumerate(left)
-                     if normalise_url(got) == wanted or localised(wanted, normalise_url(got), lang, source_lang)), None)
+        same = next(
+            (
+                i
+                for i, got in enumerate(left)
+                if normalise_url(got) == wanted or localised(wanted, normalise_url(got), lang, source_lang)
+            ),
+            None,
+        )
         if same is None:
             unmatched.append(url)
         else:
@@ -69,14 +87,29 @@ def _links(source: list[str], translation: list[str], lang: str, source_lang: st
     out = []
     for url, got in zip(unmatched, left):
         if normalise_url(got) == "#" and normalise_url(url) != "#":
-            out.append(("links", "warning", f"the link to {url} became an unresolved link (#)",
-                        f"write the source's address ({url}) back in the link"))
+            out.append(
+                (
+                    "links",
+                    "warning",
+                    f"the link to {url} became an unresolved link (#)",
+                    f"write the source's address ({url}) back in the link",
+                )
+            )
         else:
-            why = (f"names another language than {lang}" if localised(normalise_url(url), normalise_url(got), "", source_lang)
-                   else _difference(url, got))
-            out.append(("links", "warning", f"link address changed: {url} -> {got} ({why})",
-                        f"write the source's address ({url}); only its language part (/en/) may name this language; "
-                        "confirm if the new address is right"))
+            why = (
+                f"names another language than {lang}"
+                if localised(normalise_url(url), normalise_url(got), "", source_lang)
+                else _difference(url, got)
+            )
+            out.append(
+                (
+                    "links",
+                    "warning",
+                    f"link address changed: {url} -> {got} ({why})",
+                    f"write the source's address ({url}); only its language part (/en/) may name this language; "
+                    "confirm if the new address is right",
+                )
+            )
     return out
 
 
@@ -93,7 +126,9 @@ def localised(source: str, translation: str, lang: str = "", source_lang: str = 
     query_a, query_b = _query(a.query), _query(b.query)
     for key in set(query_a) | set(query_b):
         x, y = query_a.get(key), query_b.get(key)
-        if x != y and not (key.lower() in _LANGUAGE_KEYS and _names_language(x or source_lang, y or "", lang, source_lang)):
+        if x != y and not (
+            key.lower() in _LANGUAGE_KEYS and _names_language(x or source_lang, y or "", lang, source_lang)
+        ):
             return False
     return True
 
@@ -132,5 +167,11 @@ def _emails(source: str, translation: str) -> list[tuple[str, str, str, str]]:
     if not missing:
         return []
     listed = ", ".join(sorted(missing.elements()))
-    return [("emails", "error", f"e-mail address(es) of the source missing or changed in the translation: {listed}",
-             f"copy the address(es) exactly as in the source: {listed}")]
+    return [
+        (
+            "emails",
+            "error",
+            f"e-mail address(es) of the source missing or changed in the translation: {listed}",
+            f"copy the address(es) exactly as in the source: {listed}",
+        )
+    ]

@@ -29,8 +29,9 @@ def structure(source_inlines: Iterable[Inline], inlines: Iterable[Inline]) -> li
     return [("markdown", "error", "Markdown: " + "; ".join(problems), FIX)]
 
 
-def _count(inlines: Iterable[Inline],
-           counts: dict[type[Strong | Emphasis], int] | None = None) -> dict[type[Strong | Emphasis], int]:
+def _count(
+    inlines: Iterable[Inline], counts: dict[type[Strong | Emphasis], int] | None = None
+) -> dict[type[Strong | Emphasis], int]:
     counts = counts if counts is not None else {Strong: 0, Emphasis: 0}
     for node in inlines:
         if isinstance(node, (Strong, Emphasis)):

@@ -37,8 +37,9 @@ def prose(inlines: Iterable[Inline]) -> str:
     return EMAIL.sub(" ", URL.sub(" ", plain_text(inlines)))
 
 
-def check(source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...], lang: str,
-          source_lang: str) -> list[tuple[str, str, str, str]]:
+def check(
+    source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...], lang: str, source_lang: str
+) -> list[tuple[str, str, str, str]]:
     """Return (check, severity, message, fix) findings on numbers."""
     source_tokens, tokens = _tokens(prose(source_inlines)), _tokens(prose(inlines))
     left = list(tokens)
@@ -55,14 +56,25 @@ def check(source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...], lang:
             misread.append((token, match))
     out = []
     if missing:
-        out.append(("numbers", "error", f"number(s) of the source missing or changed in the translation: {', '.join(missing)}",
-                    "write every number of the source in the translation; only its notation may change"))
+        out.append(
+            (
+                "numbers",
+                "error",
+                f"number(s) of the source missing or changed in the translation: {', '.join(missing)}",
+                "write every number of the source in the translation; only its notation may change",
+            )
+        )
     for token, match in misread:
         suggestion = _formatted(value(token, source_lang), lang)
-        out.append(("locale-numbers", "warning",
-                    f"'{match}' does not read as {token} in this language (decimal '{_symbols(lang)[0]}', "
-                    f"thousands '{_symbols(lang)[1].strip() or 'space'}')",
-                    f"write {suggestion}" if suggestion else "write the number with this language's symbols"))
+        out.append(
+            (
+                "locale-numbers",
+                "warning",
+                f"'{match}' does not read as {token} in this language (decimal '{_symbols(lang)[0]}', "
+                f"thousands '{_symbols(lang)[1].strip() or 'space'}')",
+                f"write {suggestion}" if suggestion else "write the number with this language's symbols",
+            )
+        )
     return out
 
 
@@ -89,13 +101,11 @@ def value(token: str, lang: str) -> Decimal | None:
 def _symbols(lang: str) -> tuple[str, str]:
     from babel.numbers import get_decimal_symbol, get_group_symbol
 
-
     locale = babel_locale(lang or "en")
     return get_decimal_symbol(locale, numbering_system="latn"), get_group_symbol(locale, numbering_system="latn")
 
 
 def _formatted(number: Decimal | None, lang: str) -> str:
     from babel.numbers import format_decimal
-
 
     return format_decimal(number, locale=babel_locale(lang)) if number is not None else ""

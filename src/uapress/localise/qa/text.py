@@ -21,13 +21,21 @@ _BOUNDARY = re.compile(r"(?<=[.!?؟…])[\"'»”’)\]]*\s+(?=[«\"“‘'¿¡(
 # Function words that say which language a sentence is in, for the languages uapress knows best;
 # words two of these languages share (en "a", es/fr "a", "en", "de", "la") are left out.
 _FUNCTION_WORDS = {
-    "en": set("the of and to is are was were have been that which with for their this they from by who will be "
-              "at these those would should must its his her our we you not it".split()),
-    "es": set("el los las del y que por con para una se su sus al es son fue han como más entre sobre desde "
-              "también este esta estos sin lo le".split()),
-    "fr": set("le les des du et que qui dans par pour une est sont ont au aux sur avec ce cette ces ne pas "
-              "leur leurs sa ses été plus".split()),
-    "ar": set("في من على إلى أن التي الذي عن مع هذه هذا كان قد لا ما أو بعد منذ حتى بين إن ذلك الذين كما عند ثم".split()),
+    "en": set(
+        "the of and to is are was were have been that which with for their this they from by who will be "
+        "at these those would should must its his her our we you not it".split()
+    ),
+    "es": set(
+        "el los las del y que por con para una se su sus al es son fue han como más entre sobre desde "
+        "también este esta estos sin lo le".split()
+    ),
+    "fr": set(
+        "le les des du et que qui dans par pour une est sont ont au aux sur avec ce cette ces ne pas "
+        "leur leurs sa ses été plus".split()
+    ),
+    "ar": set(
+        "في من على إلى أن التي الذي عن مع هذه هذا كان قد لا ما أو بعد منذ حتى بين إن ذلك الذين كما عند ثم".split()
+    ),
 }
 # Measured on the seeded corpus (tests/qa_corpus.py, 48 variants with source-language text left in,
 # 130 clean or benign segments): these two signals find 48 of 48 with no false alarm and cost nothing;
@@ -37,17 +45,30 @@ _SHINGLE = 5
 """Words in a row shared with the source that mean the source was left in: names are taken out first."""
 
 
-def check(source: str, translation: str, source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...],
-          keep: tuple[str, ...], field: str,
-          lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
+def check(
+    source: str,
+    translation: str,
+    source_inlines: tuple[Inline, ...],
+    inlines: tuple[Inline, ...],
+    keep: tuple[str, ...],
+    field: str,
+    lang: str,
+    source_lang: str,
+) -> list[tuple[str, str, str, str]]:
     """Return (check, severity, message, fix) findings on the wording of a translation."""
     source_text, text = prose(source_inlines), prose(inlines)
     # A segment that is only names ("Ana Pérez" as the subject) reads the same in every language.
     identical = translation.strip() == source.strip() and bool(re.search(r"[^\W\d_]{3,}", _without(source, keep)))
     out = _keep(source, translation, keep)
     if identical:
-        out.append(("identical", "warning", "the translation is identical to the source",
-                    "translate the text; confirm if it reads the same in this language"))
+        out.append(
+            (
+                "identical",
+                "warning",
+                "the translation is identical to the source",
+                "translate the text; confirm if it reads the same in this language",
+            )
+        )
     else:
         out += _source_language(source_text, text, keep, lang, source_lang)
         out += _sentences(source_text, text, lang, source_lang)
@@ -67,8 +88,14 @@ def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[st
         # Counted as a substring, so an Arabic prefix glued to a Latin name (وCarlos) still counts.
         got = translation.count(term)
         if want and got < want:
-            out.append(("keep", "error", f"'{term}' must stay unchanged: the source has it {want} time(s), "
-                        f"the translation {got}", f"write '{term}' exactly as in the source each time it occurs"))
+            out.append(
+                (
+                    "keep",
+                    "error",
+                    f"'{term}' must stay unchanged: the source has it {want} time(s), the translation {got}",
+                    f"write '{term}' exactly as in the source each time it occurs",
+                )
+            )
     return out
 
 
@@ -77,12 +104,12 @@ def sentences(text: str, lang: str) -> list[str]:
     abbreviations = _ABBREVIATIONS.get(lang.split("-")[0], set()) | _ABBREVIATIONS["en"]
     out, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        before = text[start:match.start()].rstrip("\"'»”’)] ")
+        before = text[start : match.start()].rstrip("\"'»”’)] ")
         last = before.split()[-1] if before.split() else ""
         word = last.rstrip(".").lower()
         if last.endswith(".") and (word in abbreviations or (len(word) == 1 and word.isalpha())):
             continue
-        out.append(text[start:match.start()].strip())
+        out.append(text[start : match.start()].strip())
         start = match.end()
     tail = text[start:].strip()
     if tail:
@@ -94,19 +121,31 @@ def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list
     want, got = len(sentences(source_text, source_lang)), len(sentences(text, lang or source_lang))
     if got >= want:
         return []
-    return [("sentences", "warning", f"the source has {want} sentence(s), the translation {got}: "
-             "a sentence may have been left out", "translate every sentence of the source; confirm if two were "
-             "joined on purpose")]
+    return [
+        (
+            "sentences",
+            "warning",
+            f"the source has {want} sentence(s), the translation {got}: a sentence may have been left out",
+            "translate every sentence of the source; confirm if two were joined on purpose",
+        )
+    ]
 
 
-def _source_language(source_text: str, text: str, keep: tuple[str, ...], lang: str,
-                     source_lang: str) -> list[tuple[str, str, str, str]]:
+def _source_language(
+    source_text: str, text: str, keep: tuple[str, ...], lang: str, source_lang: str
+) -> list[tuple[str, str, str, str]]:
     """Find source-language text left in the translation: shared word runs, or sentences in the source language."""
     stripped = _without(text, keep)
     shared = _shared_run(source_text, stripped)
     if shared:
-        return [("untranslated", "warning", f"source text left in the translation: \"{shared}\"",
-                 "translate it; confirm if it is a title or a quotation kept in the original language")]
+        return [
+            (
+                "untranslated",
+                "warning",
+                f'source text left in the translation: "{shared}"',
+                "translate it; confirm if it is a title or a quotation kept in the original language",
+            )
+        ]
     primary, source_primary = lang.split("-")[0], source_lang.split("-")[0]
     if primary not in _FUNCTION_WORDS or source_primary not in _FUNCTION_WORDS or primary == source_primary:
         return []
@@ -116,8 +155,14 @@ def _source_language(source_text: str, text: str, keep: tuple[str, ...], lang: s
         ours = sum(1 for w in words if w in _FUNCTION_WORDS[primary])
         if len(words) >= 5 and theirs >= 3 and theirs > 2 * ours:
             excerpt = sentence if len(sentence) <= 80 else sentence[:79] + "…"
-            return [("untranslated", "warning", f"a sentence reads as {source_lang}, not {lang}: \"{excerpt}\"",
-                     "translate it; confirm if it is a quotation kept in the original language")]
+            return [
+                (
+                    "untranslated",
+                    "warning",
+                    f'a sentence reads as {source_lang}, not {lang}: "{excerpt}"',
+                    "translate it; confirm if it is a quotation kept in the original language",
+                )
+            ]
     return []
 
 
@@ -136,9 +181,9 @@ def _shared_run(source_text: str, text: str) -> str:
     """Return the first run of `_SHINGLE` source words (not all capitalised names) found as such in `text`."""
     source_words = _WORD.findall(source_text)
     words = [w.lower() for w in _WORD.findall(text)]
-    runs = {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+    runs = {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
     for i in range(len(source_words) - _SHINGLE + 1):
-        run = source_words[i:i + _SHINGLE]
+        run = source_words[i : i + _SHINGLE]
         if sum(1 for w in run if w[0].islower()) >= 3 and tuple(w.lower() for w in run) in runs:
             return " ".join(run)
     return ""
@@ -153,20 +198,40 @@ def _punctuation(source: str, translation: str) -> list[tuple[str, str, str, str
     want, got = _end_mark(source), _end_mark(translation)
     if want == got:
         return []
-    return [("punctuation", "warning", f"the source ends with '{want or 'no mark'}', the translation with '{got or 'no mark'}'",
-             f"end the translation with '{want}' as the source does" if want else "remove the end mark, as in the source")]
+    return [
+        (
+            "punctuation",
+            "warning",
+            f"the source ends with '{want or 'no mark'}', the translation with '{got or 'no mark'}'",
+            f"end the translation with '{want}' as the source does"
+            if want
+            else "remove the end mark, as in the source",
+        )
+    ]
 
 
 def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
     out = []
     if translation != translation.strip():
-        out.append(("whitespace", "warning", "the translation starts or ends with white space",
-                    "remove the spaces or line breaks at its start and end"))
+        out.append(
+            (
+                "whitespace",
+                "warning",
+                "the translation starts or ends with white space",
+                "remove the spaces or line breaks at its start and end",
+            )
+        )
     # Two spaces before a line break are a Markdown hard break, not a doubled space.
     doubled = re.findall(r"\S( {2,}|\t+)(?=\S)", translation)
     if doubled:
-        out.append(("whitespace", "warning", f"{len(doubled)} doubled space(s) inside the translation",
-                    "replace each run of spaces with one space"))
+        out.append(
+            (
+                "whitespace",
+                "warning",
+                f"{len(doubled)} doubled space(s) inside the translation",
+                "replace each run of spaces with one space",
+            )
+        )
     return out
 
 
@@ -176,6 +241,11 @@ def _length(source: str, translation: str) -> list[tuple[str, str, str, str]]:
     ratio = len(translation.strip()) / len(source.strip())
     if 0.5 <= ratio <= 2.0:
         return []
-    return [("length", "warning", f"the translation is {ratio:.1f} times as long as the source (usual: 0.5 to 2)",
-             "check that nothing was left out or added twice")]
-
+    return [
+        (
+            "length",
+            "warning",
+            f"the translation is {ratio:.1f} times as long as the source (usual: 0.5 to 2)",
+            "check that nothing was left out or added twice",
+        )
+    ]

@@ -20,7 +20,6 @@ def write(document: Document, brand: Brand) -> bytes:
     """Return the DOCX edition of `document` in the brand's styles."""
     import docx
 
-
     out = Output(docx.Document(), brand, document.meta)
     styles.apply(out)
     parts.page(out)

@@ -28,7 +28,7 @@ def zipped(members: list[tuple[str, bytes]], stamp: Stamp) -> bytes:
     local, central = io.BytesIO(), io.BytesIO()
     for name, data in members:
         record, directory = (_font if name.startswith(FONTS) else _member)(name, data, stamp)
-        central.write(directory[:CENTRAL_OFFSET] + struct.pack("<L", local.tell()) + directory[CENTRAL_OFFSET + 4:])
+        central.write(directory[:CENTRAL_OFFSET] + struct.pack("<L", local.tell()) + directory[CENTRAL_OFFSET + 4 :])
         local.write(record)
     count = len(members)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, central.tell(), local.tell(), 0)
@@ -43,16 +43,18 @@ def _font(name: str, data: bytes, stamp: Stamp) -> tuple[bytes, bytes]:
     """
     record, directory = _member(name, b"", stamp)
     sizes, stream = _deflated(data)
-    header_end = LOCAL_HEADER + sum(struct.unpack("<2H", record[LOCAL_HEADER - 4:LOCAL_HEADER]))
-    return (record[:LOCAL_SIZES] + sizes + record[LOCAL_SIZES + 12:header_end] + stream,
-            directory[:CENTRAL_SIZES] + sizes + directory[CENTRAL_SIZES + 12:])
+    header_end = LOCAL_HEADER + sum(struct.unpack("<2H", record[LOCAL_HEADER - 4 : LOCAL_HEADER]))
+    return (
+        record[:LOCAL_SIZES] + sizes + record[LOCAL_SIZES + 12 : header_end] + stream,
+        directory[:CENTRAL_SIZES] + sizes + directory[CENTRAL_SIZES + 12 :],
+    )
 
 
 @lru_cache(maxsize=16)
 def _deflated(data: bytes) -> tuple[bytes, bytes]:
     """Return a font's CRC and sizes, as the zip records hold them, and its deflated bytes: once per process and face."""
     record, _ = _member("font", data, (1980, 1, 1, 0, 0, 0))
-    return record[LOCAL_SIZES:LOCAL_SIZES + 12], record[LOCAL_HEADER + len("font"):]
+    return record[LOCAL_SIZES : LOCAL_SIZES + 12], record[LOCAL_HEADER + len("font") :]
 
 
 def _member(name: str, data: bytes, stamp: Stamp) -> tuple[bytes, bytes]:
@@ -66,4 +68,4 @@ def _member(name: str, data: bytes, stamp: Stamp) -> tuple[bytes, bytes]:
         target.writestr(entry, data, compresslevel=6)
     raw = one.getvalue()
     size, start = struct.unpack("<2L", raw[-10:-2])  # the end record: central directory's size and offset
-    return raw[:start], raw[start:start + size]
+    return raw[:start], raw[start : start + size]

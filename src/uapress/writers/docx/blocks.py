@@ -90,8 +90,7 @@ def group(out: Output, node: Group, style: str | None = None) -> None:
     blocks(out, node.blocks, style)
 
 
-def translatable(out: Output, style: str, nodes: Sequence[Inline], segment: Segment | None,
-                 lang: str | None) -> CT_P:
+def translatable(out: Output, style: str, nodes: Sequence[Inline], segment: Segment | None, lang: str | None) -> CT_P:
     """Add a paragraph whose text is one segment: bookmarked by the segment id, marked when a fallback."""
     fmt = out.format_for(lang).but(strong_style=out.spec.get("strong", {}).get(style))
     if fmt.rtl and reads_ltr(plain_text(nodes)):

@@ -66,11 +66,12 @@ def _rasterise(svg: bytes, folder: str) -> bytes:
     import pypdfium2
     from PIL import Image
 
-
     weasyprint = import_weasyprint()
     source = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    page = ("<style>@page { size: 64px 64px; margin: 0 } html, body { margin: 0 }"
-            f" img {{ display: block; width: 64px; height: 64px }}</style><img src=\"{source}\" alt=\"\">")
+    page = (
+        "<style>@page { size: 64px 64px; margin: 0 } html, body { margin: 0 }"
+        f' img {{ display: block; width: 64px; height: 64px }}</style><img src="{source}" alt="">'
+    )
     fetcher = project_fetcher(Path(folder))
     pdf = weasyprint.HTML(string=page, base_url=folder, url_fetcher=fetcher).write_pdf()
     document = pypdfium2.PdfDocument(pdf)

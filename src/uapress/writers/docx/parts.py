@@ -70,6 +70,7 @@ def page_numbers(out: Output, p: CT_P) -> None:
 
 def field(out: Output, p: CT_P, code: str, fmt: Format) -> None:
     """Append a complex field (begin, code, separate, cached result, end), the form Word writes."""
+
     def field_run(child: etree._Element) -> None:
         r_pr = [element("w:rPr", [element("w:rtl")])] if fmt.rtl else []
         p.append(element("w:r", r_pr + [child]))
@@ -192,10 +193,14 @@ def _saved_members(package: OpcPackage) -> list[tuple[str, bytes]]:
         return [(info.filename, source.read(info.filename)) for info in source.infolist()]
 
 
-CUSTOM_TYPE = ('<Override PartName="/docProps/custom.xml" '
-               'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>')
-CUSTOM_REL = ('<Relationship Id="rIdUapressCustom" Target="docProps/custom.xml" '
-              'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"/>')
+CUSTOM_TYPE = (
+    '<Override PartName="/docProps/custom.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+)
+CUSTOM_REL = (
+    '<Relationship Id="rIdUapressCustom" Target="docProps/custom.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"/>'
+)
 CUSTOM_LANGUAGE = "uapress-language"
 """Custom document property naming the edition's language, so `uapress import` needs no --lang (issue 12):
 LibreOffice keeps custom properties on re-save, while the core properties it writes read as defaults."""
@@ -205,11 +210,16 @@ def _custom_xml(out: Output) -> str:
     from xml.sax.saxutils import escape
 
     props = ((CUSTOM_LANGUAGE, out.meta.lang), ("uapress-action", out.meta.slug))
-    items = "".join(f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}">'
-                    f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>" for pid, (name, value) in enumerate(props, 2))
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-            f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{items}</Properties>')
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props, 2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{items}</Properties>'
+    )
 
 
 def _paragraph(out: Output, part: BlockItemContainer, style: str) -> CT_P:

@@ -23,8 +23,10 @@ Rules = dict[str, Any]
 ALIGN = {"start": "left", "center": "center", "end": "right", "both": "both"}
 """Word (and LibreOffice) read `w:jc` and `w:ind` left/right of a right-to-left paragraph as its
 start/end (ECMA-376 17.3.1.6), so these and the indents hold both ways."""
-SIDES = {False: {"top": "top", "start": "left", "bottom": "bottom", "end": "right", "between": "between"},
-         True: {"top": "top", "start": "right", "bottom": "bottom", "end": "left", "between": "between"}}
+SIDES = {
+    False: {"top": "top", "start": "left", "bottom": "bottom", "end": "right", "between": "between"},
+    True: {"top": "top", "start": "right", "bottom": "bottom", "end": "left", "between": "between"},
+}
 """Paragraph borders stay physical in a right-to-left paragraph: its start is on the right. `between` rules
 off each of a run of paragraphs with the same borders, which Word and LibreOffice frame as one."""
 WORD_BUILT_IN = {"Hyperlink"}
@@ -58,8 +60,12 @@ def font_roles(out: Output) -> list[str]:
     """Return the brand's font roles the edition's styles set, complex scripts' only when it has them."""
     spec = out.spec
     roles = [spec["defaults"]["font"]]
-    roles += [rules["font"] for group in ("paragraph", "character") for rules in spec[group].values()
-              if rules and rules.get("font")]
+    roles += [
+        rules["font"]
+        for group in ("paragraph", "character")
+        for rules in spec[group].values()
+        if rules and rules.get("font")
+    ]
     if out.rtl:
         roles.append(spec["defaults"]["complex_font"])
     return list(dict.fromkeys(roles))
@@ -75,8 +81,11 @@ def prune(out: Output) -> None:
     by_id = {style.get(qn("w:styleId")): style for style in root.findall(qn("w:style"))}
     wanted = {out.style(name).style_id for group in ("paragraph", "character") for name in out.spec[group]}
     wanted |= {style_id for style_id, style in by_id.items() if style.get(qn("w:default")) == "1"}
-    parts = [out.word.element] + [rel.target_part.element for rel in out.word.part.rels.values()
-                                  if not rel.is_external and hasattr(rel.target_part, "element")]
+    parts = [out.word.element] + [
+        rel.target_part.element
+        for rel in out.word.part.rels.values()
+        if not rel.is_external and hasattr(rel.target_part, "element")
+    ]
     tags = [qn(tag) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink")]
     for part in parts:
         wanted |= {node.get(qn("w:val")) for node in part.iter(*tags)}
@@ -189,15 +198,22 @@ def _paragraph(out: Output, p_pr: etree._Element, rules: Rules) -> None:
     if rules.get("border"):
         borders = put(p_pr, "pBdr")
         for side, border in rules["border"].items():
-            put(borders, SIDES[out.rtl][side], val="single", sz=round(_points(border["width"]) * 8),
-                space=round(_points(border.get("space", "0pt"))), color=_colour(out, border["colour"]))
+            put(
+                borders,
+                SIDES[out.rtl][side],
+                val="single",
+                sz=round(_points(border["width"]) * 8),
+                space=round(_points(border.get("space", "0pt"))),
+                color=_colour(out, border["colour"]),
+            )
     if rules.get("shading"):
         put(p_pr, "shd", val="clear", color="auto", fill=_colour(out, rules["shading"]))
     if out.rtl:
         put(p_pr, "bidi")
     _spacing(p_pr, rules)
-    indents = {attr: twips(rules[key]) for key, attr in (("indent_start", "left"), ("indent_end", "right"))
-               if key in rules}
+    indents = {
+        attr: twips(rules[key]) for key, attr in (("indent_start", "left"), ("indent_end", "right")) if key in rules
+    }
     if indents:
         put(p_pr, "ind", **indents)
     if rules.get("align"):
@@ -207,8 +223,9 @@ def _paragraph(out: Output, p_pr: etree._Element, rules: Rules) -> None:
 
 
 def _spacing(p_pr: etree._Element, rules: Rules) -> None:
-    spacing: dict[str, int | str] = {attr: twips(rules[key]) for key, attr in (("space_before", "before"), ("space_after", "after"))
-               if key in rules}
+    spacing: dict[str, int | str] = {
+        attr: twips(rules[key]) for key, attr in (("space_before", "before"), ("space_after", "after")) if key in rules
+    }
     if "line_spacing" in rules:
         spacing.update(line=round(240 * float(rules["line_spacing"])), lineRule="auto")
     if "line_height" in rules:  # a fixed height: an empty ruled line is otherwise as tall as its font makes it
