@@ -88,7 +88,7 @@ def embedded_fonts(pdf_data: bytes) -> dict[str, bytes]:
     objects = {}
     for match in re.finditer(rb"(?<![\d])(\d+) 0 obj\s*(<<.*?>>)\s*stream\r?\n", pdf_data, re.S):
         length = re.search(rb"/Length (\d+)", match.group(2))
-        body = pdf_data[match.end():match.end() + int(length.group(1))] if length else b""
+        body = pdf_data[match.end() : match.end() + int(length.group(1))] if length else b""
         objects[int(match.group(1))] = zlib.decompress(body) if b"/FlateDecode" in match.group(2) else body
     # Font descriptors may sit in compressed object streams: search the decompressed ones too.
     searched = b"\n".join([pdf_data, *objects.values()])
@@ -124,5 +124,8 @@ def bundled_outlines(file_name: str) -> frozenset:
 def bundled_sources_of(font_data: bytes) -> list[str]:
     """Return the bundled font files holding every glyph of an embedded font; none for a system font."""
     used = outlines(font_data)
-    return [path.name for path in sorted((ROOT / "styles" / "fonts").glob("*.ttf"))
-            if used and used <= bundled_outlines(path.name)]
+    return [
+        path.name
+        for path in sorted((ROOT / "styles" / "fonts").glob("*.ttf"))
+        if used and used <= bundled_outlines(path.name)
+    ]

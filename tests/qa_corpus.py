@@ -21,7 +21,13 @@ from uapress.source import load_action
 REPO = Path(__file__).resolve().parents[1]
 ACTIONS = {
     "venezuela-hrd-release": REPO / "source" / "actions" / "venezuela-hrd-release",
-    "chile-journalist-threatened": REPO / "tests" / "fixtures" / "qa-links" / "source" / "actions" / "chile-journalist-threatened",
+    "chile-journalist-threatened": REPO
+    / "tests"
+    / "fixtures"
+    / "qa-links"
+    / "source"
+    / "actions"
+    / "chile-journalist-threatened",
 }
 LANGS = ("es", "fr", "ar")
 PER_CLASS = 8
@@ -66,8 +72,11 @@ class Entry:
 def clean_entries(action: str, lang: str) -> list[Entry]:
     """Return the translated, not fuzzy, entries of an action's language."""
     file = po.read(ACTIONS[action] / "translations" / f"{lang}.po")
-    return [Entry(e.notes[0].split(": ", 1)[1], e.context, e.msgid, e.msgstr) for e in file.entries
-            if not e.obsolete and not e.fuzzy and e.msgstr.strip()]
+    return [
+        Entry(e.notes[0].split(": ", 1)[1], e.context, e.msgid, e.msgstr)
+        for e in file.entries
+        if not e.obsolete and not e.fuzzy and e.msgstr.strip()
+    ]
 
 
 def keep_terms(action: str) -> tuple:
@@ -85,9 +94,12 @@ def variants() -> list[Variant]:
             entries = clean_entries(action, lang)
             rng = random.Random(f"{action}/{lang}")
             for error, mutate in MUTATIONS.items():
-                found = [Variant(action, lang, e.id, error, how, text)
-                         for e in entries for how, text in mutate(e, entries, lang, keep, rng)
-                         if text != e.translation]
+                found = [
+                    Variant(action, lang, e.id, error, how, text)
+                    for e in entries
+                    for how, text in mutate(e, entries, lang, keep, rng)
+                    if text != e.translation
+                ]
                 rng.shuffle(found)
                 out += sorted(found[:PER_CLASS], key=lambda v: (v.segment, v.how))
     return out
@@ -100,15 +112,15 @@ def _markdown(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
     text, out = entry.translation, []
     strong = re.search(r"\*\*([^*]+)\*\*", text)
     if strong:
-        out.append(("closing ** deleted", text[:strong.end() - 2] + text[strong.end():]))
-        out.append(("strong made emphasis", text[:strong.start()] + f"*{strong.group(1)}*" + text[strong.end():]))
+        out.append(("closing ** deleted", text[: strong.end() - 2] + text[strong.end() :]))
+        out.append(("strong made emphasis", text[: strong.start()] + f"*{strong.group(1)}*" + text[strong.end() :]))
     emphasis = re.search(r"(?<!\*)\*([^*]+)\*(?!\*)", text)
     if emphasis:
-        out.append(("closing * deleted", text[:emphasis.end() - 1] + text[emphasis.end():]))
+        out.append(("closing * deleted", text[: emphasis.end() - 1] + text[emphasis.end() :]))
     words = list(re.finditer(r"(?<=\s)[^\W\d_]{4,}", text))
     if words and "[" not in text:
         word = rng.choice(words)
-        out.append((f"** typed before '{word.group(0)}'", text[:word.start()] + "**" + text[word.start():]))
+        out.append((f"** typed before '{word.group(0)}'", text[: word.start()] + "**" + text[word.start() :]))
     return out
 
 
@@ -116,11 +128,15 @@ def _emails(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
     out = []
     for match in re.finditer(r"([\w.]+)@([\w.-]+\.\w+)", entry.translation):
         local, domain = match.group(1), match.group(2)
-        place = "mailto target" if entry.translation[max(0, match.start() - 7):match.start()] == "mailto:" else "text"
-        for how, changed in (("letters swapped", local[:-2] + local[-1] + local[-2] + "@" + domain),
-                             ("domain ending changed", local + "@" + domain.rsplit(".", 1)[0] + ".com"),
-                             ("a letter dropped", local[1:] + "@" + domain)):
-            out.append((f"{how} ({place})", entry.translation[:match.start()] + changed + entry.translation[match.end():]))
+        place = "mailto target" if entry.translation[max(0, match.start() - 7) : match.start()] == "mailto:" else "text"
+        for how, changed in (
+            ("letters swapped", local[:-2] + local[-1] + local[-2] + "@" + domain),
+            ("domain ending changed", local + "@" + domain.rsplit(".", 1)[0] + ".com"),
+            ("a letter dropped", local[1:] + "@" + domain),
+        ):
+            out.append(
+                (f"{how} ({place})", entry.translation[: match.start()] + changed + entry.translation[match.end() :])
+            )
     return out
 
 
@@ -131,7 +147,9 @@ def _links(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
         kinds = {
             "https -> http": url.replace("https://", "http://", 1),
             "typo in the host": url.replace(host, host.replace("example", "exmaple"), 1),
-            "typo in the path": url.replace(path, path.replace("/", "//", 2)[:-1] + "x/" if len(path) > 2 else "/x/", 1),
+            "typo in the path": url.replace(
+                path, path.replace("/", "//", 2)[:-1] + "x/" if len(path) > 2 else "/x/", 1
+            ),
             "another domain": url.replace(host, "example.com", 1),
             "# instead of the address": "#",
         }
@@ -153,15 +171,32 @@ def _untranslated(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
     out = []
     if len(parts) >= 2 and len(parts) == len(source_parts) and "](" not in entry.translation:
         index = rng.randrange(len(parts))
-        out.append((f"sentence {index + 1} left in English",
-                    " ".join(source_parts[i] if i == index else p for i, p in enumerate(parts))))
-        others = [s for e in entries if e.id != entry.id for s in sentences(e.source, "en")
-                  if len(s.split()) >= 8 and "](" not in s]
+        out.append(
+            (
+                f"sentence {index + 1} left in English",
+                " ".join(source_parts[i] if i == index else p for i, p in enumerate(parts)),
+            )
+        )
+        others = [
+            s
+            for e in entries
+            if e.id != entry.id
+            for s in sentences(e.source, "en")
+            if len(s.split()) >= 8 and "](" not in s
+        ]
         if others:
             pasted = rng.choice(others)
-            out.append(("an English sentence of another paragraph pasted in",
-                        " ".join(pasted if i == index else p for i, p in enumerate(parts))))
-    if len(entry.source) < 80 and re.search(r"[^\W\d_]{4,}", entry.source) and entry.field in ("title", "subject", "targets.0.title"):
+            out.append(
+                (
+                    "an English sentence of another paragraph pasted in",
+                    " ".join(pasted if i == index else p for i, p in enumerate(parts)),
+                )
+            )
+    if (
+        len(entry.source) < 80
+        and re.search(r"[^\W\d_]{4,}", entry.source)
+        and entry.field in ("title", "subject", "targets.0.title")
+    ):
         out.append(("left in English", entry.source))
     return out
 
@@ -175,8 +210,12 @@ def _keep(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
         # The last occurrence: a second "El Helicoide" changed is what presence-only checks miss.
         at = entry.translation.rfind(term)
         misspelt = _misspell(term)
-        out.append((f"'{term}' misspelt as '{misspelt}' ({count} occurrence(s))",
-                    entry.translation[:at] + misspelt + entry.translation[at + len(term):]))
+        out.append(
+            (
+                f"'{term}' misspelt as '{misspelt}' ({count} occurrence(s))",
+                entry.translation[:at] + misspelt + entry.translation[at + len(term) :],
+            )
+        )
     return out
 
 
@@ -193,7 +232,7 @@ def _whitespace(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
     if not spaces:
         return []
     at = rng.choice(spaces)
-    return [("doubled space", entry.translation[:at] + "  " + entry.translation[at + 1:])]
+    return [("doubled space", entry.translation[:at] + "  " + entry.translation[at + 1 :])]
 
 
 _GROUPED = re.compile(r"(?<![\d.,])(\d{1,3})([.,\u202f\u00a0])(\d{3})(?![\d])")
@@ -207,15 +246,23 @@ def _numbers(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
     if decimal:
         digit = decimal.group(3)
         changed = str((int(digit) + 4) % 10)
-        out.append((f"decimal {decimal.group(0)} changed", entry.translation[:decimal.start(3)] + changed
-                    + entry.translation[decimal.end(3):]))
+        out.append(
+            (
+                f"decimal {decimal.group(0)} changed",
+                entry.translation[: decimal.start(3)] + changed + entry.translation[decimal.end(3) :],
+            )
+        )
     plain = [m for m in re.finditer(r"\d+", text) if m.group(0) not in ("0",)]
     if plain:
         match = rng.choice(plain)
         value = match.group(0)
         changed = value[:-1] + str((int(value[-1]) + 1) % 10)
-        out.append((f"number {value} changed to {changed}", entry.translation[:match.start()] + changed
-                    + entry.translation[match.end():]))
+        out.append(
+            (
+                f"number {value} changed to {changed}",
+                entry.translation[: match.start()] + changed + entry.translation[match.end() :],
+            )
+        )
     return out
 
 
@@ -225,12 +272,20 @@ def _locale_numbers(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
     grouped = _GROUPED.search(text)
     if grouped:
         wrong = "." if lang == "ar" else ","  # what reads as a decimal mark in the language
-        out.append((f"{grouped.group(0)} written with '{wrong}'",
-                    entry.translation[:grouped.start(2)] + wrong + entry.translation[grouped.end(2):]))
+        out.append(
+            (
+                f"{grouped.group(0)} written with '{wrong}'",
+                entry.translation[: grouped.start(2)] + wrong + entry.translation[grouped.end(2) :],
+            )
+        )
     decimal = _DECIMAL.search(text)
     if decimal and lang != "ar":
-        out.append((f"{decimal.group(0)} written with '.'",
-                    entry.translation[:decimal.start(2)] + "." + entry.translation[decimal.end(2):]))
+        out.append(
+            (
+                f"{decimal.group(0)} written with '.'",
+                entry.translation[: decimal.start(2)] + "." + entry.translation[decimal.end(2) :],
+            )
+        )
     return out
 
 
@@ -240,25 +295,32 @@ def _locale_numbers(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
 def _benign(entry: Entry, entries, lang, keep, rng) -> list[tuple]:
     text, out = entry.translation, []
     for match in re.finditer(r"\]\((https?://[^)]*?)/(es|fr|ar)/", text):
-        out.append(("the source's /en/ address kept", text[:match.start(2)] + "en" + text[match.end(2):]))
+        out.append(("the source's /en/ address kept", text[: match.start(2)] + "en" + text[match.end(2) :]))
     grouped = _GROUPED.search(re.sub(r"\([^)]*\)", lambda m: "\x00" * len(m.group(0)), text))
     if grouped:
         other = {"es": "", "fr": "\u00a0", "ar": ""}[lang]
-        out.append((f"{grouped.group(0)} written without grouping or with a no-break space",
-                    text[:grouped.start(2)] + other + text[grouped.end(2):]))
+        out.append(
+            (
+                f"{grouped.group(0)} written without grouping or with a no-break space",
+                text[: grouped.start(2)] + other + text[grouped.end(2) :],
+            )
+        )
     if lang == "ar" and re.search(r"\d", text) and "](" not in text:
         out.append(("Arabic-Indic digits", "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in text)))
-    comma = [m for m in re.finditer(r"[,،] (?=[^\W\d_]{3,} [^\W\d_]{3,} [^\W\d_]{3,})", text)
-             if len(text) * 0.3 < m.start() < len(text) * 0.7]
+    comma = [
+        m
+        for m in re.finditer(r"[,،] (?=[^\W\d_]{3,} [^\W\d_]{3,} [^\W\d_]{3,})", text)
+        if len(text) * 0.3 < m.start() < len(text) * 0.7
+    ]
     if comma and lang != "ar":
         at = comma[0]
-        rest = text[at.end():]
-        out.append(("a sentence split in two", text[:at.start()] + ". " + rest[0].upper() + rest[1:]))
+        rest = text[at.end() :]
+        out.append(("a sentence split in two", text[: at.start()] + ". " + rest[0].upper() + rest[1:]))
     if lang == "ar":
         for term in keep:
             at = text.find(" " + term)
             if at > 0:
-                out.append((f"'و' glued to {term}", text[:at + 1] + "و" + text[at + 1:]))
+                out.append((f"'و' glued to {term}", text[: at + 1] + "و" + text[at + 1 :]))
                 break
     if "«" in text:
         out.append(("quotation marks changed", text.replace("«", "“").replace("»", "”")))

@@ -35,6 +35,7 @@ INLINE = {"Span", "Link", "Quote", "Note", "Reference", "BibEntry", "Code", "Em"
 @dataclass
 class Run:
     """Glyphs a content stream shows in one font, in its order: each glyph's text, or one /ActualText."""
+
     units: list[str] = field(default_factory=list)
     actual: bool = False
 

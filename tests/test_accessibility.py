@@ -14,8 +14,9 @@ from helpers import LANGS
 from projects import REPO, run_uapress
 
 SLUG = "venezuela-hrd-release"
-PAGES = ["index.html"] + [f"{SLUG}/{lang}/{name}" for lang in LANGS
-                          for name in (f"{SLUG}.{lang}.html", "checklist.html")]
+PAGES = ["index.html"] + [
+    f"{SLUG}/{lang}/{name}" for lang in LANGS for name in (f"{SLUG}.{lang}.html", "checklist.html")
+]
 
 
 @pytest.fixture(scope="module")

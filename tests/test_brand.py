@@ -23,7 +23,7 @@ SLUG = "venezuela-hrd-release"
 
 def luminance(colour: str) -> float:
     """Return the WCAG relative luminance of a #RRGGBB colour."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -39,14 +39,14 @@ TEXT_PAIRS = [
     ("text", "background"),
     ("muted", "background"),
     ("link", "background"),
-    ("primary", "background"),      # headings
-    ("text", "box"),                # the facts box
+    ("primary", "background"),  # headings
+    ("text", "box"),  # the facts box
     ("primary", "box"),
     ("muted", "box"),
     ("link", "box"),
-    ("on_primary", "primary"),      # masthead band
+    ("on_primary", "primary"),  # masthead band
     ("warning", "warning_background"),  # fallback labels
-    ("text", "warning_background"),     # fallback text
+    ("text", "warning_background"),  # fallback text
 ]
 
 
@@ -69,10 +69,16 @@ def test_changing_the_primary_colour_changes_all_three_editions(tmp_path):
     brand_file = project / "styles" / "brand.yaml"
     data = yaml.safe_load(brand_file.read_text(encoding="utf-8"))
     old, new = data["colours"]["primary"].upper(), "#5A1E6B"
-    brand_file.write_text(brand_file.read_text(encoding="utf-8").replace(data["colours"]["primary"], new),
-                          encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "uapress.cli", "build", SLUG, "--lang", "en"], cwd=project,
-                            capture_output=True, text=True, timeout=300)
+    brand_file.write_text(
+        brand_file.read_text(encoding="utf-8").replace(data["colours"]["primary"], new), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "uapress.cli", "build", SLUG, "--lang", "en"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     folder = project / "build" / SLUG / "en"
 
@@ -86,10 +92,13 @@ def test_changing_the_primary_colour_changes_all_three_editions(tmp_path):
     # The PDF draws the band in the new colour: WeasyPrint writes fill colours as RGB fractions.
     pdf = (folder / f"{SLUG}.en.pdf").read_bytes()
     streams = b"".join(_streams(pdf))
-    wanted = tuple(int(new[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    drawn = {tuple(float(v) for v in m.groups()) for m in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", streams)}
-    assert any(all(abs(a - b) < 0.002 for a, b in zip(colour, wanted)) for colour in drawn), \
+    wanted = tuple(int(new[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    drawn = {
+        tuple(float(v) for v in m.groups()) for m in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", streams)
+    }
+    assert any(all(abs(a - b) < 0.002 for a, b in zip(colour, wanted)) for colour in drawn), (
         "the new primary colour is not drawn in the PDF"
+    )
 
 
 def _streams(pdf: bytes):
@@ -124,8 +133,13 @@ W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 def sample_build(tmp_path_factory) -> Path:
     """Build the sample's English and Arabic editions once; return the output folder."""
     out = tmp_path_factory.mktemp("brand") / "build"
-    result = subprocess.run([sys.executable, "-m", "uapress.cli", "build", SLUG, "--lang", "en", "--lang", "ar",
-                             "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "uapress.cli", "build", SLUG, "--lang", "en", "--lang", "ar", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return out / SLUG
 
@@ -141,8 +155,11 @@ def _docx_style(path: Path, name: str):
     with zipfile.ZipFile(path) as docx:
         styles = etree.fromstring(docx.read("word/styles.xml"))
     # Word keeps its built-in names in lower case ("heading 1").
-    (style,) = [s for s in styles.iterfind("w:style", W_NS)
-                if s.find("w:name", W_NS).get(f"{{{W_NS['w']}}}val").lower() == name.lower()]
+    (style,) = [
+        s
+        for s in styles.iterfind("w:style", W_NS)
+        if s.find("w:name", W_NS).get(f"{{{W_NS['w']}}}val").lower() == name.lower()
+    ]
     return style
 
 
@@ -156,7 +173,8 @@ def test_html_and_docx_take_the_same_colours_from_the_brand(sample_build, chromi
     chromium_page.goto(html_file.as_uri(), wait_until="load")
     for what, selector, prop, style, path, role in LOOK:
         shown = chromium_page.evaluate(
-            "([s, p]) => getComputedStyle(document.querySelector(s)).getPropertyValue(p)", [selector, prop])
+            "([s, p]) => getComputedStyle(document.querySelector(s)).getPropertyValue(p)", [selector, prop]
+        )
         assert _rgb(shown) == colours[role].upper(), f"HTML {what}: {shown}, the brand's {role} is {colours[role]}"
         (written,) = _docx_style(docx_file, style).xpath(path, namespaces=W_NS)
         assert "#" + written.upper() == colours[role].upper(), f"DOCX {what}: {written}, the brand's {role}"
@@ -186,7 +204,9 @@ def test_a_proof_marks_placeholder_links_alike_in_html_and_docx(chromium_page):
     chromium_page.set_content(render(proof, brand, for_print=True))
     marked = chromium_page.locator(".unresolved-link")
     assert marked.count() >= 8
-    css = marked.first.evaluate("e => [getComputedStyle(e).textDecorationColor, getComputedStyle(e).textDecorationStyle]")
+    css = marked.first.evaluate(
+        "e => [getComputedStyle(e).textDecorationColor, getComputedStyle(e).textDecorationStyle]"
+    )
     with zipfile.ZipFile(io.BytesIO(docx.write(proof, brand))) as package:
         styles = etree.fromstring(package.read("word/styles.xml"))
     (style,) = [s for s in styles.iterfind("w:style", W_NS) if s.get(f"{{{W_NS['w']}}}styleId") == "UnresolvedLink"]
@@ -209,7 +229,9 @@ def test_every_format_sets_the_text_in_the_brand_fonts(sample_build, chromium_pa
     def pdf_families(pdf: Path) -> set[str]:
         listing = subprocess.run([pdffonts, str(pdf)], capture_output=True, text=True, check=True).stdout
         names = {line.split()[0].split("+", 1)[-1] for line in listing.splitlines()[2:] if line.strip()}
-        return {family for family in wanted if any(n.replace("-", "").startswith(family.replace(" ", "")) for n in names)}
+        return {
+            family for family in wanted if any(n.replace("-", "").startswith(family.replace(" ", "")) for n in names)
+        }
 
     assert pdf_families(sample_build / lang / f"{SLUG}.{lang}.pdf") == wanted, "the PDF edition"
     docx_pdf = libreoffice(sample_build / lang / f"{SLUG}.{lang}.docx", "pdf", tmp_path)
@@ -223,7 +245,9 @@ def test_every_format_sets_the_text_in_the_brand_fonts(sample_build, chromium_pa
 def test_pdf_draws_the_brand_colours(sample_build):
     colours = load_brand(ROOT).colours
     streams = b"".join(_streams((sample_build / "en" / f"{SLUG}.en.pdf").read_bytes()))
-    drawn = {tuple(float(v) for v in m.groups()) for m in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", streams)}
+    drawn = {
+        tuple(float(v) for v in m.groups()) for m in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", streams)
+    }
     for role in ("primary", "text", "box", "accent", "muted", "link"):
-        wanted = tuple(int(colours[role][i:i + 2], 16) / 255 for i in (1, 3, 5))
+        wanted = tuple(int(colours[role][i : i + 2], 16) / 255 for i in (1, 3, 5))
         assert any(all(abs(a - b) < 0.003 for a, b in zip(colour, wanted)) for colour in drawn), role

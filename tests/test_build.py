@@ -17,8 +17,13 @@ LANGS = ("en", "es", "fr", "ar")
 
 def run_build(out: Path, *args: str) -> subprocess.CompletedProcess:
     """Run `uapress build` on the repository's sources into `out`."""
-    return subprocess.run([sys.executable, "-m", "uapress.cli", "build", "--out", str(out), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "uapress.cli", "build", "--out", str(out), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,13 @@ def built(tmp_path_factory) -> Path:
 def test_every_language_gets_every_format_and_a_checklist(built):
     for lang in LANGS:
         folder = built / SLUG / lang
-        for name in (f"{SLUG}.{lang}.pdf", f"{SLUG}.{lang}.docx", f"{SLUG}.{lang}.html", "checklist.html", "checklist.json"):
+        for name in (
+            f"{SLUG}.{lang}.pdf",
+            f"{SLUG}.{lang}.docx",
+            f"{SLUG}.{lang}.html",
+            "checklist.html",
+            "checklist.json",
+        ):
             path = folder / name
             assert path.exists(), path
             assert path.stat().st_size > 1000, f"{path} is suspiciously small"
@@ -49,8 +60,14 @@ def test_french_checklist_marks_only_the_background_missing(built):
 
 def test_two_builds_are_byte_identical(built, tmp_path):
     env_seed = dict(os.environ, PYTHONHASHSEED="12345")
-    again = subprocess.run([sys.executable, "-m", "uapress.cli", "build", "--out", str(tmp_path), SLUG],
-                           cwd=ROOT, capture_output=True, text=True, timeout=600, env=env_seed)
+    again = subprocess.run(
+        [sys.executable, "-m", "uapress.cli", "build", "--out", str(tmp_path), SLUG],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env_seed,
+    )
     assert again.returncode == 0, again.stderr
     for first in sorted((built / SLUG).rglob("*.*")):
         second = tmp_path / first.relative_to(built)
@@ -64,16 +81,27 @@ def test_a_failed_build_leaves_the_previous_editions_untouched(built, tmp_path):
     shutil.copytree(ROOT / "source", project / "source")
     shutil.copytree(ROOT / "styles", project / "styles")
     out = project / "build"
-    first = subprocess.run([sys.executable, "-m", "uapress.cli", "build", "--format", "html"], cwd=project,
-                           capture_output=True, text=True, timeout=600)
+    first = subprocess.run(
+        [sys.executable, "-m", "uapress.cli", "build", "--format", "html"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert first.returncode == 0, first.stderr
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert before
     source = project / "source" / "actions" / SLUG / "action.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("deadline: 2026-06-30", "deadline: 2026-02-30"),
-                      encoding="utf-8")
-    second = subprocess.run([sys.executable, "-m", "uapress.cli", "build", "--format", "html"], cwd=project,
-                            capture_output=True, text=True, timeout=600)
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("deadline: 2026-06-30", "deadline: 2026-02-30"), encoding="utf-8"
+    )
+    second = subprocess.run(
+        [sys.executable, "-m", "uapress.cli", "build", "--format", "html"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert second.returncode == 1
     assert "2026-02-30 is not a date" in second.stderr
     assert "Traceback" not in second.stderr

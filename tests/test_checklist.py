@@ -31,9 +31,16 @@ MANUAL_IDS = ["salutation", "target", "names", "links", "appeal-language", "read
 EDITORIAL_IDS = ["links-resolved", "names-spelled", "addresses", "dates", "read-through"]
 BEFORE_DEADLINE = dt.date(2026, 6, 1)
 """A day the sample's deadline (30 June 2026) is still ahead: its verdicts do not depend on the date tests run."""
-PLACEHOLDER_LINKS = ["2,000 people arbitrarily detained", "children and people living with disabilities",
-                     "USA's military action", "Detentions Without a Trace", "7.9 million", "fact-finding mission",
-                     "Prosecutor", "International Criminal Court"]
+PLACEHOLDER_LINKS = [
+    "2,000 people arbitrarily detained",
+    "children and people living with disabilities",
+    "USA's military action",
+    "Detentions Without a Trace",
+    "7.9 million",
+    "fact-finding mission",
+    "Prosecutor",
+    "International Criminal Court",
+]
 SEGMENT_KEYS = {"id", "field", "source", "translation", "status", "findings"}
 
 
@@ -51,7 +58,9 @@ def brand():
 @pytest.fixture(scope="module")
 def documents(action):
     """The sample's edition model in each language, by language."""
-    return {lang: build_document(localise(action, lang, REPO), today=BEFORE_DEADLINE) for lang in ("en", "es", "fr", "ar")}
+    return {
+        lang: build_document(localise(action, lang, REPO), today=BEFORE_DEADLINE) for lang in ("en", "es", "fr", "ar")
+    }
 
 
 def codes(checklist) -> list[str]:
@@ -61,8 +70,16 @@ def codes(checklist) -> list[str]:
 def uapress(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("uapress")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "uapress.cli"]
-    return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=300, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        command + list(args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 class _Page(HTMLParser):
@@ -161,15 +178,21 @@ def publishable(tmp_path):
         text = path.read_text(encoding="utf-8").replace("](#)", "](https://www.amnesty.org/en/latest/)")
         path.write_text(text, encoding="utf-8")
     action_yaml = folder / "action.yaml"
-    action_yaml.write_text(action_yaml.read_text(encoding="utf-8").replace(
-        "issued: 2026-01-19", 'reference: "AMR 53/0301/2026"\nissued: 2026-01-19'), encoding="utf-8")
+    action_yaml.write_text(
+        action_yaml.read_text(encoding="utf-8").replace(
+            "issued: 2026-01-19", 'reference: "AMR 53/0301/2026"\nissued: 2026-01-19'
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
 def test_nothing_left_to_fix_is_ready(publishable):
     action, _ = load_action(publishable / "source" / "actions" / SLUG / "action.yaml")
-    verdicts = {lang: build_document(localise(action, lang, publishable), today=BEFORE_DEADLINE).checklist
-                for lang in ("en", "es", "fr", "ar")}
+    verdicts = {
+        lang: build_document(localise(action, lang, publishable), today=BEFORE_DEADLINE).checklist
+        for lang in ("en", "es", "fr", "ar")
+    }
     assert {lang: c.ready for lang, c in verdicts.items()} == {"en": True, "es": True, "fr": False, "ar": True}
     assert codes(verdicts["fr"]) == ["missing"]
     assert verdicts["en"].editorial.links == ()
@@ -177,8 +200,12 @@ def test_nothing_left_to_fix_is_ready(publishable):
 
 def test_a_warning_of_check_blocks_the_action(publishable):
     path = publishable / "source" / "actions" / SLUG / "action.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("subject: Venezuelan", "# TODO: confirm the spelling\nsubject: Venezuelan"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "subject: Venezuelan", "# TODO: confirm the spelling\nsubject: Venezuelan"
+        ),
+        encoding="utf-8",
+    )
     action, _ = load_action(path)
     checklist = build_document(localise(action, "es", publishable), today=BEFORE_DEADLINE).checklist
     assert codes(checklist) == ["warnings"]
@@ -255,10 +282,16 @@ def test_json_of_the_source_is_editorial(documents, brand):
     data = json.loads(checklist_json.write(documents["en"], brand))
     assert data["kind"] == "editorial"
     editorial = data["editorial"]
-    assert [(link["field"], link["text"]) for link in editorial["links"]] == [("background", t) for t in PLACEHOLDER_LINKS]
+    assert [(link["field"], link["text"]) for link in editorial["links"]] == [
+        ("background", t) for t in PLACEHOLDER_LINKS
+    ]
     assert editorial["deadline"] == "30 June 2026" and editorial["days_left"] == 29 and editorial["reference"] is None
     assert "Delcy Rodríguez" in editorial["names"] and "El Helicoide" in editorial["names"]
-    assert editorial["people"][0]["address"] == ["Palacio de Miraflores,", "Av. Nte. 10, Caracas 1012,", "Caracas, Venezuela"]
+    assert editorial["people"][0]["address"] == [
+        "Palacio de Miraflores,",
+        "Av. Nte. 10, Caracas 1012,",
+        "Caracas, Venezuela",
+    ]
 
 
 def test_json_manual_items(fr_json):
@@ -327,13 +360,36 @@ def test_html_loads_in_chromium(action, documents, brand, tmp_path, chromium_pag
 
 CHROME = "header h1, header p, .verdict, .counts, h2, th, td.status, td:last-child, ul.manual, p.note, dl.facts dt"
 """The parts of a checklist page that are its own wording (not the action's text)."""
-CHECKLIST_LABELS = ("checklist", "checklist_action", "checklist_edition", "not_ready", "translated_share",
-                    "after_deadline_note", "checklist_facts", "checklist_manual", "checklist_ticks",
-                    "checklist_segments", "col_segment", "col_status", "col_source", "col_translation", "col_checks",
-                    "status_translated", "status_missing", "status_fuzzy", "checks_passed",
-                    "blocker_unresolved_links", "blocker_no_reference", "blocker_missing",
-                    "manual_salutation", "manual_target", "manual_names", "manual_links", "manual_appeal_language",
-                    "manual_read_through")
+CHECKLIST_LABELS = (
+    "checklist",
+    "checklist_action",
+    "checklist_edition",
+    "not_ready",
+    "translated_share",
+    "after_deadline_note",
+    "checklist_facts",
+    "checklist_manual",
+    "checklist_ticks",
+    "checklist_segments",
+    "col_segment",
+    "col_status",
+    "col_source",
+    "col_translation",
+    "col_checks",
+    "status_translated",
+    "status_missing",
+    "status_fuzzy",
+    "checks_passed",
+    "blocker_unresolved_links",
+    "blocker_no_reference",
+    "blocker_missing",
+    "manual_salutation",
+    "manual_target",
+    "manual_names",
+    "manual_links",
+    "manual_appeal_language",
+    "manual_read_through",
+)
 
 
 # Issue 11: a checklist page is wholly in its language: every heading, button and status word from its labels.
@@ -394,7 +450,9 @@ def test_source_checklist_in_chromium(action, documents, brand, tmp_path, chromi
     assert page.locator("h1").inner_text() == "Editorial checklist: English (en)"
     assert page.locator("table.links tbody tr td:nth-child(3) mark").all_inner_texts() == PLACEHOLDER_LINKS
     assert page.locator("table.links tbody tr td:first-child").all_inner_texts() == ["background"] * 8
-    facts = dict(zip(page.locator("#dates + dl dt").all_inner_texts(), page.locator("#dates + dl dd").all_inner_texts()))
+    facts = dict(
+        zip(page.locator("#dates + dl dt").all_inner_texts(), page.locator("#dates + dl dd").all_inner_texts())
+    )
     assert facts["Document reference"] == "none yet" and facts["UA number"] == "none yet"
     assert facts["Date of issue"] == "19 January 2026" and facts["Deadline"] == "30 June 2026"
     assert facts["Days left"] == "29 (Counted on: 2026-06-01)"
@@ -411,7 +469,9 @@ def test_source_checklist_in_chromium(action, documents, brand, tmp_path, chromi
 def test_text_is_shown_rendered_not_as_markdown(publishable, brand, tmp_path, chromium_page):
     """Issue 11: emphasis is emphasis, a link reads as its words and its address, `#` links are marked."""
     path = publishable / "source" / "actions" / SLUG / "action.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("must be released", "must be *released*"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("must be released", "must be *released*"), encoding="utf-8"
+    )
     action, _ = load_action(path)
     page = chromium_page
     for lang in ("en", "es"):
@@ -419,9 +479,12 @@ def test_text_is_shown_rendered_not_as_markdown(publishable, brand, tmp_path, ch
         out.write_bytes(checklist_html.write(build_document(localise(action, lang, publishable)), brand))
         page.goto(out.as_uri())
         # The word diff of an out-of-date translation shows the change in the Markdown as written; the rest is rendered.
-        texts = " ".join(page.locator("td.text").evaluate_all(
-            "cells => cells.map(c => { const copy = c.cloneNode(true); copy.querySelectorAll('.diff').forEach(d => d.remove());"
-            " return copy.textContent; })"))
+        texts = " ".join(
+            page.locator("td.text").evaluate_all(
+                "cells => cells.map(c => { const copy = c.cloneNode(true); copy.querySelectorAll('.diff').forEach(d => d.remove());"
+                " return copy.textContent; })"
+            )
+        )
         assert "](" not in texts and "*" not in texts, "raw Markdown shown"
         assert page.locator("td.text em").first.inner_text() == "released"
         link = page.locator("td.text a[href='https://www.amnesty.org/en/latest/']").first
@@ -462,7 +525,9 @@ def test_ticked_boxes_survive_a_reload_until_the_source_changes(publishable, bra
     page.reload()
     assert [page.is_checked(f"input[name={name}]") for name in ("names", "read-through")] == [False, True]
 
-    path.write_text(path.read_text(encoding="utf-8").replace("issued: 2026-01-19", "issued: 2026-01-20"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("issued: 2026-01-19", "issued: 2026-01-20"), encoding="utf-8"
+    )
     assert write_page() != key, "a changed source gives a new key"
     page.reload()
     assert not any(boxes.nth(i).is_checked() for i in range(boxes.count())), "ticks of another source apply"
@@ -523,8 +588,16 @@ def test_checklist_and_export_wait_for_a_running_build(tmp_path):
     shutil.copytree(REPO / "styles", root / "styles")
     commands = [("checklist", SLUG, "--lang", "de"), ("export", SLUG, "--lang", "de", "--format", "po")]
     with BuildLock(root / "build"):
-        running = [subprocess.Popen([sys.executable, "-m", "uapress.cli", *args], cwd=root, text=True,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE) for args in commands]
+        running = [
+            subprocess.Popen(
+                [sys.executable, "-m", "uapress.cli", *args],
+                cwd=root,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for args in commands
+        ]
         for process in running:
             with pytest.raises(subprocess.TimeoutExpired):
                 process.wait(timeout=3)

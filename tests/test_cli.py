@@ -36,7 +36,7 @@ class Printed:
     def fix(self) -> str | None:
         for line in self.body:
             if line.startswith("  fix: "):
-                return line[len("  fix: "):]
+                return line[len("  fix: ") :]
         return None
 
 
@@ -161,14 +161,17 @@ def test_missing_reference_is_a_warning(tmp_path):
 # --- usage errors -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("args, words", [
-    (["build", "no-such-action"], ["no such action: 'no-such-action'", "known actions: minimal"]),
-    (["build", "minimall"], ["no such action: 'minimall'", "did you mean 'minimal'?"]),
-    (["check", "minimal-"], ["did you mean 'minimal'?"]),
-    (["build", "--format", "nope"], ["unknown format: nope", "html"]),
-    (["check", "--no-such-option"], ["No such option"]),
-    (["no-such-command"], ["No such command"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["build", "no-such-action"], ["no such action: 'no-such-action'", "known actions: minimal"]),
+        (["build", "minimall"], ["no such action: 'minimall'", "did you mean 'minimal'?"]),
+        (["check", "minimal-"], ["did you mean 'minimal'?"]),
+        (["build", "--format", "nope"], ["unknown format: nope", "html"]),
+        (["check", "--no-such-option"], ["No such option"]),
+        (["no-such-command"], ["No such command"]),
+    ],
+)
 def test_usage_errors_exit_2(tmp_path, args, words):
     root = make_project(tmp_path, "minimal")
     result = run_uapress(root, *args)
@@ -194,8 +197,9 @@ def run_in_terminal(root, *args: str, env: dict) -> str:
     master, slave = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     environment.update(env)
-    process = subprocess.Popen(uapress_command() + list(args), cwd=root, env=environment, stdin=subprocess.DEVNULL,
-                               stdout=slave, stderr=slave)
+    process = subprocess.Popen(
+        uapress_command() + list(args), cwd=root, env=environment, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave
+    )
     os.close(slave)
     chunks = []
     try:
@@ -239,12 +243,15 @@ def test_version(tmp_path):
     assert result.stdout.strip() == f"uapress {uapress.__version__}"
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--help"], ["build", "check", "status", "checklist", "translations"]),
-    (["-h"], ["build", "check"]),
-    (["build", "--help"], ["--format", "--lang", "--strict"]),
-    (["check", "--help"], ["--strict"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--help"], ["build", "check", "status", "checklist", "translations"]),
+        (["-h"], ["build", "check"]),
+        (["build", "--help"], ["--format", "--lang", "--strict"]),
+        (["check", "--help"], ["--strict"]),
+    ],
+)
 def test_help(tmp_path, args, words):
     result = run_uapress(tmp_path, *args, env={"COLUMNS": "120"})
     assert_clean(result)
@@ -267,8 +274,9 @@ def test_failed_build_leaves_the_previous_editions(tmp_path):
     assert html in before and b"Release the defender" in before[html]
 
     path = action_file(root)
-    path.write_text(path.read_text(encoding="utf-8").replace("deadline: 2026-06-30", "deadline: 2026-02-30"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("deadline: 2026-06-30", "deadline: 2026-02-30"), encoding="utf-8"
+    )
     second = run_uapress(root, "build", "--format", "html")
     assert_clean(second)
     assert second.returncode == 1

@@ -24,8 +24,13 @@ def test_require_skips_locally_and_fails_under_ci(monkeypatch):
 
 def test_url_guard():
     allowed = ["file:///tmp/a.html", "data:text/plain,hi", "http://127.0.0.1:8000/x.css"]
-    blocked = ["https://127.0.0.1/", "http://127.0.0.1.nip.invalid/", "http://localhost/",
-               "http://203.0.113.9/", "ftp://127.0.0.1/"]
+    blocked = [
+        "https://127.0.0.1/",
+        "http://127.0.0.1.nip.invalid/",
+        "http://localhost/",
+        "http://203.0.113.9/",
+        "ftp://127.0.0.1/",
+    ]
     assert all(conftest._allowed_url(u) for u in allowed)
     assert not any(conftest._allowed_url(u) for u in blocked)
 
@@ -102,7 +107,7 @@ def test_pdftotext_reads_weasyprint_pdf(pdftotext, tmp_path):
     assert pdftotext(pdf).strip() == "Hello"
 
 
-PO_HEADER = '''msgid ""
+PO_HEADER = """msgid ""
 msgstr ""
 "Project-Id-Version: uapress smoke\\n"
 "PO-Revision-Date: 2026-06-30 12:00+0000\\n"
@@ -114,7 +119,7 @@ msgstr ""
 "Content-Transfer-Encoding: 8bit\\n"
 "Plural-Forms: nplurals=2; plural=(n != 1);\\n"
 
-'''
+"""
 
 
 def test_msgfmt_accepts_valid_po(msgfmt_check, tmp_path):
@@ -174,7 +179,10 @@ def test_unexpected_weasyprint_warning_fails_its_test(tmp_path):
     )
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     out = proc.stdout
     assert "2 failed, 2 passed" in out, out

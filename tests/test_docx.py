@@ -25,8 +25,20 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 # ECMA-376 part 1 schema order of the properties the writer sets (CT_PPrBase, CT_RPr).
 PPR_ORDER = ["pStyle", "keepNext", "keepLines", "numPr", "pBdr", "shd", "bidi", "spacing", "ind", "jc", "outlineLvl"]
 RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "color", "sz", "szCs", "u", "rtl", "lang"]
-PARAGRAPH_STYLES = ["Masthead", "Meta", "Heading 1", "Body", "Heading 2", "Address Name", "Address",
-                    "Salutation", "Letter", "Closing", "Fact", "Note"]
+PARAGRAPH_STYLES = [
+    "Masthead",
+    "Meta",
+    "Heading 1",
+    "Body",
+    "Heading 2",
+    "Address Name",
+    "Address",
+    "Salutation",
+    "Letter",
+    "Closing",
+    "Fact",
+    "Note",
+]
 
 
 def w(name: str) -> str:
@@ -96,8 +108,11 @@ def style_element(data: bytes, name: str):
 
 def hyperlink_targets(data: bytes) -> dict[str, tuple[str, str | None]]:
     rels = part(data, "word/_rels/document.xml.rels")
-    return {rel.get("Id"): (rel.get("Target"), rel.get("TargetMode"))
-            for rel in rels.iter(f"{{{PKG_RELS}}}Relationship") if rel.get("Type") == HYPERLINK}
+    return {
+        rel.get("Id"): (rel.get("Target"), rel.get("TargetMode"))
+        for rel in rels.iter(f"{{{PKG_RELS}}}Relationship")
+        if rel.get("Type") == HYPERLINK
+    }
 
 
 # --- text ------------------------------------------------------------------
@@ -169,8 +184,11 @@ def test_unresolved_links_read_as_plain_marked_words(editions):
     body = part(editions["en"], "word/document.xml")
     unresolved = {normalise(text) for text, url in source_links("background") if url in ("#", "")}
     assert unresolved
-    marked = {normalise("".join(r.itertext())) for r in body.iter(w("r"))
-              if r.find("w:rPr/w:rStyle[@w:val='UnresolvedLink']", NS) is not None}
+    marked = {
+        normalise("".join(r.itertext()))
+        for r in body.iter(w("r"))
+        if r.find("w:rPr/w:rStyle[@w:val='UnresolvedLink']", NS) is not None
+    }
     hyperlinked = {text_of(link) for link in body.iter(w("hyperlink"))}
     assert unresolved <= marked
     assert not unresolved & hyperlinked
@@ -335,14 +353,24 @@ def test_two_writes_are_byte_identical(editions, lang):
 def test_lists_are_numbered_and_quotes_indented(editions):
     document = sample_document("en")
     items = tuple(ListItem((Text(f"Item {n}"),)) for n in (1, 2))
-    blocks = (ListBlock(True, items), ListBlock(False, items), ListBlock(True, items),
-              Quote((Paragraph((Text("Quoted words."),)),)))
+    blocks = (
+        ListBlock(True, items),
+        ListBlock(False, items),
+        ListBlock(True, items),
+        Quote((Paragraph((Text("Quoted words."),)),)),
+    )
     data = write(dataclasses.replace(document, sections=(Section("summary", blocks),), segments=()), sample_brand())
     paragraphs = docx.Document(io.BytesIO(data)).paragraphs
     styled = [(p.style.name, p.text) for p in paragraphs if p.text]
-    assert styled == [("List Number", "Item 1"), ("List Number", "Item 2"), ("List Bullet", "Item 1"),
-                      ("List Bullet", "Item 2"), ("List Number", "Item 1"), ("List Number", "Item 2"),
-                      ("Quote", "Quoted words.")]
+    assert styled == [
+        ("List Number", "Item 1"),
+        ("List Number", "Item 2"),
+        ("List Bullet", "Item 1"),
+        ("List Bullet", "Item 2"),
+        ("List Number", "Item 1"),
+        ("List Number", "Item 2"),
+        ("Quote", "Quoted words."),
+    ]
     # Each numbered list restarts at 1 through its own numbering instance.
     num_ids = [p._p.pPr.numPr.numId.val for p in paragraphs if p.style.name == "List Number"]
     assert num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]
@@ -374,8 +402,19 @@ def test_only_styles_in_use_or_in_the_brand_are_defined(editions, lang):
     tables = [s for s in styles if s.get(w("type")) == "table"]
     assert [t.get(w("styleId")) for t in tables] == ["TableNormal"], "only Word's default table style stays"
     names = {s.find("w:name", NS).get(w("val")).lower() for s in styles}
-    assert {"normal", "heading 1", "heading 2", "hyperlink", "unresolved link", "list bullet", "list number",
-            "quote", "fact", "note", "salutation"} <= names
+    assert {
+        "normal",
+        "heading 1",
+        "heading 2",
+        "hyperlink",
+        "unresolved link",
+        "list bullet",
+        "list number",
+        "quote",
+        "fact",
+        "note",
+        "salutation",
+    } <= names
     assert not names & {"light shading", "medium grid 1 accent 1", "intense quote", "caption", "heading 9"}
     assert len(styles) < 45
 
@@ -400,9 +439,17 @@ def test_the_brand_fonts_are_embedded_obfuscated(editions, lang):
 
     data = editions[lang]
     table = part(data, "word/fontTable.xml")
-    rels = {r.get("Id"): r.get("Target") for r in part(data, "word/_rels/fontTable.xml.rels").iter(f"{{{PKG_RELS}}}Relationship")}
-    expected = {("Noto Sans", "embedRegular"), ("Noto Sans", "embedBold"), ("Noto Sans", "embedItalic"),
-                ("Noto Sans", "embedBoldItalic"), ("Noto Sans Condensed", "embedBold")}
+    rels = {
+        r.get("Id"): r.get("Target")
+        for r in part(data, "word/_rels/fontTable.xml.rels").iter(f"{{{PKG_RELS}}}Relationship")
+    }
+    expected = {
+        ("Noto Sans", "embedRegular"),
+        ("Noto Sans", "embedBold"),
+        ("Noto Sans", "embedItalic"),
+        ("Noto Sans", "embedBoldItalic"),
+        ("Noto Sans Condensed", "embedBold"),
+    }
     if lang == "ar":
         expected |= {("Noto Naskh Arabic", "embedRegular"), ("Noto Naskh Arabic", "embedBold")}
     found = set()
@@ -430,8 +477,9 @@ def test_libreoffice_sets_the_edition_in_the_embedded_fonts(editions, libreoffic
 
     source = tmp_path / "edition.ar.docx"
     source.write_bytes(editions["ar"])
-    listing = subprocess.run([pdffonts, str(libreoffice(source, "pdf", tmp_path / "pdf"))], capture_output=True,
-                             text=True, check=True).stdout
+    listing = subprocess.run(
+        [pdffonts, str(libreoffice(source, "pdf", tmp_path / "pdf"))], capture_output=True, text=True, check=True
+    ).stdout
     for face in ("NotoSans-Regular", "NotoSans-Bold", "NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold"):
         assert f"+{face} " in listing, listing
 
@@ -447,12 +495,18 @@ def test_the_band_and_the_running_header_carry_the_logo(editions, lang):
         image = Image.open(io.BytesIO(package.read(media[0])))
     assert image.format == "PNG" and image.size == (512, 512)
     # The mark's primary ground fills its middle: the SVG was drawn, not a blank square.
-    primary = tuple(int(sample_brand().colours["primary"][i:i + 2], 16) for i in (1, 3, 5))
+    primary = tuple(int(sample_brand().colours["primary"][i : i + 2], 16) for i in (1, 3, 5))
     assert image.convert("RGB").getpixel((40, 256)) == primary
-    band = next(p for p in part(data, "word/document.xml").iter(w("p"))
-                if p.find("w:pPr/w:pStyle", NS).get(w("val")) == "Masthead")
+    band = next(
+        p
+        for p in part(data, "word/document.xml").iter(w("p"))
+        if p.find("w:pPr/w:pStyle", NS).get(w("val")) == "Masthead"
+    )
     assert band.find("w:r/w:drawing", NS) is not None and band.find("w:r", NS).find("w:drawing", NS) is not None
-    assert band.xpath(".//wp:docPr/@descr", namespaces={"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}) == [sample_brand().logo_alt]
+    assert band.xpath(
+        ".//wp:docPr/@descr",
+        namespaces={"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"},
+    ) == [sample_brand().logo_alt]
     headers = [n for n in part_names(data) if re.match(r"word/header\d+\.xml", n)]
     assert sum(part(data, n).find(".//w:drawing", NS) is not None for n in headers) == 1, "pages 2 onwards"
 
@@ -473,7 +527,11 @@ def test_fact_labels_take_the_fact_label_style(editions, lang):
 def test_arabic_latin_runs_are_marked_latin_and_arabic_runs_arabic(editions):
     # Issue 11: a spelling checker must not read "Delcy Rodríguez" as Arabic.
     body = part(editions["ar"], "word/document.xml")
-    latin = [r for r in body.iter(w("r")) if re.search("[A-Za-z]", "".join(r.itertext())) and not ARABIC.search("".join(r.itertext()))]
+    latin = [
+        r
+        for r in body.iter(w("r"))
+        if re.search("[A-Za-z]", "".join(r.itertext())) and not ARABIC.search("".join(r.itertext()))
+    ]
     assert len(latin) > 20
     for r in latin:
         assert r.find("w:rPr/w:lang", NS).get(w("val")) == "en-GB", "".join(r.itertext())
@@ -487,10 +545,14 @@ def test_arabic_fallback_bullets_stay_on_the_right(tmp_path, libreoffice):
     # Issue 11: an untranslated list item in the Arabic edition keeps the list's right-hand bullets.
     document = sample_document("ar")
     segment = Segment("ua_list0000001", "background", "An untranslated item.", "An untranslated item.", "missing")
-    items = (ListItem((Text("An untranslated item."),), segment, "en"),
-             ListItem((Text("بند مترجم"),), Segment("ua_list0000002", "background", "b", "بند مترجم", "translated")))
-    data = write(dataclasses.replace(document, sections=(Section("background", (ListBlock(False, items),)),),
-                                     segments=()), sample_brand())
+    items = (
+        ListItem((Text("An untranslated item."),), segment, "en"),
+        ListItem((Text("بند مترجم"),), Segment("ua_list0000002", "background", "b", "بند مترجم", "translated")),
+    )
+    data = write(
+        dataclasses.replace(document, sections=(Section("background", (ListBlock(False, items),)),), segments=()),
+        sample_brand(),
+    )
     body = part(data, "word/document.xml")
     listed = [p for p in body.iter(w("p")) if p.find("w:pPr/w:pStyle", NS).get(w("val")) == "ListBullet"]
     assert len(listed) == 2

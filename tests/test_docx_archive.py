@@ -21,10 +21,18 @@ def _zipfile_bytes(members, stamp):
 def test_zipped_package_is_byte_identical_to_zipfile_and_reads_back():
     font = bytes(range(256)) * 400
     stamp = (2026, 6, 1, 0, 0, 0)
-    for members in ([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", "<w:document>é</w:document>".encode()),
-                     ("word/fonts/font1.odttf", font)],
-                    [("word/document.xml", b"<w:document>other</w:document>"), ("word/fonts/font1.odttf", font),
-                     ("docProps/custom.xml", b"<Properties/>")]):
+    for members in (
+        [
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", "<w:document>é</w:document>".encode()),
+            ("word/fonts/font1.odttf", font),
+        ],
+        [
+            ("word/document.xml", b"<w:document>other</w:document>"),
+            ("word/fonts/font1.odttf", font),
+            ("docProps/custom.xml", b"<Properties/>"),
+        ],
+    ):
         data = zipped(members, stamp)  # the second package takes its font from the first one's deflate
         assert data == _zipfile_bytes(members, stamp)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -36,17 +44,26 @@ def test_a_font_deflated_once_serves_other_names_and_dates():
     # Issue 13: an archive of actions issued on different days embeds the same faces under other part names;
     # the records are those zipfile writes, with the deflate done once.
     fonts = [bytes(range(256)) * 300, bytes(reversed(range(256))) * 200 + b"tail"]
-    packages = [([("word/fonts/font1.odttf", fonts[0]), ("word/fonts/font2.odttf", fonts[1])], (2026, 1, 19, 0, 0, 0)),
-                ([("word/document.xml", b"<w:document/>"), ("word/fonts/font2.odttf", fonts[0]),
-                  ("word/fonts/font10.odttf", fonts[1])], (2025, 12, 31, 0, 0, 0)),
-                ([("word/fonts/font1.odttf", b"")], (1980, 1, 1, 0, 0, 0))]
+    packages = [
+        ([("word/fonts/font1.odttf", fonts[0]), ("word/fonts/font2.odttf", fonts[1])], (2026, 1, 19, 0, 0, 0)),
+        (
+            [
+                ("word/document.xml", b"<w:document/>"),
+                ("word/fonts/font2.odttf", fonts[0]),
+                ("word/fonts/font10.odttf", fonts[1]),
+            ],
+            (2025, 12, 31, 0, 0, 0),
+        ),
+        ([("word/fonts/font1.odttf", b"")], (1980, 1, 1, 0, 0, 0)),
+    ]
     for members, stamp in packages:
         data = zipped(members, stamp)
         assert data == _zipfile_bytes(members, stamp)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             assert archive.testzip() is None
-            assert [(info.filename, info.date_time, archive.read(info)) for info in archive.infolist()] == \
-                [(name, stamp, content) for name, content in members]
+            assert [(info.filename, info.date_time, archive.read(info)) for info in archive.infolist()] == [
+                (name, stamp, content) for name, content in members
+            ]
 
 
 def test_another_python_docx_falls_back_to_its_public_save(monkeypatch):

@@ -38,8 +38,9 @@ def read_back(kind: str, path: Path, chromium_page, pdftotext, libreoffice, tmp_
 
 
 @pytest.mark.parametrize("kind", ("html", "pdf", "docx"))
-def test_every_target_gets_its_salutation_before_the_letter(two_targets, kind, chromium_page, pdftotext,
-                                                            libreoffice, tmp_path):
+def test_every_target_gets_its_salutation_before_the_letter(
+    two_targets, kind, chromium_page, pdftotext, libreoffice, tmp_path
+):
     # Issue 11: the second target's salutation was never rendered, and a DOCX round trip reported it deleted.
     action, _ = load_action(next((two_targets["root"] / "source" / "actions").glob("*/action.yaml")))
     assert len(action.targets) == 2
@@ -57,10 +58,13 @@ def test_previous_ua_reference_stands_beside_its_link(kind, lang, tmp_path, chro
     previous = sample_source()["previous"]
     path = tmp_path / f"edition.{lang}.{kind}"
     path.write_bytes(WRITERS[kind].load()(sample_document(lang), sample_brand()))
-    lines = [normalise(line) for line in read_back(kind, path, chromium_page, pdftotext, libreoffice, tmp_path)
-             .splitlines() if normalise(line)]
+    lines = [
+        normalise(line)
+        for line in read_back(kind, path, chromium_page, pdftotext, libreoffice, tmp_path).splitlines()
+        if normalise(line)
+    ]
     (url_line,) = [index for index, line in enumerate(lines) if previous["url"] in line]
-    assert previous["reference"] in " ".join(lines[url_line - 1:url_line + 1]), lines[url_line - 2:url_line + 1]
+    assert previous["reference"] in " ".join(lines[url_line - 1 : url_line + 1]), lines[url_line - 2 : url_line + 1]
 
 
 def placeholder_texts(lang: str) -> list[str]:
@@ -85,7 +89,9 @@ def test_placeholder_links_are_plain_text_in_editions(lang, chromium_page):
         decorated = chromium_page.evaluate(
             """text => [...document.querySelectorAll('article p')].filter(p => p.textContent.includes(text))
                  .flatMap(p => [...p.querySelectorAll('*')]).filter(e => e.textContent.includes(text))
-                 .map(e => getComputedStyle(e).textDecorationLine).filter(d => d !== 'none')""", text)
+                 .map(e => getComputedStyle(e).textDecorationLine).filter(d => d !== 'none')""",
+            text,
+        )
         assert decorated == [], text
         assert chromium_page.get_by_text(text, exact=False).count() >= 1
 

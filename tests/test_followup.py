@@ -24,8 +24,23 @@ from uapress.source.schema import KNOWN_KEYS, Previous
 OLD = "venezuela-hrd-release"
 NEW = "venezuela-hrd-release-fi2"
 NEW_FILE = f"source/actions/{NEW}/action.yaml"
-COPIED = ("language", "languages", "country", "appeal_language", "subject", "pronoun", "title", "summary",
-          "targets", "copies", "letter", "closing", "background", "keep", "ua_number")
+COPIED = (
+    "language",
+    "languages",
+    "country",
+    "appeal_language",
+    "subject",
+    "pronoun",
+    "title",
+    "summary",
+    "targets",
+    "copies",
+    "letter",
+    "closing",
+    "background",
+    "keep",
+    "ua_number",
+)
 
 
 @pytest.fixture
@@ -46,7 +61,9 @@ def load(root: Path, slug: str):
 def add_reference(root: Path, reference: str) -> None:
     path = root / "source" / "actions" / OLD / "action.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("issued: 2026-01-19", f'reference: "{reference}"\nissued: 2026-01-19', 1), encoding="utf-8")
+    path.write_text(
+        text.replace("issued: 2026-01-19", f'reference: "{reference}"\nissued: 2026-01-19', 1), encoding="utf-8"
+    )
 
 
 def test_followup_of_the_sample_copies_everything_but_dates_and_previous(project):
@@ -70,7 +87,7 @@ def test_followup_of_the_sample_copies_everything_but_dates_and_previous(project
     for key in ("issued", "deadline", "previous"):
         (line,) = [line for line in lines if line.startswith(f"{key}:")]
         assert "TODO:" in line, line
-    assert "url: \"https://…\"" in next(line for line in lines if line.startswith("previous:"))
+    assert 'url: "https://…"' in next(line for line in lines if line.startswith("previous:"))
     # No address is invented anywhere: besides the template's "https://…" examples, the only URLs are
     # those the sample's own text holds.
     old_text = (project / "source" / "actions" / OLD / "action.yaml").read_text(encoding="utf-8")
@@ -85,8 +102,11 @@ def test_check_warns_about_each_todo_of_the_followup_and_nothing_breaks(project)
     assert_clean(check)
     assert check.returncode == 0, check.stderr
     assert not errors(check)
-    fields = {re.search(r"line \d+, ([\w.]+): still holds", p.head).group(1)
-              for p in printed(check.stderr) if "still holds a placeholder" in p.head}
+    fields = {
+        re.search(r"line \d+, ([\w.]+): still holds", p.head).group(1)
+        for p in printed(check.stderr)
+        if "still holds a placeholder" in p.head
+    }
     assert fields == {"issued", "deadline", "previous"}, check.stderr
     assert run_uapress(project, "check", "--strict", NEW).returncode == 1
 
@@ -100,8 +120,9 @@ def test_previous_is_filled_from_the_reference_and_the_given_address(project):
     assert not printed(result.stderr), result.stderr
     new = load(project, NEW)
     assert new.previous == Previous("AMR 53/0300/2026", url)
-    previous_line = next(line for line in (project / NEW_FILE).read_text(encoding="utf-8").splitlines()
-                         if line.startswith("previous:"))
+    previous_line = next(
+        line for line in (project / NEW_FILE).read_text(encoding="utf-8").splitlines() if line.startswith("previous:")
+    )
     assert "TODO" not in previous_line
 
 
@@ -111,18 +132,22 @@ def test_a_known_reference_without_address_still_leaves_a_todo(project):
     assert result.returncode == 0, result.stderr
     heads = [p.head for p in printed(result.stderr)]
     assert len(heads) == 1 and "no public address" in heads[0], result.stderr
-    line = next(line for line in (project / NEW_FILE).read_text(encoding="utf-8").splitlines()
-                if line.startswith("previous:"))
+    line = next(
+        line for line in (project / NEW_FILE).read_text(encoding="utf-8").splitlines() if line.startswith("previous:")
+    )
     assert "TODO:" in line and '"AMR 53/0300/2026"' in line
     assert load(project, NEW).previous is None
 
 
-@pytest.mark.parametrize("args, words", [
-    ((OLD, OLD), "already exists"),
-    ((OLD, "Bad_Name"), "not a valid action name"),
-    (("no-such-action", NEW), "no-such-action"),
-    ((OLD, NEW, "--url", "javascript:alert(1)"), "not a web address"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        ((OLD, OLD), "already exists"),
+        ((OLD, "Bad_Name"), "not a valid action name"),
+        (("no-such-action", NEW), "no-such-action"),
+        ((OLD, NEW, "--url", "javascript:alert(1)"), "not a web address"),
+    ],
+)
 def test_followup_refuses_with_exit_2_and_writes_nothing(project, args, words):
     before = files_under(project / "source")
     result = run_uapress(project, "followup", *args)
@@ -136,7 +161,8 @@ def test_every_kind_of_text_survives_the_copy(tmp_path):
     """Markdown with hard breaks, quotes, colons, lists; several targets with e-mail; copies: loaded back equal."""
     folder = tmp_path / "source" / "actions" / "old"
     folder.mkdir(parents=True)
-    (folder / "action.yaml").write_text('''\
+    (folder / "action.yaml").write_text(
+        """\
 schema: 1
 ua_number: "UA 12/26"
 issued: 2026-01-19
@@ -179,7 +205,9 @@ letter: |
 closing: Yours faithfully,
 background: "One paragraph without final newline"
 keep: [Ana Pérez, "José Ruiz", "Foro: Penal"]
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     old, _ = load_action(folder / "action.yaml")
     text, _ = render_followup(old, "new", None, dt.date(2026, 11, 20))
     (tmp_path / "source" / "actions" / "new").mkdir()

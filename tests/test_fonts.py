@@ -39,8 +39,10 @@ def shaped(face: hb.Face, text: str, direction: str) -> list[tuple]:
     buffer.guess_segment_properties()
     buffer.direction = direction
     hb.shape(font, buffer)
-    return [(info.cluster, pos.x_advance, pos.x_offset, pos.y_offset, info.codepoint != 0)
-            for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions)]
+    return [
+        (info.cluster, pos.x_advance, pos.x_offset, pos.y_offset, info.codepoint != 0)
+        for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions)
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -109,8 +111,13 @@ def test_woff2_reads_back_as_the_cut_table_for_table(role, face_name):
 
 
 def test_base128_is_the_shortest_form():
-    assert [woff2._base128(n) for n in (0, 63, 127, 128, 2 ** 32 - 1)] == [
-        b"\x00", b"\x3f", b"\x7f", b"\x81\x00", b"\x8f\xff\xff\xff\x7f"]
+    assert [woff2._base128(n) for n in (0, 63, 127, 128, 2**32 - 1)] == [
+        b"\x00",
+        b"\x3f",
+        b"\x7f",
+        b"\x81\x00",
+        b"\x8f\xff\xff\xff\x7f",
+    ]
 
 
 def test_cuts_are_byte_identical_from_one_process_to_the_next(tmp_path):
@@ -137,4 +144,3 @@ def test_a_font_file_changed_while_the_process_runs_is_cut_anew(tmp_path):
     after = fonts.subset(face, chars, "woff2")
     assert after != before
     assert after == fonts.subset(bold, chars, "woff2")
-

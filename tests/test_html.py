@@ -27,7 +27,9 @@ def text_of(element) -> str:
 def without_marker(element) -> str:
     """Return an element's text without its fallback label."""
     label = element.find_class("fallback-label")
-    return normalise(element.text_content().replace(label[0].text_content(), "", 1) if label else element.text_content())
+    return normalise(
+        element.text_content().replace(label[0].text_content(), "", 1) if label else element.text_content()
+    )
 
 
 def previous_url() -> str:
@@ -54,8 +56,12 @@ def test_page_states_language_direction_and_metadata(pages, lang):
     assert page.xpath("//meta[@name='keywords']/@content") == [", ".join(meta.keywords)]
 
 
-SUMMARY_STARTS = {"en": "In January 2026, human rights defenders", "es": "En enero de 2026",
-                  "fr": "En janvier 2026", "ar": "في يناير"}
+SUMMARY_STARTS = {
+    "en": "In January 2026, human rights defenders",
+    "es": "En enero de 2026",
+    "fr": "En janvier 2026",
+    "ar": "في يناير",
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -68,7 +74,8 @@ def test_page_is_shared_with_its_title_summary_and_locale(pages, lang):
     assert normalise(og["og:description"]) == text_of(page.find_class("summary")[0]), "the summary, as shown"
     assert og["og:locale"] == {"en": "en_GB", "es": "es_ES", "fr": "fr_FR", "ar": "ar_EG"}[lang]
     assert sorted(page.xpath("//meta[@property='og:locale:alternate']/@content")) == sorted(
-        {"en": "en_GB", "es": "es_ES", "fr": "fr_FR", "ar": "ar_EG"}[other] for other in LANGS if other != lang)
+        {"en": "en_GB", "es": "es_ES", "fr": "fr_FR", "ar": "ar_EG"}[other] for other in LANGS if other != lang
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -76,8 +83,12 @@ def test_editions_link_each_other_in_every_published_language(pages, lang):
     # Issue 11: a language switcher and <link rel="alternate" hreflang> between the editions of an action.
     page = pages[lang]
     alternates = {link.get("hreflang"): link.get("href") for link in page.xpath("//link[@rel='alternate']")}
-    expected = {other: (f"venezuela-hrd-release.{other}.html" if other == lang
-                        else f"../{other}/venezuela-hrd-release.{other}.html") for other in LANGS}
+    expected = {
+        other: (
+            f"venezuela-hrd-release.{other}.html" if other == lang else f"../{other}/venezuela-hrd-release.{other}.html"
+        )
+        for other in LANGS
+    }
     assert alternates == expected
     switcher = page.xpath("//nav[@class='languages']")[0]
     links = switcher.xpath(".//a")
@@ -100,11 +111,19 @@ def test_an_action_published_in_one_language_has_no_switcher():
 def test_page_embeds_its_fonts_cut_to_its_characters(pages, lang):
     # Issue 11: the HTML edition carries the bundled fonts (WOFF2 subsets), so it looks like the PDF.
     css = "".join(pages[lang].xpath("//style/text()"))
-    faces = re.findall(r'@font-face \{\s*font-family: "([^"]+)";\s*src: url\("data:font/woff2;base64,([^"]+)"\)'
-                       r' format\("woff2"\);\s*font-weight: (\d+);\s*font-style: (\w+);', css)
+    faces = re.findall(
+        r'@font-face \{\s*font-family: "([^"]+)";\s*src: url\("data:font/woff2;base64,([^"]+)"\)'
+        r' format\("woff2"\);\s*font-weight: (\d+);\s*font-style: (\w+);',
+        css,
+    )
     found = {(family, int(weight), style) for family, _, weight, style in faces}
-    assert {("Noto Sans", 400, "normal"), ("Noto Sans", 700, "normal"), ("Noto Sans Condensed", 700, "normal"),
-            ("Noto Naskh Arabic", 400, "normal"), ("Noto Naskh Arabic", 700, "normal")} <= found
+    assert {
+        ("Noto Sans", 400, "normal"),
+        ("Noto Sans", 700, "normal"),
+        ("Noto Sans Condensed", 700, "normal"),
+        ("Noto Naskh Arabic", 400, "normal"),
+        ("Noto Naskh Arabic", 700, "normal"),
+    } <= found
     import base64
     import io
 
@@ -117,7 +136,9 @@ def test_page_embeds_its_fonts_cut_to_its_characters(pages, lang):
         cmap = font.getBestCmap()
         assert len(cmap) < 400, f"{family} {weight} is not cut to the page's characters"
         if family == "Noto Sans" and weight == "400":
-            missing = {c for c in text if c.isalpha() and c.isascii() is False and ord(c) < 0x500 and ord(c) not in cmap}
+            missing = {
+                c for c in text if c.isalpha() and c.isascii() is False and ord(c) < 0x500 and ord(c) not in cmap
+            }
             assert not missing, f"characters of the page missing from the font: {missing}"
 
 
@@ -131,7 +152,9 @@ def test_page_is_built_of_band_article_headings_and_fact_box(pages, lang):
     article = page.xpath("//main/article")[0]
     assert [text_of(h) for h in article.xpath(".//h1")] == [normalise(meta.title)]
     assert [text_of(h) for h in article.xpath(".//h2")] == [
-        normalise(meta.labels["take_action"]), normalise(meta.labels["additional_information"])]
+        normalise(meta.labels["take_action"]),
+        normalise(meta.labels["additional_information"]),
+    ]
     assert not page.xpath("//header//h1 | //header//h2"), "the masthead is not a heading"
     address = article.xpath(".//address")[0]
     assert text_of(address).startswith(sample_source()["targets"][0]["name"])
@@ -213,6 +236,7 @@ def test_french_background_is_marked_untranslated(pages):
 
 def fall_back(document, fields: set, status: str = "missing"):
     """Return the document with the blocks of `fields` shown in the source language, as a missing translation is."""
+
     def segment(seg):
         return dataclasses.replace(seg, text=seg.source, status=status)
 
@@ -225,8 +249,12 @@ def fall_back(document, fields: set, status: str = "missing"):
 
     def block(node):
         if getattr(node, "segment", None) is not None and node.segment.field in fields:
-            return dataclasses.replace(node, inlines=(Text(node.segment.source),), segment=segment(node.segment),
-                                       lang=document.meta.source_lang)
+            return dataclasses.replace(
+                node,
+                inlines=(Text(node.segment.source),),
+                segment=segment(node.segment),
+                lang=document.meta.source_lang,
+            )
         if hasattr(node, "blocks"):
             return dataclasses.replace(node, blocks=tuple(block(b) for b in node.blocks))
         if hasattr(node, "inlines"):
@@ -271,12 +299,15 @@ def test_latin_lines_in_arabic_run_left_to_right(pages):
 
 def test_text_and_addresses_are_escaped():
     document = sample_document("en")
-    hostile = Paragraph((Text('<script>alert("x")</script> & <b>'),
-                         Link('https://example.org/?a=1&b="2"', (Text("<i>x</i>"),))), "Body")
-    sections = tuple(dataclasses.replace(s, blocks=s.blocks + (hostile,)) if s.role == "summary" else s
-                     for s in document.sections)
-    document = dataclasses.replace(document, sections=sections,
-                                   meta=dataclasses.replace(document.meta, title='A "title" </title><script>'))
+    hostile = Paragraph(
+        (Text('<script>alert("x")</script> & <b>'), Link('https://example.org/?a=1&b="2"', (Text("<i>x</i>"),))), "Body"
+    )
+    sections = tuple(
+        dataclasses.replace(s, blocks=s.blocks + (hostile,)) if s.role == "summary" else s for s in document.sections
+    )
+    document = dataclasses.replace(
+        document, sections=sections, meta=dataclasses.replace(document.meta, title='A "title" </title><script>')
+    )
     data = html.write(document, sample_brand()).decode("utf-8")
     assert "<script" not in data and "<b>" not in data and "<i>x" not in data
     page = lxml.html.document_fromstring(data)
@@ -288,7 +319,10 @@ def test_text_and_addresses_are_escaped():
 def test_style_names_become_classes():
     assert html.style_class("Address Name") == "address-name"
     assert html.style_class("Heading 2") == "heading-2"
-    assert html.HtmlRenderer(sample_document("en").meta).render(Paragraph((Text("x"),), "Note")) == '<p class="note">x</p>\n'
+    assert (
+        html.HtmlRenderer(sample_document("en").meta).render(Paragraph((Text("x"),), "Note"))
+        == '<p class="note">x</p>\n'
+    )
 
 
 def test_page_counter_content_keeps_the_label_order():
@@ -331,7 +365,9 @@ def test_chromium_shows_the_page_offline(chromium_page, tmp_path, lang):
     # Issue 11: the translation checklist is an internal tool: readers of the public edition never see it.
     assert page.locator('a[href*="checklist"]').count() == 0
     label = document.meta.labels["checklist"]
-    assert label not in page.locator("body").inner_text() and "checklist" not in page.locator("body").inner_text().lower()
+    assert (
+        label not in page.locator("body").inner_text() and "checklist" not in page.locator("body").inner_text().lower()
+    )
     page.screenshot(path=str(tmp_path / f"{lang}-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways on a phone"
@@ -356,7 +392,8 @@ def test_chromium_shows_the_letter_rule_on_the_reading_side(chromium_page, tmp_p
         path.write_bytes(html.write(sample_document(lang), sample_brand()))
         chromium_page.goto(path.as_uri(), wait_until="load")
         width = chromium_page.evaluate(
-            f"getComputedStyle(document.querySelector('section.letter')).border{side.title()}Width")
+            f"getComputedStyle(document.querySelector('section.letter')).border{side.title()}Width"
+        )
         assert width != "0px", f"{lang}: the letter's rule should be on the {side}"
     assert chromium_page.blocked_requests == []
 
@@ -374,6 +411,7 @@ def test_cut_fonts_are_read_from_the_project_only(tmp_path, monkeypatch):
     import uharfbuzz as hb
 
     from uapress.writers import woff2
+
     assert first == woff2.encode(fonts.cut(hb.Face(hb.Blob(face.path.read_bytes())), chars))
     assert not any(tmp_path.rglob("*")), "a cut font was written outside the project"
     fonts._subset.cache_clear()

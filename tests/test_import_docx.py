@@ -37,7 +37,7 @@ GERMAN = {
     # (field, block index in the field) -> the translation, with the source's inlines in the same order.
     ("title", 0): "Lasst Ana Pérez frei",
     ("summary", 0): "Ana Pérez, eine *Menschenrechtsverteidigerin*, ist seit dem 3. März 2025 "
-                    "**willkürlich inhaftiert**.",
+    "**willkürlich inhaftiert**.",
     ("summary", 1): "Sie wird ohne Anklage im [El Helicoide](https://www.amnesty.org/en/latest/) festgehalten.",
     ("targets.0.title", 0): "Justizminister",
     ("targets.0.salutation", 0): "Sehr geehrter Herr Minister,",
@@ -48,7 +48,7 @@ GERMAN = {
     ("letter", 2): "Zugang zu einem Rechtsbeistand ihrer Wahl erhält;",
     ("letter", 3): "eine *angemessene* medizinische Versorgung erhält.",
     ("letter", 4): "Bitte beachten Sie den [früheren Appell](#) zu 2.000 Fällen.  \n"
-                   "Vielen Dank für Ihre Aufmerksamkeit.",
+    "Vielen Dank für Ihre Aufmerksamkeit.",
     ("closing", 0): "Mit freundlichen Grüßen,",
     ("background", 0): "Ana Pérez leitet eine Menschenrechtsgruppe in Caracas.",
     ("background", 1): "Wir lassen uns nicht zum Schweigen bringen, sagte sie.",
@@ -123,7 +123,8 @@ def edit_docx(src: Path, dest: Path, texts: dict[str, str], drop: tuple = (), ad
         if name in (add_after or {}):
             new = etree.fromstring(
                 f'<w:p xmlns:w="{W[1:-1]}"><w:pPr><w:pStyle w:val="{paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val")}"/>'
-                f'</w:pPr><w:r><w:t xml:space="preserve">{add_after[name]}</w:t></w:r></w:p>')
+                f'</w:pPr><w:r><w:t xml:space="preserve">{add_after[name]}</w:t></w:r></w:p>'
+            )
             paragraph.addnext(new)
         if name in drop:
             paragraph.getparent().remove(paragraph)
@@ -169,16 +170,19 @@ def translated_docx(root: Path, libreoffice, tmp_path: Path, **edits) -> Path:
 # --- the Markdown the reader writes --------------------------------------------------------
 
 
-@pytest.mark.parametrize("markdown", [
-    "A human rights defender is *arbitrarily* detained.",
-    "I urge you to **release** the defender, as the [UN experts](https://www.ohchr.org/en) have asked.",
-    'the "[c]rimes against humanity (...)" and **bold *both* bold**',
-    "over [2,000 people arbitrarily detained](#) for political reasons",
-    "line one  \nline two",
-    "5 \\* 3 = 15, a_b_c, a back\\\\slash and 1\\. at the start",
-    "***both*** and [**bold link**](https://example.org/a_(b))",
-    "&lt;b&gt; is no tag and &amp;amp; no entity",
-])
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "A human rights defender is *arbitrarily* detained.",
+        "I urge you to **release** the defender, as the [UN experts](https://www.ohchr.org/en) have asked.",
+        'the "[c]rimes against humanity (...)" and **bold *both* bold**',
+        "over [2,000 people arbitrarily detained](#) for political reasons",
+        "line one  \nline two",
+        "5 \\* 3 = 15, a_b_c, a back\\\\slash and 1\\. at the start",
+        "***both*** and [**bold link**](https://example.org/a_(b))",
+        "&lt;b&gt; is no tag and &amp;amp; no entity",
+    ],
+)
 def test_markdown_of_formatted_text_reads_as_the_text(markdown):
     chunks = markdown_chunks(markdown)
     written, exact = to_markdown(chunks)
@@ -186,14 +190,17 @@ def test_markdown_of_formatted_text_reads_as_the_text(markdown):
     assert signature(markdown_chunks(written)) == signature(chunks)
 
 
-@pytest.mark.parametrize("chunks, expected", [
-    ([Chunk("# not a heading")], "\\# not a heading"),
-    ([Chunk("1. not a list")], "1\\. not a list"),
-    ([Chunk("- not a bullet")], "\\- not a bullet"),
-    ([Chunk("<b>x</b> *y* [z]")], "&lt;b>x&lt;/b> \\*y\\* [z]"),
-    ([Chunk("a "), Chunk("bold ", bold=True), Chunk("x")], "a **bold** x"),
-    ([Chunk("Foro Penal", link="https://example.org/a b")], "[Foro Penal](https://example.org/a%20b)"),
-])
+@pytest.mark.parametrize(
+    "chunks, expected",
+    [
+        ([Chunk("# not a heading")], "\\# not a heading"),
+        ([Chunk("1. not a list")], "1\\. not a list"),
+        ([Chunk("- not a bullet")], "\\- not a bullet"),
+        ([Chunk("<b>x</b> *y* [z]")], "&lt;b>x&lt;/b> \\*y\\* [z]"),
+        ([Chunk("a "), Chunk("bold ", bold=True), Chunk("x")], "a **bold** x"),
+        ([Chunk("Foro Penal", link="https://example.org/a b")], "[Foro Penal](https://example.org/a%20b)"),
+    ],
+)
 def test_text_that_looks_like_markup_is_escaped(chunks, expected):
     written, exact = to_markdown(chunks)
     assert (written, exact) == (expected, True)
@@ -273,8 +280,13 @@ def test_deleted_paragraph_and_added_paragraph_are_reported(tmp_path, libreoffic
     ids = {(s.field, s.source[:10]): s.id for s in action_segments(action_of(root))}
     deleted = ids[("letter", "Pending he")]
     after = ids[("letter", "I urge you")]
-    translated = translated_docx(root, libreoffice, tmp_path, drop=(deleted,),
-                                 add_after={after: "Ein Absatz, den die Übersetzerin hinzugefügt hat."})
+    translated = translated_docx(
+        root,
+        libreoffice,
+        tmp_path,
+        drop=(deleted,),
+        add_after={after: "Ein Absatz, den die Übersetzerin hinzugefügt hat."},
+    )
 
     result = run_uapress(root, "import", str(translated), "--action", SLUG, "--lang", "de")
 
@@ -306,7 +318,9 @@ def test_accepted_translation_is_replaced_only_with_force(tmp_path):
     path = po_path(root)
     title = action_segments(action_of(root))[0].id
     # Accept every import (the translator comment goes), then a second file changes the title.
-    path.write_text(re.sub(r"^# imported from .*\n", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    path.write_text(
+        re.sub(r"^# imported from .*\n", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     before = path.read_bytes()
     second = _typed(root, tmp_path, {**german, title: "Freiheit für Ana Pérez"}, "second.docx")
 
@@ -335,8 +349,12 @@ def test_file_made_from_an_older_source_is_matched_through_previous_entries(tmp_
     segments = action_segments(action_of(root))
     old_id = next(s.id for s in segments if s.source.startswith("Ana Pérez leads"))
     yaml_path = root / "source" / "actions" / SLUG / "action.yaml"
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
-        "leads a human rights group in Caracas.", "leads a human rights group in Caracas and Valencia."), encoding="utf-8")
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace(
+            "leads a human rights group in Caracas.", "leads a human rights group in Caracas and Valencia."
+        ),
+        encoding="utf-8",
+    )
     assert run_uapress(root, "translations", "update", SLUG, "--lang", "de").returncode == 0
     entry = next(e for e in entries(po_path(root)).values() if e.msgid.endswith("Caracas and Valencia."))
     assert entry.fuzzy and entry.previous.endswith("Caracas.")
@@ -362,8 +380,10 @@ def test_tracked_changes_are_read_as_accepted(tmp_path):
     xml = parts["word/document.xml"].decode("utf-8")
     old_run = '<w:r><w:t xml:space="preserve">Release Ana Pérez</w:t></w:r>'
     assert old_run in xml
-    tracked = ('<w:del w:id="90" w:author="T"><w:r><w:delText>Release Ana Pérez</w:delText></w:r></w:del>'
-               '<w:ins w:id="91" w:author="T"><w:r><w:t>Lasst Ana Pérez frei</w:t></w:r></w:ins>')
+    tracked = (
+        '<w:del w:id="90" w:author="T"><w:r><w:delText>Release Ana Pérez</w:delText></w:r></w:del>'
+        '<w:ins w:id="91" w:author="T"><w:r><w:t>Lasst Ana Pérez frei</w:t></w:r></w:ins>'
+    )
     parts["word/document.xml"] = xml.replace(old_run, tracked, 1).encode("utf-8")
     write_zip(tmp_path / "tracked.docx", parts)
 
@@ -383,11 +403,14 @@ def test_links_written_as_fields_are_read(tmp_path):
     with zipfile.ZipFile(english) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
-    link = re.search(r'<w:hyperlink [^>]*>(<w:r>.*?</w:r>)</w:hyperlink>', xml)
-    field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-             '<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://example.org/helicoide" </w:instrText></w:r>'
-             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + link.group(1) +
-             '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    link = re.search(r"<w:hyperlink [^>]*>(<w:r>.*?</w:r>)</w:hyperlink>", xml)
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://example.org/helicoide" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + link.group(1)
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
     parts["word/document.xml"] = xml.replace(link.group(0), field, 1).encode("utf-8")
     write_zip(tmp_path / "field.docx", parts)
     summary = next(s for s in action_segments(action_of(root)) if "El Helicoide" in s.source)
@@ -422,7 +445,9 @@ def test_checklist_shows_imported_segments_and_checks_them(tmp_path):
 
     # Accepting = deleting the comment: the segment is no longer flagged.
     path = po_path(root)
-    path.write_text(re.sub(r"^# imported from .*\n", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    path.write_text(
+        re.sub(r"^# imported from .*\n", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     assert run_uapress(root, "checklist", SLUG, "--lang", "de").returncode == 0
     data = json.loads((root / "build" / SLUG / "de" / "checklist.json").read_text(encoding="utf-8"))
     assert not any("imported" in reason for reason in data["reasons"])
@@ -439,8 +464,10 @@ def test_full_cycle_for_a_new_language(tmp_path, libreoffice):
     assert "'de' is not published yet: add it to 'languages'" in result.stdout
     # Publishing a language is the publishing team's decision, made in the source.
     yaml_path = root / "source" / "actions" / SLUG / "action.yaml"
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("language: en\n", "language: en\nlanguages: [de]\n"),
-                         encoding="utf-8")
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("language: en\n", "language: en\nlanguages: [de]\n"),
+        encoding="utf-8",
+    )
 
     result = run_uapress(root, "build")  # what `make all` runs
 
@@ -468,9 +495,12 @@ def with_po(tmp_path):
     root = project(tmp_path)
     assert run_uapress(root, "translations", "update", SLUG, "--lang", "de").returncode == 0
     path = po_path(root)
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'msgid "Release Ana Pérez"\nmsgstr ""', 'msgid "Release Ana Pérez"\nmsgstr "Lasst Ana Pérez frei"'),
-        encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'msgid "Release Ana Pérez"\nmsgstr ""', 'msgid "Release Ana Pérez"\nmsgstr "Lasst Ana Pérez frei"'
+        ),
+        encoding="utf-8",
+    )
     assert msgstrs(path)[action_segments(action_of(root))[0].id] == "Lasst Ana Pérez frei"
     return root
 
@@ -542,7 +572,9 @@ def test_external_entities_are_never_resolved(with_po, tmp_path):
     english = export_docx(with_po)
     parts = {n: zipfile.ZipFile(english).read(n) for n in zipfile.ZipFile(english).namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
-    xml = xml.replace("<w:document ", f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n<w:document ', 1)
+    xml = xml.replace(
+        "<w:document ", f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n<w:document ', 1
+    )
     xml = xml.replace(">Release Ana Pérez<", ">&xxe;<", 1)
     parts["word/document.xml"] = xml.encode("utf-8")
     hostile = tmp_path / "xxe.docx"
@@ -559,8 +591,12 @@ def test_docx_without_bookmarks_is_refused(with_po, tmp_path):
     plain.add_paragraph("Lasst Ana Pérez frei")
     path = tmp_path / "retyped.docx"
     plain.save(path)
-    _refused(with_po, path, "retyped.docx has no segment bookmarks, so nothing was imported",
-             "not made by uapress, or it lost its bookmarks")
+    _refused(
+        with_po,
+        path,
+        "retyped.docx has no segment bookmarks, so nothing was imported",
+        "not made by uapress, or it lost its bookmarks",
+    )
 
 
 def test_opendocument_file_is_refused(with_po, tmp_path):
@@ -573,19 +609,35 @@ def test_docx_of_another_action_is_refused(with_po, tmp_path):
     other = make_project(tmp_path / "other", "minimal")
     result = run_uapress(other, "export", "minimal", "--lang", "en", "--format", "docx")
     assert result.returncode == 0, result.stderr
-    _refused(with_po, other / "build" / "minimal" / "translate" / "minimal.en.docx",
-             # Two of its segments are in both actions ("Minister of Justice", "Dear Minister,").
-             "only 2 of its 8 segment(s) belong to the action 'defender'", "made for another action",
-             "Nothing was imported")
+    _refused(
+        with_po,
+        other / "build" / "minimal" / "translate" / "minimal.en.docx",
+        # Two of its segments are in both actions ("Minister of Justice", "Dear Minister,").
+        "only 2 of its 8 segment(s) belong to the action 'defender'",
+        "made for another action",
+        "Nothing was imported",
+    )
 
 
 def test_docx_needs_a_language(with_po):
-    _refused(with_po, export_docx(with_po), "is the en edition", "translated into with --lang", code=2, args=("--action", SLUG))
+    _refused(
+        with_po,
+        export_docx(with_po),
+        "is the en edition",
+        "translated into with --lang",
+        code=2,
+        args=("--action", SLUG),
+    )
 
 
 def test_source_language_is_no_target(with_po):
-    _refused(with_po, export_docx(with_po), "'en' is the source language of defender", code=2,
-             args=("--action", SLUG, "--lang", "en"))
+    _refused(
+        with_po,
+        export_docx(with_po),
+        "'en' is the source language of defender",
+        code=2,
+        args=("--action", SLUG, "--lang", "en"),
+    )
 
 
 def test_link_to_a_forbidden_address_is_rejected(with_po, tmp_path):
@@ -593,7 +645,8 @@ def test_link_to_a_forbidden_address_is_rejected(with_po, tmp_path):
     english = export_docx(with_po)
     parts = {n: zipfile.ZipFile(english).read(n) for n in zipfile.ZipFile(english).namelist()}
     parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
-        b"https://www.amnesty.org/en/latest/", b"javascript:alert(1)")
+        b"https://www.amnesty.org/en/latest/", b"javascript:alert(1)"
+    )
     hostile = tmp_path / "script.docx"
     write_zip(hostile, parts)
     summary = next(s for s in action_segments(action_of(with_po)) if "El Helicoide" in s.source)

@@ -11,8 +11,17 @@ from test_import_docx import edit_docx, resave
 from uapress.localise import po
 
 SLUG = "chile-journalist-threatened"
-EDITED = ("ua_371306db0a99", "ua_cc94125a0d3d", "ua_b48b403367b5", "ua_e93fe017b714", "ua_87f0cf43e799",
-          "ua_eb13818c2a62", "ua_0867bda15814", "ua_03bf5fcb16e9", "ua_5a96f175ac9f")
+EDITED = (
+    "ua_371306db0a99",
+    "ua_cc94125a0d3d",
+    "ua_b48b403367b5",
+    "ua_e93fe017b714",
+    "ua_87f0cf43e799",
+    "ua_eb13818c2a62",
+    "ua_0867bda15814",
+    "ua_03bf5fcb16e9",
+    "ua_5a96f175ac9f",
+)
 """Nine paragraphs the translator types over; the others stay as the edition showed them."""
 SUBJECT = "ua_8ea014a41854"
 MAILTO = "ua_32d294081b13"
@@ -55,7 +64,10 @@ def test_untouched_paragraphs_of_another_edition_are_not_imported(tmp_path, libr
     msgfmt_check(root / "source" / "actions" / SLUG / "translations" / "fr.po")
     checklist = run_uapress(root, "checklist", SLUG, "--lang", "fr")
     assert checklist.stdout.count("warning [links] link address changed") == 2, checklist.stdout
-    assert "-> https://www.example.org/es/news/2026/02/water-antofagasta/ (names another language than fr)" in checklist.stdout
+    assert (
+        "-> https://www.example.org/es/news/2026/02/water-antofagasta/ (names another language than fr)"
+        in checklist.stdout
+    )
 
 
 def test_docx_names_its_language_so_import_needs_no_lang(tmp_path, libreoffice):

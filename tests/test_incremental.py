@@ -51,8 +51,15 @@ def command(*args: str) -> list[str]:
 
 def build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run `uapress build ARGS` in `root`; with `check`, fail the test unless it exits 0."""
-    result = subprocess.run(command(*args), cwd=root, capture_output=True, text=True, encoding="utf-8",
-                            stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+    result = subprocess.run(
+        command(*args),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        stdin=subprocess.DEVNULL,
+        timeout=TIMEOUT,
+    )
     if check:
         assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     return result
@@ -60,8 +67,9 @@ def build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
 
 def states(result: subprocess.CompletedProcess) -> dict[str, str]:
     """Return each edition's state from the summary: 'unchanged', 'built' or 'FAILED'."""
-    found = {name: ("built" if state.endswith("file(s)") else state)
-             for name, state in SUMMARY_LINE.findall(result.stdout)}
+    found = {
+        name: ("built" if state.endswith("file(s)") else state) for name, state in SUMMARY_LINE.findall(result.stdout)
+    }
     assert found, f"no summary lines in:\n{result.stdout}"
     return found
 
@@ -73,8 +81,11 @@ def rebuilt(result: subprocess.CompletedProcess) -> set[str]:
 
 def stamps(out: Path) -> dict[str, tuple]:
     """Return (inode, mtime, bytes) of every file under `out`: an atomic rewrite changes the inode."""
-    return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
 
 
 def contents(out: Path) -> dict[str, bytes]:
@@ -142,11 +153,19 @@ def test_editing_one_po_rebuilds_only_that_language(project):
     out = project / "build"
     before = stamps(out)
     po = project / "source" / "actions" / SLUG / "translations" / "fr.po"
-    po.write_text(po.read_text(encoding="utf-8").replace("Présidente par intérim de la République",
-                                                         "Présidente intérimaire de la République"), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace(
+            "Présidente par intérim de la République", "Présidente intérimaire de la République"
+        ),
+        encoding="utf-8",
+    )
     result = build(project, "--format", "html")
-    assert states(result) == {f"{SLUG}/fr": "built", f"{SLUG}/en": "unchanged",
-                              f"{SLUG}/es": "unchanged", f"{SLUG}/ar": "unchanged"}
+    assert states(result) == {
+        f"{SLUG}/fr": "built",
+        f"{SLUG}/en": "unchanged",
+        f"{SLUG}/es": "unchanged",
+        f"{SLUG}/ar": "unchanged",
+    }
     after = stamps(out)
     for lang in ("en", "es", "ar"):
         for name in edition_files(out, lang):
@@ -158,8 +177,9 @@ def test_editing_the_appeal_language_po_rebuilds_the_editions_showing_its_letter
     # Issue 14: every edition carries the Spanish letter as an annex, so es.po is an input of them all.
     build(project, "--format", "html")
     po = project / "source" / "actions" / SLUG / "translations" / "es.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr "Cordialmente,"'),
-                  encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr "Cordialmente,"'), encoding="utf-8"
+    )
     result = build(project, "--format", "html")
     assert set(states(result).values()) == {"built"}
     assert "Cordialmente," in (project / "build" / SLUG / "fr" / f"{SLUG}.fr.html").read_text(encoding="utf-8")
@@ -197,14 +217,19 @@ def test_deleting_an_output_rebuilds_its_edition(project):
     assert_complete(out, formats=("html",))
 
 
-@pytest.mark.parametrize("damage", [
-    pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
-    pytest.param(lambda data: b"", id="empty"),
-    pytest.param(lambda data: b"\x00\xff\xfe garbage {[", id="garbage-not-utf8"),
-    pytest.param(lambda data: b"[1, 2, 3]\n", id="json-list"),
-    pytest.param(lambda data: b'{"editions": {"%s/en": "no entry", "%s/es": {"key": 7}}}' % ((SLUG.encode(),) * 2),
-                 id="wrong-shapes"),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: b"", id="empty"),
+        pytest.param(lambda data: b"\x00\xff\xfe garbage {[", id="garbage-not-utf8"),
+        pytest.param(lambda data: b"[1, 2, 3]\n", id="json-list"),
+        pytest.param(
+            lambda data: b'{"editions": {"%s/en": "no entry", "%s/es": {"key": 7}}}' % ((SLUG.encode(),) * 2),
+            id="wrong-shapes",
+        ),
+    ],
+)
 def test_a_damaged_cache_costs_a_full_build(project, damage):
     build(project, "--format", "html")
     out = project / "build"
@@ -235,8 +260,11 @@ def test_a_cache_entry_naming_a_missing_file_is_rebuilt(project):
 def diagnostics(result: subprocess.CompletedProcess) -> list[str]:
     """Return the lines a build printed about its sources (not its progress, per-edition and total lines)."""
     lines = (result.stdout + result.stderr).splitlines()
-    return [line for line in lines if not SUMMARY_LINE.match(line) and " edition(s) built, " not in line
-            and not re.match(r"\s*\[\d+/\d+\] ", line)]
+    return [
+        line
+        for line in lines
+        if not SUMMARY_LINE.match(line) and " edition(s) built, " not in line and not re.match(r"\s*\[\d+/\d+\] ", line)
+    ]
 
 
 def test_a_no_op_build_prints_the_full_builds_warnings_without_localising(project):
@@ -244,8 +272,14 @@ def test_a_no_op_build_prints_the_full_builds_warnings_without_localising(projec
     # yet reports every warning and notice the full build found, and the same translation counts.
     full = build(project, "--format", "html", "--format", "pdf")
     assert "warning" in full.stdout + full.stderr, "the sample has warnings to repeat (untranslated French)"
-    noop = subprocess.run([sys.executable, "-X", "importtime", *command("--format", "html", "--format", "pdf")[1:]],
-                          cwd=project, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+    noop = subprocess.run(
+        [sys.executable, "-X", "importtime", *command("--format", "html", "--format", "pdf")[1:]],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
     assert noop.returncode == 0, noop.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in noop.stderr.splitlines() if line.startswith("import time:")}
     assert not {"babel", "markdown", "weasyprint", "docx"} & imported, "a no-op build loaded a heavy library"
@@ -253,8 +287,9 @@ def test_a_no_op_build_prints_the_full_builds_warnings_without_localising(projec
     assert set(states(noop).values()) == {"unchanged"}
     assert diagnostics(noop) == diagnostics(full)
     counts = re.compile(r"^(\S+/\S+): .*?(· .*)?$", re.M)
-    assert [(n, c) for n, c in counts.findall(noop.stdout) if "/" in n] == \
-        [(n, c) for n, c in counts.findall(full.stdout) if "/" in n]
+    assert [(n, c) for n, c in counts.findall(noop.stdout) if "/" in n] == [
+        (n, c) for n, c in counts.findall(full.stdout) if "/" in n
+    ]
     assert re.search(r"\d+ warning\(s\)", noop.stdout).group() == re.search(r"\d+ warning\(s\)", full.stdout).group()
     # --strict fails on the remembered warnings as on the found ones.
     assert build(project, "--format", "html", "--format", "pdf", "--strict", check=False).returncode == 1
@@ -298,8 +333,14 @@ def test_an_interrupted_build_leaves_no_temporary_files_and_the_next_build_compl
     # Ctrl-C in a terminal signals the whole foreground process group (the workers too); `kill -INT`
     # signals the main process only. Both must leave whole files and a cache that tells the truth.
     out = project / "build"
-    running = subprocess.Popen(command("--force"), cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+    running = subprocess.Popen(
+        command("--force"),
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     time.sleep(1.0)
     if whom == "process-group":
         os.killpg(running.pid, signal.SIGINT)
@@ -333,8 +374,9 @@ def test_an_interrupted_rebuild_does_not_vouch_for_half_written_editions(project
         "from uapress.cli import app\n"
         "app(['build', '--format', 'html', '--lang', 'es', '--jobs', '1'])\n"
     )
-    stopped = subprocess.run([sys.executable, "-c", interrupt_after_first_file], cwd=project,
-                             capture_output=True, text=True, timeout=TIMEOUT)
+    stopped = subprocess.run(
+        [sys.executable, "-c", interrupt_after_first_file], cwd=project, capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert stopped.returncode == 130, stopped.stderr
     assert "Presidenta interina" in (project / "build" / SLUG / "es" / f"{SLUG}.es.html").read_text(encoding="utf-8")
     po.write_text(original, encoding="utf-8")
@@ -376,8 +418,17 @@ def test_editions_share_equal_source_bytes_and_read_an_edited_file_anew(project)
 def test_two_builds_at_once_into_one_folder_one_waits_for_the_other(project, reference):
     # `make -j` may run two builds into the same build/: with --wait the second waits for the first's lock,
     # and neither sees or leaves a half-written file (issue 10: no lock left mixed editions).
-    runs = [subprocess.Popen(command("--force", "--wait"), cwd=project, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            command("--force", "--wait"),
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for run in runs:
         stdout, stderr = run.communicate(timeout=TIMEOUT)
         assert run.returncode == 0, f"{stdout}\n{stderr}"
@@ -392,13 +443,23 @@ def test_two_builds_at_once_into_one_folder_one_waits_for_the_other(project, ref
 
 def test_a_second_build_into_the_same_folder_stops_and_names_the_running_one(project):
     # Issue 10: without --wait, the build that finds the folder locked writes nothing and says who holds it.
-    runs = [subprocess.Popen(command("--force", "--format", "html"), cwd=project, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            command("--force", "--format", "html"),
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outcomes = [(run.pid, run.returncode, stderr) for run in runs for _, stderr in [run.communicate(timeout=TIMEOUT)]]
     refused = [(pid, stderr) for pid, code, stderr in outcomes if code == 1]
     assert sorted(code for _, code, _ in outcomes) == [0, 1], outcomes
-    (pid, stderr), = refused
+    ((pid, stderr),) = refused
     (other,) = [p for p, _, _ in outcomes if p != pid]
-    assert f"error: another build is running (pid {other}) in build; wait for it to finish, or run with --wait" \
-        in stderr
+    assert (
+        f"error: another build is running (pid {other}) in build; wait for it to finish, or run with --wait" in stderr
+    )
     assert_complete(project / "build", formats=("html",))

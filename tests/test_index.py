@@ -54,8 +54,10 @@ letter: |
 background: |
   The teacher was detained in {TODAY.year}.
 """
-LISTED = re.compile(r"^(?P<slug>[a-z0-9-]+)/(?P<lang>[a-z-]+)/(?:(?P=slug)\.(?P=lang)\.(?:html|pdf|docx)|checklist\.html"
-                    r"|proof/(?P=slug)\.(?P=lang)\.proof\.pdf|letters/(?P=slug)\.(?P=lang)\.letters\.(?:pdf|docx))$")
+LISTED = re.compile(
+    r"^(?P<slug>[a-z0-9-]+)/(?P<lang>[a-z-]+)/(?:(?P=slug)\.(?P=lang)\.(?:html|pdf|docx)|checklist\.html"
+    r"|proof/(?P=slug)\.(?P=lang)\.proof\.pdf|letters/(?P=slug)\.(?P=lang)\.letters\.(?:pdf|docx))$"
+)
 """The files the index must list (or link, for checklist.html)."""
 
 
@@ -117,19 +119,27 @@ def test_index_lists_every_action_with_its_facts(built):
     active = page.xpath(f"//section[@aria-labelledby='action-{ACTIVE}']")[0]
     assert text(active.xpath(".//h2/span[@lang]")[0]) == "Release the teacher"  # Markdown reduced to text
     facts = {text(d.xpath("dt")[0]): text(d.xpath("dd")[0]) for d in active.xpath(".//dl/div")}
-    assert facts == {"Reference": "AMR 53/0001/2026",
-                     "Deadline": (TODAY + dt.timedelta(days=ACTIVE_DAYS)).isoformat(),
-                     "Status": f"{ACTIVE_DAYS} days left",
-                     # Issue 14: the letter sheets by language (this action is published in English only).
-                     "Letters to print": "English: PDF, letters in English · DOCX, letters in English"}
+    assert facts == {
+        "Reference": "AMR 53/0001/2026",
+        "Deadline": (TODAY + dt.timedelta(days=ACTIVE_DAYS)).isoformat(),
+        "Status": f"{ACTIVE_DAYS} days left",
+        # Issue 14: the letter sheets by language (this action is published in English only).
+        "Letters to print": "English: PDF, letters in English · DOCX, letters in English",
+    }
     sample = page.xpath(f"//section[@aria-labelledby='action-{SAMPLE}']")[0]
     sample_facts = {text(d.xpath("dt")[0]): text(d.xpath("dd")[0]) for d in sample.xpath(".//dl/div")}
     # The sample's deadline, 30 June 2026, has passed by now: still built, and marked expired.
     deadline = dt.date(2026, 6, 30)
-    letters = "; ".join(f"{name}{note}: PDF, letters in {name} · DOCX, letters in {name}" for name, note in (
-        ("español", " (the target's language)"), ("English", ""), ("français", ""), ("العربية", "")))
-    assert sample_facts == {"Reference": "none yet", "Deadline": deadline.isoformat(),
-                            "Status": days_left((deadline - TODAY).days), "Letters to print": letters}
+    letters = "; ".join(
+        f"{name}{note}: PDF, letters in {name} · DOCX, letters in {name}"
+        for name, note in (("español", " (the target's language)"), ("English", ""), ("français", ""), ("العربية", ""))
+    )
+    assert sample_facts == {
+        "Reference": "none yet",
+        "Deadline": deadline.isoformat(),
+        "Status": days_left((deadline - TODAY).days),
+        "Letters to print": letters,
+    }
     assert bool(sample.xpath(".//span[@class='status expired']")) == (deadline < TODAY)
 
 
@@ -232,7 +242,7 @@ def follow_every_link(page, start: str, out: Path) -> int:
     base = start.rsplit("/", 1)[0] + "/"
     for url in targets:
         assert url.startswith(base), f"{url} leaves the folder"
-        path = out / unquote(url[len(base):])
+        path = out / unquote(url[len(base) :])
         if url.endswith(".docx"):
             with page.expect_download() as download:
                 try:
@@ -322,9 +332,11 @@ def test_a_no_op_build_keeps_the_index_and_never_imports_weasyprint(tmp_path):
     assert run_uapress(root, "build", "--format", "html").returncode == 0
     index = root / "build" / "index.html"
     before = (index.stat().st_ino, index.read_bytes())
-    code = ("import sys\nfrom uapress.cli import app\n"
-            "try:\n    app(['build', '--format', 'html'])\nexcept SystemExit as exit:\n    print('exit', exit.code)\n"
-            "print('weasyprint' in sys.modules)\n")
+    code = (
+        "import sys\nfrom uapress.cli import app\n"
+        "try:\n    app(['build', '--format', 'html'])\nexcept SystemExit as exit:\n    print('exit', exit.code)\n"
+        "print('weasyprint' in sys.modules)\n"
+    )
     again = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
     assert again.stdout.strip().splitlines()[-2:] == ["exit 0", "False"], again.stdout + again.stderr
     assert "0 edition(s) built" in again.stdout
@@ -357,8 +369,9 @@ def test_the_index_a_build_writes_is_the_one_gathered_afresh(tmp_path, jobs):
         if number == 2:
             po = root / "source" / "actions" / SAMPLE / "translations" / "fr.po"
             text_before = po.read_text(encoding="utf-8")
-            po.write_text(text_before.replace("droits humains doivent être", "droits humains devront être"),
-                          encoding="utf-8")
+            po.write_text(
+                text_before.replace("droits humains doivent être", "droits humains devront être"), encoding="utf-8"
+            )
             (root / "source" / "actions" / SAMPLE / "translations" / "ar.po").write_text("msgid garbage\n")
         result = run_uapress(root, "build", *slugs, "--format", "html", "--jobs", jobs)
         assert result.returncode == (1 if number == 2 else 0), result.stdout + result.stderr
@@ -383,10 +396,13 @@ def test_an_expired_action_is_built_marked_and_only_noticed(tmp_path):
     folder = root / "source" / "actions" / ACTIVE
     folder.mkdir(parents=True)
     deadline = TODAY - dt.timedelta(days=3)
-    expired = ACTIVE_SOURCE.replace(f"deadline: {(TODAY + dt.timedelta(days=ACTIVE_DAYS)).isoformat()}",
-                                    f"deadline: {deadline.isoformat()}")
-    expired = expired.replace(f"issued: {(TODAY - dt.timedelta(days=5)).isoformat()}",
-                              f"issued: {(TODAY - dt.timedelta(days=40)).isoformat()}")
+    expired = ACTIVE_SOURCE.replace(
+        f"deadline: {(TODAY + dt.timedelta(days=ACTIVE_DAYS)).isoformat()}", f"deadline: {deadline.isoformat()}"
+    )
+    expired = expired.replace(
+        f"issued: {(TODAY - dt.timedelta(days=5)).isoformat()}",
+        f"issued: {(TODAY - dt.timedelta(days=40)).isoformat()}",
+    )
     (folder / "action.yaml").write_text(expired, encoding="utf-8")
 
     check = run_uapress(root, "check", "--strict")
@@ -450,7 +466,8 @@ def test_a_build_that_only_finds_broken_sources_leaves_the_index_as_it_was(tmp_p
     index = root / "build" / "index.html"
     before = index.read_bytes()
     source = root / "source" / "actions" / SAMPLE / "action.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace("deadline: 2026-06-30", "deadline: 2026-02-30"),
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("deadline: 2026-06-30", "deadline: 2026-02-30"), encoding="utf-8"
+    )
     assert run_uapress(root, "build", "--format", "html").returncode == 1
     assert index.read_bytes() == before

@@ -145,8 +145,9 @@ def test_a_title_over_its_limit_names_field_line_limit_and_size(project):
     action = project / ACTION
     text = action.read_text(encoding="utf-8")
     line = text[: text.index("\ntitle: ") + 1].count("\n") + 1
-    action.write_text(re.sub(r"^title: .*$", "title: " + "Release them " * 400, text, count=1, flags=re.M),
-                      encoding="utf-8")
+    action.write_text(
+        re.sub(r"^title: .*$", "title: " + "Release them " * 400, text, count=1, flags=re.M), encoding="utf-8"
+    )
     stderr = assert_refused(run_uapress(project, "check"), "at most 300", "5,199 characters")
     (head,) = error_lines(stderr, "action.yaml")
     assert f"action.yaml:{line}:" in head and "title:" in head, head
@@ -159,8 +160,10 @@ def test_a_field_padded_to_megabytes_fails_fast(project):
     action = project / ACTION
     text = action.read_text(encoding="utf-8")
     padding = "\n\n".join(["Padding paragraph " * 50] * 1_500)
-    action.write_text(text.replace("\nbackground: |\n", "\nbackground: |\n  " + padding.replace("\n", "\n  ") + "\n\n  ", 1),
-                      encoding="utf-8")
+    action.write_text(
+        text.replace("\nbackground: |\n", "\nbackground: |\n  " + padding.replace("\n", "\n  ") + "\n\n  ", 1),
+        encoding="utf-8",
+    )
     assert 1.2e6 < action.stat().st_size < 2 * 2**20
     started = time.monotonic()
     result = run_uapress(project, "build", "--format", "html", timeout=120)
@@ -228,7 +231,7 @@ def test_a_broken_translation_is_reported_at_its_msgstr_not_its_msgid(project):
     start = lines.index('msgctxt "title"')
     msgstr = lines[start + 2]
     assert msgstr.startswith('msgstr "')
-    lines[start + 2:start + 3] = ['msgstr ""', '"<b>' + msgstr[len('msgstr "'):]]
+    lines[start + 2 : start + 3] = ['msgstr ""', '"<b>' + msgstr[len('msgstr "') :]]
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
     stderr = assert_refused(run_uapress(project, "check"), "breaks Markdown")
     heads = error_lines(stderr, "fr.po")

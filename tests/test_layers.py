@@ -32,8 +32,12 @@ def modules() -> dict[str, Path]:
 def runtime_imports(path: Path) -> list[tuple[ast.ImportFrom | ast.Import, bool]]:
     """Return the package-internal imports of a module that run, each with whether it stands at module top."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    guarded = {id(node) for top in tree.body if isinstance(top, ast.If) and "TYPE_CHECKING" in ast.unparse(top.test)
-               for node in ast.walk(top)}
+    guarded = {
+        id(node)
+        for top in tree.body
+        if isinstance(top, ast.If) and "TYPE_CHECKING" in ast.unparse(top.test)
+        for node in ast.walk(top)
+    }
     top = {id(node) for node in tree.body}
     found = []
     for node in ast.walk(tree):
@@ -76,12 +80,19 @@ def test_a_layers_contract_breach_is_caught(tmp_path):
     copy = tmp_path / "src"
     shutil.copytree(PACKAGE, copy / "uapress")
     errors = copy / "uapress" / "core" / "errors.py"
-    errors.write_text(errors.read_text(encoding="utf-8") + "\nfrom uapress.build import plan  # noqa\n", encoding="utf-8")
+    errors.write_text(
+        errors.read_text(encoding="utf-8") + "\nfrom uapress.build import plan  # noqa\n", encoding="utf-8"
+    )
     config = tmp_path / "pyproject.toml"
     config.write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-    run = subprocess.run([lint, "--config", str(config)], cwd=tmp_path, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [lint, "--config", str(config)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode != 0, run.stdout
     assert "uapress.core.errors -> uapress.build.plan" in run.stdout
 
@@ -122,12 +133,20 @@ def test_no_module_imports_itself_back_through_others():
 def test_package_imports_stand_at_module_top():
     # Function-level imports of the package's own modules hid loops (issue 18); only heavy third-party
     # libraries (WeasyPrint, python-docx, Babel, Markdown, Jinja, lxml) are imported where they are used.
-    hidden = [f"{path.relative_to(ROOT)}:{node.lineno}" for path in modules().values()
-              for node, at_top in runtime_imports(path) if not at_top]
+    hidden = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in modules().values()
+        for node, at_top in runtime_imports(path)
+        if not at_top
+    ]
     assert hidden == []
 
 
 def test_imports_are_absolute():
-    relative = [f"{path.relative_to(ROOT)}:{node.lineno}" for path in modules().values()
-                for node, _ in runtime_imports(path) if isinstance(node, ast.ImportFrom) and node.level]
+    relative = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in modules().values()
+        for node, _ in runtime_imports(path)
+        if isinstance(node, ast.ImportFrom) and node.level
+    ]
     assert relative == []

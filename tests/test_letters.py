@@ -113,8 +113,15 @@ def test_letter_sheet_pdf_reads_as_a_letter_to_fill_in(tmp_path, pdftotext):
     out.write_bytes(letters_pdf.write(doc, sample_brand()))
     text = normalise(pdftotext(out))
     letter = doc.letter
-    for needle in ("Su nombre y dirección", "Fecha:", "Firma", "Sra. Delcy Rodríguez:", "Atentamente,",
-                   "Palacio de Miraflores,", "Presidenta encargada de la República"):
+    for needle in (
+        "Su nombre y dirección",
+        "Fecha:",
+        "Firma",
+        "Sra. Delcy Rodríguez:",
+        "Atentamente,",
+        "Palacio de Miraflores,",
+        "Presidenta encargada de la República",
+    ):
         assert needle in text
     # Every paragraph of the Spanish letter, in order.
     po = (ROOT / "source/actions/venezuela-hrd-release/translations/es.po").read_text(encoding="utf-8")
@@ -137,7 +144,9 @@ def test_letter_sheets_list_copies_and_give_each_target_a_page(tmp_path, pdftote
     out.write_bytes(letters_pdf.write(doc, sample_brand()))
     pages = pdftotext(out).split("\f")
     assert len([p for p in pages if p.strip()]) == 2
-    for page, (name, salutation) in zip(pages, [("Ana Pérez", "Señora ministra:"), ("Luis Gómez", "Señor fiscal general:")]):
+    for page, (name, salutation) in zip(
+        pages, [("Ana Pérez", "Señora ministra:"), ("Luis Gómez", "Señor fiscal general:")]
+    ):
         page = normalise(page)
         assert name in page and salutation in page
         assert "Y copias a:" in page
@@ -187,9 +196,16 @@ def ruled_lines_above(pdf: Path, limit_mm: float) -> int:
 
     page = next(iter(extract_pages(str(pdf))))
     mm = 72 / 25.4
-    return len({round((page.height - shape.y1) / mm) for shape in page
-                if isinstance(shape, LTCurve) and shape.height < 0.5 and shape.width > 20 * mm
-                and (page.height - shape.y1) / mm < limit_mm})
+    return len(
+        {
+            round((page.height - shape.y1) / mm)
+            for shape in page
+            if isinstance(shape, LTCurve)
+            and shape.height < 0.5
+            and shape.width > 20 * mm
+            and (page.height - shape.y1) / mm < limit_mm
+        }
+    )
 
 
 def test_letter_sheet_docx_sets_the_letter_language_and_direction():
@@ -206,21 +222,25 @@ def test_annex_letter_in_the_appeal_language_in_html():
     # Issue 14: a French reader gets the Spanish letter too, labelled in French.
     page = lxml.html.fromstring(html.write(document("fr"), sample_brand()))
     (annex,) = page.xpath('//section[@class="appeal-letter"]')
-    assert normalise(annex.xpath('.//h2')[0].text_content()) == \
-        "Modèle de lettre en espagnol, la langue que préfère la personne destinataire"
+    assert (
+        normalise(annex.xpath(".//h2")[0].text_content())
+        == "Modèle de lettre en espagnol, la langue que préfère la personne destinataire"
+    )
     paragraphs = annex.xpath('.//div[@class="letter"]//p')
     assert paragraphs[0].text_content() == "Sra. Delcy Rodríguez:"
     assert paragraphs[-1].text_content() == "Atentamente,"
     assert {p.get("lang") for p in paragraphs} == {"es"}
-    assert not annex.xpath('.//*[@data-segment]')  # the French edition's segments are its own
+    assert not annex.xpath(".//*[@data-segment]")  # the French edition's segments are its own
     # The edition in the appeal language itself has no annex.
-    assert not lxml.html.fromstring(html.write(document("es"), sample_brand())).xpath('//section[@class="appeal-letter"]')
+    assert not lxml.html.fromstring(html.write(document("es"), sample_brand())).xpath(
+        '//section[@class="appeal-letter"]'
+    )
 
 
 def test_annex_letter_in_an_rtl_edition_runs_left_to_right():
     page = lxml.html.fromstring(html.write(document("ar"), sample_brand()))
     (annex,) = page.xpath('//section[@class="appeal-letter"]')
-    assert "الإسبانية" in annex.xpath('.//h2')[0].text_content()
+    assert "الإسبانية" in annex.xpath(".//h2")[0].text_content()
     assert {(p.get("lang"), p.get("dir")) for p in annex.xpath('.//div[@class="letter"]//p')} == {("es", "ltr")}
 
 
@@ -230,8 +250,11 @@ def test_annex_letter_starts_a_pdf_page(tmp_path, pdftotext):
     pages = [normalise(p) for p in pdftotext(out).split("\f") if p.strip()]
     last = pages[-1]
     # The page opens (after the running header) with the annex's heading, set in capitals by style.
-    assert re.match(r"URGENT ACTION \S+ \S+ \S+ MODEL LETTER IN SPANISH, THE LANGUAGE THE TARGET PREFERS "
-                    r"Sra\. Delcy Rodríguez:", last), last[:200]
+    assert re.match(
+        r"URGENT ACTION \S+ \S+ \S+ MODEL LETTER IN SPANISH, THE LANGUAGE THE TARGET PREFERS "
+        r"Sra\. Delcy Rodríguez:",
+        last,
+    ), last[:200]
     assert not any("MODEL LETTER IN SPANISH" in page for page in pages[:-1])
     assert last.index("Sra. Delcy Rodríguez:") < last.index("Atentamente,")
 
@@ -240,7 +263,7 @@ def test_annex_letter_in_docx_is_spanish_on_a_page_of_its_own(tmp_path, libreoff
     data = docx.write(document("fr"), sample_brand())
     body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     before, annex = body.split("Modèle de lettre en espagnol", 1)
-    assert "<w:pageBreakBefore/>" in before[before.rindex("<w:p>"):]  # the heading's paragraph starts a page
+    assert "<w:pageBreakBefore/>" in before[before.rindex("<w:p>") :]  # the heading's paragraph starts a page
     assert 'w:val="es-ES"' in annex and "Atentamente," in annex
     names = re.findall(r'w:bookmarkStart w:id="\d+" w:name="([^"]+)"', body)
     assert len(names) == len(set(names))  # the annex adds no second bookmark for a segment
@@ -266,8 +289,10 @@ def test_write_by_email_opens_the_spanish_letter_in_a_mailto_link(tmp_path, chro
     page = _edition(chromium_page, make_project(tmp_path, "letters"), "email-short")
     buttons = page.locator("section.email a.email-button")
     assert buttons.count() == 2
-    assert page.locator("section.email .email-language").inner_text() == \
-        "Model letter in Spanish, the language the target prefers"
+    assert (
+        page.locator("section.email .email-language").inner_text()
+        == "Model letter in Spanish, the language the target prefers"
+    )
     href = buttons.first.get_attribute("href")
     assert len(href) <= 1800
     assert "%20" in href and "%0D%0A" in href and "+" not in href.split("?", 1)[1]
@@ -319,20 +344,27 @@ def test_build_writes_letter_sheets_per_language_and_rebuilds_the_annex(tmp_path
     assert result.returncode == 0, result.stderr
     for lang in ("en", "es"):
         folder = root / "build" / "email-short" / lang / "letters"
-        assert sorted(p.name for p in folder.iterdir()) == [f"email-short.{lang}.letters.docx",
-                                                            f"email-short.{lang}.letters.pdf"]
+        assert sorted(p.name for p in folder.iterdir()) == [
+            f"email-short.{lang}.letters.docx",
+            f"email-short.{lang}.letters.pdf",
+        ]
     # The index lists the letter languages of each action, the target's own first, with links to the sheets.
     index = lxml.html.fromstring((root / "build" / "index.html").read_bytes())
     (letters,) = index.xpath('//section[@aria-labelledby="action-email-short"]//div[@class="letters"]/dd')
     assert normalise(letters.text_content()).startswith(normalise("español (the target's language): PDF"))
     hrefs = letters.xpath(".//a/@href")
-    assert hrefs == ["email-short/es/letters/email-short.es.letters.pdf", "email-short/es/letters/email-short.es.letters.docx",
-                     "email-short/en/letters/email-short.en.letters.pdf", "email-short/en/letters/email-short.en.letters.docx"]
+    assert hrefs == [
+        "email-short/es/letters/email-short.es.letters.pdf",
+        "email-short/es/letters/email-short.es.letters.docx",
+        "email-short/en/letters/email-short.en.letters.pdf",
+        "email-short/en/letters/email-short.en.letters.docx",
+    ]
     assert all((root / "build" / href).is_file() for href in hrefs)
     # The English edition shows the Spanish letter: a change to es.po rebuilds it.
     po = root / "source/actions/email-short/translations/es.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr "Un saludo,"'),
-                  encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr "Un saludo,"'), encoding="utf-8"
+    )
     result = run_uapress(root, "build", "email-short", "--format", "html")
     assert "email-short/en unchanged" not in result.stdout + result.stderr
     english = (root / "build/email-short/en/email-short.en.html").read_text(encoding="utf-8")

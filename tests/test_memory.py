@@ -44,8 +44,11 @@ def po_file(root: Path, slug: str, lang: str) -> Path:
 
 def accepted(root: Path, slug: str, lang: str) -> dict[str, str]:
     """Return msgid -> msgstr of the published translations of one PO file."""
-    return {e["msgid"]: e["msgstr"] for e in live(parse_po(po_file(root, slug, lang).read_text(encoding="utf-8")))
-            if e["msgstr"] and "fuzzy" not in e["flags"] and e["msgid"]}
+    return {
+        e["msgid"]: e["msgstr"]
+        for e in live(parse_po(po_file(root, slug, lang).read_text(encoding="utf-8")))
+        if e["msgstr"] and "fuzzy" not in e["flags"] and e["msgid"]
+    }
 
 
 @pytest.fixture
@@ -70,8 +73,10 @@ def test_similarity_is_the_token_ratio():
 
 
 def test_exact_match_prefers_the_same_kind_of_field():
-    units = (Unit("Ana Pérez", "Ana Pérez (letter)", "en", "es", "letter", "a"),
-             Unit("Ana Pérez", "Ana Pérez (title)", "en", "es", "targets.0.title", "b"))
+    units = (
+        Unit("Ana Pérez", "Ana Pérez (letter)", "en", "es", "letter", "a"),
+        Unit("Ana Pérez", "Ana Pérez (title)", "en", "es", "targets.0.title", "b"),
+    )
     match = Memory("en", "es", units).best("Ana Pérez", "targets.3.title")
     assert match.exact and match.unit.origin == "b"
     assert match.comment() == "tm: exact from b (targets.0.title)"
@@ -93,12 +98,17 @@ def test_followup_of_the_sample_is_prefilled_and_the_share_is_printed(repo_copy,
     for lang in LANGS:
         memory = accepted(repo_copy, OLD, lang)
         exact = [s for s in segments if s.source in memory]
-        close = [s for s in segments if s.source not in memory
-                 and max((ratio(m, s.source) for m in memory), default=0) >= 0.75]
+        close = [
+            s
+            for s in segments
+            if s.source not in memory and max((ratio(m, s.source) for m in memory), default=0) >= 0.75
+        ]
         share = (len(exact) + len(close)) / len(segments)
         shares[lang] = share
         line = next(line for line in result.stdout.splitlines() if f"/{FOLLOWUP}/translations/{lang}.po" in line)
-        assert f"from memory: {len(exact)} exact, {len(close)} close, {share:.0%} of {len(segments)} segments" in line, line
+        assert (
+            f"from memory: {len(exact)} exact, {len(close)} close, {share:.0%} of {len(segments)} segments" in line
+        ), line
         entries = parse_po(po_file(repo_copy, FOLLOWUP, lang).read_text(encoding="utf-8"))
         for segment in exact:
             entry = find(entries, segment.field, segment.source)
@@ -107,9 +117,12 @@ def test_followup_of_the_sample_is_prefilled_and_the_share_is_printed(repo_copy,
             assert any(c.startswith(f"tm: exact from {OLD}") for c in entry["comments"]), entry
         msgfmt_check(po_file(repo_copy, FOLLOWUP, lang))
         # The committed follow-up is what this command writes (header dates aside).
-        committed = parse_po((REPO / po_file(repo_copy, FOLLOWUP, lang).relative_to(repo_copy)).read_text(encoding="utf-8"))
-        assert [(e["context"], e["msgid"], e["msgstr"], e["flags"], e["comments"]) for e in entries[1:]] == \
-            [(e["context"], e["msgid"], e["msgstr"], e["flags"], e["comments"]) for e in committed[1:]]
+        committed = parse_po(
+            (REPO / po_file(repo_copy, FOLLOWUP, lang).relative_to(repo_copy)).read_text(encoding="utf-8")
+        )
+        assert [(e["context"], e["msgid"], e["msgstr"], e["flags"], e["comments"]) for e in entries[1:]] == [
+            (e["context"], e["msgid"], e["msgstr"], e["flags"], e["comments"]) for e in committed[1:]
+        ]
     # Every language whose sample translation is complete gets all but the follow-up's new blocks.
     assert shares["es"] == shares["ar"] == pytest.approx((len(segments) - 2) / len(segments))
     assert shares["fr"] < shares["es"]  # the sample's French background is untranslated: nothing to reuse
@@ -124,7 +137,8 @@ def followup_project(tmp_path):
     """The minimal action with a Spanish translation (one with a QA error), and a follow-up of it edited."""
     root = make_project(tmp_path, "minimal")
     (root / "source" / "actions" / "minimal" / "translations").mkdir()
-    po_file(root, "minimal", "es").write_text('''\
+    po_file(root, "minimal", "es").write_text(
+        """\
 msgid ""
 msgstr ""
 "Language: es\\n"
@@ -144,12 +158,16 @@ msgstr "Le insto a **liberar** al defensor, como han pedido los [expertos de la 
 msgctxt "background"
 msgid "The defender was detained in January 2026."
 msgstr "El defensor fue detenido en enero."
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     assert run_uapress(root, "followup", "minimal", "minimal-fi1").returncode == 0
     path = root / "source" / "actions" / "minimal-fi1" / "action.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("as the [UN experts](https://www.ohchr.org/en) have asked.",
-                        "as the [UN experts](https://www.ohchr.org/en) have asked again.")
+    text = text.replace(
+        "as the [UN experts](https://www.ohchr.org/en) have asked.",
+        "as the [UN experts](https://www.ohchr.org/en) have asked again.",
+    )
     path.write_text(text, encoding="utf-8")
     return root
 
@@ -213,7 +231,8 @@ def test_an_imported_tmx_feeds_later_prefills(tmp_path):
     """A TMX from another tool (DOCTYPE, srclang EN-US, inline <hi> and <bpt>/<ept> codes) pre-fills an action."""
     root = make_project(tmp_path, "minimal")
     tmx = tmp_path / "agency.tmx"
-    tmx.write_text('''<?xml version="1.0" encoding="UTF-8"?>
+    tmx.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE tmx PUBLIC "-//LISA OSCAR:1998//DTD for Translation Memory eXchange//EN" "tmx14.dtd">
 <tmx version="1.4">
  <header creationtool="OtherTool" creationtoolversion="2" segtype="sentence" o-tmf="x" adminlang="en-US"
@@ -225,7 +244,9 @@ def test_an_imported_tmx_feeds_later_prefills(tmp_path):
       <tuv xml:lang="es"><seg><bpt i="1">&lt;b&gt;</bpt>Una<ept i="1">&lt;/b&gt;</ept> persona defensora</seg></tuv></tu>
  </body>
 </tmx>
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = run_uapress(root, "import", str(tmx))
     assert_clean(result)
     assert result.returncode == 0, result.stderr

@@ -41,8 +41,19 @@ def test_new_action_passes_check_with_only_placeholder_warnings(project):
     assert set(warnings) - set(placeholders) == {h for h in warnings if "no 'reference'" in h}, check.stderr
     # Each placeholder warning names its line and field.
     fields = {re.search(r"line \d+, ([\w.]+): still holds", h).group(1) for h in placeholders}
-    assert fields == {"country", "appeal_language", "subject", "title", "summary", "targets.0.name",
-                      "targets.0.title", "targets.0.address", "targets.0.salutation", "letter", "background"}
+    assert fields == {
+        "country",
+        "appeal_language",
+        "subject",
+        "title",
+        "summary",
+        "targets.0.name",
+        "targets.0.title",
+        "targets.0.address",
+        "targets.0.salutation",
+        "letter",
+        "background",
+    }
     lines = (project / ACTION).read_text(encoding="utf-8").splitlines()
     for head in placeholders:
         number = int(re.search(r"line (\d+),", head).group(1))

@@ -55,7 +55,6 @@ def test_no_page_is_nearly_empty(tmp_path, lang, paper):
     assert min(fills) >= MIN_FILL, f"{lang} {paper}: pages filled {[f'{f:.0%}' for f in fills]}"
 
 
-
 @pytest.mark.parametrize("slug", ("venezuela-hrd-release", "venezuela-hrd-release-fi1"))
 @pytest.mark.parametrize("lang", ("es", "fr"))
 def test_no_docx_page_is_nearly_empty_in_libreoffice(tmp_path, libreoffice, slug, lang):

@@ -58,7 +58,7 @@ def pdf_objects(data: bytes) -> bytes:
     for match in re.finditer(rb"stream\r?\n", data):
         end = data.find(b"endstream", match.end())
         try:
-            parts.append(zlib.decompress(data[match.end():end]))
+            parts.append(zlib.decompress(data[match.end() : end]))
         except zlib.error:
             continue  # not Flate (or not a stream at all)
     return b"\n".join(parts)
@@ -83,7 +83,7 @@ def info(data: bytes) -> dict[str, str]:
     objects = pdf_objects(data)
     start = objects.rfind(b"<<", 0, objects.find(b"/Producer"))
     end = objects.find(b">>", objects.find(b"/Producer"))
-    entries = re.finditer(rb"/(\w+)\s*" + PDF_STRING, objects[start:end + 2])
+    entries = re.finditer(rb"/(\w+)\s*" + PDF_STRING, objects[start : end + 2])
     return {m.group(1).decode(): pdf_string(m.group(2)) for m in entries}
 
 
@@ -159,8 +159,9 @@ def test_deadline_and_page_footers_read_in_the_edition_language(editions, pdftot
     document = sample_document(lang)
     data = editions[lang].read_bytes()
     pages = pdftotext(editions[lang]).split("\f")
-    deadline = format_date(dt.date.fromisoformat(str(sample_source()["deadline"])), format="long",
-                           locale=DATE_LOCALES[lang])
+    deadline = format_date(
+        dt.date.fromisoformat(str(sample_source()["deadline"])), format="long", locale=DATE_LOCALES[lang]
+    )
     assert words(deadline) in words("\n".join(pages))
     count = page_count(data)
     assert 2 <= count <= 4, f"the sample should take 2-4 pages, not {count}"
@@ -176,7 +177,9 @@ def test_arabic_pdf_is_set_in_the_bundled_naskh_and_keeps_latin_names(editions, 
     for name in ("Rocío San Miguel", "Delcy Rodríguez", "Javier Tarazona"):
         assert words(name) in text
     sources = embedded_sources(editions["ar"])
-    assert ["NotoNaskhArabic-Regular.ttf"] in sources.values(), f"the Arabic text is not in Noto Naskh Arabic: {sources}"
+    assert ["NotoNaskhArabic-Regular.ttf"] in sources.values(), (
+        f"the Arabic text is not in Noto Naskh Arabic: {sources}"
+    )
 
 
 def embedded_sources(path: Path) -> dict[str, list[str]]:
@@ -281,8 +284,11 @@ def test_every_edition_and_page_fill_variant_shares_the_brand_rules_of_its_style
     from uapress.writers.html import render
 
     brand = sample_brand()
-    split = {(lang, fit): pdf._split_style(render(sample_document(lang), brand, for_print=True, fit=fit))[1]
-             for lang in LANGS for fit in pdf.FITS}
+    split = {
+        (lang, fit): pdf._split_style(render(sample_document(lang), brand, for_print=True, fit=fit))[1]
+        for lang in LANGS
+        for fit in pdf.FITS
+    }
     assert all(len(sheets) == 2 for sheets in split.values())
     shared = {sheets[0] for sheets in split.values()}
     assert len(shared) == 1 and "@font-face" in shared.pop()
@@ -297,8 +303,13 @@ def test_the_brand_rules_stay_parsed_while_editions_come_and_go(monkeypatch):
     brand, parsed = sample_brand(), []
     for lang in LANGS:
         pdf.write(sample_document(lang), brand)
-        parsed.append({key[0][:40]: sheet for key, sheet in pdf._SHEETS.items()
-                       if not key[0].startswith(pdf.EDITION_RULES) and "@font-face" in key[0]})
+        parsed.append(
+            {
+                key[0][:40]: sheet
+                for key, sheet in pdf._SHEETS.items()
+                if not key[0].startswith(pdf.EDITION_RULES) and "@font-face" in key[0]
+            }
+        )
     assert len(pdf._SHEETS) <= 3
     assert all(len(found) == 1 for found in parsed)
     assert len({id(sheet) for found in parsed for sheet in found.values()}) == 1
@@ -330,9 +341,14 @@ def test_renders_a_second_apart_are_byte_identical_when_fonttools_subsets(tmp_pa
         time.sleep(1.1)
         sys.stdout.write(f"{len(calls)} {first == pdf.write(sample_document('en'), sample_brand())}")
     """
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)}, timeout=300,
-                            cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     calls, same = result.stdout.split()
     assert int(calls) >= 3, "fontTools did not subset the fonts"
@@ -346,8 +362,14 @@ def test_a_source_date_epoch_that_is_no_number_is_a_clear_error(tmp_path):
     from projects import copy_sample_sources
 
     copy_sample_sources(project)
-    result = subprocess.run([sys.executable, "-m", "uapress.cli", "build", "--format", "pdf", "--lang", "en"],
-                            cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "uapress.cli", "build", "--format", "pdf", "--lang", "en"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1, result.stderr
     assert "SOURCE_DATE_EPOCH='yesterday' is not a number of seconds" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -366,9 +388,15 @@ def test_fetcher_serves_project_files_and_refuses_everything_else(tmp_path):
     assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
     outside = tmp_path / "elsewhere.css"
     outside.write_text("p {}", encoding="utf-8")
-    for url in ("http://example.org/style.css", "https://fonts.example.org/a.woff2", "ftp://example.org/x",
-                outside.as_uri(), (ROOT / "styles" / ".." / "pyproject.toml").as_uri(), "file:///etc/hostname",
-                "file://example.org/share/x.css"):
+    for url in (
+        "http://example.org/style.css",
+        "https://fonts.example.org/a.woff2",
+        "ftp://example.org/x",
+        outside.as_uri(),
+        (ROOT / "styles" / ".." / "pyproject.toml").as_uri(),
+        "file:///etc/hostname",
+        "file://example.org/share/x.css",
+    ):
         with pytest.raises(FetchRefused):
             fetcher.fetch(url)
 
@@ -378,8 +406,10 @@ def test_a_page_that_asks_for_the_network_fails_the_build(tmp_path):
     styles = tmp_path / "styles"
     shutil.copytree(ROOT / "styles", styles)
     page = styles / "edition.html"
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "<main>", '<img src="https://example.org/tracker.png" alt=""><main>'), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("<main>", '<img src="https://example.org/tracker.png" alt=""><main>'),
+        encoding="utf-8",
+    )
     with pytest.raises(BuildError, match="example.org"):
         pdf.write(sample_document("en"), load_brand(tmp_path))
 
@@ -391,15 +421,16 @@ def structure_text(pdf: Path) -> list[tuple[int, str, str]]:
     """Return the structure tree as `pdfinfo -struct-text` prints it: (depth, element, text under it)."""
     from conftest import require
 
-    out = subprocess.run([require("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [require("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     lines = [(len(line) - len(line.lstrip()), line.strip()) for line in out.splitlines() if line.strip()]
     nodes = []
     for index, (depth, line) in enumerate(lines):
         if line.startswith('"'):
             continue
         texts = []
-        for inner_depth, inner in lines[index + 1:]:
+        for inner_depth, inner in lines[index + 1 :]:
             if inner_depth <= depth:
                 break
             if inner.startswith('"'):
@@ -429,13 +460,18 @@ def test_structure_tree_holds_the_headings_and_paragraphs(editions, lang):
     assert tags.count("H1") == 1 and "P" in tags and "Figure" in tags
     (title,) = [text for _, tag, text in nodes if tag == "H1"]
     # h2::after (the accent rule) nests a second H2 in each heading: read the outer ones.
-    outer = [text for index, (depth, tag, text) in enumerate(nodes) if tag == "H2"
-             and not (index and nodes[index - 1][1] == "H2" and nodes[index - 1][0] < depth)]
+    outer = [
+        text
+        for index, (depth, tag, text) in enumerate(nodes)
+        if tag == "H2" and not (index and nodes[index - 1][1] == "H2" and nodes[index - 1][0] < depth)
+    ]
     found = [title] + outer
     expected = [meta.title, meta.labels["take_action"], meta.labels["additional_information"]]
     if lang == "ar":
         # WeasyPrint marks Arabic glyph runs in visual order, so the tags read them reversed: compare letters.
-        assert [sorted(words(t).replace(" ", "")) for t in found] == [sorted(words(t).replace(" ", "")) for t in expected]
+        assert [sorted(words(t).replace(" ", "")) for t in found] == [
+            sorted(words(t).replace(" ", "")) for t in expected
+        ]
     else:
         assert [words(t) for t in found] == [words(t) for t in expected]  # case-folded: titles are set in capitals
 

@@ -51,8 +51,11 @@ def punctuation(text: str) -> Counter:
     the PDF does not record ("الإصدار: 19" may read "الإصدار 19:"), and a word broken after its
     hyphen at a line end keeps the hyphen: hyphens are left out and the rest is counted, not ordered.
     """
-    return Counter(c for c in text.translate(BIDI_CONTROLS).translate(GENERATED)
-                   if unicodedata.category(c)[0] in "PS" and c not in "-‐")
+    return Counter(
+        c
+        for c in text.translate(BIDI_CONTROLS).translate(GENERATED)
+        if unicodedata.category(c)[0] in "PS" and c not in "-‐"
+    )
 
 
 def _differences(found: Counter, expected: Counter) -> dict:
@@ -63,7 +66,7 @@ def _differences(found: Counter, expected: Counter) -> dict:
 def first_difference(expected: str, found: str) -> str:
     for index, (a, b) in enumerate(zip(expected, found)):
         if a != b:
-            return f"at {index}: expected …{expected[max(0, index - 30):index + 30]}… found …{found[max(0, index - 30):index + 30]}…"
+            return f"at {index}: expected …{expected[max(0, index - 30) : index + 30]}… found …{found[max(0, index - 30) : index + 30]}…"
     return f"lengths {len(expected)} and {len(found)}"
 
 

@@ -39,10 +39,14 @@ ADDED = "The defenders need your letters now: every appeal counts."
 CHANGED = ("We remain concerned over the safety", "We remain deeply concerned over the safety")
 REMOVED = "  Since November 2021, the Office of the [Prosecutor](#)"
 DEADLINE = ("deadline: 2026-06-30", "deadline: 2026-12-31")
-ES_TITLE = ("Las personas defensoras de los derechos humanos deben quedar en libertad",
-            "Las personas defensoras de derechos humanos deben ser liberadas")
-STAMP = re.compile(r"PROOF · built (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC · source ([0-9a-f]{7,}) \+ uncommitted changes"
-                   r" · inputs ([0-9a-f]{10}) · changes since ([0-9a-f]{7,})")
+ES_TITLE = (
+    "Las personas defensoras de los derechos humanos deben quedar en libertad",
+    "Las personas defensoras de derechos humanos deben ser liberadas",
+)
+STAMP = re.compile(
+    r"PROOF · built (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC · source ([0-9a-f]{7,}) \+ uncommitted changes"
+    r" · inputs ([0-9a-f]{10}) · changes since ([0-9a-f]{7,})"
+)
 BAR = (0x1A, 0x1A, 0x1A)
 """Colour of a change bar: the brand's text colour (styles/print.css)."""
 DPI = 72  # one pixel per point
@@ -51,8 +55,15 @@ BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u20
 
 
 def git(root: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Test",
-               GIT_AUTHOR_EMAIL="test@example.org", GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
+    env = dict(
+        os.environ,
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.org",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.org",
+    )
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
@@ -68,7 +79,7 @@ def make_change(root: Path) -> None:
     path = root / ACTION
     text = path.read_text(encoding="utf-8")
     summary = re.search(r"^summary: \|\n(  .*\n)", text, re.M)
-    text = text[:summary.end()] + f"\n  {ADDED}\n" + text[summary.end():]
+    text = text[: summary.end()] + f"\n  {ADDED}\n" + text[summary.end() :]
     assert CHANGED[0] in text and REMOVED in text and DEADLINE[0] in text
     text = text.replace(*CHANGED).replace(*DEADLINE)
     text = re.sub(r"\n\n" + re.escape(REMOVED) + r".*\n", "\n", text)
@@ -130,9 +141,12 @@ def layout(pdf: Path) -> list[dict]:
             words = [w.text or "" for w in line.iter("{*}word")]
             box = [float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
             lines.append({"box": box, "text": " ".join(words)})
-        words = [(w.text or "", [float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]) for w in page.iter("{*}word")]
-        pages.append({"width": float(page.get("width")), "height": float(page.get("height")), "lines": lines,
-                      "words": words})
+        words = [
+            (w.text or "", [float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]) for w in page.iter("{*}word")
+        ]
+        pages.append(
+            {"width": float(page.get("width")), "height": float(page.get("height")), "lines": lines, "words": words}
+        )
     return pages
 
 
@@ -255,8 +269,12 @@ def test_the_stamp_hashes_the_inputs(built):
 def first_page_lines(pdf: Path) -> list[str]:
     """Return the first page's lines as pdftotext lays them out (table rows stay whole)."""
     exe = require("pdftotext")
-    text = subprocess.run([exe, "-layout", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        [exe, "-layout", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [" ".join(line.translate(BIDI_CONTROLS).split()) for line in text.splitlines() if line.strip()]
 
 
@@ -371,8 +389,9 @@ def test_diff_since_a_revision_without_the_action_counts_every_block_as_added(pr
 # --- bad input ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", (["build", "--proof", "--since", "no-such-rev"],
-                                     ["diff", SLUG, "--since", "no-such-rev"]))
+@pytest.mark.parametrize(
+    "command", (["build", "--proof", "--since", "no-such-rev"], ["diff", SLUG, "--since", "no-such-rev"])
+)
 def test_an_unknown_revision_is_a_usage_error(project, command):
     before = sorted(p for p in (project / "build").rglob("*") if p.is_file())
     result = run_uapress(project, *command)

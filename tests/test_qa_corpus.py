@@ -53,8 +53,9 @@ def _results(tmp: Path) -> tuple:
     clean = {(slug, lang): _checklist(roots[slug], slug, lang)[1] for slug in ACTIONS for lang in LANGS}
     runs = []
     for variant in variants():
-        loc, checklist = _checklist(roots[variant.action], variant.action, variant.lang, variant.segment,
-                                    variant.translation)
+        loc, checklist = _checklist(
+            roots[variant.action], variant.action, variant.lang, variant.segment, variant.translation
+        )
         runs.append((variant, checklist, loc))
     return tuple(runs), clean
 
@@ -115,32 +116,46 @@ def _precision(row) -> float:
 
 def _report(score, clean) -> str:
     table = score["table"]
-    lines = ["# Translation QA on the seeded corpus (issue 12)", "",
-             f"{table['all', 'all']['seeded']} variants, one seeded error each, from the sample action and the "
-             "qa-links fixture (es, fr, ar); `benign` variants hold an edit translators make on purpose (a "
-             "localised or kept address, another number notation, a sentence split in two, Arabic-Indic digits, "
-             "a prefix glued to a name) and no error. Recall: the seeded segment gets a blocking finding (error, "
-             "or warning to confirm) of the right class. Precision: flagged segments that hold an error, among "
-             "all flagged segments (clean and benign ones included). Not ready: the checklist's verdict names "
-             "a QA reason.", "",
-             "| class | lang | variants | caught | recall | precision | not ready |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# Translation QA on the seeded corpus (issue 12)",
+        "",
+        f"{table['all', 'all']['seeded']} variants, one seeded error each, from the sample action and the "
+        "qa-links fixture (es, fr, ar); `benign` variants hold an edit translators make on purpose (a "
+        "localised or kept address, another number notation, a sentence split in two, Arabic-Indic digits, "
+        "a prefix glued to a name) and no error. Recall: the seeded segment gets a blocking finding (error, "
+        "or warning to confirm) of the right class. Precision: flagged segments that hold an error, among "
+        "all flagged segments (clean and benign ones included). Not ready: the checklist's verdict names "
+        "a QA reason.",
+        "",
+        "| class | lang | variants | caught | recall | precision | not ready |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     for error in list(MUTATIONS) + ["all"]:
         for lang in list(LANGS) + ["all"]:
             row = table.get((error, lang))
             if not row:
                 continue
-            lines.append(f"| {error} | {lang} | {row['seeded']} | {row['caught']} | {_recall(row):.1%} | "
-                         f"{_precision(row):.1%} | {row['not_ready']} |")
-    lines += ["", "Blocking findings by class: on the seeded segment / on a clean one (false alarms):", "",
-              "| finding class | on seeded | false alarms | precision |", "|---|---:|---:|---:|"]
+            lines.append(
+                f"| {error} | {lang} | {row['seeded']} | {row['caught']} | {_recall(row):.1%} | "
+                f"{_precision(row):.1%} | {row['not_ready']} |"
+            )
+    lines += [
+        "",
+        "Blocking findings by class: on the seeded segment / on a clean one (false alarms):",
+        "",
+        "| finding class | on seeded | false alarms | precision |",
+        "|---|---:|---:|---:|",
+    ]
     for check, (right, wrong) in sorted(score["classes"].items()):
         lines.append(f"| {check} | {right} | {wrong} | {right / (right + wrong):.1%} |")
     findings_on_clean = sum(len(s.findings) for c in clean.values() for s in c.segments)
     lines += ["", f"Findings on the clean translations (every severity): {findings_on_clean}", "", "Misses:", ""]
     lines += [f"- {v.error} / {v.lang} / {v.action} {v.segment}: {v.how}" for v in score["misses"]] or ["- none"]
     lines += ["", "Benign edits flagged (false positives):", ""]
-    lines += [f"- {v.lang} / {v.action} {v.segment}: {v.how}: " + "; ".join(f"{f.check}: {f.message}" for f in found)
-              for v, found in score["noise"]] or ["- none"]
+    lines += [
+        f"- {v.lang} / {v.action} {v.segment}: {v.how}: " + "; ".join(f"{f.check}: {f.message}" for f in found)
+        for v, found in score["noise"]
+    ] or ["- none"]
     return "\n".join(lines) + "\n"
 
 
@@ -150,7 +165,9 @@ def test_clean_translations_have_no_findings(results):
     assert found == []
     # The sample's own editorial blockers (placeholder links, no reference, past deadline) still hold it back:
     # what matters here is that QA holds back neither clean translation.
-    assert not _qa_blocks(clean["venezuela-hrd-release", "es"]) and not _qa_blocks(clean["chile-journalist-threatened", "ar"])
+    assert not _qa_blocks(clean["venezuela-hrd-release", "es"]) and not _qa_blocks(
+        clean["chile-journalist-threatened", "ar"]
+    )
     assert clean["chile-journalist-threatened", "ar"].ready, clean["chile-journalist-threatened", "ar"].reasons
 
 
@@ -179,8 +196,11 @@ def test_recall_and_precision_per_language(results):
 
 def test_every_seeded_error_makes_the_language_not_ready(results):
     runs, _ = results
-    ready = [(v.error, v.lang, v.how) for v, checklist, _ in runs if v.error != "benign"
-             and (checklist.ready or not _qa_blocks(checklist))]
+    ready = [
+        (v.error, v.lang, v.how)
+        for v, checklist, _ in runs
+        if v.error != "benign" and (checklist.ready or not _qa_blocks(checklist))
+    ]
     # The corpus holds a few misses (see the report); the verdict follows the findings exactly.
     missed = {(v.error, v.lang, v.how) for v in _score(runs)["misses"]}
     assert set(ready) <= missed

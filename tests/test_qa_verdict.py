@@ -39,8 +39,11 @@ def test_clean_fixture_is_ready(tmp_path):
 
 def test_warning_blocks_until_confirmed(tmp_path):
     root = make_project(tmp_path, "qa-links")
-    _edit(root, "(https://www.example.org/es/news/2026/02/water-antofagasta/)",
-          "(http://www.example.org/es/news/2026/02/water-antofagasta/)")
+    _edit(
+        root,
+        "(https://www.example.org/es/news/2026/02/water-antofagasta/)",
+        "(http://www.example.org/es/news/2026/02/water-antofagasta/)",
+    )
     result, data = _checklist(root)
     findings = [f for s in data["segments"] for f in s["findings"]]
     assert [(f["check"], f["severity"], f["confirmed"]) for f in findings] == [("links", "warning", False)]
@@ -48,7 +51,9 @@ def test_warning_blocks_until_confirmed(tmp_path):
     assert data["ready"] is False and any("warning" in r for r in data["reasons"])
     # The terminal names the class, the fix and the command that confirms it.
     assert "warning [links] link address changed" in result.stdout and "https -> http" in result.stdout
-    assert "fix: write the source's address (https://www.example.org/en/news/2026/02/water-antofagasta/)" in result.stdout
+    assert (
+        "fix: write the source's address (https://www.example.org/en/news/2026/02/water-antofagasta/)" in result.stdout
+    )
     assert f"uapress translations confirm {SLUG} --lang es {finding['id']}" in result.stdout
     html = (root / "build" / SLUG / "es" / "checklist.html").read_text(encoding="utf-8")
     # The page is in Spanish; the class, the fix (in English, marked so) and the finding's id are there.

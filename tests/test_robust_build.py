@@ -38,8 +38,14 @@ TESTS = Path(__file__).resolve().parent
 def python(script: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run a Python script with the tests' helpers importable; fail the test unless it exits 0."""
     environment = {**os.environ, "PYTHONPATH": str(TESTS), **(env or {})}
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=cwd, env=environment,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
     return result
 
@@ -72,7 +78,9 @@ def test_a_render_stopped_by_a_full_disk_does_not_poison_the_next_pdfs(tmp_path)
     # Issue 10: a render that fails while WeasyPrint writes a font file (here: the file size limit, as a
     # full $TMPDIR would) left the file there unregistered, and every later PDF of the process set the
     # body text in the bold face (or in DejaVu) and was reported built.
-    result = python(RENDER + """
+    result = python(
+        RENDER
+        + """
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
@@ -80,7 +88,9 @@ def test_a_render_stopped_by_a_full_disk_does_not_poison_the_next_pdfs(tmp_path)
     resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
     render("en", "en.pdf")
     render("ar", "ar.pdf")
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     assert "full.pdf failed: OSError [Errno 27] File too large" in result.stdout
     assert "en.pdf written" in result.stdout and "ar.pdf written" in result.stdout
     assert pdf_fonts(tmp_path / "en.pdf") == {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Condensed,-Bold-Condensed"}
@@ -91,7 +101,9 @@ def test_a_pdf_set_in_the_wrong_fonts_is_refused_and_the_next_one_is_right(tmp_p
     # The state a stopped render leaves, made on purpose: a font configuration whose folder already holds
     # the font files, so WeasyPrint skips every @font-face and nothing is registered. The check must refuse
     # the PDF (never write it) and the configuration must not survive the failure.
-    result = python(RENDER + """
+    result = python(
+        RENDER
+        + """
     import shutil
     from weasyprint.text.fonts import FontConfiguration
     render("en", "good.pdf")
@@ -103,7 +115,9 @@ def test_a_pdf_set_in_the_wrong_fonts_is_refused_and_the_next_one_is_right(tmp_p
     render("fr", "poisoned.pdf")
     assert pdf._FONTS is None and not Path("poisoned").exists()
     render("fr", "fr.pdf")
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     assert "poisoned.pdf failed: BuildError venezuela-hrd-release (fr): the PDF's fonts are wrong" in result.stdout
     assert "instead of the brand's fonts" in result.stdout and "DejaVu" in result.stdout
     assert not (tmp_path / "poisoned.pdf").exists()
@@ -115,7 +129,9 @@ def test_a_failed_render_discards_the_parsed_stylesheets_with_the_font_configura
     # Issue 13 keeps each stylesheet parsed once per process; its @font-face rules belong to the font
     # configuration it was parsed with. After a failed render drops that configuration (issue 10), a
     # stylesheet kept from before would lay the next PDF out with no bundled font registered.
-    result = python(RENDER + """
+    result = python(
+        RENDER
+        + """
     render("en", "before.pdf")
     assert pdf._SHEETS, "the stylesheet is kept for the next PDF"
     try:
@@ -124,10 +140,15 @@ def test_a_failed_render_discards_the_parsed_stylesheets_with_the_font_configura
         print("the render failed")
     assert pdf._FONTS is None and not pdf._SHEETS
     render("en", "after.pdf")
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
     assert "the render failed" in result.stdout and "after.pdf written" in result.stdout
-    assert pdf_fonts(tmp_path / "after.pdf") == pdf_fonts(tmp_path / "before.pdf") == {
-        "Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Condensed,-Bold-Condensed"}
+    assert (
+        pdf_fonts(tmp_path / "after.pdf")
+        == pdf_fonts(tmp_path / "before.pdf")
+        == {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Condensed,-Bold-Condensed"}
+    )
     assert (tmp_path / "after.pdf").read_bytes() == (tmp_path / "before.pdf").read_bytes()
 
 
@@ -136,9 +157,16 @@ def test_a_failed_render_discards_the_parsed_stylesheets_with_the_font_configura
 
 def start(project: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     """Start `uapress build ARGS` in its own process group, as a terminal would."""
-    return subprocess.Popen(command(*args), cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, start_new_session=True,
-                            env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        command(*args),
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def wait_for_progress(running: subprocess.Popen, lines: int = 1) -> list[str]:
@@ -190,8 +218,9 @@ def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing_after(built):
     assert re.fullmatch(r"interrupted: \d edition\(s\) built, \d not started; outputs left as they were", last), last
     time.sleep(0.5)
     out = built / "build"
-    assert all(p.stat().st_mtime <= stopped_at + 0.2 for p in out.rglob("*") if p.is_file() and p.name != CACHE), \
+    assert all(p.stat().st_mtime <= stopped_at + 0.2 for p in out.rglob("*") if p.is_file() and p.name != CACHE), (
         "a file was written after the interrupt"
+    )
     assert not [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock")], "leftovers in build/"
     assert contents(out) == before  # --force rebuilds the same bytes: every edition whole, old or new
     assert_complete(out)
@@ -243,8 +272,14 @@ def test_workers_leave_no_temporary_folders(tmp_path):
     root = make_project(tmp_path, "project")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    result = subprocess.run(command("--jobs", "2", "--format", "pdf"), cwd=root, capture_output=True, text=True,
-                            env={**os.environ, "TMPDIR": str(scratch)}, timeout=300)
+    result = subprocess.run(
+        command("--jobs", "2", "--format", "pdf"),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert rebuilt(result) == EDITIONS
     assert list(scratch.iterdir()) == []
@@ -266,7 +301,8 @@ def test_a_translation_saved_during_the_build_is_neither_published_nor_vouched_f
     # the PO file read again later: an edit saved in between was published under the old key, and once
     # reverted the build called the edition "unchanged" and kept publishing the edit.
     project = make_project(tmp_path)
-    python(f"""
+    python(
+        f"""
     from pathlib import Path
     import uapress.build.workers as b
     from uapress.cli import app
@@ -277,7 +313,9 @@ def test_a_translation_saved_during_the_build_is_neither_published_nor_vouched_f
         return real(result, loc, appeal, brand, debug)
     b.render_edition = save_an_edit_then_render
     app(["build", "--format", "html", "--lang", "es", "--jobs", "1"], standalone_mode=False)
-    """, project)
+    """,
+        project,
+    )
     assert NEW_TEXT in (project / PO).read_text(encoding="utf-8")
     assert OLD_TEXT in page(project) and NEW_TEXT not in page(project), "published a file saved mid-build"
     # The edit on disk is newer than what was published: the next build renders it.
@@ -309,12 +347,17 @@ def test_leftovers_of_killed_builds_are_swept(built):
     assert_complete(built / "build")
 
 
-@pytest.mark.parametrize("damage", [
-    pytest.param(b"[" * 200_000 + b"]" * 200_000, id="deeply-nested"),
-    pytest.param(b'{"editions": {"%s/en": {"key": "0", "files": [1, {"a": 2}]}}, "index": []}' % SLUG.encode(),
-                 id="files-of-the-wrong-type"),
-    pytest.param(b'{"editions": [], "index": 3}', id="editions-a-list"),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(b"[" * 200_000 + b"]" * 200_000, id="deeply-nested"),
+        pytest.param(
+            b'{"editions": {"%s/en": {"key": "0", "files": [1, {"a": 2}]}}, "index": []}' % SLUG.encode(),
+            id="files-of-the-wrong-type",
+        ),
+        pytest.param(b'{"editions": [], "index": 3}', id="editions-a-list"),
+    ],
+)
 def test_a_damaged_cache_is_discarded_with_one_notice(tmp_path, damage):
     # Issue 10: a cache file nested deeper than Python recurses, or with lists of the wrong type, crashed the
     # build (RecursionError, TypeError) instead of costing a full build.
@@ -347,10 +390,13 @@ def test_a_full_disk_fails_the_editions_it_stops_and_keeps_the_others(tmp_path):
     # edition and that of the largest, so that some editions fit and some do not.
     project = make_project(tmp_path)
     build(project, "--format", "html", "--format", "docx", "--out", "sizes")
-    largest = {lang: max(p.stat().st_size for p in (project / "sizes" / SLUG / lang).iterdir()) for lang in
-               ("en", "es", "fr", "ar")}
+    largest = {
+        lang: max(p.stat().st_size for p in (project / "sizes" / SLUG / lang).iterdir())
+        for lang in ("en", "es", "fr", "ar")
+    }
     limit = (min(largest.values()) + max(largest.values())) // 2
-    result = python(f"""
+    result = python(
+        f"""
     import resource, signal, sys
     from uapress.cli import app
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -359,7 +405,9 @@ def test_a_full_disk_fails_the_editions_it_stops_and_keeps_the_others(tmp_path):
         app(["build", "--format", "html", "--format", "docx", "--jobs", "1"])
     except SystemExit as exit:
         print("exit", exit.code)
-    """, project)
+    """,
+        project,
+    )
     assert "exit 1" in result.stdout
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     out = project / "build"
@@ -368,12 +416,14 @@ def test_a_full_disk_fails_the_editions_it_stops_and_keeps_the_others(tmp_path):
     for lang in largest:
         folder = out / SLUG / lang
         if lang in fits:
-            assert (folder / f"{SLUG}.{lang}.docx").read_bytes() == (project / "sizes" / SLUG / lang /
-                                                                    f"{SLUG}.{lang}.docx").read_bytes()
+            assert (folder / f"{SLUG}.{lang}.docx").read_bytes() == (
+                project / "sizes" / SLUG / lang / f"{SLUG}.{lang}.docx"
+            ).read_bytes()
         else:
             assert not folder.exists(), f"{lang}: a part of the edition was published"
-            assert re.search(rf"^build/{SLUG}/{lang}/\S+: error: the edition was not written: File too large",
-                             result.stderr, re.M), result.stderr
+            assert re.search(
+                rf"^build/{SLUG}/{lang}/\S+: error: the edition was not written: File too large", result.stderr, re.M
+            ), result.stderr
     assert not [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock")]
 
 
@@ -400,8 +450,9 @@ def test_builds_killed_at_random_points_leave_whole_editions(tmp_path):
     project = make_project(tmp_path)
     action = project / "source" / "actions" / SLUG / "action.yaml"
     versions = {"a": action.read_text(encoding="utf-8")}
-    versions["b"] = versions["a"].replace("title: Human rights defenders must be released",
-                                          "title: Human rights defenders must be freed")
+    versions["b"] = versions["a"].replace(
+        "title: Human rights defenders must be released", "title: Human rights defenders must be freed"
+    )
     assert versions["b"] != versions["a"]
     args = ("--format", "html", "--jobs", "2")
     references = {}
@@ -420,10 +471,16 @@ def test_builds_killed_at_random_points_leave_whole_editions(tmp_path):
         running.communicate(timeout=60)
         wait_until_gone(running.pid)
         for lang, files in editions_in(out).items():
-            assert files in (references["a"][lang], references["b"][lang]), \
+            assert files in (references["a"][lang], references["b"][lang]), (
                 f"round {round} ({how.name}): {lang} mixes two versions or holds other files: {sorted(files)}"
-        strays = [p for p in out.rglob(".*") if p.name not in (CACHE, ".uapress-lock") and
-                  not LEFTOVER.match(p.name) and not any(LEFTOVER.match(part) for part in p.relative_to(out).parts)]
+            )
+        strays = [
+            p
+            for p in out.rglob(".*")
+            if p.name not in (CACHE, ".uapress-lock")
+            and not LEFTOVER.match(p.name)
+            and not any(LEFTOVER.match(part) for part in p.relative_to(out).parts)
+        ]
         assert not strays, f"round {round} ({how.name}): {strays}"
     result = build(project, *args)
     assert set(states(result)) == EDITIONS

@@ -60,8 +60,13 @@ class Server:
         self.port = free_port()
         self.log = root.parent / "serve.log"
         self.output = self.log.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(uapress_command() + ["serve", *args, "--port", str(self.port)], cwd=root,
-                                        stdout=self.output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            uapress_command() + ["serve", *args, "--port", str(self.port)],
+            cwd=root,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         self.url = f"http://127.0.0.1:{self.port}/"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -204,8 +209,13 @@ def test_a_port_in_use_is_refused_with_another_to_try(project):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(uapress_command() + ["serve", SLUG, "--port", str(port)], cwd=project,
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            uapress_command() + ["serve", SLUG, "--port", str(port)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 2, result.stderr
     assert f"port {port} is in use" in result.stderr
     suggested = int(result.stderr.split("try --port ")[1].split()[0])
@@ -213,18 +223,26 @@ def test_a_port_in_use_is_refused_with_another_to_try(project):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args, words", [
-    (["../x"], ["'../x' is not an action name", "lowercase letters, digits and hyphens"]),
-    (["a b"], ["'a b' is not an action name"]),
-    (["../../etc"], ["is not an action name"]),
-    (["no-such-action"], ["no such action: 'no-such-action'", f"known actions: {SLUG}"]),
-    (["venezuela-hrd-releas"], [f"did you mean '{SLUG}'?"]),
-    ([SLUG, "--lang", "de"], [f"{SLUG} is not published in de", "en, es, fr, ar"]),
-    ([SLUG, "--lang", "../es"], ["'../es' is not a language tag"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["../x"], ["'../x' is not an action name", "lowercase letters, digits and hyphens"]),
+        (["a b"], ["'a b' is not an action name"]),
+        (["../../etc"], ["is not an action name"]),
+        (["no-such-action"], ["no such action: 'no-such-action'", f"known actions: {SLUG}"]),
+        (["venezuela-hrd-releas"], [f"did you mean '{SLUG}'?"]),
+        ([SLUG, "--lang", "de"], [f"{SLUG} is not published in de", "en, es, fr, ar"]),
+        ([SLUG, "--lang", "../es"], ["'../es' is not a language tag"]),
+    ],
+)
 def test_bad_actions_and_languages_exit_2(project, args, words):
-    result = subprocess.run(uapress_command() + ["serve", *args, "--port", str(free_port())], cwd=project,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        uapress_command() + ["serve", *args, "--port", str(free_port())],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2, result.stderr
     for word in words:
         assert word in result.stderr
@@ -234,8 +252,9 @@ def test_bad_actions_and_languages_exit_2(project, args, words):
 def test_error_page_escapes_what_it_shows(tmp_path):
     source = tmp_path / "action.yaml"
     source.write_text("summary: <script>alert(1)</script>\n", encoding="utf-8")
-    page = error_page("x", None, [Diagnostic("error", "raw HTML <b> is not allowed", source, 1, 10, "summary",
-                                             "write plain text")])
+    page = error_page(
+        "x", None, [Diagnostic("error", "raw HTML <b> is not allowed", source, 1, 10, "summary", "write plain text")]
+    )
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
     assert "raw HTML &lt;b&gt; is not allowed" in page
     assert "fix: write plain text" in page

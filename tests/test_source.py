@@ -125,7 +125,9 @@ def test_minimal_fixture_is_valid():
     assert action.reference == "AMR 53/0001/2026"
     assert len(action.targets) == 1
     assert [b.kind for b in split_blocks(action.letter)] == ["paragraph", "paragraph"]
-    links = [n for block in split_blocks(action.letter) for n in parse_inlines(block.markdown)[0] if isinstance(n, Link)]
+    links = [
+        n for block in split_blocks(action.letter) for n in parse_inlines(block.markdown)[0] if isinstance(n, Link)
+    ]
     assert [link.url for link in links] == ["https://www.ohchr.org/en", "#"]
     # The `#` link is the only finding, a warning.
     assert [(w.severity, w.field) for w in warnings] == [("warning", "letter")]
@@ -200,38 +202,49 @@ def test_raw_html_in_plain_text_fields(tmp_path):
     assert "raw HTML" in bad.message
 
 
-@pytest.mark.parametrize("old, new, field, words", [
-    ("deadline: 2026-06-30", "deadline: 2026-13-01", "deadline", "2026-13-01 is not a date"),
-    ("deadline: 2026-06-30", "deadline: 20260630", "deadline", "20260630 is not a date"),
-    ("country: VE", "country: ve", "country", "'ve' is not an ISO 3166"),
-    ("language: en", "language: [en]", "language", "not a known language tag"),
-    ("appeal_language: es", "appeal_language: es\nlanguages: [es, es]", "languages.1", "listed twice"),
-    ("schema: 1", "schema: 2", "schema", "schema 2 is not supported"),
-    ("title: Release the defender", "title: '# Release'", "title", "headings are not part"),
-    ("  The defender was detained in January 2026.", "  ---", "background", "not a plain paragraph"),
-    ("  The defender was detained in January 2026.", "  ![x](https://example.org/x.png)", "background",
-     "<img> is not part of the Markdown subset"),
-    ("  The defender was detained in January 2026.", "  [a](data:text/html,x)", "background", "not allowed"),
-    ("  The defender was detained in January 2026.", "  [a](page.html)", "background", "not allowed"),
-])
+@pytest.mark.parametrize(
+    "old, new, field, words",
+    [
+        ("deadline: 2026-06-30", "deadline: 2026-13-01", "deadline", "2026-13-01 is not a date"),
+        ("deadline: 2026-06-30", "deadline: 20260630", "deadline", "20260630 is not a date"),
+        ("country: VE", "country: ve", "country", "'ve' is not an ISO 3166"),
+        ("language: en", "language: [en]", "language", "not a known language tag"),
+        ("appeal_language: es", "appeal_language: es\nlanguages: [es, es]", "languages.1", "listed twice"),
+        ("schema: 1", "schema: 2", "schema", "schema 2 is not supported"),
+        ("title: Release the defender", "title: '# Release'", "title", "headings are not part"),
+        ("  The defender was detained in January 2026.", "  ---", "background", "not a plain paragraph"),
+        (
+            "  The defender was detained in January 2026.",
+            "  ![x](https://example.org/x.png)",
+            "background",
+            "<img> is not part of the Markdown subset",
+        ),
+        ("  The defender was detained in January 2026.", "  [a](data:text/html,x)", "background", "not allowed"),
+        ("  The defender was detained in January 2026.", "  [a](page.html)", "background", "not allowed"),
+    ],
+)
 def test_more_bad_values(tmp_path, old, new, field, words):
     found = errors_of(minimal_with(tmp_path, old, new))
-    assert any(d.field == field and words in d.message and d.line and d.hint for d in found), \
-        [(d.field, d.message) for d in found]
+    assert any(d.field == field and words in d.message and d.line and d.hint for d in found), [
+        (d.field, d.message) for d in found
+    ]
 
 
-@pytest.mark.parametrize("old, new", [
-    # Explicit tags that do not fit their value made PyYAML raise KeyError/AttributeError: a traceback.
-    ("schema: 1", "schema: 1\nua_number: !!bool x"),
-    ("schema: 1", "schema: 1\nua_number: !!timestamp x"),
-    # An impossible date as a mapping key made the key construction raise ValueError.
-    ("schema: 1", "schema: 1\n2026-02-30: x"),
-    ("schema: 1", "schema: 1\nprevious: {2026-02-30: x}"),
-    ("schema: 1", "schema: 1\nx: !custom 1"),
-    ("schema: 1", "schema: 1\n---\nschema: 1"),
-    ("schema: 1", "schema: 1\n\tx: 1"),
-    ("schema: 1", "schema: 1\nschema: 1"),
-])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        # Explicit tags that do not fit their value made PyYAML raise KeyError/AttributeError: a traceback.
+        ("schema: 1", "schema: 1\nua_number: !!bool x"),
+        ("schema: 1", "schema: 1\nua_number: !!timestamp x"),
+        # An impossible date as a mapping key made the key construction raise ValueError.
+        ("schema: 1", "schema: 1\n2026-02-30: x"),
+        ("schema: 1", "schema: 1\nprevious: {2026-02-30: x}"),
+        ("schema: 1", "schema: 1\nx: !custom 1"),
+        ("schema: 1", "schema: 1\n---\nschema: 1"),
+        ("schema: 1", "schema: 1\n\tx: 1"),
+        ("schema: 1", "schema: 1\nschema: 1"),
+    ],
+)
 def test_odd_yaml_never_escapes_as_a_python_exception(tmp_path, old, new):
     path = minimal_with(tmp_path, old, new)
     try:
@@ -246,8 +259,9 @@ def test_top_level_must_be_a_mapping(tmp_path):
 
 
 def test_datetime_and_quoted_dates_read_as_dates(tmp_path):
-    path = minimal_with(tmp_path, "issued: 2026-01-19\ndeadline: 2026-06-30",
-                        'issued: 2026-01-19T10:00:00\ndeadline: "2026-06-30"')
+    path = minimal_with(
+        tmp_path, "issued: 2026-01-19\ndeadline: 2026-06-30", 'issued: 2026-01-19T10:00:00\ndeadline: "2026-06-30"'
+    )
     action, _ = load_action(path)
     assert (action.issued, action.deadline) == (dt.date(2026, 1, 19), dt.date(2026, 6, 30))
 
@@ -272,7 +286,10 @@ def test_emphasis_and_strong():
 
 def test_links():
     assert inlines("see [the UN](https://un.org/x?a=1&b=2) now") == (
-        Text("see "), Link("https://un.org/x?a=1&b=2", (Text("the UN"),)), Text(" now"))
+        Text("see "),
+        Link("https://un.org/x?a=1&b=2", (Text("the UN"),)),
+        Text(" now"),
+    )
     assert inlines("[*mail*](mailto:a@example.org)") == (Link("mailto:a@example.org", (Emphasis((Text("mail"),)),)),)
     assert inlines("<https://example.org>") == (Link("https://example.org", (Text("https://example.org"),)),)
 
@@ -281,21 +298,32 @@ def test_email_autolink_is_a_mailto_link():
     # Python-Markdown hides the address behind masked character references; they used to leak into the
     # link ("amp#97;...") and the link was rejected as "not allowed".
     assert inlines("write to <a@example.org>") == (
-        Text("write to "), Link("mailto:a@example.org", (Text("a@example.org"),)))
+        Text("write to "),
+        Link("mailto:a@example.org", (Text("a@example.org"),)),
+    )
 
 
 def test_unresolved_link_is_a_warning():
     for markdown, shown in (("[report](#)", "#"), ("[report]()", "empty")):
         nodes, issues = parse_inlines(markdown)
-        assert nodes == (Link(markdown[len("[report]("):-1], (Text("report"),)),)
+        assert nodes == (Link(markdown[len("[report](") : -1], (Text("report"),)),)
         assert not nodes[0].resolved
         (issue,) = issues
         assert issue.severity == "warning"
         assert f"link 'report' has no address yet ({shown})" == issue.message
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "file:///etc/passwd",
-                                 "page.html", "ftp://example.org/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "page.html",
+        "ftp://example.org/",
+    ],
+)
 def test_other_link_schemes_are_errors(url):
     _, issues = parse_inlines(f"[x]({url})")
     (issue,) = issues
@@ -366,24 +394,26 @@ def test_a_block_parsed_again_gives_the_same_result_and_issues_its_caller_may_ch
 
 
 def test_split_blocks_paragraphs_lists_quotes():
-    text = "\n".join([
-        "First paragraph",       # 0
-        "still the first.",      # 1
-        "",
-        "- bullet one",          # 3
-        "- bullet *two*",        # 4
-        "  continued",           # 5
-        "",
-        "3. third",              # 7
-        "4. fourth",             # 8
-        "",
-        "> quoted",              # 10
-        "> lines",               # 11
-        ">",                     # 12
-        "> second quote",        # 13
-        "",
-        "Last.",                 # 15
-    ])
+    text = "\n".join(
+        [
+            "First paragraph",  # 0
+            "still the first.",  # 1
+            "",
+            "- bullet one",  # 3
+            "- bullet *two*",  # 4
+            "  continued",  # 5
+            "",
+            "3. third",  # 7
+            "4. fourth",  # 8
+            "",
+            "> quoted",  # 10
+            "> lines",  # 11
+            ">",  # 12
+            "> second quote",  # 13
+            "",
+            "Last.",  # 15
+        ]
+    )
     blocks = split_blocks(text)
     assert [(b.kind, b.markdown, b.line) for b in blocks] == [
         ("paragraph", "First paragraph\nstill the first.", 0),
@@ -403,13 +433,19 @@ def test_split_blocks_paragraphs_lists_quotes():
 def test_split_blocks_numbered_list_forms():
     blocks = split_blocks("1) one\n2) two\n\n10. ten")
     assert [(b.kind, b.markdown, b.start) for b in blocks] == [
-        ("ordered", "one", 1), ("ordered", "two", 2), ("ordered", "ten", 10)]
+        ("ordered", "one", 1),
+        ("ordered", "two", 2),
+        ("ordered", "ten", 10),
+    ]
     assert [b.list_start for b in blocks] == [True, False, False]  # a blank line does not end a list
 
 
 def test_markdown_findings_carry_the_file_line(tmp_path):
-    path = minimal_with(tmp_path, "  The defender was detained in January 2026.",
-                        "  The defender was detained in January 2026.\n\n  - one\n  - [two](#)\n\n  > [three](#)")
+    path = minimal_with(
+        tmp_path,
+        "  The defender was detained in January 2026.",
+        "  The defender was detained in January 2026.\n\n  - one\n  - [two](#)\n\n  > [three](#)",
+    )
     _, warnings = load_action(path)
     lines = {w.message: w.line for w in warnings}
     text = path.read_text(encoding="utf-8").splitlines()

@@ -76,7 +76,9 @@ def test_export_validates_against_the_tmx_14b_dtd_and_holds_every_translation(pr
     # Markdown travels verbatim: links with their addresses, emphasis marks.
     segs = [seg.text for seg in tree.iter("seg")]
     assert any("[2,000 people arbitrarily detained](#)" in text for text in segs)
-    assert any("*Example text of an illustrative follow-up" in text for text in segs) is False  # untranslated: not memory
+    assert (
+        any("*Example text of an illustrative follow-up" in text for text in segs) is False
+    )  # untranslated: not memory
 
 
 def test_export_of_one_action_and_one_language(project):
@@ -120,25 +122,40 @@ def test_hard_breaks_and_white_space_survive(tmp_path):
     (root / "source" / "actions").mkdir(parents=True)
     text = "First line  \nsecond line with **strong** and a [link](https://example.org/?a=1&b=2) <not a tag>"
     tmx = tmp_path / "in.tmx"
-    tmx.write_text(f'''<?xml version="1.0" encoding="UTF-8"?>
+    tmx.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="block" o-tmf="t" adminlang="en"
  srclang="en" datatype="plaintext"/><body><tu><prop type="x-uapress-field">letter</prop>
 <tuv xml:lang="en"><seg>{text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</seg></tuv>
-<tuv xml:lang="de"><seg>Erste Zeile  \nzweite</seg></tuv></tu></body></tmx>''', encoding="utf-8")
+<tuv xml:lang="de"><seg>Erste Zeile  \nzweite</seg></tuv></tu></body></tmx>""",
+        encoding="utf-8",
+    )
     assert run_uapress(root, "import", str(tmx)).returncode == 0
     (unit,) = read_tmx_units(root / "source" / "memory" / "in.tmx")
     assert (unit.source, unit.target, unit.field, unit.origin) == (text, "Erste Zeile  \nzweite", "letter", "in.tmx")
 
 
-@pytest.mark.parametrize("body, words", [
-    ('<!DOCTYPE tmx [<!ENTITY boom "boom">]><tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
-     'segtype="block" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body/></tmx>', "declares its own entities"),
-    ('<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="block" o-tmf="t" adminlang="en" '
-     'datatype="plaintext"/><body/></tmx>', "no srclang"),
-    ('<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="block" o-tmf="t" adminlang="en" '
-     'srclang="en" datatype="plaintext"/><body><tu>\n<tuv xml:lang="en"/></tu></body></tmx>', "bad.tmx:2: a <tuv> needs"),
-    ('<tmx version="1.4"><header', "not well-formed"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (
+            '<!DOCTYPE tmx [<!ENTITY boom "boom">]><tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+            'segtype="block" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body/></tmx>',
+            "declares its own entities",
+        ),
+        (
+            '<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="block" o-tmf="t" adminlang="en" '
+            'datatype="plaintext"/><body/></tmx>',
+            "no srclang",
+        ),
+        (
+            '<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="block" o-tmf="t" adminlang="en" '
+            'srclang="en" datatype="plaintext"/><body><tu>\n<tuv xml:lang="en"/></tu></body></tmx>',
+            "bad.tmx:2: a <tuv> needs",
+        ),
+        ('<tmx version="1.4"><header', "not well-formed"),
+    ],
+)
 def test_bad_tmx_is_refused_and_nothing_is_written(project, tmp_path, body, words):
     bad = tmp_path / "bad.tmx"
     bad.write_text(body, encoding="utf-8")

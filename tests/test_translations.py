@@ -31,7 +31,8 @@ SLUG = "venezuela-hrd-release"
 SAMPLE = Path("source") / "actions" / SLUG
 FIXTURES = Path(__file__).parent / "fixtures" / "translations"
 REPO_PO_FILES = sorted((REPO / "source" / "labels").glob("*.po")) + sorted(
-    (REPO / "source" / "actions").glob("*/translations/*.po"))
+    (REPO / "source" / "actions").glob("*/translations/*.po")
+)
 
 # The fuzzy cycle edits a few words of the first letter paragraph.
 OLD_WORDS = "We took note of the long-awaited-for release"
@@ -53,8 +54,16 @@ def uapress(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("uapress")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "uapress.cli"]
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(command + list(args), cwd=project, capture_output=True, text=True, encoding="utf-8",
-                          env=env, timeout=300, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        command + list(args),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def parse_po(text: str) -> list[dict]:
@@ -71,8 +80,17 @@ def parse_po(text: str) -> list[dict]:
             entry, target = None, None
             continue
         if entry is None:
-            entry = {"context": None, "msgid": None, "msgstr": None, "flags": [], "previous": None,
-                     "notes": [], "comments": [], "obsolete": False, "line": number}
+            entry = {
+                "context": None,
+                "msgid": None,
+                "msgstr": None,
+                "flags": [],
+                "previous": None,
+                "notes": [],
+                "comments": [],
+                "obsolete": False,
+                "line": number,
+            }
             entries.append(entry)
         if line.startswith("#~"):
             entry["obsolete"] = True
@@ -80,7 +98,7 @@ def parse_po(text: str) -> list[dict]:
         elif line.startswith("#|"):
             rest = line[2:].strip()
             if rest.startswith("msgid "):
-                entry["previous"] = _unquote(rest[len("msgid "):])
+                entry["previous"] = _unquote(rest[len("msgid ") :])
                 target = "previous"
             elif rest.startswith('"') and target == "previous":
                 entry["previous"] += _unquote(rest)
@@ -121,8 +139,10 @@ def read_po(path: Path) -> list[dict]:
 def header_fields(entries: list[dict]) -> dict[str, str]:
     """Return the header fields (the msgstr of the `msgid ""` entry)."""
     header = next(e for e in entries if e["msgid"] == "" and not e["context"])
-    return {key.strip(): value.strip() for key, _, value in
-            (line.partition(":") for line in header["msgstr"].splitlines() if ":" in line)}
+    return {
+        key.strip(): value.strip()
+        for key, _, value in (line.partition(":") for line in header["msgstr"].splitlines() if ":" in line)
+    }
 
 
 def live(entries: list[dict]) -> list[dict]:
@@ -193,8 +213,13 @@ BOOKMARK = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 def test_segment_id_is_stable_and_a_bookmark_name():
     first = segment_id("letter", "We call for the release of all detainees.")
     assert first == segment_id("letter", "We call for the release of all detainees.")
-    for field, source in [("letter", "x"), ("targets.0.title", "Acting President"), ("summary", "É" * 5000),
-                          ("", ""), ("title", "٢٠٢٦ — «quotes» & <tags>")]:
+    for field, source in [
+        ("letter", "x"),
+        ("targets.0.title", "Acting President"),
+        ("summary", "É" * 5000),
+        ("", ""),
+        ("title", "٢٠٢٦ — «quotes» & <tags>"),
+    ]:
         value = segment_id(field, source)
         assert BOOKMARK.fullmatch(value), value
 
@@ -236,8 +261,14 @@ def fuzzy_project(tmp_path_factory):
     new = old.replace(OLD_WORDS, NEW_WORDS)
     update = uapress(project, "translations", "update")
     assert update.returncode == 0, update.stderr
-    return {"project": project, "old": old, "new": new, "id": segment_id("letter", new),
-            "old_translation": old_es["msgstr"], "update": update}
+    return {
+        "project": project,
+        "old": old,
+        "new": new,
+        "id": segment_id("letter", new),
+        "old_translation": old_es["msgstr"],
+        "update": update,
+    }
 
 
 def test_fuzzy_entry_keeps_old_translation_and_old_source(fuzzy_project, msgfmt_check):
@@ -277,8 +308,11 @@ def test_model_shows_the_source_for_the_fuzzy_segment(fuzzy_project):
     assert segment.status == "fuzzy"
     assert segment.text == fuzzy_project["new"]
     letter = next(s for s in document.sections if isinstance(s, Section) and s.role == "letter")
-    paragraph = next(b for b in walk_blocks(letter.blocks)
-                     if isinstance(b, Paragraph) and b.segment is not None and b.segment.id == fuzzy_project["id"])
+    paragraph = next(
+        b
+        for b in walk_blocks(letter.blocks)
+        if isinstance(b, Paragraph) and b.segment is not None and b.segment.id == fuzzy_project["id"]
+    )
     assert plain_text(paragraph.inlines).startswith(NEW_WORDS)
     assert paragraph.lang == "en", "a fallback paragraph is marked with the source language"
     published = " ".join(plain_text(b.inlines) for b in walk_blocks(letter.blocks) if isinstance(b, Paragraph))
@@ -460,8 +494,11 @@ def _break_missing_msgstr(lines: list[str], index: int) -> None:
     del lines[index + 1]
 
 
-@pytest.mark.parametrize("breaker", [_break_unquoted, _break_keyword, _break_missing_msgstr],
-                         ids=["unquoted-msgid", "misspelt-keyword", "missing-msgstr"])
+@pytest.mark.parametrize(
+    "breaker",
+    [_break_unquoted, _break_keyword, _break_missing_msgstr],
+    ids=["unquoted-msgid", "misspelt-keyword", "missing-msgstr"],
+)
 def test_po_syntax_error_fails_check_naming_file_and_line(tmp_path, msgfmt_check, breaker):
     project = make_project(tmp_path)
     es = po_path(project, "es")
@@ -506,8 +543,9 @@ def test_translation_breaking_markdown_falls_back(tmp_path, msgfmt_check):
     text = es.read_text(encoding="utf-8")
     good = "Las personas defensoras de los derechos humanos deben quedar en libertad"
     assert text.count(f'msgstr "{good}"') == 1
-    es.write_text(text.replace(f'msgstr "{good}"', f'msgstr "{good.replace("deben", "<b>deben</b>")}"'),
-                  encoding="utf-8")
+    es.write_text(
+        text.replace(f'msgstr "{good}"', f'msgstr "{good.replace("deben", "<b>deben</b>")}"'), encoding="utf-8"
+    )
     msgfmt_check(es)  # valid PO; only the Markdown is wrong
 
     loc = localise(action, "es", project)
@@ -565,9 +603,14 @@ def test_missing_labels_fall_back_to_english(tmp_path, msgfmt_check):
 def test_commands_other_than_update_never_change_source(tmp_path):
     project = make_project(tmp_path)
     before = tree_hash(project / "source")
-    for args in (["check"], ["check", "--strict"], ["status"],
-                 ["checklist", SLUG, "--lang", "de", "--out", str(tmp_path / "out")],
-                 ["build", "--format", "html"], ["build"]):
+    for args in (
+        ["check"],
+        ["check", "--strict"],
+        ["status"],
+        ["checklist", SLUG, "--lang", "de", "--out", str(tmp_path / "out")],
+        ["build", "--format", "html"],
+        ["build"],
+    ):
         result = uapress(project, *args)
         # The build may fail while writers are missing; it must still leave source/ alone.
         assert result.returncode in (0, 1), (args, result.stderr)
@@ -578,11 +621,14 @@ def test_commands_other_than_update_never_change_source(tmp_path):
 # --- locale data (Babel CLDR) ------------------------------------------------
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("en", "30 June 2026"),
-    ("es", "30 de junio de 2026"),
-    ("fr", "30 juin 2026"),
-])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "30 June 2026"),
+        ("es", "30 de junio de 2026"),
+        ("fr", "30 juin 2026"),
+    ],
+)
 def test_long_date(lang, expected):
     assert long_date(dt.date(2026, 6, 30), lang) == expected
 
@@ -592,9 +638,15 @@ def test_long_date_arabic():
     assert "يونيو" in value and "2026" in value
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("en", "Spanish"), ("es", "español"), ("fr", "espagnol"), ("ar", "الإسبانية"),
-])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "Spanish"),
+        ("es", "español"),
+        ("fr", "espagnol"),
+        ("ar", "الإسبانية"),
+    ],
+)
 def test_language_name(lang, expected):
     assert language_name("es", lang) == expected
 
@@ -619,7 +671,11 @@ def test_po_file_round_trips_through_uapress(msgfmt_check):
     assert fuzzy.previous == "We call for their release.\nAnd for justice."
     assert fuzzy.comments == ["Reviewed by the Madrid office."], "`#|` lines are no translator comments"
     obsolete = next(e for e in file.entries if e.obsolete)
-    assert (obsolete.context, obsolete.msgid, obsolete.msgstr) == ("background", "An old paragraph.", "Un párrafo antiguo.")
+    assert (obsolete.context, obsolete.msgid, obsolete.msgstr) == (
+        "background",
+        "An old paragraph.",
+        "Un párrafo antiguo.",
+    )
     assert po.render(file) == path.read_text(encoding="utf-8")
 
 

@@ -16,7 +16,11 @@ CASES = [  # (language, as typed, as set)
     ("en", "held in 'El Helicoide';", "held in ‘El Helicoide’;"),
     ("en", 'a "significant number" of people', "a “significant number” of people"),
     ("en", 'the "[c]rimes (...)" (or "collectives").', "the “[c]rimes (...)” (or “collectives”)."),
-    ("en", "see https://example.org/it's or write to o'neil@example.org", "see https://example.org/it's or write to o'neil@example.org"),
+    (
+        "en",
+        "see https://example.org/it's or write to o'neil@example.org",
+        "see https://example.org/it's or write to o'neil@example.org",
+    ),
     ("fr", 'une "prison" connue', f"une «{NNBSP}prison{NNBSP}» connue"),
     ("fr", "l'avocat", "l’avocat"),
     ("es", 'la "ley anti-ONG"', "la «ley anti-ONG»"),
@@ -33,7 +37,7 @@ def test_straight_quotes_become_the_language_marks(lang, typed, expected):
 def straight_quotes_outside_addresses(text: str) -> list[str]:
     """Return the straight quotes of text that stand outside URLs and e-mail addresses, with some context."""
     bare = re.sub(r"https?://\S+|\S+@\S+", "", text)
-    return [bare[max(0, m.start() - 20):m.end() + 20] for m in re.finditer(r"['\"]", bare)]
+    return [bare[max(0, m.start() - 20) : m.end() + 20] for m in re.finditer(r"['\"]", bare)]
 
 
 @pytest.mark.parametrize("kind", ("html", "pdf", "docx"))

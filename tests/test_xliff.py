@@ -112,7 +112,9 @@ def fill_targets(path: Path, translations: list[str], state: str = "translated")
         target = copy.deepcopy(segment.find(f"{X}source"))
         target.tag = f"{X}target"
         holders = [target] + [e for e in target.iter() if e is not target]
-        slots = [(node, "text") for node in holders if node.text] + [(node, "tail") for node in holders[1:] if node.tail]
+        slots = [(node, "text") for node in holders if node.text] + [
+            (node, "tail") for node in holders[1:] if node.tail
+        ]
         slots.sort(key=lambda slot: _position(target, *slot))
         pieces = text_pieces(text)
         assert len(slots) == len(pieces), (unit.get("id"), pieces)
@@ -134,8 +136,9 @@ def _position(root, node, attr) -> int:
     return 2 * order[id(last)] + 1
 
 
-def refused(root: Path, file: Path, *words: str, code: int = 1, args: tuple = (), lang: str = "de",
-            slug: str = SLUG) -> str:
+def refused(
+    root: Path, file: Path, *words: str, code: int = 1, args: tuple = (), lang: str = "de", slug: str = SLUG
+) -> str:
     path = po_path(root, lang, slug)
     before = path.read_bytes()
     result = run_uapress(root, "import", str(file), *args)
@@ -155,10 +158,10 @@ def project(tmp_path):
     path = po_path(root)
     file = po.read(path)
     entries = [e for e in file.entries if not e.obsolete]
-    entries[0].msgstr = GERMAN[0]                                   # accepted
+    entries[0].msgstr = GERMAN[0]  # accepted
     entries[1].msgstr = GERMAN[1]
     entries[1].comments = ["imported from old.docx on 2026-02-01"]  # imported, not yet accepted
-    entries[2].msgstr, entries[2].fuzzy = GERMAN[2], True           # out of date
+    entries[2].msgstr, entries[2].fuzzy = GERMAN[2], True  # out of date
     entries[2].previous = "She is held in El Helicoide without charge."
     path.write_text(po.render(file), encoding="utf-8")
     return root
@@ -199,8 +202,11 @@ def test_notes_carry_the_field_the_keep_terms_and_the_old_source(project):
         return [(n.get("category"), n.text) for n in units[segment.id].iterfind(f"{X}notes/{X}note")]
 
     assert notes(segments[0]) == [("field", "title"), ("keep", "Ana Pérez")]
-    assert notes(segments[2]) == [("field", "summary"), ("keep", "El Helicoide"),
-                                  ("previous-source", "She is held in El Helicoide without charge.")]
+    assert notes(segments[2]) == [
+        ("field", "summary"),
+        ("keep", "El Helicoide"),
+        ("previous-source", "She is held in El Helicoide without charge."),
+    ]
     assert notes(segments[3]) == [("field", "targets.0.title")]
 
 
@@ -212,11 +218,13 @@ def test_states_follow_the_po(project):
         target = segment.find(f"{X}target")
         return segment.get("state"), None if target is None else "".join(target.itertext())
 
-    assert state(units[0]) == ("reviewed", GERMAN[0])                  # accepted
-    assert state(units[1]) == ("translated", "Ana Pérez, eine Menschenrechtsverteidigerin, ist seit dem 3. März 2025 "
-                                             "willkürlich inhaftiert.")  # imported, to review
+    assert state(units[0]) == ("reviewed", GERMAN[0])  # accepted
+    assert state(units[1]) == (
+        "translated",
+        "Ana Pérez, eine Menschenrechtsverteidigerin, ist seit dem 3. März 2025 willkürlich inhaftiert.",
+    )  # imported, to review
     assert state(units[2]) == ("initial", "Sie wird ohne Anklage im El Helicoide festgehalten.")  # fuzzy: a draft
-    assert state(units[3]) == ("initial", None)                        # missing
+    assert state(units[3]) == ("initial", None)  # missing
     assert {state(u)[0] for u in units[3:]} == {"initial"}
 
 
@@ -250,7 +258,9 @@ def test_inline_codes_protect_formatting_and_links(project):
     letter = next(u for u in units if u.get("id") == segments_of(project)[11].id)
     source = letter.find(f"{X}segment/{X}source")
     assert [(etree.QName(c).localname, c.get("type"), c.get("subType")) for c in source] == [
-        ("pc", "link", None), ("ph", "fmt", "xlf:lb")]
+        ("pc", "link", None),
+        ("ph", "fmt", "xlf:lb"),
+    ]
     data = {d.get("id"): d.text for d in letter.iterfind(f"{X}originalData/{X}data")}
     assert data[source[0].get("dataRefEnd")] == "](#)" and data[source[1].get("dataRef")] == "  \n"
     summary = next(u for u in units if u.get("id") == segments_of(project)[2].id)
@@ -339,7 +349,7 @@ def test_confirming_a_fuzzy_draft_accepts_it_and_initial_targets_stay_drafts(pro
     tree = etree.parse(str(xliff))
     units = list(tree.iter(f"{X}unit"))
     units[2].find(f"{X}segment").set("state", "translated")  # the translator confirms the old translation
-    segment = units[3].find(f"{X}segment")                    # and drafts another, unconfirmed
+    segment = units[3].find(f"{X}segment")  # and drafts another, unconfirmed
     etree.SubElement(segment, f"{X}target").text = "Justizminister"
     tree.write(str(xliff), xml_declaration=True, encoding="UTF-8")
 
@@ -366,21 +376,29 @@ def test_what_cat_tools_do_to_codes_is_read(project):
         text, count = pattern.subn(lambda m: m.group(1) + body + m.group(2), text)
         assert count == 1
 
-    replace_unit(ids[1], (
-        '<segment state="translated"><source>Ana Pérez, a <pc id="1" subType="xlf:i" type="fmt">human rights '
-        'defender</pc>, has been <pc id="2" subType="xlf:b" type="fmt">arbitrarily detained</pc> since 3 March '
-        '2025.</source><target>Ana Pérez, eine <sc id="1" subType="xlf:i" type="fmt"/>Menschenrechtsverteidigerin'
-        '<ec startRef="1"/>, ist seit dem 3. März 2025 <pc id="2" subType="xlf:b" type="fmt">willkürlich '
-        '<mrk id="m1" type="term">inhaftiert</mrk></pc>.</target></segment>'))
-    replace_unit(ids[11], (
-        '<originalData><data id="d1">[</data><data id="d2">](#)</data><data id="d3">  \n</data></originalData>'
-        '<segment state="translated"><source>Please see the <pc id="1" type="link" dataRefStart="d1" '
-        'dataRefEnd="d2">earlier appeal</pc> on 2,000 cases.</source><target>Bitte beachten Sie den <pc id="1" '
-        'type="link" dataRefStart="d1" dataRefEnd="d2">früheren Appell</pc> zu 2.000 Fällen.</target></segment>'
-        '<ignorable><source> </source></ignorable>'
-        '<segment state="reviewed"><source><ph id="2" type="fmt" subType="xlf:lb" dataRef="d3"/>Thank you for your '
-        'attention.</source><target><ph id="2" type="fmt" subType="xlf:lb" dataRef="d3"/>Vielen Dank für Ihre '
-        'Aufmerksamkeit.</target></segment>'))
+    replace_unit(
+        ids[1],
+        (
+            '<segment state="translated"><source>Ana Pérez, a <pc id="1" subType="xlf:i" type="fmt">human rights '
+            'defender</pc>, has been <pc id="2" subType="xlf:b" type="fmt">arbitrarily detained</pc> since 3 March '
+            '2025.</source><target>Ana Pérez, eine <sc id="1" subType="xlf:i" type="fmt"/>Menschenrechtsverteidigerin'
+            '<ec startRef="1"/>, ist seit dem 3. März 2025 <pc id="2" subType="xlf:b" type="fmt">willkürlich '
+            '<mrk id="m1" type="term">inhaftiert</mrk></pc>.</target></segment>'
+        ),
+    )
+    replace_unit(
+        ids[11],
+        (
+            '<originalData><data id="d1">[</data><data id="d2">](#)</data><data id="d3">  \n</data></originalData>'
+            '<segment state="translated"><source>Please see the <pc id="1" type="link" dataRefStart="d1" '
+            'dataRefEnd="d2">earlier appeal</pc> on 2,000 cases.</source><target>Bitte beachten Sie den <pc id="1" '
+            'type="link" dataRefStart="d1" dataRefEnd="d2">früheren Appell</pc> zu 2.000 Fällen.</target></segment>'
+            "<ignorable><source> </source></ignorable>"
+            '<segment state="reviewed"><source><ph id="2" type="fmt" subType="xlf:lb" dataRef="d3"/>Thank you for your '
+            'attention.</source><target><ph id="2" type="fmt" subType="xlf:lb" dataRef="d3"/>Vielen Dank für Ihre '
+            "Aufmerksamkeit.</target></segment>"
+        ),
+    )
     xliff.write_text(text, encoding="utf-8")
 
     report = import_file(project, xliff)
@@ -403,21 +421,45 @@ def test_xliff_1_2_is_refused(project):
 def test_xliff_of_another_action_is_refused(project, tmp_path):
     xliff = export(project, "de")
     other = tmp_path / "other.xlf"
-    other.write_text(xliff.read_text(encoding="utf-8").replace(f'<file id="{SLUG}"', '<file id="belarus-journalist"'),
-                     encoding="utf-8")
-    refused(project, other, "other.xlf is a translation of the action 'belarus-journalist', which this project does "
-                            "not have")
-    refused(project, xliff, f"{xliff.name} is a translation of the action '{SLUG}', not 'minimal'", code=2,
-            args=("--action", "minimal"))
+    other.write_text(
+        xliff.read_text(encoding="utf-8").replace(f'<file id="{SLUG}"', '<file id="belarus-journalist"'),
+        encoding="utf-8",
+    )
+    refused(
+        project,
+        other,
+        "other.xlf is a translation of the action 'belarus-journalist', which this project does not have",
+    )
+    refused(
+        project,
+        xliff,
+        f"{xliff.name} is a translation of the action '{SLUG}', not 'minimal'",
+        code=2,
+        args=("--action", "minimal"),
+    )
 
 
 def test_xliff_of_another_language_is_refused(tmp_path):
     root = sample_project(tmp_path)
     xliff = export(root, "es", SAMPLE)
-    refused(root, xliff, f"{xliff.name} is a translation into 'es', not 'fr'", code=2, args=("--lang", "fr"),
-            lang="fr", slug=SAMPLE)
-    refused(root, xliff, f"{xliff.name} is a translation into 'es', not 'fr'", code=2, args=("--lang", "fr"),
-            lang="es", slug=SAMPLE)
+    refused(
+        root,
+        xliff,
+        f"{xliff.name} is a translation into 'es', not 'fr'",
+        code=2,
+        args=("--lang", "fr"),
+        lang="fr",
+        slug=SAMPLE,
+    )
+    refused(
+        root,
+        xliff,
+        f"{xliff.name} is a translation into 'es', not 'fr'",
+        code=2,
+        args=("--lang", "fr"),
+        lang="es",
+        slug=SAMPLE,
+    )
 
 
 def test_xliff_from_another_source_language_is_refused(project):
@@ -426,12 +468,15 @@ def test_xliff_from_another_source_language_is_refused(project):
     refused(project, xliff, "translates from 'fr', but the source language of defender is 'en'")
 
 
-@pytest.mark.parametrize("doctype", [
-    '<!DOCTYPE xliff [<!ENTITY xxe SYSTEM "{secret}">]>',
-    # "Billion laughs": entities that expand exponentially.
-    '<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY xxe "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
-])
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE xliff [<!ENTITY xxe SYSTEM "{secret}">]>',
+        # "Billion laughs": entities that expand exponentially.
+        '<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY xxe "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
+    ],
+)
 def test_xml_entities_are_never_resolved(project, tmp_path, doctype):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
@@ -447,8 +492,11 @@ def test_xml_entities_are_never_resolved(project, tmp_path, doctype):
 
 def test_malformed_and_foreign_xml_are_refused(project, tmp_path):
     broken = tmp_path / "broken.xlf"
-    broken.write_text('<?xml version="1.0"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1">'
-                      "<file id=\"defender\"><unit", encoding="utf-8")
+    broken.write_text(
+        '<?xml version="1.0"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1">'
+        '<file id="defender"><unit',
+        encoding="utf-8",
+    )
     refused(project, broken, "broken.xlf: not well-formed XML")
     html = tmp_path / "page.xlf"
     html.write_text("<html><body>Hallo</body></html>", encoding="utf-8")
@@ -494,9 +542,25 @@ def test_export_into_an_existing_folder_writes_the_usual_file_name_inside_it(tmp
     folder = tmp_path / "exports"
     folder.mkdir()
     repo = Path(__file__).resolve().parents[1]
-    result = subprocess.run([sys.executable, "-m", "uapress.cli", "export", "venezuela-hrd-release", "--lang", "fr",
-                             "--format", "xliff", "--out", str(folder)], cwd=repo, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "uapress.cli",
+            "export",
+            "venezuela-hrd-release",
+            "--lang",
+            "fr",
+            "--format",
+            "xliff",
+            "--out",
+            str(folder),
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     written = folder / "venezuela-hrd-release.fr.xlf"
     assert written.is_file() and b'trgLang="fr"' in written.read_bytes()
