@@ -73,8 +73,13 @@ def require(cmd: str) -> str:
 def _run(args: list[str], *, timeout: float, what: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
-            args, capture_output=True, text=True, encoding="utf-8", errors="replace",
-            timeout=timeout, stdin=subprocess.DEVNULL,
+            args,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired as exc:
         raise RuntimeError(f"{what} timed out after {timeout} s: {' '.join(args)}") from exc
@@ -125,6 +130,7 @@ def chromium_page(chromium_browser) -> Iterator[object]:
 
     page.route("**/*", guard)
     if hasattr(page, "route_web_socket"):  # WebSockets bypass page.route
+
         def guard_ws(ws) -> None:
             if _allowed_url(ws.url.replace("ws", "http", 1)):
                 ws.connect_to_server()
@@ -166,9 +172,15 @@ def libreoffice(libreoffice_profile) -> Callable[[Path, str, Path], Path]:
         out = outdir / f"{src.stem}.{fmt.split(':', 1)[0]}"
         out.unlink(missing_ok=True)
         args = [
-            soffice, "--headless", "--norestore",
+            soffice,
+            "--headless",
+            "--norestore",
             f"-env:UserInstallation={libreoffice_profile.as_uri()}",
-            "--convert-to", fmt, "--outdir", str(outdir), str(src),
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(src),
         ]
         with lock:
             proc = _run(args, timeout=LIBREOFFICE_TIMEOUT, what="LibreOffice")

@@ -34,8 +34,11 @@ def copy_sample_sources(dest: Path) -> None:
     The repository also holds the sample's follow-up (issue 14); tests that count or list the
     sample's editions copy the sample alone.
     """
-    shutil.copytree(REPO / "source", dest / "source", ignore=lambda folder, names: [
-        name for name in names if Path(folder).name == "actions" and name != SAMPLE_SLUG])
+    shutil.copytree(
+        REPO / "source",
+        dest / "source",
+        ignore=lambda folder, names: [name for name in names if Path(folder).name == "actions" and name != SAMPLE_SLUG],
+    )
 
 
 def action_file(root: Path) -> Path:
@@ -55,8 +58,15 @@ def run_uapress(root: Path, *args: str, env: dict | None = None, timeout: float 
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     environment.update(env or {})
     return subprocess.run(
-        uapress_command() + list(args), cwd=root, env=environment, capture_output=True, text=True,
-        encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL, timeout=timeout,
+        uapress_command() + list(args),
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
     )
 
 
