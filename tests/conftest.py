@@ -10,7 +10,9 @@ except under ``CI=true``, where it fails and says how to install it
   listed in ``page.blocked_requests``. Uncaught page errors are listed in
   ``page.page_errors``.
 - ``libreoffice``: ``convert(src, fmt, outdir) -> Path`` with a private
-  LibreOffice profile reused for the whole session.
+  LibreOffice profile reused for the whole session; ``convert_many`` for a batch.
+- ``office``: every DOCX the selected tests' modules registered in
+  ``libreoffice_batch``, converted in one LibreOffice run per format (issue 18).
 - ``pdftotext``: ``(pdf) -> str``.
 - ``msgfmt_check``: ``(po, strict=False) -> None``, AssertionError with
   msgfmt's messages; ``strict=True`` also fails on warnings.
@@ -19,6 +21,12 @@ Also enforced here (DESIGN.md, "Tests"): a WeasyPrint warning or error logged
 while a test runs fails that test, unless the test is marked
 ``@pytest.mark.allow_weasyprint_warnings("regex", ...)`` with a pattern that
 matches the message (no pattern: any message is allowed).
+
+Shared builds (issue 18): ``sample_build`` builds the sample action once per
+session; ``built_sample`` is a copy of it for a test that changes a built project.
+Tests that wait on timers (signals at random moments, locks, a watching server)
+are marked ``slow``: ``-m "not slow"`` leaves them out of a quick run; ``make
+test`` and CI run them.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -155,43 +164,108 @@ def libreoffice_profile(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("libreoffice-profile")
 
 
-@pytest.fixture(scope="session")
-def libreoffice(libreoffice_profile) -> Callable[[Path, str, Path], Path]:
-    """`convert(src, fmt, outdir) -> Path` with `soffice --headless --convert-to fmt`.
+class LibreOffice:
+    """`convert(src, fmt, outdir) -> Path` with `soffice --headless --convert-to fmt`; `convert_many` for a batch."""
 
-    `fmt` is anything --convert-to takes: "pdf", "docx", "odt",
-    "txt:Text (encoded):UTF8". Returns the written file; raises RuntimeError
-    with LibreOffice's output when it fails or writes nothing.
-    """
-    soffice = require("soffice")
-    lock = threading.Lock()  # one profile can serve one soffice at a time
+    def __init__(self, soffice: str, profile: Path) -> None:
+        self.soffice, self.profile = soffice, profile
+        self.lock = threading.Lock()  # one profile can serve one soffice at a time
 
-    def convert(src: Path, fmt: str, outdir: Path) -> Path:
-        src, outdir = Path(src).resolve(), Path(outdir).resolve()
+    def __call__(self, src: Path, fmt: str, outdir: Path) -> Path:
+        src = Path(src).resolve()
+        (out,), report = self.convert_many([src], fmt, outdir)
+        if out is None:
+            raise RuntimeError(f"LibreOffice could not convert {src} to {fmt!r}: {report}")
+        return out
+
+    def convert_many(self, sources: list[Path], fmt: str, outdir: Path) -> tuple[list[Path | None], str]:
+        """Convert every file of `sources` (distinct stems) to `fmt` in one LibreOffice run (issue 18).
+
+        Returns the written file of each source (None where LibreOffice wrote nothing) and LibreOffice's
+        exit status and output, for the message of a test that misses its file.
+        """
+        sources, outdir = [Path(s).resolve() for s in sources], Path(outdir).resolve()
+        assert len({s.stem for s in sources}) == len(sources), "two sources would write the same file"
         outdir.mkdir(parents=True, exist_ok=True)
-        out = outdir / f"{src.stem}.{fmt.split(':', 1)[0]}"
-        out.unlink(missing_ok=True)
+        outs = [outdir / f"{src.stem}.{fmt.split(':', 1)[0]}" for src in sources]
+        for out in outs:
+            out.unlink(missing_ok=True)
         args = [
-            soffice,
+            self.soffice,
             "--headless",
             "--norestore",
-            f"-env:UserInstallation={libreoffice_profile.as_uri()}",
+            f"-env:UserInstallation={self.profile.as_uri()}",
             "--convert-to",
             fmt,
             "--outdir",
             str(outdir),
-            str(src),
+            *map(str, sources),
         ]
-        with lock:
-            proc = _run(args, timeout=LIBREOFFICE_TIMEOUT, what="LibreOffice")
-        if proc.returncode != 0 or not out.is_file():
-            raise RuntimeError(
-                f"LibreOffice could not convert {src} to {fmt!r} (exit {proc.returncode}, "
-                f"expected {out}):\nstderr: {proc.stderr.strip()}\nstdout: {proc.stdout.strip()}"
-            )
-        return out
+        with self.lock:
+            proc = _run(args, timeout=LIBREOFFICE_TIMEOUT + 15 * len(sources), what="LibreOffice")
+        report = (
+            f"exit {proc.returncode}, expected {', '.join(map(str, outs))}\n"
+            f"stderr: {proc.stderr.strip()}\nstdout: {proc.stdout.strip()}"
+        )
+        return [out if proc.returncode == 0 and out.is_file() else None for out in outs], report
 
-    return convert
+
+@pytest.fixture(scope="session")
+def libreoffice(libreoffice_profile) -> LibreOffice:
+    """`convert(src, fmt, outdir) -> Path` with `soffice --headless --convert-to fmt`.
+
+    `fmt` is anything --convert-to takes: "pdf", "docx", "odt",
+    "txt:Text (encoded):UTF8". Returns the written file; raises RuntimeError
+    with LibreOffice's output when it fails or writes nothing. `convert_many`
+    converts a batch in one run; tests that read editions back use `office`.
+    """
+    return LibreOffice(require("soffice"), libreoffice_profile)
+
+
+@pytest.fixture(scope="session")
+def office(request, libreoffice, tmp_path_factory) -> object:
+    """Every DOCX registered with `libreoffice_batch.register` by a module with selected tests that use this fixture,
+    converted in one LibreOffice run per format (issue 18; see tests/libreoffice_batch.py)."""
+    import libreoffice_batch as registry
+
+    modules = {item.module.__name__ for item in request.session.items if "office" in item.fixturenames}
+    jobs = [job for job in registry.JOBS.values() if job.modules & modules]
+    return registry.Batch(tmp_path_factory.mktemp("office"), jobs, libreoffice.convert_many)
+
+
+# --- builds shared by the session (issue 18) --------------------------------
+
+
+@dataclass(frozen=True)
+class Built:
+    """A project built by `uapress build`: its root and what the build printed."""
+
+    root: Path
+    result: subprocess.CompletedProcess
+
+    @property
+    def out(self) -> Path:
+        return self.root / "build"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Built:
+    """The sample action alone (`projects.SAMPLE`), every edition in every format built once for the session,
+    by one worker. Read it, never change it: a test that changes a built project takes a copy (`built_sample`)."""
+    from projects import SAMPLE, make_project, run_uapress
+
+    root = make_project(tmp_path_factory.mktemp("sample-build"), SAMPLE)
+    result = run_uapress(root, "build", "--jobs", "1", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Built(root, result)
+
+
+@pytest.fixture
+def built_sample(sample_build, tmp_path) -> Path:
+    """A copy of the session's built sample project (sources, styles and build/, its cache included) to change."""
+    root = tmp_path / "project"
+    shutil.copytree(sample_build.root, root, symlinks=True)
+    return root
 
 
 # --- poppler, gettext -------------------------------------------------------

@@ -49,7 +49,36 @@ def source_paragraphs(field: str) -> list[str]:
 
 def source_links(field: str) -> list[tuple[str, str]]:
     """Return (text, address) of every Markdown link in a field of the sample."""
-    return re.findall(r"\[([^\]]*)\]\(([^)]*)\)", sample_source()[field])
+    return markdown_links(sample_source()[field])
+
+
+def markdown_links(markdown: str) -> list[tuple[str, str]]:
+    """Return (text, address) of every Markdown link in a text."""
+    return re.findall(r"\[([^\]]*)\]\(([^)]*)\)", markdown)
+
+
+def sample_po(lang: str) -> list[dict]:
+    """Return the live entries of the sample's PO file in `lang`, read with the tests' own PO parser, not uapress's."""
+    from test_translations import live, parse_po
+
+    return live(parse_po((SAMPLE.parent / "translations" / f"{lang}.po").read_text(encoding="utf-8")))
+
+
+def published_blocks(lang: str, field: str) -> list[tuple[str, str]]:
+    """Return (Markdown, language) of every block of a field as the sample's edition in `lang` shows it, read from the
+    source alone: the PO file's translation where there is one (not fuzzy), else the source text, in English."""
+    if lang == sample_source()["language"]:
+        return [(block, lang) for block in re.split(r"\n\s*\n", sample_source()[field]) if block.strip()]
+    return [
+        (e["msgstr"], lang) if e["msgstr"] and "fuzzy" not in e["flags"] else (e["msgid"], "en")
+        for e in sample_po(lang)
+        if e["context"] == field
+    ]
+
+
+def po_segment_ids(lang: str = "es") -> list[str]:
+    """Return the segment id of every entry of the sample's PO file in `lang` (its `#. id:` notes), in file order."""
+    return [note.removeprefix("id: ") for e in sample_po(lang) for note in e["notes"] if note.startswith("id: ")]
 
 
 def normalise(text: str) -> str:

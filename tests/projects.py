@@ -1,8 +1,16 @@
-"""Test support: make a throwaway uapress project from a fixture folder and run the CLI in it.
+"""Test support: make a throwaway uapress project and run the CLI in it.
 
-A fixture folder (`tests/fixtures/<case>/`) holds only what the case is about,
-`source/actions/<slug>/action.yaml`; `make_project` adds the repository's
-`source/labels/` and `styles/` so that the project is complete.
+One helper makes every project the tests use (issue 18: there were four `make_project`s and eight
+`project` fixtures, each copying a little differently):
+
+- a fixture folder (`tests/fixtures/<case>/`) holds only what the case is about,
+  `source/actions/<slug>/action.yaml`; `make_project` adds the repository's `source/labels/`;
+- `SAMPLE` is the repository's sample action alone (with its labels), for the tests that count its
+  editions;
+- `REPOSITORY` is the repository's whole `source/`: the sample and its follow-up (issue 14).
+
+Every project gets the repository's `styles/`. `run_uapress` runs the CLI to its end; `start_uapress`
+starts it (for signals, locks and pipes); `uapress_command` is the command line both use.
 """
 
 from __future__ import annotations
@@ -17,13 +25,27 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 ANSI = "\x1b["
 SAMPLE_SLUG = "venezuela-hrd-release"
+SAMPLE = "sample"
+"""`make_project` case: the repository's sample action alone, with the labels."""
+REPOSITORY = "repository"
+"""`make_project` case: the repository's whole `source/` (the sample and its follow-up)."""
 
 
-def make_project(tmp_path: Path, case: str = "minimal") -> Path:
-    """Copy fixture `case` into `tmp_path` with the repository's labels and styles; return its root."""
-    root = tmp_path / case
-    shutil.copytree(FIXTURES / case, root)
-    shutil.copytree(REPO / "source" / "labels", root / "source" / "labels")
+def make_project(parent: Path, case: str = "minimal", *, name: str | None = None) -> Path:
+    """Make project `case` (a fixture folder, `SAMPLE` or `REPOSITORY`) in `parent/name`; return its root.
+
+    `name` defaults to the fixture's name, and to "project" for the repository's sources.
+    """
+    if case in (SAMPLE, REPOSITORY):
+        root = parent / (name or "project")
+        if case == SAMPLE:
+            copy_sample_sources(root)
+        else:
+            shutil.copytree(REPO / "source", root / "source")
+    else:
+        root = parent / (name or case)
+        shutil.copytree(FIXTURES / case, root)
+        shutil.copytree(REPO / "source" / "labels", root / "source" / "labels")
     shutil.copytree(REPO / "styles", root / "styles")
     return root
 
@@ -47,20 +69,29 @@ def action_file(root: Path) -> Path:
     return found
 
 
-def uapress_command() -> list[str]:
-    """Return the command that runs the installed CLI of the interpreter running the tests."""
+def uapress_command(*python_options: str) -> list[str]:
+    """Return the command that runs the installed CLI of the interpreter running the tests.
+
+    With `python_options` (such as `-X importtime`), the interpreter runs the CLI module with them.
+    """
     script = Path(sys.executable).with_name("uapress")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "uapress.cli"]
+    if script.exists() and not python_options:
+        return [str(script)]
+    return [sys.executable, *python_options, "-m", "uapress.cli"]
+
+
+def _environment(env: dict | None) -> dict:
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    environment.update(env or {})
+    return environment
 
 
 def run_uapress(root: Path, *args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `uapress ARGS` as a subprocess with `root` as working folder; capture text output."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    environment.update(env or {})
     return subprocess.run(
         uapress_command() + list(args),
         cwd=root,
-        env=environment,
+        env=_environment(env),
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -68,6 +99,20 @@ def run_uapress(root: Path, *args: str, env: dict | None = None, timeout: float 
         stdin=subprocess.DEVNULL,
         timeout=timeout,
     )
+
+
+def start_uapress(root: Path, *args: str, env: dict | None = None, **popen) -> subprocess.Popen:
+    """Start `uapress ARGS` in `root` without waiting; its output piped as text (override with `popen`)."""
+    options = {
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+        "stdin": subprocess.DEVNULL,
+        "text": True,
+        "encoding": "utf-8",
+        "errors": "replace",
+        **popen,
+    }
+    return subprocess.Popen(uapress_command() + list(args), cwd=root, env=_environment(env), **options)
 
 
 def files_under(folder: Path) -> dict[str, bytes]:

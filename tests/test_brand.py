@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,9 @@ import pytest
 import yaml
 from lxml import etree
 
+import libreoffice_batch
+from projects import REPOSITORY, make_project, run_uapress
+from test_letters import letters_edition
 from uapress.writers.brand import load_brand
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,22 +65,14 @@ def test_contrast_formula_matches_known_values():
 
 
 def test_changing_the_primary_colour_changes_all_three_editions(tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "source", project / "source")
-    shutil.copytree(ROOT / "styles", project / "styles")
+    project = make_project(tmp_path, REPOSITORY)
     brand_file = project / "styles" / "brand.yaml"
     data = yaml.safe_load(brand_file.read_text(encoding="utf-8"))
     old, new = data["colours"]["primary"].upper(), "#5A1E6B"
     brand_file.write_text(
         brand_file.read_text(encoding="utf-8").replace(data["colours"]["primary"], new), encoding="utf-8"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "uapress.cli", "build", SLUG, "--lang", "en"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_uapress(project, "build", SLUG, "--lang", "en")
     assert result.returncode == 0, result.stderr
     folder = project / "build" / SLUG / "en"
 
@@ -130,18 +124,14 @@ W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
 
 @pytest.fixture(scope="module")
-def sample_build(tmp_path_factory) -> Path:
-    """Build the sample's English and Arabic editions once; return the output folder."""
-    out = tmp_path_factory.mktemp("brand") / "build"
-    result = subprocess.run(
-        [sys.executable, "-m", "uapress.cli", "build", SLUG, "--lang", "en", "--lang", "ar", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    return out / SLUG
+def editions(sample_build) -> Path:
+    """The sample's editions, from the session's one build of it (issue 18); return the action's folder."""
+    return sample_build.out / SLUG
+
+
+# The DOCX editions as LibreOffice prints them, converted in the session's one batch (issue 18).
+for _lang in ("en", "ar"):
+    libreoffice_batch.register(__name__, f"edition-letters.{SLUG}.{_lang}", letters_edition(SLUG, _lang), ["pdf"])
 
 
 def _rgb(css: str) -> str:
@@ -164,12 +154,12 @@ def _docx_style(path: Path, name: str):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_html_and_docx_take_the_same_colours_from_the_brand(sample_build, chromium_page, lang):
+def test_html_and_docx_take_the_same_colours_from_the_brand(editions, chromium_page, lang):
     # Issue 11: the title was black in PDF/HTML and blue in DOCX, the facts box pale with a blue rule in
     # PDF/HTML but an amber bar in DOCX. Each part now takes one colour role, read back from each format.
     colours = load_brand(ROOT).colours
-    html_file = sample_build / lang / f"{SLUG}.{lang}.html"
-    docx_file = sample_build / lang / f"{SLUG}.{lang}.docx"
+    html_file = editions / lang / f"{SLUG}.{lang}.html"
+    docx_file = editions / lang / f"{SLUG}.{lang}.docx"
     chromium_page.goto(html_file.as_uri(), wait_until="load")
     for what, selector, prop, style, path, role in LOOK:
         shown = chromium_page.evaluate(
@@ -217,7 +207,7 @@ def test_a_proof_marks_placeholder_links_alike_in_html_and_docx(chromium_page):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_every_format_sets_the_text_in_the_brand_fonts(sample_build, chromium_page, libreoffice, tmp_path, lang):
+def test_every_format_sets_the_text_in_the_brand_fonts(editions, chromium_page, office, lang):
     # Issue 11: the PDF embedded Noto, the HTML fell back to the system's fonts, the DOCX named Noto
     # without carrying it. On this machine (no Noto installed) all three now show the bundled faces.
     brand = load_brand(ROOT)
@@ -233,18 +223,20 @@ def test_every_format_sets_the_text_in_the_brand_fonts(sample_build, chromium_pa
             family for family in wanted if any(n.replace("-", "").startswith(family.replace(" ", "")) for n in names)
         }
 
-    assert pdf_families(sample_build / lang / f"{SLUG}.{lang}.pdf") == wanted, "the PDF edition"
-    docx_pdf = libreoffice(sample_build / lang / f"{SLUG}.{lang}.docx", "pdf", tmp_path)
+    assert pdf_families(editions / lang / f"{SLUG}.{lang}.pdf") == wanted, "the PDF edition"
+    name = f"edition-letters.{SLUG}.{lang}"
+    assert office.docx(name).read_bytes() == (editions / lang / f"{SLUG}.{lang}.docx").read_bytes()
+    docx_pdf = office.converted(name, "pdf")
     assert pdf_families(docx_pdf) == wanted, "the DOCX edition, as LibreOffice prints it"
-    chromium_page.goto((sample_build / lang / f"{SLUG}.{lang}.html").as_uri(), wait_until="load")
+    chromium_page.goto((editions / lang / f"{SLUG}.{lang}.html").as_uri(), wait_until="load")
     used = chromium_page.evaluate("""async () => { await document.fonts.ready;
         return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, ''));}""")
     assert wanted <= set(used), "the HTML edition"
 
 
-def test_pdf_draws_the_brand_colours(sample_build):
+def test_pdf_draws_the_brand_colours(editions):
     colours = load_brand(ROOT).colours
-    streams = b"".join(_streams((sample_build / "en" / f"{SLUG}.en.pdf").read_bytes()))
+    streams = b"".join(_streams((editions / "en" / f"{SLUG}.en.pdf").read_bytes()))
     drawn = {
         tuple(float(v) for v in m.groups()) for m in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", streams)
     }

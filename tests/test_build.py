@@ -3,36 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from projects import REPOSITORY, make_project, run_uapress
+
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "venezuela-hrd-release"
 LANGS = ("en", "es", "fr", "ar")
 
 
-def run_build(out: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run `uapress build` on the repository's sources into `out`."""
-    return subprocess.run(
-        [sys.executable, "-m", "uapress.cli", "build", "--out", str(out), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """Build every edition of the sample once for this module."""
-    out = tmp_path_factory.mktemp("build")
-    result = run_build(out, SLUG)
-    assert result.returncode == 0, result.stderr
-    return out
+def built(sample_build) -> Path:
+    """Every edition of the sample, from the session's one build of it (issue 18); return the output folder."""
+    return sample_build.out
 
 
 def test_every_language_gets_every_format_and_a_checklist(built):
@@ -59,35 +46,20 @@ def test_french_checklist_marks_only_the_background_missing(built):
 
 
 def test_two_builds_are_byte_identical(built, tmp_path):
-    env_seed = dict(os.environ, PYTHONHASHSEED="12345")
-    again = subprocess.run(
-        [sys.executable, "-m", "uapress.cli", "build", "--out", str(tmp_path), SLUG],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env_seed,
-    )
+    # The second build runs elsewhere (the repository, this action named), by two workers, with another hash seed.
+    again = run_uapress(ROOT, "build", "--out", str(tmp_path), SLUG, env={"PYTHONHASHSEED": "12345"}, timeout=600)
     assert again.returncode == 0, again.stderr
-    for first in sorted((built / SLUG).rglob("*.*")):
+    compared = sorted((built / SLUG).rglob("*.*"))
+    assert len(compared) >= 4 * 7, "every edition's files"
+    for first in compared:
         second = tmp_path / first.relative_to(built)
         assert first.read_bytes() == second.read_bytes(), f"{first.name} differs between two builds"
 
 
-def test_a_failed_build_leaves_the_previous_editions_untouched(built, tmp_path):
-    import shutil
-
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "source", project / "source")
-    shutil.copytree(ROOT / "styles", project / "styles")
+def test_a_failed_build_leaves_the_previous_editions_untouched(tmp_path):
+    project = make_project(tmp_path, REPOSITORY)
     out = project / "build"
-    first = subprocess.run(
-        [sys.executable, "-m", "uapress.cli", "build", "--format", "html"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    first = run_uapress(project, "build", "--format", "html", timeout=600)
     assert first.returncode == 0, first.stderr
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert before
@@ -95,13 +67,7 @@ def test_a_failed_build_leaves_the_previous_editions_untouched(built, tmp_path):
     source.write_text(
         source.read_text(encoding="utf-8").replace("deadline: 2026-06-30", "deadline: 2026-02-30"), encoding="utf-8"
     )
-    second = subprocess.run(
-        [sys.executable, "-m", "uapress.cli", "build", "--format", "html"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    second = run_uapress(project, "build", "--format", "html", timeout=600)
     assert second.returncode == 1
     assert "2026-02-30 is not a date" in second.stderr
     assert "Traceback" not in second.stderr

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 import lxml.html
 import pytest
 
-from helpers import LANGS, normalise, sample_brand, sample_document, sample_source, source_links, source_paragraphs
+from helpers import (
+    LANGS,
+    normalise,
+    po_segment_ids,
+    sample_brand,
+    sample_document,
+    sample_source,
+    source_links,
+    source_paragraphs,
+)
 from uapress.core.nodes import Link, Paragraph, SegmentSpan, Text
 from uapress.writers import html
 
@@ -34,6 +44,19 @@ def without_marker(element) -> str:
 
 def previous_url() -> str:
     return sample_source()["previous"]["url"]
+
+
+# Babel locale of each edition's dates; bare English follows British usage ("30 June 2026").
+DATE_LOCALES = {"en": "en_GB", "es": "es", "fr": "fr", "ar": "ar"}
+
+
+def source_date(field: str, lang: str) -> str:
+    """Return a date of the sample's action.yaml in Babel's long form for `lang`, as the edition should show it."""
+    from babel.dates import format_date
+
+    return normalise(
+        format_date(dt.date.fromisoformat(str(sample_source()[field])), format="long", locale=DATE_LOCALES[lang])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +170,8 @@ def test_page_is_built_of_band_article_headings_and_fact_box(pages, lang):
     page, meta = pages[lang], sample_document(lang).meta
     band = page.xpath("//body/header")[0]
     assert text_of(band.find_class("masthead")[0]) == normalise(meta.labels["urgent_action"])
-    assert meta.issued in text_of(band.find_class("meta")[0])
+    # Issue 18: the dates expected come from the source and Babel's long form, not from the model under test.
+    assert source_date("issued", lang) in text_of(band.find_class("meta")[0])
     assert band.xpath(".//img/@src")[0].startswith("data:image/svg+xml;base64,")
     article = page.xpath("//main/article")[0]
     assert [text_of(h) for h in article.xpath(".//h1")] == [normalise(meta.title)]
@@ -161,7 +185,7 @@ def test_page_is_built_of_band_article_headings_and_fact_box(pages, lang):
     assert article.xpath(".//section[@class='letter']/p[@class='salutation']")
     facts = article.xpath(".//section[@class='facts']/div[@class='facts']")[0]
     assert facts.getparent().getnext() is None, "the facts close the article"
-    assert meta.deadline in text_of(facts)
+    assert source_date("deadline", lang) in text_of(facts)
 
 
 def test_downloads_link_the_sibling_files(pages):
@@ -182,9 +206,12 @@ def test_english_page_holds_every_source_paragraph(pages):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_segment_is_marked_with_its_id(pages, lang):
-    document = sample_document(lang)
+    # Issue 18: the ids expected are those the PO files give each segment (`#. id:`), not the model's. Every
+    # edition marks every segment once (the English one too: the PO files hold the source's segments).
     marked = pages[lang].xpath("//@data-segment")
-    assert sorted(marked) == sorted(s.id for s in document.segments)
+    expected = po_segment_ids("es" if lang == "en" else lang)
+    assert len(expected) == 19 and expected == po_segment_ids("fr") == po_segment_ids("ar")
+    assert sorted(marked) == sorted(expected)
 
 
 # --- links ----------------------------------------------------------------------

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import libreoffice_batch
 from helpers import text_pieces
-from projects import make_project, run_uapress
+from projects import REPOSITORY, make_project, run_uapress
 from uapress.commands.exchange import import_file
 from uapress.exchange.docx_import import read_docx
 from uapress.exchange.markup import Chunk, markdown_chunks, same_text, signature, to_markdown
@@ -100,6 +101,22 @@ def export_docx(root: Path, lang: str = "en") -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def exported_english(tmp_path_factory) -> Path:
+    """The fixture's English DOCX edition as `uapress export` writes it, exported once for the module (issue 18):
+    the tests that type over it or damage it take a copy (`english_copy`)."""
+    return export_docx(project(tmp_path_factory.mktemp("english")), "en")
+
+
+@pytest.fixture
+def english_copy(exported_english, tmp_path) -> Path:
+    """A copy of the module's exported English edition, named as the export names it."""
+    copy = tmp_path / "export" / exported_english.name
+    copy.parent.mkdir()
+    shutil.copyfile(exported_english, copy)
+    return copy
+
+
 def edit_docx(src: Path, dest: Path, texts: dict[str, str], drop: tuple = (), add_after: dict | None = None) -> None:
     """Type `texts` over the bookmarked segments of a DOCX, run by run; drop whole paragraphs; add new ones.
 
@@ -151,20 +168,53 @@ def write_zip(dest: Path, parts: dict[str, bytes]) -> None:
             archive.writestr(name, data)
 
 
-def resave(libreoffice, src: Path, tmp_path: Path) -> Path:
-    """Open and re-save a DOCX with LibreOffice (headless --convert-to docx), as a translator's office would."""
-    saved = libreoffice(src, "docx", tmp_path / "libreoffice")
+def resaved(office, name: str, tmp_path: Path) -> Path:
+    """Return a copy of DOCX `name` as LibreOffice opened and re-saved it (headless --convert-to docx), as a
+    translator's office would. LibreOffice saves every DOCX the tests type in one batch (issue 18)."""
+    saved = tmp_path / "libreoffice" / f"{name}.docx"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(office.converted(name, "docx"), saved)
     names = zipfile.ZipFile(saved).namelist()
     assert "word/document.xml" in names
     return saved
 
 
-def translated_docx(root: Path, libreoffice, tmp_path: Path, **edits) -> Path:
-    """Export the English edition, type the German over it, re-save it in LibreOffice; return the file."""
-    english = export_docx(root, "en")
-    typed = tmp_path / f"{SLUG}.de.docx"
-    edit_docx(english, typed, german_by_id(root), **edits)
-    return resave(libreoffice, typed, tmp_path)
+def paragraph_edits(root: Path) -> dict:
+    """The translator's edits beyond typing over: the letter's third paragraph deleted, one added after the first."""
+    ids = {(s.field, s.source[:10]): s.id for s in action_segments(action_of(root))}
+    return {
+        "drop": (ids[("letter", "Pending he")],),
+        "add_after": {ids[("letter", "I urge you")]: "Ein Absatz, den die Übersetzerin hinzugefügt hat."},
+    }
+
+
+def german_docx(edited: bool = False):
+    """Return the producer of a German DOCX: the English edition exported, the German typed over it (and, when
+    `edited`, a paragraph deleted and one added); LibreOffice re-saves it (`resaved`)."""
+
+    def make(path: Path) -> None:
+        root = project(path.parent)
+        edit_docx(export_docx(root, "en"), path, german_by_id(root), **(paragraph_edits(root) if edited else {}))
+
+    return make
+
+
+def sample_export(lang: str):
+    """Return the producer of the sample's DOCX edition in `lang`, as `uapress export` writes it."""
+
+    def make(path: Path) -> None:
+        root = make_project(path.parent, REPOSITORY)
+        slug = "venezuela-hrd-release"
+        assert run_uapress(root, "export", slug, "--lang", lang, "--format", "docx").returncode == 0
+        shutil.copyfile(root / "build" / slug / "translate" / f"{slug}.{lang}.docx", path)
+
+    return make
+
+
+libreoffice_batch.register(__name__, f"{SLUG}.de", german_docx(), ["docx"])
+libreoffice_batch.register(__name__, f"{SLUG}.de-edited", german_docx(edited=True), ["docx"])
+for _lang in ("es", "fr", "ar"):
+    libreoffice_batch.register(__name__, f"venezuela-hrd-release.{_lang}", sample_export(_lang), ["docx"])
 
 
 # --- the Markdown the reader writes --------------------------------------------------------
@@ -228,9 +278,9 @@ def test_every_segment_of_every_sample_edition_reads_back_as_its_text(tmp_path):
 # --- the LibreOffice round trip (issue, point 3) -----------------------------------------
 
 
-def test_libreoffice_resaved_edition_with_replaced_texts_imports_completely(tmp_path, libreoffice, msgfmt_check):
+def test_libreoffice_resaved_edition_with_replaced_texts_imports_completely(tmp_path, office, msgfmt_check):
     root = project(tmp_path)
-    translated = translated_docx(root, libreoffice, tmp_path)
+    translated = resaved(office, f"{SLUG}.de", tmp_path)
     # LibreOffice really rewrote the file: its own bookmark numbering and hyperlink style.
     document = zipfile.ZipFile(translated).read("word/document.xml").decode("utf-8")
     assert "InternetLink" in document and "w:history" not in document
@@ -253,14 +303,11 @@ def test_libreoffice_resaved_edition_with_replaced_texts_imports_completely(tmp_
 
 
 @pytest.mark.parametrize("lang", ["es", "fr", "ar"])
-def test_libreoffice_resave_of_a_sample_edition_changes_no_translation(tmp_path, libreoffice, lang):
+def test_libreoffice_resave_of_a_sample_edition_changes_no_translation(tmp_path, office, lang):
     """Arabic runs split around digits, LRM marks, InternetLink: the same edition imports as unchanged."""
-    root = make_project(tmp_path, "minimal")
-    shutil.rmtree(root / "source" / "actions")
-    shutil.copytree(Path(__file__).resolve().parents[1] / "source" / "actions", root / "source" / "actions")
+    root = make_project(tmp_path, REPOSITORY)
     slug = "venezuela-hrd-release"
-    assert run_uapress(root, "export", slug, "--lang", lang, "--format", "docx").returncode == 0
-    saved = resave(libreoffice, root / "build" / slug / "translate" / f"{slug}.{lang}.docx", tmp_path)
+    saved = resaved(office, f"{slug}.{lang}", tmp_path)  # the edition `uapress export` wrote, re-saved
     path = root / "source" / "actions" / slug / "translations" / f"{lang}.po"
     before = path.read_bytes()
 
@@ -275,18 +322,10 @@ def test_libreoffice_resave_of_a_sample_edition_changes_no_translation(tmp_path,
     assert path.read_bytes() == before
 
 
-def test_deleted_paragraph_and_added_paragraph_are_reported(tmp_path, libreoffice):
+def test_deleted_paragraph_and_added_paragraph_are_reported(tmp_path, office):
     root = project(tmp_path)
-    ids = {(s.field, s.source[:10]): s.id for s in action_segments(action_of(root))}
-    deleted = ids[("letter", "Pending he")]
-    after = ids[("letter", "I urge you")]
-    translated = translated_docx(
-        root,
-        libreoffice,
-        tmp_path,
-        drop=(deleted,),
-        add_after={after: "Ein Absatz, den die Übersetzerin hinzugefügt hat."},
-    )
+    (deleted,) = paragraph_edits(root)["drop"]
+    translated = resaved(office, f"{SLUG}.de-edited", tmp_path)
 
     result = run_uapress(root, "import", str(translated), "--action", SLUG, "--lang", "de")
 
@@ -304,17 +343,16 @@ def test_deleted_paragraph_and_added_paragraph_are_reported(tmp_path, libreoffic
 # --- existing translations, older files, tracked changes ------------------------------------
 
 
-def _typed(root: Path, tmp_path: Path, texts: dict[str, str], name: str = f"{SLUG}.de.docx") -> Path:
-    english = export_docx(root, "en")
+def _typed(english: Path, tmp_path: Path, texts: dict[str, str], name: str = f"{SLUG}.de.docx") -> Path:
     typed = tmp_path / name
     edit_docx(english, typed, texts)
     return typed
 
 
-def test_accepted_translation_is_replaced_only_with_force(tmp_path):
+def test_accepted_translation_is_replaced_only_with_force(tmp_path, english_copy):
     root = project(tmp_path)
     german = german_by_id(root)
-    import_file(root, _typed(root, tmp_path, german), action=SLUG, lang="de", today=dt.date(2026, 2, 1))
+    import_file(root, _typed(english_copy, tmp_path, german), action=SLUG, lang="de", today=dt.date(2026, 2, 1))
     path = po_path(root)
     title = action_segments(action_of(root))[0].id
     # Accept every import (the translator comment goes), then a second file changes the title.
@@ -322,7 +360,7 @@ def test_accepted_translation_is_replaced_only_with_force(tmp_path):
         re.sub(r"^# imported from .*\n", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
     )
     before = path.read_bytes()
-    second = _typed(root, tmp_path, {**german, title: "Freiheit für Ana Pérez"}, "second.docx")
+    second = _typed(english_copy, tmp_path, {**german, title: "Freiheit für Ana Pérez"}, "second.docx")
 
     result = run_uapress(root, "import", str(second), "--lang", "de")  # the action found by its bookmarks
 
@@ -341,11 +379,11 @@ def test_accepted_translation_is_replaced_only_with_force(tmp_path):
     assert entry.comments == [f"imported from second.docx on {TODAY}"]
 
 
-def test_file_made_from_an_older_source_is_matched_through_previous_entries(tmp_path):
+def test_file_made_from_an_older_source_is_matched_through_previous_entries(tmp_path, english_copy):
     root = project(tmp_path)
     german = german_by_id(root)
-    import_file(root, _typed(root, tmp_path, german), action=SLUG, lang="de")
-    old_file = _typed(root, tmp_path, german, "old.docx")  # made before the source changes
+    import_file(root, _typed(english_copy, tmp_path, german), action=SLUG, lang="de")
+    old_file = _typed(english_copy, tmp_path, german, "old.docx")  # made before the source changes
     segments = action_segments(action_of(root))
     old_id = next(s.id for s in segments if s.source.startswith("Ana Pérez leads"))
     yaml_path = root / "source" / "actions" / SLUG / "action.yaml"
@@ -371,10 +409,10 @@ def test_file_made_from_an_older_source_is_matched_through_previous_entries(tmp_
     assert [item.field for item in report.not_found] == ["background"]
 
 
-def test_tracked_changes_are_read_as_accepted(tmp_path):
+def test_tracked_changes_are_read_as_accepted(tmp_path, english_copy):
     root = project(tmp_path)
     title = action_segments(action_of(root))[0].id
-    english = export_docx(root, "en")
+    english = english_copy
     with zipfile.ZipFile(english) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
@@ -396,10 +434,10 @@ def test_tracked_changes_are_read_as_accepted(tmp_path):
     assert any("tracked changes" in note for note in report.notes)
 
 
-def test_links_written_as_fields_are_read(tmp_path):
+def test_links_written_as_fields_are_read(tmp_path, english_copy):
     """Some converters write a link as a HYPERLINK field instead of `w:hyperlink`; both are links."""
     root = project(tmp_path)
-    english = export_docx(root, "en")
+    english = english_copy
     with zipfile.ZipFile(english) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
@@ -423,12 +461,12 @@ def test_links_written_as_fields_are_read(tmp_path):
 # --- the checklist knows the origin (issue, point 5) ---------------------------------------
 
 
-def test_checklist_shows_imported_segments_and_checks_them(tmp_path):
+def test_checklist_shows_imported_segments_and_checks_them(tmp_path, english_copy):
     root = project(tmp_path)
     german = german_by_id(root)
     number_segment = next(s.id for s in action_segments(action_of(root)) if "2,000" in s.source)
     german[number_segment] = german[number_segment].replace("2.000", "zweitausend")  # a QA error: the number is gone
-    import_file(root, _typed(root, tmp_path, german), action=SLUG, lang="de")
+    import_file(root, _typed(english_copy, tmp_path, german), action=SLUG, lang="de")
 
     result = run_uapress(root, "checklist", SLUG, "--lang", "de")
 
@@ -456,9 +494,9 @@ def test_checklist_shows_imported_segments_and_checks_them(tmp_path):
 # --- a whole new language (issue, "Tests") --------------------------------------------------
 
 
-def test_full_cycle_for_a_new_language(tmp_path, libreoffice):
+def test_full_cycle_for_a_new_language(tmp_path, office):
     root = project(tmp_path)
-    translated = translated_docx(root, libreoffice, tmp_path)
+    translated = resaved(office, f"{SLUG}.de", tmp_path)
     result = run_uapress(root, "import", str(translated), "--action", SLUG, "--lang", "de")
     assert result.returncode == 0, result.stderr
     assert "'de' is not published yet: add it to 'languages'" in result.stdout
@@ -489,10 +527,10 @@ def test_full_cycle_for_a_new_language(tmp_path, libreoffice):
 # --- bad input: every failure leaves the PO file as it was, byte for byte ------------------
 
 
-@pytest.fixture
-def with_po(tmp_path):
-    """A project whose German PO file already holds one translation."""
-    root = project(tmp_path)
+@pytest.fixture(scope="module")
+def with_po_made(tmp_path_factory) -> Path:
+    """A project whose German PO file already holds one translation, made once for the module (issue 18)."""
+    root = project(tmp_path_factory.mktemp("with-po"))
     assert run_uapress(root, "translations", "update", SLUG, "--lang", "de").returncode == 0
     path = po_path(root)
     path.write_text(
@@ -502,6 +540,14 @@ def with_po(tmp_path):
         encoding="utf-8",
     )
     assert msgstrs(path)[action_segments(action_of(root))[0].id] == "Lasst Ana Pérez frei"
+    return root
+
+
+@pytest.fixture
+def with_po(with_po_made, tmp_path) -> Path:
+    """A copy of the project whose German PO file already holds one translation, for one test to change."""
+    root = tmp_path / with_po_made.name
+    shutil.copytree(with_po_made, root, symlinks=True)
     return root
 
 
@@ -531,15 +577,15 @@ def test_text_file_is_refused(with_po, tmp_path):
     _refused(with_po, fake, "notes.docx is not a DOCX file")
 
 
-def test_truncated_zip_is_refused(with_po, tmp_path):
-    whole = export_docx(with_po)
+def test_truncated_zip_is_refused(with_po, tmp_path, english_copy):
+    whole = english_copy
     broken = tmp_path / "broken.docx"
     broken.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     _refused(with_po, broken, "broken.docx: the file is damaged (corrupted zip)")
 
 
-def test_zip_with_a_corrupted_member_is_refused(with_po, tmp_path):
-    data = bytearray(export_docx(with_po).read_bytes())
+def test_zip_with_a_corrupted_member_is_refused(with_po, tmp_path, english_copy):
+    data = bytearray(english_copy.read_bytes())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         info = archive.getinfo("word/document.xml")
     # Flip bytes inside the deflated document part: the directory is intact, the data is not.
@@ -551,9 +597,9 @@ def test_zip_with_a_corrupted_member_is_refused(with_po, tmp_path):
     _refused(with_po, broken, "flipped.docx: the file is damaged (corrupted zip)")
 
 
-def test_zip_bomb_is_refused_before_inflating(with_po, tmp_path):
+def test_zip_bomb_is_refused_before_inflating(with_po, tmp_path, english_copy):
     bomb = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(export_docx(with_po)) as source:
+    with zipfile.ZipFile(english_copy) as source:
         parts = {name: source.read(name) for name in ("[Content_Types].xml", "_rels/.rels")}
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
@@ -566,10 +612,10 @@ def test_zip_bomb_is_refused_before_inflating(with_po, tmp_path):
     _refused(with_po, bomb, "bomb.docx: refused", "MiB allowed", "zip bomb")
 
 
-def test_external_entities_are_never_resolved(with_po, tmp_path):
+def test_external_entities_are_never_resolved(with_po, tmp_path, english_copy):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
-    english = export_docx(with_po)
+    english = english_copy
     parts = {n: zipfile.ZipFile(english).read(n) for n in zipfile.ZipFile(english).namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
     xml = xml.replace(
@@ -619,10 +665,10 @@ def test_docx_of_another_action_is_refused(with_po, tmp_path):
     )
 
 
-def test_docx_needs_a_language(with_po):
+def test_docx_needs_a_language(with_po, english_copy):
     _refused(
         with_po,
-        export_docx(with_po),
+        english_copy,
         "is the en edition",
         "translated into with --lang",
         code=2,
@@ -630,19 +676,19 @@ def test_docx_needs_a_language(with_po):
     )
 
 
-def test_source_language_is_no_target(with_po):
+def test_source_language_is_no_target(with_po, english_copy):
     _refused(
         with_po,
-        export_docx(with_po),
+        english_copy,
         "'en' is the source language of defender",
         code=2,
         args=("--action", SLUG, "--lang", "en"),
     )
 
 
-def test_link_to_a_forbidden_address_is_rejected(with_po, tmp_path):
+def test_link_to_a_forbidden_address_is_rejected(with_po, tmp_path, english_copy):
     """A translated link may not go to `javascript:`: that segment is rejected, the others import."""
-    english = export_docx(with_po)
+    english = english_copy
     parts = {n: zipfile.ZipFile(english).read(n) for n in zipfile.ZipFile(english).namelist()}
     parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
         b"https://www.amnesty.org/en/latest/", b"javascript:alert(1)"

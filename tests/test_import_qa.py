@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import zipfile
 
+import libreoffice_batch
 from projects import make_project, run_uapress
-from test_import_docx import edit_docx, resave
+from test_import_docx import edit_docx, resaved
 from uapress.localise import po
 
 SLUG = "chile-journalist-threatened"
@@ -39,14 +40,30 @@ def _export(root, lang: str):
     return root / "build" / SLUG / "translate" / f"{SLUG}.{lang}.docx"
 
 
-def test_untouched_paragraphs_of_another_edition_are_not_imported(tmp_path, libreoffice, msgfmt_check):
+def _french_over_spanish(path) -> None:
+    """Type the French of EDITED over the Spanish edition (the French PO file removed first)."""
+    root = make_project(path.parent, "qa-links")
+    french = _translations(root, "fr")
+    (root / "source" / "actions" / SLUG / "translations" / "fr.po").unlink()
+    edit_docx(_export(root, "es"), path, {sid: french[sid] for sid in EDITED})
+
+
+def _one_french_edit(path) -> None:
+    """Type one new French title over the French edition."""
+    root = make_project(path.parent, "qa-links")
+    edit_docx(_export(root, "fr"), path, {"ua_b48b403367b5": "Procureur national du Chili"})
+
+
+# LibreOffice re-saves what the translator typed, in the session's one batch (issue 18).
+libreoffice_batch.register(__name__, f"{SLUG}.fr", _french_over_spanish, ["docx"])
+libreoffice_batch.register(__name__, "traduit", _one_french_edit, ["docx"])
+
+
+def test_untouched_paragraphs_of_another_edition_are_not_imported(tmp_path, office, msgfmt_check):
     root = make_project(tmp_path, "qa-links")
     french = _translations(root, "fr")
     (root / "source" / "actions" / SLUG / "translations" / "fr.po").unlink()
-    spanish = _export(root, "es")
-    typed = tmp_path / f"{SLUG}.fr.docx"
-    edit_docx(spanish, typed, {sid: french[sid] for sid in EDITED})
-    saved = resave(libreoffice, typed, tmp_path)
+    saved = resaved(office, f"{SLUG}.fr", tmp_path)
     rels = zipfile.ZipFile(saved).read("word/_rels/document.xml.rels").decode("utf-8")
     assert "Estaci%C3%B3n%20Austral" not in rels  # LibreOffice decoded the address: the case of issue 12
 
@@ -70,18 +87,14 @@ def test_untouched_paragraphs_of_another_edition_are_not_imported(tmp_path, libr
     )
 
 
-def test_docx_names_its_language_so_import_needs_no_lang(tmp_path, libreoffice):
+def test_docx_names_its_language_so_import_needs_no_lang(tmp_path, office):
     root = make_project(tmp_path, "qa-links")
-    french = _translations(root, "fr")
-    exported = _export(root, "fr")
+    # The French edition `uapress export` wrote, which the translator typed over (`_one_french_edit`).
+    exported = office.docx("traduit").parent / "qa-links" / "build" / SLUG / "translate" / f"{SLUG}.fr.docx"
     names = zipfile.ZipFile(exported).namelist()
     assert "docProps/custom.xml" in names
     assert b">fr<" in zipfile.ZipFile(exported).read("docProps/custom.xml")
-    changed = dict(french)
-    changed["ua_b48b403367b5"] = "Procureur national du Chili"
-    typed = tmp_path / "traduit.docx"
-    edit_docx(exported, typed, {"ua_b48b403367b5": changed["ua_b48b403367b5"]})
-    saved = resave(libreoffice, typed, tmp_path)
+    saved = resaved(office, "traduit", tmp_path)
 
     result = run_uapress(root, "import", str(saved), "--force")
 

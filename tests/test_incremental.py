@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from projects import copy_sample_sources
+from projects import SAMPLE, make_project, run_uapress, start_uapress, uapress_command
 
 REPO = Path(__file__).resolve().parents[1]
 SLUG = "venezuela-hrd-release"
@@ -37,29 +36,9 @@ TIMEOUT = 600
 # --- helpers -----------------------------------------------------------------
 
 
-def make_project(parent: Path, name: str = "project") -> Path:
-    """Copy the repository's sample action, labels and styles into `parent/name`; return the project root."""
-    root = parent / name
-    copy_sample_sources(root)  # these tests count the sample's editions
-    shutil.copytree(REPO / "styles", root / "styles")
-    return root
-
-
-def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "uapress.cli", "build", *args]
-
-
 def build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run `uapress build ARGS` in `root`; with `check`, fail the test unless it exits 0."""
-    result = subprocess.run(
-        command(*args),
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        stdin=subprocess.DEVNULL,
-        timeout=TIMEOUT,
-    )
+    result = run_uapress(root, "build", *args, timeout=TIMEOUT)
     if check:
         assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     return result
@@ -122,16 +101,15 @@ def assert_complete(out: Path, formats=("html", "pdf", "docx")) -> None:
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    return make_project(tmp_path)
+    return make_project(tmp_path, SAMPLE)  # these tests count the sample's editions
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> dict[str, bytes]:
-    """Every output of a clean, one-worker, all-format build of the sample (outputs do not depend on the
-    project's location, so other copies must produce exactly these bytes)."""
-    root = make_project(tmp_path_factory.mktemp("reference"))
-    build(root, "--jobs", "1")
-    return contents(root / "build")
+def reference(sample_build) -> dict[str, bytes]:
+    """Every output of a clean, one-worker, all-format build of the sample, the session's one (issue 18). Outputs
+    do not depend on the project's location, so other copies must produce exactly these bytes."""
+    assert "--jobs" in sample_build.result.args and "1" in sample_build.result.args
+    return contents(sample_build.out)
 
 
 # --- the cache ---------------------------------------------------------------
@@ -273,7 +251,7 @@ def test_a_no_op_build_prints_the_full_builds_warnings_without_localising(projec
     full = build(project, "--format", "html", "--format", "pdf")
     assert "warning" in full.stdout + full.stderr, "the sample has warnings to repeat (untranslated French)"
     noop = subprocess.run(
-        [sys.executable, "-X", "importtime", *command("--format", "html", "--format", "pdf")[1:]],
+        [*uapress_command("-X", "importtime"), "build", "--format", "html", "--format", "pdf"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -328,19 +306,13 @@ def test_a_no_op_build_notices_an_edited_action_and_reports_its_new_warnings(pro
 # --- interrupted builds ------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("whom", ["process-group", "main-process"])
 def test_an_interrupted_build_leaves_no_temporary_files_and_the_next_build_completes(project, reference, whom):
     # Ctrl-C in a terminal signals the whole foreground process group (the workers too); `kill -INT`
     # signals the main process only. Both must leave whole files and a cache that tells the truth.
     out = project / "build"
-    running = subprocess.Popen(
-        command("--force"),
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    running = start_uapress(project, "build", "--force", start_new_session=True)
     time.sleep(1.0)
     if whom == "process-group":
         os.killpg(running.pid, signal.SIGINT)
@@ -415,20 +387,11 @@ def test_editions_share_equal_source_bytes_and_read_an_edited_file_anew(project)
     assert Inputs().read(po) == first + b"\n"
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_into_one_folder_one_waits_for_the_other(project, reference):
     # `make -j` may run two builds into the same build/: with --wait the second waits for the first's lock,
     # and neither sees or leaves a half-written file (issue 10: no lock left mixed editions).
-    runs = [
-        subprocess.Popen(
-            command("--force", "--wait"),
-            cwd=project,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    runs = [start_uapress(project, "build", "--force", "--wait") for _ in range(2)]
     for run in runs:
         stdout, stderr = run.communicate(timeout=TIMEOUT)
         assert run.returncode == 0, f"{stdout}\n{stderr}"
@@ -443,17 +406,7 @@ def test_two_builds_at_once_into_one_folder_one_waits_for_the_other(project, ref
 
 def test_a_second_build_into_the_same_folder_stops_and_names_the_running_one(project):
     # Issue 10: without --wait, the build that finds the folder locked writes nothing and says who holds it.
-    runs = [
-        subprocess.Popen(
-            command("--force", "--format", "html"),
-            cwd=project,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    runs = [start_uapress(project, "build", "--force", "--format", "html") for _ in range(2)]
     outcomes = [(run.pid, run.returncode, stderr) for run in runs for _, stderr in [run.communicate(timeout=TIMEOUT)]]
     refused = [(pid, stderr) for pid, code, stderr in outcomes if code == 1]
     assert sorted(code for _, code, _ in outcomes) == [0, 1], outcomes

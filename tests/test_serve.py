@@ -9,6 +9,7 @@ page; Ctrl-C stops it cleanly; a port in use, a bad or unknown action get a clea
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
 import signal
 import socket
@@ -196,12 +197,41 @@ def test_pdf_and_other_files_are_rendered_on_request(server):
 def test_only_this_machine_s_own_addresses_are_answered(server):
     assert server.get(f"/{SLUG}/", host="evil.example").status == 403
     assert server.get(f"/{SLUG}/", host=f"localhost:{server.port}").status == 200
+    # Bound to 127.0.0.1 only. Issue 18: this held only where the host had an address on a network; every Linux
+    # host has the rest of 127.0.0.0/8, which a server bound to all addresses (0.0.0.0) would answer on too.
+    with socket.socket() as other_loopback:
+        other_loopback.settimeout(1)
+        assert other_loopback.connect_ex(("127.0.0.2", server.port)) != 0, "the server answers beyond 127.0.0.1"
+    assert listening(server.process.pid) == [(server.port, "127.0.0.1")]
     address = outward_address()
-    if address and not address.startswith("127."):  # bound to the loopback address only
+    if address and not address.startswith("127."):  # and, where the host has one, not on its network address
         with socket.socket() as outside:
             outside.settimeout(1)
             assert outside.connect_ex((address, server.port)) != 0
     assert server.stop() == 0
+
+
+def listening(pid: int) -> list[tuple[int, str]]:
+    """Return (port, address) of every TCP socket process `pid` listens on, from Linux's /proc (IPv4 and IPv6)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd) if fd.is_symlink() else ""
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    found = []
+    for table, width in (("tcp", 8), ("tcp6", 32)):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and inode in inodes:  # 0A: LISTEN
+                host, port = local.split(":")
+                raw = bytes.fromhex(host)
+                if width == 8:
+                    address = socket.inet_ntop(socket.AF_INET, raw[::-1])
+                else:  # four little-endian 32-bit words
+                    address = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
+                found.append((int(port, 16), address))
+    return sorted(found)
 
 
 def test_a_port_in_use_is_refused_with_another_to_try(project):
