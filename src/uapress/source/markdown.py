@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from uapress.core.nodes import Emphasis, Inline, LineBreak, Link, Strong, Text, plain_text
+from uapress.core.nodes import LINK_SCHEMES, Emphasis, Inline, LineBreak, Link, Strong, Text, plain_text
 
-ALLOWED_SCHEMES = ("https:", "http:", "mailto:")
+ALLOWED_SCHEMES = LINK_SCHEMES
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _ENTITY = re.compile(r"^&(#\d+|#x[0-9a-fA-F]+|\w+);$")
 _BULLET = re.compile(r"^([-*+])\s+")
