@@ -76,3 +76,42 @@ def test_a_translated_javascript_link_is_never_live_in_the_checklist(project, ch
     # The reviewer still sees the words and the refused address, as text.
     chromium_page.goto((folder / "checklist.html").as_uri())
     assert "Hemos tomado nota" in chromium_page.inner_text("body")
+
+
+# --- 4. an output folder's other files are never touched ---------------------------------------------------
+
+
+def _others(folder: Path) -> dict[str, bytes]:
+    """Put files of other tools in `folder`, named like the leftovers of an interrupted write; return them."""
+    files = {"notes.txt": b"mine", ".draft.tmp": b"an editor's", ".site.staging/page.html": b"a deploy's"}
+    files[".photos.old/p.jpg"] = b"a backup"
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_build_refuses_an_out_folder_holding_other_files(project, tmp_path):
+    # Issue 25: `build --out DIR` removed every .*.tmp and .*.staging under DIR and renamed .X.old to X.
+    out = tmp_path / "site"
+    out.mkdir()
+    files = _others(out)
+    result = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "html", "--out", str(out))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not empty" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == files
+
+
+def test_build_sweeps_only_its_own_leftovers(project, tmp_path):
+    # Issue 25: in a folder uapress built before, files of other tools named `.*.tmp`, `.*.staging`, `.*.old` stay.
+    out = tmp_path / "site"
+    first = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "html", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    files = _others(out)
+    again = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "html", "--out", str(out), "--force")
+    assert again.returncode == 0, again.stderr
+    for name, data in files.items():
+        assert (out / name).read_bytes() == data, name
+    assert not (out / "photos").exists()
+    assert (out / SLUG / "en" / f"{SLUG}.en.html").is_file()
+

@@ -332,14 +332,15 @@ def test_leftovers_of_killed_builds_are_swept(built):
     # Issue 10: a kill between writing a temporary file and renaming it left `.X.pdf.XXXX.tmp` files that no
     # later build removed (and a static host would publish). The same goes for a half-made edition folder.
     folder = built / "build" / SLUG / "en"
-    leftovers = [folder / f".{SLUG}.en.pdf.k3j2h1.tmp", built / "build" / f".{CACHE}.a1b2c3.tmp"]
+    # Issue 25: named as uapress names them, so that another tool's `.x.tmp` is never taken for one.
+    leftovers = [folder / f".{SLUG}.en.pdf.k3j2h1.uapress-tmp", built / "build" / f".{CACHE}.a1b2c3.uapress-tmp"]
     for path in leftovers:
         path.write_bytes(b"%PDF-1.7 half")
-    staging = folder.parent / ".en.x7y8z9.staging"
+    staging = folder.parent / ".en.x7y8z9.uapress-staging"
     staging.mkdir()
     (staging / f"{SLUG}.en.pdf").write_bytes(b"%PDF-1.7 half")
     # A folder moved aside by a swap that was killed before the new one took its place comes back.
-    aside = folder.parent / ".fr.q1w2e3.old"
+    aside = folder.parent / ".fr.q1w2e3.uapress-old"
     (folder.parent / "fr").rename(aside)
     result = build(built)
     assert rebuilt(result) == set(), "a swept leftover made the build rebuild"
@@ -429,7 +430,7 @@ def test_a_full_disk_fails_the_editions_it_stops_and_keeps_the_others(tmp_path):
 
 # --- stress ------------------------------------------------------------------
 
-LEFTOVER = re.compile(r"^\.(\S+\.staging|\S+\.old|uapress-work-\S+|\S+\.tmp)$")
+LEFTOVER = re.compile(r"^\.(\S+\.uapress-staging|\S+\.uapress-old|uapress-work-\S+|\S+\.uapress-tmp)$")
 
 
 def editions_in(out: Path) -> dict[str, dict[str, bytes]]:
