@@ -113,7 +113,9 @@ def claim(out: Path) -> None:
     """
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {display_path(out)} is a file, not a folder; choose an empty or new folder")
-    if out.is_dir() and not (out / LOCK_NAME).exists() and any(out.iterdir()):
+    # Files named `.uapress-…` (the lock, the cache, a work folder) are uapress's own.
+    others = out.is_dir() and any(not entry.name.startswith(".uapress-") for entry in out.iterdir())
+    if others and not (out / LOCK_NAME).exists():
         raise UsageError(
             f"--out {display_path(out)} is not empty and is not an earlier uapress output; "
             "choose an empty or new folder, so that no other files are replaced or removed"
