@@ -35,7 +35,7 @@ def test_every_language_gets_every_format_and_a_checklist(built):
             path = folder / name
             assert path.exists(), path
             assert path.stat().st_size > 1000, f"{path} is suspiciously small"
-        assert not list(folder.glob(".*.tmp")), "temporary files left behind"
+        assert not list(folder.glob(".*.uapress-tmp")), "temporary files left behind"
 
 
 def test_french_checklist_marks_only_the_background_missing(built):

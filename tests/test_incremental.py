@@ -78,7 +78,7 @@ def edition_files(out: Path, lang: str) -> set[str]:
 
 def assert_complete(out: Path, formats=("html", "pdf", "docx")) -> None:
     """Every edition has every format, each whole: PDF from %PDF to %%EOF, DOCX a valid zip, HTML parses."""
-    assert not list(out.rglob("*.tmp")), f"temporary files left: {list(out.rglob('*.tmp'))}"
+    assert not list(out.rglob("*.uapress-tmp")), f"temporary files left: {list(out.rglob('*.uapress-tmp'))}"
     for lang in LANGS:
         folder = out / SLUG / lang
         if "pdf" in formats:
@@ -319,7 +319,7 @@ def test_an_interrupted_build_leaves_no_temporary_files_and_the_next_build_compl
     else:
         running.send_signal(signal.SIGINT)
     running.communicate(timeout=TIMEOUT)
-    assert not list(project.rglob("*.tmp")), "an interrupted build left temporary files"
+    assert not list(project.rglob("*.uapress-tmp")), "an interrupted build left temporary files"
 
     result = build(project)
     assert set(states(result)) == EDITIONS

@@ -222,7 +222,7 @@ def test_proofs_go_to_their_own_folder_and_leave_the_editions_alone(built):
         proof, edition = built["proofs"][lang], built["editions"][lang]
         assert proof.read_bytes().startswith(b"%PDF-") and proof.parent.name == "proof"
         assert (edition.stat().st_ino, edition.read_bytes()) == built["before"][lang], f"{edition.name} was rewritten"
-        assert not list(proof.parent.glob(".*.tmp"))
+        assert not list(proof.parent.glob(".*.uapress-tmp"))
 
 
 def test_the_index_lists_the_proofs_beside_the_editions(built):

@@ -356,14 +356,15 @@ def test_leftovers_of_killed_builds_are_swept(tmp_path):
     built = make_project(tmp_path, SAMPLE)
     build(built, "--jobs", "2")
     folder = built / "build" / SLUG / "en"
-    leftovers = [folder / f".{SLUG}.en.pdf.k3j2h1.tmp", built / "build" / f".{CACHE}.a1b2c3.tmp"]
+    # Issue 25: named as uapress names them, so that another tool's `.x.tmp` is never taken for one.
+    leftovers = [folder / f".{SLUG}.en.pdf.k3j2h1.uapress-tmp", built / "build" / f".{CACHE}.a1b2c3.uapress-tmp"]
     for path in leftovers:
         path.write_bytes(b"%PDF-1.7 half")
-    staging = folder.parent / ".en.x7y8z9.staging"
+    staging = folder.parent / ".en.x7y8z9.uapress-staging"
     staging.mkdir()
     (staging / f"{SLUG}.en.pdf").write_bytes(b"%PDF-1.7 half")
     # A folder moved aside by a swap that was killed before the new one took its place comes back.
-    aside = folder.parent / ".fr.q1w2e3.old"
+    aside = folder.parent / ".fr.q1w2e3.uapress-old"
     (folder.parent / "fr").rename(aside)
     result = build(built)
     assert rebuilt(result) == set(), "a swept leftover made the build rebuild"
@@ -453,7 +454,7 @@ def test_a_full_disk_fails_the_editions_it_stops_and_keeps_the_others(tmp_path):
 
 # --- stress ------------------------------------------------------------------
 
-LEFTOVER = re.compile(r"^\.(\S+\.staging|\S+\.old|uapress-work-\S+|\S+\.tmp)$")
+LEFTOVER = re.compile(r"^\.(\S+\.uapress-staging|\S+\.uapress-old|uapress-work-\S+|\S+\.uapress-tmp)$")
 
 
 def swaps_in_one_step(where: Path) -> bool:

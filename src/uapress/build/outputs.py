@@ -10,11 +10,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from uapress.core.files import uninterrupted
+from uapress.core.errors import UsageError, display_path
+from uapress.core.files import LOCK_NAME, TMP_SUFFIX, uninterrupted
 
 WORK_PREFIX = ".uapress-work-"
 """Folder in the output folder where a build's workers keep their temporary files (WeasyPrint's fonts)."""
-_STAGING, _OLD, _TMP = ".staging", ".old", ".tmp"
+# Marked as uapress's own (issue 25): a sweep never takes another tool's `.x.tmp` or `.x.old` for a leftover.
+_STAGING, _OLD, _TMP = ".uapress-staging", ".uapress-old", TMP_SUFFIX
 
 
 def write_edition(folder: Path, outputs: dict[str, bytes], remove: Iterable[str] = ()) -> list[Path]:
@@ -101,6 +103,23 @@ def _exchange(one: Path, other: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(other))
+
+
+def claim(out: Path) -> None:
+    """Refuse an output folder that holds files and was never written by uapress (no build lock file in it).
+
+    A build replaces edition folders and sweeps its own leftovers in its output folder: pointed at a folder of
+    other files (`--out ~/Documents`), it must stop before touching anything (issue 25).
+    """
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {display_path(out)} is a file, not a folder; choose an empty or new folder")
+    # Files named `.uapress-…` (the lock, the cache, a work folder) are uapress's own.
+    others = out.is_dir() and any(not entry.name.startswith(".uapress-") for entry in out.iterdir())
+    if others and not (out / LOCK_NAME).exists():
+        raise UsageError(
+            f"--out {display_path(out)} is not empty and is not an earlier uapress output; "
+            "choose an empty or new folder, so that no other files are replaced or removed"
+        )
 
 
 def sweep(out: Path) -> None:

@@ -21,7 +21,7 @@ from uapress.build.cache import (
     edition_key,
     styles_hash,
 )
-from uapress.build.outputs import sweep, write_edition
+from uapress.build.outputs import claim, sweep, write_edition
 from uapress.build.plan import (
     BuildReport,
     EditionResult,
@@ -83,6 +83,7 @@ def build(
     report = BuildReport()
     brand = load_brand(root).with_page(paper).with_pdf_variant(pdf_variant)
     out = out or root / "build"
+    claim(out)
     if proof and formats:
         raise UsageError("proofs are PDF only: leave out --format with --proof")
     review = None

@@ -14,6 +14,8 @@ from pathlib import Path
 from uapress.core.errors import BuildError, display_path
 
 LOCK_NAME = ".uapress-lock"
+TMP_SUFFIX = ".uapress-tmp"
+"""End of the name of every temporary file uapress writes: a build sweeps only names it made itself (issue 25)."""
 
 
 @contextlib.contextmanager
@@ -50,7 +52,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 def _write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -32,6 +32,10 @@ class Strong:
     children: tuple[Inline, ...]
 
 
+LINK_SCHEMES = ("https:", "http:", "mailto:")
+"""The only addresses a link may go to; every page that shows a link checks it (issue 25)."""
+
+
 @dataclass(frozen=True)
 class Link:
     """A hyperlink; `url` is empty or `#` when the address is not known yet."""
@@ -43,6 +47,11 @@ class Link:
     def resolved(self) -> bool:
         """Tell whether the link has a real address."""
         return self.url not in ("", "#")
+
+    @property
+    def safe(self) -> bool:
+        """Tell whether the address may be a live link: https:, http: or mailto:, never javascript: or data:."""
+        return self.url.lower().startswith(LINK_SCHEMES)
 
 
 @dataclass(frozen=True)

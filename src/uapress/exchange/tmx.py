@@ -98,7 +98,7 @@ class TmxImport:
 
 def import_tmx(root: Path, path: Path) -> TmxImport:
     """Keep a TMX file's units in `source/memory/<name>.tmx`, rewritten by uapress, for later pre-fills."""
-    units = read_tmx_units(path)
+    units = read_tmx_units(path, boundary=Path(path.anchor or "/"))  # named by the user; still no device, no pipe
     if not units:
         raise ExchangeError(f"{path.name}: the TMX file holds no translation unit with a source and a translation")
     stored = root / MEMORY_FOLDER / f"{path.stem}.tmx"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from uapress.core.characters import hidden, named
 from uapress.core.errors import Diagnostic
 from uapress.core.inputs import Inputs
 from uapress.core.nodes import Segment
@@ -111,7 +112,9 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
         for source in sources:
             found = store.lookup(source)
             status = found.status
-            if status == "translated" and (issue := _translation_error(source.source, found.translation, source.field)):
+            if status == "translated" and (
+                issue := _translation_error(source.source, found.translation, source.field, lang)
+            ):
                 status = "invalid"
                 # A translated segment has its entry in the file (`Store.lookup` found it there).
                 entry = store.file.find(source.field, source.source) if store.file else None
@@ -169,8 +172,12 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
     )
 
 
-def _translation_error(source: str, text: str, field: str) -> str | None:
-    """Return what is wrong with a translation (too long, broken Markdown), if anything."""
+def _translation_error(source: str, text: str, field: str, lang: str) -> str | None:
+    """Return what is wrong with a translation (too long, broken Markdown, hiding characters), if anything."""
+    # Issue 25: a bidi override showed "007" for 700 in every edition; such a translation is never published.
+    errors, _ = hidden(text, locale.direction(lang) == "rtl")
+    if errors:
+        return f"holds {named(errors)}, which hide or reorder text"
     # A translation may run longer than its source, but not without bound (issue 10).
     limit = 2 * text_limit(tuple(int(part) if part.isdigit() else part for part in field.split(".")))
     if len(text) > limit:

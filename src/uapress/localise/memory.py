@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from uapress.core.errors import SourceError
+from uapress.core.inputs import read_project_file
 from uapress.core.safety import MAX_XML, ExchangeError
 from uapress.localise import po
 from uapress.localise.store import store_path
@@ -179,14 +180,14 @@ ALL = "*all*"
 CODES = {"bpt", "ept", "ph", "it", "ut"}
 
 
-def read_tmx_units(path: Path) -> list[Unit]:
-    """Return every (source, translation) pair of a TMX file; errors name the file and line."""
-    if path.stat().st_size > MAX_XML:
-        raise ExchangeError(
-            f"{path.name}: refused: {path.stat().st_size / 2**20:.0f} MiB is more than the "
-            f"{MAX_XML // 2**20} MiB a TMX file may have"
-        )
-    root = _parse(path)
+def read_tmx_units(path: Path, boundary: Path | None = None) -> list[Unit]:
+    """Return every (source, translation) pair of a TMX file; errors name the file and line.
+
+    A memory file of the project is read like every other project file (issue 25): no link out of the
+    project, a regular file only (never a device or a pipe), at most MAX_XML bytes. `boundary` is the folder
+    the file must stay in, for a file named on the command line (`uapress import`).
+    """
+    root = _parse(path, read_project_file(path, MAX_XML, boundary))
     header, body = root.find("header"), root.find("body")
     if root.tag != "tmx" or header is None or body is None:
         raise ExchangeError(
@@ -221,13 +222,12 @@ def read_tmx_units(path: Path) -> list[Unit]:
     return units
 
 
-def _parse(path: Path) -> etree._Element:
+def _parse(path: Path, data: bytes) -> etree._Element:
     """Parse with entities, DTD loading and the network off; a DOCTYPE may only name the TMX DTD."""
     from lxml import (
         etree,  # only when a memory file is read: `check` without one never loads lxml
     )
 
-    data = path.read_bytes()
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root: etree._Element = etree.fromstring(data, parser)

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from uapress.core.nodes import Emphasis, Inline, LineBreak, Link, Strong, Text, plain_text
+from uapress.core.nodes import LINK_SCHEMES, Emphasis, Inline, LineBreak, Link, Strong, Text, plain_text
 
-ALLOWED_SCHEMES = ("https:", "http:", "mailto:")
+ALLOWED_SCHEMES = LINK_SCHEMES
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _ENTITY = re.compile(r"^&(#\d+|#x[0-9a-fA-F]+|\w+);$")
 _BULLET = re.compile(r"^([-*+])\s+")
@@ -52,6 +52,40 @@ class MarkdownIssue(Exception):
         """The offending text as written, so that the checker can put a caret under it."""
         self.code = code
         """What kind of issue it is (`unresolved-link`), carried to the Diagnostic."""
+
+
+MAX_NESTING = 6
+"""Deepest nesting of block quotes, of list markers on one line, and longest run of `*` emphasis markers."""
+MAX_INDENT = 40
+"""Widest indentation of a line of Markdown: nested lists by indentation recurse too."""
+MAX_STARS = 400
+"""Most `*` in one field: each may open emphasis, and Python-Markdown nests emphasis by recursion."""
+_NESTED_QUOTES = re.compile(r"^(?:[ \t]*>)+")
+_NESTED_ITEMS = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)+")
+_STAR_RUN = re.compile(r"[*_]*\*[*_]*")
+
+
+def too_deep(text: str) -> tuple[int, str] | None:
+    """Return (0-based line, what) where Markdown nests deeper than uapress reads, or None (issue 25).
+
+    Python-Markdown (and `split_blocks` for quotes) recurse once per level: thousands of nested quotes, lists
+    or emphasis were a RecursionError, or half a minute of CPU. The subset needs a level or two.
+    """
+    for number, line in enumerate(text.splitlines()):
+        quotes = _NESTED_QUOTES.match(line)
+        if quotes and quotes.group().count(">") > MAX_NESTING:
+            return number, f"block quotes are nested more than {MAX_NESTING} deep"
+        items = _NESTED_ITEMS.match(line)
+        if items and len(items.group().split()) > MAX_NESTING:
+            return number, f"lists are nested more than {MAX_NESTING} deep on one line"
+        if len(line) - len(line.lstrip(" \t")) > MAX_INDENT:
+            return number, f"the line is indented more than {MAX_INDENT} columns (lists nested too deep)"
+        if any(len(run) > MAX_NESTING for run in _STAR_RUN.findall(line)):
+            return number, f"emphasis markers (* and _) are nested more than {MAX_NESTING} deep"
+    if text.count("*") > MAX_STARS:
+        cut = [i for i, c in enumerate(text) if c == "*"][MAX_STARS]
+        return text[:cut].count("\n"), f"the text has more than {MAX_STARS} emphasis markers (*)"
+    return None
 
 
 def split_blocks(text: str) -> list[RawBlock]:
@@ -278,6 +312,13 @@ def parse_inlines(block: str) -> tuple[tuple[Inline, ...], list[MarkdownIssue]]:
 def _parsed(block: str) -> tuple[str, tuple[Inline, ...], tuple[MarkdownIssue, ...]]:
     """Return ("parsed", inlines, issues) of a block, or ("raised", (), (issue,)) when it is refused whole."""
     global _PARSER
+    deep = too_deep(block)
+    if deep is not None:  # a translation nested too deep: refused before Python-Markdown recurses (issue 25)
+        return (
+            "raised",
+            (),
+            (MarkdownIssue(deep[1], "write plain paragraphs, lists and quotes one level deep", deep[0]),),
+        )
     with _PARSING:  # one Markdown instance: a build's index thread and its main thread take turns
         if _PARSER is None:
             _PARSER = InlineParser()

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypedDict, TypeVar
 
+from uapress.core.characters import OVERRIDES, controls, named
 from uapress.core.errors import Diagnostic, SourceError, UsageError
 from uapress.core.inputs import read_project_file
-from uapress.source.markdown import MarkdownIssue, parse_inlines, split_blocks
+from uapress.source.markdown import MarkdownIssue, parse_inlines, split_blocks, too_deep
 from uapress.source.schema import (
     COPY_KEYS,
     KNOWN_KEYS,
@@ -321,7 +322,17 @@ class Checker:
         return value.strip()
 
     def _fits(self, path: Path_, value: str) -> bool:
-        """Report a text longer than its field's limit (issue 10); return whether it fits."""
+        """Report a text longer than its field's limit (issue 10) or hiding characters (issue 25); return whether it fits."""
+        hiding = controls(value) + [c for c in value if c in OVERRIDES]
+        if hiding:
+            # Issue 25: `\e` passed `check` and failed the DOCX writer; U+202E shows "007" for 700.
+            kind = "control character" if controls(value) else "bidi override"
+            self.report(
+                path,
+                f"holds the {kind}(s) {named(hiding)}, which hide or reorder text",
+                "remove them: the editions set each language's direction themselves",
+            )
+            return False
         limit = text_limit(path)
         if len(value) <= limit:
             return True
@@ -417,15 +428,33 @@ class Checker:
             return None
         return Previous(reference, url)
 
+    def _nested(self, path: Path_, text: str) -> bool:
+        """Report Markdown nested deeper than uapress reads (issue 25), before it is split or parsed."""
+        deep = too_deep(text)
+        if deep is None:
+            return False
+        line = self.positions.text_line(path, deep[0])
+        self.found.append(
+            Diagnostic(
+                "error",
+                deep[1],
+                self.path,
+                line,
+                field=dotted(path),
+                hint="write plain paragraphs, lists and quotes one level deep",
+            )
+        )
+        return True
+
     def _inline_markdown(self, data: dict[str, object], path: Path_) -> str | None:
         text = self._text(data, path, markdown=True)
-        if text is not None:
+        if text is not None and not self._nested(path, text):
             self._check_block(path, text, 0)
         return text
 
     def _markdown(self, data: dict[str, object], key: str) -> str | None:
         text = self._text(data, (key,), markdown=True)
-        if text is None:
+        if text is None or self._nested((key,), text):
             return None
 
         for block in split_blocks(text):

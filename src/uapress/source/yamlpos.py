@@ -86,12 +86,37 @@ def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
         loader.dispose()
 
 
-def refuse_aliases(text: str, file: Path) -> None:
-    """Raise YamlProblem at the first anchor (`&a`) or alias (`*a`), read as events, before anything is built.
+MAX_DEPTH = 20
+"""Deepest nesting of YAML lists and mappings read: an action needs 4 (targets, a target, its address)."""
 
-    A source never needs them, and nested aliases expand to gigabytes ("billion laughs", issue 10).
+
+def refuse_aliases(text: str, file: Path) -> None:
+    """Raise YamlProblem at the first anchor (`&a`), alias (`*a`) or too deep nesting, read as events.
+
+    A source never needs anchors, and nested aliases expand to gigabytes ("billion laughs", issue 10).
+    Events are read without recursion; building nodes recurses, so lists nested 500 deep were a
+    RecursionError and 100,000 deep took minutes (issue 25): they are refused here, before anything is built.
     """
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                raise YamlProblem(
+                    Diagnostic(
+                        "error",
+                        f"lists and mappings are nested more than {MAX_DEPTH} deep here",
+                        file,
+                        line,
+                        column,
+                        field=top_level_key(text, line) if line else None,
+                        hint="write the value as the source format describes it; no field nests this deep",
+                    )
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         alias = isinstance(event, yaml.AliasEvent)
         # Only node events (scalars, sequences, mappings, aliases) have an anchor.
         if isinstance(event, yaml.NodeEvent) and (alias or event.anchor):

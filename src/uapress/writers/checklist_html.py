@@ -90,5 +90,8 @@ def _inline(node: Inline) -> str:
         if not node.resolved:
             # Still `#`: marked, never a link, so the editor sees what to resolve.
             return f'<mark class="unresolved">{words}</mark> <span class="address" dir="ltr">(#)</span>'
+        if not node.safe:
+            # Issue 25: a translation's javascript: or data: link is shown as text for the reviewer, never live.
+            return f'<mark class="unresolved">{words}</mark> <span class="address" dir="ltr">&lt;{escape(node.url)}&gt;</span>'
         url = escape(node.url, quote=True)
         return f'<a href="{url}">{words}</a> <span class="address" dir="ltr">&lt;{escape(node.url)}&gt;</span>'

@@ -309,6 +309,10 @@ class HtmlRenderer:
 
     def link(self, link: Link) -> str:
         """Render a link; a link without an address is plain text, so nobody follows a dead link (marked in proofs)."""
+        if link.resolved and not link.safe:
+            # Never live (issue 25): a translation whose link goes to javascript: falls back to the source, but
+            # any page that shows it anyway shows its words only.
+            return self.inlines(link.children)
         if link.resolved:
             # An address set in a right-to-left line keeps its trailing "/" only when isolated.
             direction_attr = self._direction(plain_text(link.children))

@@ -15,11 +15,9 @@ from markupsafe import Markup
 from uapress.writers import WRITERS
 from uapress.writers.brand import Brand
 from uapress.writers.html import FILTERS
-from uapress.writers.templating import template
+from uapress.writers.templating import Page, template
 
 if TYPE_CHECKING:
-    from jinja2 import Template
-
     from uapress.build.site import Index
 
 KINDS = {name: writer.label for name, writer in WRITERS.items() if writer.listed}
@@ -42,7 +40,7 @@ def write(index: Index, brand: Brand) -> bytes:
     )
 
 
-def page(brand: Brand) -> Template:
+def page(brand: Brand) -> Page:
     """Return the index page's template, compiled (once per process and file version)."""
     filters = FILTERS + (("size", human_size), ("days", days_left), ("breakable", breakable), ("percent", percent))
     return template(brand, "index.html", filters=filters)

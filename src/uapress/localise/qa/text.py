@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from uapress.core.characters import hidden, named
 from uapress.core.nodes import Inline
+from uapress.localise import locale
 from uapress.localise.qa.numbers import prose
 
 _END = {".": ".", "。": ".", "!": "!", "?": "?", "؟": "?", ":": ":", ",": ",", "،": ",", ";": ";", "؛": ";"}
@@ -78,6 +80,32 @@ def check(
         out += _punctuation(source, translation)
     out += _whitespace(translation)
     out += _length(source, translation)
+    out += _hidden(translation, lang)
+    return out
+
+
+def _hidden(translation: str, lang: str) -> list[tuple[str, str, str, str]]:
+    """Report characters that hide or reorder text (issue 25): an override shows "007" where the text says 700."""
+    errors, warnings = hidden(translation, bool(lang) and locale.direction(lang) == "rtl")
+    out = []
+    if errors:
+        out.append(
+            (
+                "hidden",
+                "error",
+                f"the translation holds {named(errors)}, which hide or reorder what readers see",
+                "delete them (retype the text around them); the editions set the language's direction themselves",
+            )
+        )
+    if warnings:
+        out.append(
+            (
+                "hidden",
+                "warning",
+                f"the translation holds the invisible {named(warnings)}",
+                "delete them unless the spelling needs them; confirm if it does",
+            )
+        )
     return out
 
 

@@ -44,6 +44,9 @@ def link(out: Output, container: etree._Element, node: Link, fmt: Format) -> Non
         # A `#` link would be a dead click: show the words, marked, without a target.
         inlines(out, container, node.children, fmt.but(char_style=_style_id(out, "Unresolved Link")))
         return
+    if not node.safe:  # issue 25: never a live javascript: or data: link, whatever lets one through
+        inlines(out, container, node.children, fmt)
+        return
     # python-docx reads hyperlinks but cannot write them: relate the URL to the part ourselves.
     rid = out.word.part.relate_to(node.url, RT.HYPERLINK, is_external=True)
     hyperlink = element("w:hyperlink", history="1")

@@ -1,0 +1,257 @@
+"""Hostile files (issue 25): templates and translations that try to run code or link out, Trojan-source text,
+an output folder that holds other people's files, and inputs built to exhaust memory, CPU or time.
+
+Each case runs the real command line in a copy of the sample project and checks what a user sees.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from projects import REPO, copy_sample_sources, run_uapress
+
+SLUG = "venezuela-hrd-release"
+ACTION = f"source/actions/{SLUG}/action.yaml"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    copy_sample_sources(root)
+    shutil.copytree(REPO / "styles", root / "styles")
+    return root
+
+
+def assert_refused(result, *words: str) -> str:
+    """Assert the command failed with one clear error holding `words`; return its stderr."""
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output and "internal error" not in output, output
+    for word in words:
+        assert word in result.stderr, result.stderr
+    return result.stderr
+
+
+# --- 1. templates never reach Python -------------------------------------------------------------------
+
+
+def test_a_template_cannot_call_into_python(project):
+    # Issue 25: `cycler.__init__.__globals__.os.popen(...)` in styles/edition.html ran during the build.
+    page = project / "styles" / "edition.html"
+    attack = '{{ cycler.__init__.__globals__.os.popen("echo PWNED-$((6*7))").read() }}'
+    page.write_text(page.read_text(encoding="utf-8").replace("<body", attack + "<body", 1), encoding="utf-8")
+    result = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "html")
+    output = result.stdout + result.stderr
+    published = "".join(p.read_text(encoding="utf-8") for p in (project / "build").rglob("*.html"))
+    assert "PWNED-42" not in published and "PWNED-42" not in output
+    assert_refused(result, "styles/edition.html", "unsafe")
+
+
+# --- 2. no live link out of a translation ----------------------------------------------------------------
+
+
+def _translate(project: Path, lang: str, old: str, new: str) -> None:
+    """Replace `old` by `new` in the translation `lang.po` of the sample action."""
+    po = project / f"source/actions/{SLUG}/translations/{lang}.po"
+    text = po.read_text(encoding="utf-8")
+    assert old in text
+    po.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>1</script>"])
+def test_a_translated_javascript_link_is_never_live_in_the_checklist(project, chromium_page, url):
+    # Issue 25: the edition fell back to the source, but checklist.html showed <a href="javascript:alert(1)">.
+    _translate(project, "es", 'msgstr "Hemos tomado nota', f'msgstr "[Hemos tomado nota]({url})')
+    result = run_uapress(project, "build", SLUG, "--lang", "es", "--format", "html")
+    assert "not allowed" in result.stderr, result.stderr
+    folder = project / "build" / SLUG / "es"
+    for page in (folder / "checklist.html", folder / f"{SLUG}.es.html", project / "build" / "index.html"):
+        chromium_page.goto(page.as_uri())
+        hrefs = chromium_page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        assert hrefs, page  # each page has links: the sample's https: addresses, the editions
+        assert not [h for h in hrefs if not h.startswith(("https:", "http:", "mailto:", "file:"))], (page, hrefs)
+    # The reviewer still sees the words and the refused address, as text.
+    chromium_page.goto((folder / "checklist.html").as_uri())
+    assert "Hemos tomado nota" in chromium_page.inner_text("body")
+
+
+# --- 4. an output folder's other files are never touched ---------------------------------------------------
+
+
+def _others(folder: Path) -> dict[str, bytes]:
+    """Put files of other tools in `folder`, named like the leftovers of an interrupted write; return them."""
+    files = {"notes.txt": b"mine", ".draft.tmp": b"an editor's", ".site.staging/page.html": b"a deploy's"}
+    files[".photos.old/p.jpg"] = b"a backup"
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_build_refuses_an_out_folder_holding_other_files(project, tmp_path):
+    # Issue 25: `build --out DIR` removed every .*.tmp and .*.staging under DIR and renamed .X.old to X.
+    out = tmp_path / "site"
+    out.mkdir()
+    files = _others(out)
+    result = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "html", "--out", str(out))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not empty" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == files
+
+
+def test_build_sweeps_only_its_own_leftovers(project, tmp_path):
+    # Issue 25: in a folder uapress built before, files of other tools named `.*.tmp`, `.*.staging`, `.*.old` stay.
+    out = tmp_path / "site"
+    first = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "html", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    files = _others(out)
+    again = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "html", "--out", str(out), "--force")
+    assert again.returncode == 0, again.stderr
+    for name, data in files.items():
+        assert (out / name).read_bytes() == data, name
+    assert not (out / "photos").exists()
+    assert (out / SLUG / "en" / f"{SLUG}.en.html").is_file()
+
+
+# --- 3. Trojan-source text ---------------------------------------------------------------------------------
+
+RLO, PDF_MARK, RLI, PDI, ZWSP, RLM = "\u202e", "\u202c", "\u2067", "\u2069", "\u200b", "\u200f"
+
+
+def test_bidi_overrides_in_a_translation_are_an_error_and_never_published(project, pdftotext):
+    # Issue 25: U+202E around "700" and "Delcy Rodríguez" made the PDF show "007" and "zeugírdoR ycleD" while
+    # the text (and so every QA check) held 700 and the name; nothing was reported.
+    _translate(project, "es", "más de otras 700 personas", f"más de otras {RLO}700{PDF_MARK} personas")
+    _translate(project, "es", "Pedimos a Delcy Rodríguez", f"Pedimos a {RLO}Delcy Rodríguez{PDF_MARK}")
+    listed = run_uapress(project, "checklist", SLUG, "--lang", "es")
+    assert "U+202E" in listed.stdout and "summary" in listed.stdout, listed.stdout
+    result = run_uapress(project, "build", SLUG, "--lang", "es", "--format", "pdf")
+    assert "U+202E" in result.stderr and "es.po" in result.stderr, result.stderr
+    text = pdftotext(project / "build" / SLUG / "es" / f"{SLUG}.es.pdf")
+    assert "Delcy Rodríguez" in text and "700" in text
+    assert "007" not in text and "zeugírdoR" not in text and RLO not in text
+
+
+def test_isolates_are_an_error_in_a_left_to_right_language_and_zero_width_a_warning(project):
+    # Issue 25: isolates (U+2066–U+2069) and zero-width characters passed into every edition unreported.
+    _translate(project, "es", "Pedimos a Delcy Rodríguez", f"Pedimos a {RLI}Delcy Rodríguez{PDI}")
+    _translate(project, "es", "Junto a ellas", f"Junto{ZWSP} a ellas")
+    listed = run_uapress(project, "checklist", SLUG, "--lang", "es")
+    lines = [line for line in listed.stdout.splitlines() if "U+" in line]
+    assert any("error" in line and "U+2067" in line for line in lines), listed.stdout
+    assert any("warning" in line and "U+200B" in line for line in lines), listed.stdout
+
+
+def test_right_to_left_marks_in_arabic_are_allowed(project):
+    # Issue 25: Arabic may need RLM and isolates around Latin names; they are no finding there.
+    _translate(project, "ar", 'msgstr "رئيسة الجمهورية بالإنابة"', f'msgstr "رئيسة الجمهورية{RLM} بالإنابة"')
+    listed = run_uapress(project, "checklist", SLUG, "--lang", "ar")
+    assert listed.returncode in (0, 1), listed.stderr
+    assert "U+200F" not in listed.stdout + listed.stderr
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x0c", "\x7f", "\x85"])
+def test_a_control_character_in_a_source_field_is_refused_by_check(project, char):
+    # Issue 25: `\e` or `\x0c` in a source field passed `check` (exit 0); `build` failed in the docx writer.
+    action = project / ACTION
+    text = action.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("subject:"))
+    escaped = {"\x1b": "\\e", "\x0c": "\\f", "\x7f": "\\x7f", "\x85": "\\N"}[char]
+    row = text.splitlines()[line - 1]
+    value = row.split(":", 1)[1].strip().strip('"')
+    action.write_text(text.replace(row, f'subject: "{value[:10]}{escaped}{value[10:]}"'), encoding="utf-8")
+    result = run_uapress(project, "check", SLUG)
+    stderr = assert_refused(result, f"{ACTION}:{line}", "subject", "control character")
+    assert f"U+{ord(char):04X}" in stderr, stderr
+
+
+# --- 5. memory files are read like every other project file ------------------------------------------------
+
+OUTSIDE_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+ <header creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="en"
+         datatype="plaintext"/>
+ <body>
+  <tu><tuv xml:lang="en"><seg>Release the defender</seg></tuv>
+      <tuv xml:lang="es"><seg>SECRETO de fuera del proyecto</seg></tuv></tu>
+ </body>
+</tmx>
+"""
+
+
+def _memory_link(tmp_path: Path, target: Path | str) -> tuple[Path, Path]:
+    """Make the `minimal` fixture project with `source/memory/evil.tmx` linking to `target`; return root and PO."""
+    from projects import make_project
+
+    root = make_project(tmp_path, "minimal")
+    (root / "source" / "memory").mkdir(parents=True, exist_ok=True)
+    (root / "source" / "memory" / "evil.tmx").symlink_to(target)
+    return root, root / "source" / "actions" / "minimal" / "translations" / "es.po"
+
+
+@pytest.mark.parametrize("target", ["outside", "/dev/zero", "fifo"])
+def test_a_memory_file_linking_out_or_to_a_device_is_refused(tmp_path, target):
+    # Issue 25: source/memory/*.tmx bypassed the safe reader: /dev/zero grew to 2.6 GB (MemoryError), a FIFO
+    # hung, and a TMX outside the project was read and its text pre-filled into a PO.
+    if target == "outside":
+        target = tmp_path / "outside.tmx"
+        target.write_text(OUTSIDE_TMX, encoding="utf-8")
+    elif target == "fifo":
+        target = tmp_path / "pipe.tmx"
+        os.mkfifo(target)
+    root, po = _memory_link(tmp_path, target)
+    result = run_uapress(root, "translations", "update", "minimal", "--lang", "es", timeout=60)
+    stderr = assert_refused(result, "source/memory/evil.tmx")
+    assert "MemoryError" not in stderr
+    assert "SECRETO" not in (po.read_text(encoding="utf-8") if po.exists() else "")
+
+
+# --- 6. nesting is bounded before anything recurses ------------------------------------------------------
+
+
+def _insert_after(project: Path, key: str, text: str) -> int:
+    """Put `text` as the first line of the block field `key` of the sample action; return that line."""
+    action = project / ACTION
+    rows = action.read_text(encoding="utf-8").splitlines()
+    at = rows.index(f"{key}: |") + 1
+    rows[at:at] = ["  " + text, "  "]
+    action.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return at + 1
+
+
+@pytest.mark.parametrize("depth", [500, 100_000])
+def test_deeply_nested_yaml_is_refused_at_its_line(project, depth):
+    # Issue 25: YAML flow collections 500 deep gave "internal error: RecursionError"; 100,000 deep took 255 s.
+    action = project / ACTION
+    text = action.read_text(encoding="utf-8")
+    line = text.splitlines().index("subject: Venezuelan human rights defenders") + 1
+    action.write_text(
+        text.replace("subject: Venezuelan", "extra: " + "[" * depth + "]" * depth + "\nsubject: Venezuelan")
+    )
+    started = time.monotonic()
+    result = run_uapress(project, "check", SLUG, timeout=120)
+    assert time.monotonic() - started < 20
+    assert_refused(result, f"{ACTION}:{line}", "nested")
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("> " * 3000 + "deep", id="block-quotes"),
+        pytest.param("- " * 3000 + "deep", id="lists"),
+        pytest.param("***_" * 2000 + "deep", id="emphasis"),
+    ],
+)
+def test_deeply_nested_markdown_is_refused_at_its_field_and_line(project, markdown):
+    # Issue 25: thousands of nested quotes, lists or emphasis gave "internal error: RecursionError", or a
+    # summary that built in 29 s instead of 2.
+    line = _insert_after(project, "summary", markdown)
+    started = time.monotonic()
+    result = run_uapress(project, "check", SLUG, timeout=120)
+    assert time.monotonic() - started < 20
+    assert_refused(result, f"{ACTION}:{line}", "summary", "nested")
