@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -23,7 +24,7 @@ from uapress.build.render import appeal_localisation, edition_document
 from uapress.localise import localise
 from uapress.source import load_action
 from uapress.writers import docx, html, letters_docx, letters_pdf, pdf
-from uapress.writers.envelope import DIN_5008_B
+from uapress.writers.envelope import DIN_5008_B, FOLDS
 
 PT = 25.4 / 72
 """Millimetres in a PDF point."""
@@ -57,17 +58,21 @@ def address_box(words: list[tuple], target) -> tuple[float, float, float, float]
     return (min(w[0] for w in found), min(w[1] for w in found), max(w[2] for w in found), max(w[3] for w in found))
 
 
-def assert_in_window(box, paper: str, rtl: bool) -> None:
-    """Check an address box against DIN 5008 form B: in the 85 x 45 mm field, below its notes zone."""
+def assert_in_window(box, paper: str, rtl: bool, window: str = "left") -> None:
+    """Check an address box against DIN 5008 form B: in the 85 x 45 mm field, below its notes zone.
+
+    The field is where the envelope's window is (left unless the brand says right), whatever the text's
+    direction (issue 20); the address lines up with the letter text on its start side, 25 mm from the binding
+    edge (5 mm into the field), or ends 5 mm inside the field's right edge when set right to left.
+    """
     g, width = DIN_5008_B, PAPER_WIDTH[paper]
     x_min, y_min, x_max, y_max = box
-    field_left = width - g.field_side - g.field_width if rtl else g.field_side
+    field_left = width - g.field_side - g.field_width if window == "right" else g.field_side
     assert field_left <= x_min and x_max <= field_left + g.field_width, box
-    # The text lines up with the letter 25 mm from the binding edge (5 mm into the field).
     if rtl:
-        assert x_max == pytest.approx(width - g.margin_start, abs=0.5)
+        assert x_max == pytest.approx(field_left + g.field_width - g.field_inset, abs=0.5), box
     else:
-        assert x_min == pytest.approx(g.margin_start, abs=0.5)
+        assert x_min == pytest.approx(field_left + g.field_inset, abs=0.5), box
     assert y_min >= g.address_top - ASCENT_ALLOWANCE, box
     assert y_max <= g.field_top + g.field_height, box
 
@@ -77,7 +82,8 @@ def assert_in_window(box, paper: str, rtl: bool) -> None:
 
 @pytest.mark.parametrize("lang, paper", [("en", "A4"), ("ar", "A4"), ("en", "Letter"), ("ar", "Letter")])
 def test_letter_sheet_pdf_puts_the_address_in_the_envelope_window(tmp_path, lang, paper):
-    # Issue 14: the address must show in a DL window envelope (left window; right window for RTL).
+    # Issue 14: the address must show in a DL window envelope. Issue 20: in Arabic too, the window is on the left
+    # (it mirrored the address to 150-185 mm, where a left-window envelope shows nothing).
     doc = document(lang)
     out = tmp_path / f"{lang}.letters.pdf"
     out.write_bytes(letters_pdf.write(doc, sample_brand(paper)))
@@ -86,9 +92,49 @@ def test_letter_sheet_pdf_puts_the_address_in_the_envelope_window(tmp_path, lang
     box = address_box(pages[0], doc.letter.targets[0])
     print(f"{lang} {paper}: address at x {box[0]:.1f}-{box[2]:.1f} mm, y {box[1]:.1f}-{box[3]:.1f} mm")
     assert_in_window(box, paper, rtl=lang == "ar")
+    # Fold marks in the left margin, where the sheet is folded, in Arabic too (issue 20).
+    assert fold_marks(out) == [(round(fold), "left") for fold in FOLDS[paper]]
     info = _run([require("pdfinfo"), str(out)], timeout=60, what="pdfinfo").stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert float(size.group(1)) * PT == pytest.approx(PAPER_WIDTH[paper], abs=0.5)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_right_window_is_the_brands_setting_in_every_language(tmp_path, lang):
+    # Issue 20: the window is a property of the envelope: a brand for right-window envelopes moves the address
+    # to the right in English as in Arabic, in PDF and DOCX alike.
+    brand = dataclasses.replace(sample_brand(), envelope_window="right")
+    doc = document(lang)
+    out = tmp_path / f"{lang}.letters.pdf"
+    out.write_bytes(letters_pdf.write(doc, brand))
+    assert_in_window(address_box(bbox_pages(out)[0], doc.letter.targets[0]), "A4", rtl=lang == "ar", window="right")
+
+
+def test_an_unknown_envelope_window_is_a_brand_error_naming_the_field(tmp_path):
+    project = make_project(tmp_path)
+    brand_file = project / "styles" / "brand.yaml"
+    brand_file.write_text(
+        brand_file.read_text(encoding="utf-8").replace("envelope_window: left", "envelope_window: top"),
+        encoding="utf-8",
+    )
+    result = run_uapress(project, "build")
+    assert result.returncode == 1, result.stderr
+    assert "page.envelope_window" in result.stderr and "'top'" in result.stderr and "left" in result.stderr
+
+
+def fold_marks(pdf: Path) -> list[tuple[int, str]]:
+    """Return the first page's fold marks: short rules in a side margin, as (mm from the top, side)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTCurve
+
+    page = next(iter(extract_pages(str(pdf))))
+    mm = 72 / 25.4
+    marks = []
+    for shape in page:
+        if isinstance(shape, LTCurve) and shape.height < 0.5 and 4 * mm < shape.width < 6 * mm:
+            side = "left" if shape.x1 < 20 * mm else "right" if shape.x0 > page.width - 20 * mm else "inside"
+            marks.append((round((page.height - shape.y1) / mm), side))
+    return sorted(set(marks))  # a stroked rule may come as two shapes
 
 
 @pytest.mark.parametrize("slug", ["venezuela-hrd-release", "venezuela-hrd-release-fi1"])

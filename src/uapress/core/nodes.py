@@ -149,6 +149,8 @@ class Group:
     role: str
     """What the group is: `address`, `facts`…"""
     blocks: tuple[Block, ...]
+    lang: str | None = None
+    """The language of the whole group when it is not the edition's (the annex letter): its direction and type."""
 
 
 Block = Paragraph | Heading | ListBlock | Quote | Group

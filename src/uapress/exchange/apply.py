@@ -8,6 +8,7 @@ and then only through a temporary file and a rename.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from uapress.core.safety import ExchangeError
@@ -17,6 +18,7 @@ from uapress.exchange.report import ImportReport, Item
 from uapress.localise import po
 from uapress.localise.segments import action_segments, segment_id
 from uapress.localise.store import merge_store, open_store, save_store, store_path
+from uapress.model.typography import unbind_names
 from uapress.source.markdown import MarkdownIssue, parse_inlines
 from uapress.source.schema import Action
 
@@ -54,6 +56,8 @@ def apply(
     }
     retired = {segment_id(e.context, e.msgid): e for e in file.entries if e.obsolete}
     keep = action.keep + tuple(target.name for target in action.targets)
+    # The DOCX edition binds names with no-break spaces (issue 20); the PO keeps them as the source spells them.
+    names = keep + tuple(copy.name for copy in action.copies)
     shown = _edition_texts(action, lang, received)
     seen: set[str] = set()
     touched: set[int] = set()  # entries given a unit, by id(): a PO entry is a mutable dataclass, not hashable
@@ -62,6 +66,7 @@ def apply(
             report.notes.append(f"segment {unit.id} appears twice in the file; the first one is read")
             continue
         seen.add(unit.id)
+        unit = dataclasses.replace(unit, text=unbind_names(unit.text, names))
         if unit.id in current:
             segment = current[unit.id]
             entry = live[(segment.field, segment.source)]

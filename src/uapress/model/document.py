@@ -28,7 +28,7 @@ from uapress.core.nodes import (
 )
 from uapress.localise import Localisation, locale
 from uapress.model.checklist import build_checklist
-from uapress.model.typography import quote_inlines
+from uapress.model.typography import bind_name, bind_names, quote_inlines
 from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 
@@ -58,6 +58,8 @@ class Builder:
         self.loc = loc
         self.labels = loc.labels
         self.source_lang = loc.action.language
+        action = loc.action
+        self.names = (*action.keep, *(t.name for t in action.targets), *(c.name for c in action.copies))
 
     def inlines(self, segment: Segment) -> tuple[Inline, ...]:
         try:
@@ -65,7 +67,8 @@ class Builder:
         except MarkdownIssue:
             inlines = (Text(segment.text),)
         # Typographic quotes of the language the block is written in (issue 11); the PO keeps what was typed.
-        return quote_inlines(inlines, self.lang_of(segment) or self.loc.lang)
+        # Names that are never translated never break across lines (issue 20).
+        return bind_names(quote_inlines(inlines, self.lang_of(segment) or self.loc.lang), self.names)
 
     def lang_of(self, segment: Segment) -> str | None:
         return self.source_lang if segment.fallback else None
@@ -128,7 +131,7 @@ class Builder:
         title = self.loc.required(title_field)
         person = title_field.rsplit(".", 1)[0]  # `targets.0`
         blocks = [
-            Paragraph((Text(name),), "Address Name", fields=(f"{person}.name",)),
+            Paragraph((Text(bind_name(name)),), "Address Name", fields=(f"{person}.name",)),
             Paragraph(self.inlines(title), "Address", title, self.lang_of(title)),
         ]
         blocks += [

@@ -126,6 +126,8 @@ def _annex(letter: Letter, loc: Localisation) -> Section:
                     *letter.body,
                     Paragraph(letter.closing, "Closing", lang=letter.lang),
                 ),
+                # The letter's own language sets its direction, rule side and type (issue 20).
+                lang=letter.lang,
             ),
         ),
     )

@@ -8,7 +8,9 @@ apostrophe between letters); URLs and e-mail addresses in text, and link targets
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from uapress.core.nodes import Inline, LineBreak, Text
@@ -30,6 +32,7 @@ QUOTES = {
     "ja": "「」『』",
 }
 APOSTROPHE = "\u2019"
+NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
 _LITERAL = re.compile(r"\b(?:https?://|mailto:|www\.)\S+|[\w.'+-]+@[\w-]+(?:\.[\w-]+)+")
 _OPENS_AFTER = set(" \t\n\u00a0\u202f([{\u2014\u2013-/")
@@ -83,6 +86,69 @@ def quote_inlines(inlines: tuple[Inline, ...], lang: str) -> tuple[Inline, ...]:
 
     out = convert(inlines)
     return tuple(out)
+
+
+def bind_names(inlines: tuple[Inline, ...], names: Iterable[str]) -> tuple[Inline, ...]:
+    """Return inlines with the words of every multi-word name joined by no-break spaces, link targets untouched.
+
+    Names that are never translated (the `keep` terms, the targets' and copies' names) must not break
+    across lines ("Carlos Julio | Rojas", issue 20): a no-break space binds them in PDF, HTML and DOCX alike.
+    """
+    from dataclasses import replace
+
+    pattern = _names_pattern(tuple(names))
+    if pattern is None:
+        return inlines
+
+    def bind(nodes: Iterable[Inline]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                node = Text(pattern.sub(lambda m: _whole_name(m, " ", NBSP), node.text))
+            elif not isinstance(node, LineBreak):
+                node = replace(node, children=bind(node.children))
+            out.append(node)
+        return tuple(out)
+
+    return bind(inlines)
+
+
+def bind_name(name: str) -> str:
+    """Return a name with its words joined by no-break spaces."""
+    return name.replace(" ", NBSP)
+
+
+def unbind_names(text: str, names: Iterable[str]) -> str:
+    """Return text with the no-break spaces `bind_names` put into names back as spaces (a DOCX brought back)."""
+    pattern = _names_pattern(tuple(n.replace(" ", NBSP) for n in names))
+    return text if pattern is None else pattern.sub(lambda m: _whole_name(m, NBSP, " "), text)
+
+
+def _whole_name(match: re.Match[str], space: str, by: str) -> str:
+    """Return a name found with its spaces replaced, unless it is part of a longer word of its own script.
+
+    A name may be glued to a word of another script: Arabic writes "and" as a prefix, "وCarlos".
+    """
+    text, found = match.string, match.group()
+    before = text[match.start() - 1] if match.start() else " "
+    after = text[match.end()] if match.end() < len(text) else " "
+    if _same_script(before, found[0]) or _same_script(after, found[-1]):
+        return found
+    return found.replace(space, by)
+
+
+def _same_script(char: str, letter: str) -> bool:
+    if not char.isalnum():
+        return False
+    return unicodedata.name(char, "?").split()[0] == unicodedata.name(letter, "?").split()[0]
+
+
+@functools.lru_cache(maxsize=64)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    spaced = sorted({n for n in names if " " in n or NBSP in n}, key=len, reverse=True)  # longest first
+    if not spaced:
+        return None
+    return re.compile("|".join(map(re.escape, spaced)))
 
 
 def _last(parts: list[str], default: str) -> str:

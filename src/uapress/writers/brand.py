@@ -18,6 +18,7 @@ from uapress.source.yamlpos import YamlProblem, refuse_aliases
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "LETTER": ("8.5in", "11in")}
+ENVELOPE_WINDOWS = ("left", "right")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 """PDF variants an edition can be written in: tagged PDF/UA-1 (the default), or PDF/A-3b for archiving."""
 
@@ -43,6 +44,8 @@ class Brand:
     """Text alternative of the logo where it must have one (tagged PDF); the brand's name when not given."""
     pdf_variant: str = PDF_VARIANTS[0]
     """The PDF variant editions are written in (`--pdf-variant`)."""
+    envelope_window: str = "left"
+    """The side of the sheet the envelopes' window is on (`left`, `right`): the envelope's, never the language's (issue 20)."""
 
     @property
     def page_width_height(self) -> tuple[str, str]:
@@ -133,9 +136,20 @@ def load_brand(root: Path) -> Brand:
     logo = str(data.get("logo", "logo.svg"))
     if not (folder / logo).exists():
         problems.append(Diagnostic("error", f"logo '{logo}' is not in styles/", path, field="logo"))
+    page = data.get("page") or {}
+    window = str(page.get("envelope_window", "left"))
+    if window not in ENVELOPE_WINDOWS:
+        problems.append(
+            Diagnostic(
+                "error",
+                f"'{window}' is not a side for the envelope's window",
+                path,
+                field="page.envelope_window",
+                hint="write left (DL, C5/6 left-window envelopes) or right",
+            )
+        )
     if problems:
         raise SourceError("", problems)
-    page = data.get("page") or {}
     return Brand(
         folder,
         str(data.get("name", "")),
@@ -146,6 +160,7 @@ def load_brand(root: Path) -> Brand:
         dict(page.get("margins") or {}),
         logo,
         str(data.get("logo_alt") or data.get("name") or ""),
+        envelope_window=window,
     )
 
 

@@ -3,8 +3,9 @@
 DIN 5008 form B (the layout for window envelopes) on a DL (110 x 220 mm) envelope with its window
 20 mm from the left edge (DIN 680, ISO 269): the address field is 85 x 45 mm, 20 mm from the left
 edge and 45 mm from the top; its first 17.7 mm hold postal notes and the return line, so the address
-itself starts 62.7 mm from the top, in a 27.3 mm zone of six lines. A right-to-left letter mirrors the
-sheet: the field is 20 mm from the right edge, for an envelope with its window on the right. Letter
+itself starts 62.7 mm from the top, in a 27.3 mm zone of six lines. The window is the envelope's: a
+right-to-left letter keeps the field where it is and sets the address right to left inside it; a brand
+for right-window envelopes puts the field 20 mm from the right edge in every language (issue 20). Letter
 paper keeps the same field, which lies in the top third of the sheet folded for a No. 10 envelope.
 These are the standard's figures, not the brand's: the brand gives the paper size and the look.
 """
@@ -25,7 +26,7 @@ class Geometry:
     margin_bottom: float = 18
     field_top: float = 45
     field_side: float = 20
-    """From the start edge of the page (the left in left-to-right letters) to the address field."""
+    """From the edge of the page on the envelope window's side (the left unless the brand says right) to the address field."""
     field_width: float = 85
     field_height: float = 45
     notes_zone: float = 17.7

@@ -291,7 +291,11 @@ class HtmlRenderer:
     def group(self, group: Group) -> str:
         """Render blocks that belong together: `<address>` for a person, a classed `div` otherwise."""
         tag = GROUP_TAGS.get(group.role, "div")
-        return f'<{tag} class="{style_class(group.role)}">\n{self.blocks(group.blocks)}</{tag}>\n'
+        attrs = ""
+        if group.lang and group.lang != self.meta.lang:
+            # A group in another language (the annex letter) runs its own way: its rule on its own start side.
+            attrs = f' lang="{_attr(group.lang)}" dir="{direction(group.lang)}"'
+        return f'<{tag} class="{style_class(group.role)}"{attrs}>\n{self.blocks(group.blocks)}</{tag}>\n'
 
     # Inlines
 

@@ -65,24 +65,27 @@ def _sheet(out: Output, letter: Letter, target: Addressee, first: bool) -> None:
     if not first:
         # The table opens the page; its first paragraph carries the page break.
         put(head.cell(0, 0).paragraphs[0]._p.get_or_add_pPr(), "pageBreakBefore")
-    sender = _in(out, head.cell(0, 0))
+    sender = _in(out, head.cell(0, 0))  # on the start side, above the window or beside it
     blocks.translatable(sender, "Letter Field", (Text(labels["letter_sender"]),), None, letter.lang)
     for _ in range(3):
         blocks.new_paragraph(sender, "Letter Blank", out.rtl)
-    address = _in(out, head.cell(2, 0))
+    window_column, date_column = (0, 1) if _window_first(out) else (1, 0)
+    address = _in(out, head.cell(2, window_column))
     blocks.translatable(address, "Letter Address", (Text(target.name),), None, None)
     blocks.translatable(address, "Letter Address", target.title, None, letter.lang)
     for line in target.address:
         # Names and addresses are never translated: their own script sets their direction.
         blocks.translatable(address, "Letter Address", (Text(line),), None, None)
     date = blocks.translatable(
-        _in(out, head.cell(2, 1)),
+        _in(out, head.cell(2, date_column)),
         "Letter Field",
         (Text(f"{labels['letter_date']}{sep} ____________________"),),
         None,
         letter.lang,
     )
-    put(date.get_or_add_pPr(), "jc", val="right")  # the end side: right-to-left paragraphs read it as their end
+    # The date goes to the side away from the window; right-to-left paragraphs read "right" as their end, the left.
+    away = "right" if out.brand.envelope_window == "left" else "left"
+    put(date.get_or_add_pPr(), "jc", val={"left": "right", "right": "left"}[away] if out.rtl else away)
     for cell in head._cells:
         _drop_first_paragraph(cell)
     salutation = blocks.translatable(out, "Letter Text", target.salutation, None, letter.lang)
@@ -109,8 +112,9 @@ def _head(out: Output) -> Table:
     """Return the head of a sheet: a borderless table whose rows end exactly where DIN 5008 form B's zones do.
 
     Rows: the sender (top margin to 45 mm), the notes zone of the window (17.7 mm), the address zone
-    (27.3 mm) with the address on the start side and the date on the end side. A right-to-left table
-    (`bidiVisual`) puts its first column on the right, where the envelope's window is.
+    (27.3 mm) with the address on the side of the envelope's window (the brand's, whatever the language's
+    direction: issue 20) and the date on the other. A right-to-left table (`bidiVisual`: LibreOffice sets
+    one so in a right-to-left section anyway) has its first column on the right.
     """
     from docx.enum.table import WD_ROW_HEIGHT_RULE
     from docx.shared import Mm
@@ -127,7 +131,9 @@ def _head(out: Output) -> Table:
     put(tbl_pr, "tblInd", w=0, type="dxa")
     put(tbl_pr, "tblLayout", type="fixed")
     put(tbl_pr, "tblCellMar", [element(f"w:{side}", w=0, type="dxa") for side in ("top", "left", "bottom", "right")])
-    widths = (g.field_width - g.field_inset, text_width - (g.field_width - g.field_inset))
+    widths = (g.field_width - g.field_inset, text_width - (g.field_width - g.field_inset))[
+        :: 1 if _window_first(out) else -1
+    ]
     for column, width in zip(table.columns, widths):
         column.width = Mm(width)
         for cell in column.cells:
@@ -135,6 +141,11 @@ def _head(out: Output) -> Table:
     for row, height in zip(table.rows, (g.field_top - g.margin_top, g.notes_zone, g.field_height - g.notes_zone)):
         row.height, row.height_rule = Mm(height), WD_ROW_HEIGHT_RULE.EXACTLY
     return table
+
+
+def _window_first(out: Output) -> bool:
+    """Tell whether the head's first column is the one on the envelope window's side."""
+    return (out.brand.envelope_window == "left") != out.rtl
 
 
 def _in(out: Output, cell: _Cell) -> Output:

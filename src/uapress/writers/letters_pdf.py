@@ -54,6 +54,7 @@ def render(document: Document, brand: Brand, fit: str | None = None) -> str:
         sizes=brand.sizes,
         page_size=brand.page_size,
         rtl=rtl,
+        window=brand.envelope_window,
         g=DIN_5008_B,
         folds=FOLDS[brand.page_size],
         bundled_fonts=bundled_fonts(brand),
