@@ -169,7 +169,8 @@ def test_address_groups_set_the_name_bold_and_tight(editions):
     document = docx.Document(io.BytesIO(editions["en"]))
     target = sample_source()["targets"][0]
     names = [p for p in document.paragraphs if p.style.name == "Address Name"]
-    assert [p.text for p in names] == [target["name"]]
+    # The name's words are bound by no-break spaces, so that it never breaks across lines (issue 20).
+    assert [p.text for p in names] == [target["name"].replace(" ", "\u00a0")]
     assert names[0].style.font.bold is True
     address = [p.text for p in document.paragraphs if p.style.name == "Address"]
     assert address == [target["title"]] + [line.strip() for line in target["address"].splitlines() if line.strip()]
@@ -276,7 +277,8 @@ def test_arabic_reads_right_to_left(editions):
         assert run.find("w:rPr/w:lang", NS).get(w("bidi")).startswith("ar-")
     # Latin names inside Arabic sentences keep a left-to-right run of their own.
     latin = {"".join(r.itertext()) for r in body.iter(w("r")) if r.find("w:rPr/w:rtl", NS) is None}
-    assert {"Rocío San Miguel", "Delcy Rodríguez"} <= latin
+    # Their words are bound by no-break spaces, so that a name never breaks across lines (issue 20).
+    assert {"Rocío\u00a0San\u00a0Miguel", "Delcy\u00a0Rodríguez"} <= latin
     defaults = part(data, "word/styles.xml").find("w:docDefaults", NS)
     assert defaults.find("w:rPrDefault/w:rPr/w:rFonts", NS).get(w("cs")) == brand.family("arabic")
     assert defaults.find("w:rPrDefault/w:rPr/w:lang", NS).get(w("bidi")).startswith("ar-")
