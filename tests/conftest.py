@@ -23,7 +23,8 @@ while a test runs fails that test, unless the test is marked
 matches the message (no pattern: any message is allowed).
 
 Shared builds (issue 18): ``sample_build`` builds the sample action once per
-session; ``built_sample`` is a copy of it for a test that changes a built project.
+session (``sample_html_build`` its HTML only); ``built_sample`` (``built_sample_html``)
+restores a copy of it for a test that changes a built project.
 Tests that wait on timers (signals at random moments, locks, a watching server)
 are marked ``slow``: ``-m "not slow"`` leaves them out of a quick run; ``make
 test`` and CI run them.
@@ -238,34 +239,66 @@ def office(request, libreoffice, tmp_path_factory) -> object:
 
 @dataclass(frozen=True)
 class Built:
-    """A project built by `uapress build`: its root and what the build printed."""
+    """A project built by `uapress build` and kept aside: what the build printed, and the place it was built in.
+
+    The build cache hashes where a project lies (its keys hold absolute paths), so a copy elsewhere renders every
+    edition again. `restore()` puts a copy back at the place it was built, where its editions are up to date.
+    """
 
     root: Path
+    """The kept project: read it, never change it."""
     result: subprocess.CompletedProcess
+    place: Path
+    """Where it was built, and where `restore` puts a copy."""
 
     @property
     def out(self) -> Path:
         return self.root / "build"
 
+    def restore(self) -> Path:
+        """Put a fresh copy of the built project at the place it was built in; return that place."""
+        shutil.rmtree(self.place, ignore_errors=True)
+        shutil.copytree(self.root, self.place, symlinks=True)
+        return self.place
+
+
+def _build_sample(tmp_path_factory, name: str, *args: str) -> Built:
+    """Build the sample action alone (`projects.SAMPLE`) with `uapress build ARGS`, and keep it aside."""
+    from projects import SAMPLE, make_project, run_uapress
+
+    folder = tmp_path_factory.mktemp(name)
+    place = make_project(folder / "stage", SAMPLE)
+    result = run_uapress(place, "build", *args, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    kept = folder / "kept" / place.name
+    shutil.copytree(place, kept, symlinks=True)
+    return Built(kept, result, place)
+
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Built:
-    """The sample action alone (`projects.SAMPLE`), every edition in every format built once for the session,
-    by one worker. Read it, never change it: a test that changes a built project takes a copy (`built_sample`)."""
-    from projects import SAMPLE, make_project, run_uapress
-
-    root = make_project(tmp_path_factory.mktemp("sample-build"), SAMPLE)
-    result = run_uapress(root, "build", "--jobs", "1", timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return Built(root, result)
+    """The sample action alone, every edition in every format built once for the session by one worker (issue 18).
+    Read it, never change it: a test that changes a built project takes `built_sample`."""
+    return _build_sample(tmp_path_factory, "sample-build", "--jobs", "1")
 
 
 @pytest.fixture
-def built_sample(sample_build, tmp_path) -> Path:
-    """A copy of the session's built sample project (sources, styles and build/, its cache included) to change."""
-    root = tmp_path / "project"
-    shutil.copytree(sample_build.root, root, symlinks=True)
-    return root
+def built_sample(sample_build) -> Path:
+    """The session's built sample, restored for one test to change at the place it was built: every edition is up to
+    date there (a no-op build changes nothing). Tests run one at a time in a session, so they take turns there."""
+    return sample_build.restore()
+
+
+@pytest.fixture(scope="session")
+def sample_html_build(tmp_path_factory) -> Built:
+    """The sample action alone, its HTML editions (and checklists and index) built once for the session."""
+    return _build_sample(tmp_path_factory, "sample-html-build", "--format", "html")
+
+
+@pytest.fixture
+def built_sample_html(sample_html_build) -> Path:
+    """The session's HTML build of the sample, restored for one test to change (see `built_sample`)."""
+    return sample_html_build.restore()
 
 
 # --- poppler, gettext -------------------------------------------------------

@@ -19,11 +19,19 @@ PAGES = ["index.html"] + [
 ]
 
 
+EVERY_FORMAT_INDEX = "index.html (every format)"
+"""The index of the session's all-format build of the sample: every kind of row and link it can list."""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    """Build the sample action's editions once, as `make all` does; return the output folder."""
+    """Build the HTML pages of the repository's actions once; return the output folder.
+
+    Issue 18: only the HTML is audited, so only the HTML is built (the pages are the same bytes as in a build of
+    every format); the index of every format is audited from the session's build (`EVERY_FORMAT_INDEX`).
+    """
     out = tmp_path_factory.mktemp("a11y") / "build"
-    result = run_uapress(REPO, "build", "--out", str(out))
+    result = run_uapress(REPO, "build", "--format", "html", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -39,9 +47,9 @@ def audit(page) -> list[dict]:
     return Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_accessibility_violations(built, chromium_page, name):
-    path = built / name
+@pytest.mark.parametrize("name", [*PAGES, EVERY_FORMAT_INDEX])
+def test_page_has_no_accessibility_violations(built, request, chromium_page, name):
+    path = request.getfixturevalue("sample_build").out / "index.html" if name == EVERY_FORMAT_INDEX else built / name
     assert path.is_file(), f"the build wrote no {name}"
     chromium_page.goto(path.as_uri(), wait_until="load")
     assert chromium_page.locator("h1").count() >= 1  # a real page, not an empty one

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from projects import copy_sample_sources
+from projects import REPOSITORY, SAMPLE, make_project, run_uapress, start_uapress
 from uapress.core.files import BuildLock
 from uapress.localise import localise
 from uapress.localise.labels import load_labels
@@ -68,18 +65,7 @@ def codes(checklist) -> list[str]:
 
 
 def uapress(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("uapress")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "uapress.cli"]
-    return subprocess.run(
-        command + list(args),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_uapress(cwd, *args, env={"NO_COLOR": "1"})
 
 
 class _Page(HTMLParser):
@@ -170,9 +156,7 @@ def test_an_expired_deadline_blocks_every_language(action):
 @pytest.fixture()
 def publishable(tmp_path):
     """A copy of the sample made ready: every link resolved, a reference, its Spanish and Arabic complete."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "styles", root / "styles")
+    root = make_project(tmp_path, REPOSITORY)
     folder = root / "source" / "actions" / SLUG
     for path in [folder / "action.yaml", *(folder / "translations").glob("*.po")]:
         text = path.read_text(encoding="utf-8").replace("](#)", "](https://www.amnesty.org/en/latest/)")
@@ -580,24 +564,14 @@ def test_checklist_command_rejects_an_unknown_language(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_checklist_and_export_wait_for_a_running_build(tmp_path):
     # A build sweeps temporary files and swaps whole edition folders under its lock: a checklist or an
     # export written into build/ meanwhile could be swept mid-write or replaced. They wait for the lock.
-    root = tmp_path / "project"
-    copy_sample_sources(root)
-    shutil.copytree(REPO / "styles", root / "styles")
+    root = make_project(tmp_path, SAMPLE)
     commands = [("checklist", SLUG, "--lang", "de"), ("export", SLUG, "--lang", "de", "--format", "po")]
     with BuildLock(root / "build"):
-        running = [
-            subprocess.Popen(
-                [sys.executable, "-m", "uapress.cli", *args],
-                cwd=root,
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            for args in commands
-        ]
+        running = [start_uapress(root, *args) for args in commands]
         for process in running:
             with pytest.raises(subprocess.TimeoutExpired):
                 process.wait(timeout=3)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from projects import REPO, files_under, run_uapress
+from projects import REPO, SAMPLE, files_under, make_project, run_uapress
 from test_cli import assert_clean, errors, printed
 from uapress.commands.scaffold import render_followup
 from uapress.source import load_action
@@ -46,11 +45,7 @@ COPIED = (
 @pytest.fixture
 def project(tmp_path):
     """A project holding the sample action only, with labels and styles."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "source" / "labels", root / "source" / "labels")
-    shutil.copytree(REPO / "source" / "actions" / OLD, root / "source" / "actions" / OLD)
-    shutil.copytree(REPO / "styles", root / "styles")
-    return root
+    return make_project(tmp_path, SAMPLE)
 
 
 def load(root: Path, slug: str):

@@ -125,9 +125,9 @@ def test_second_build_is_unchanged_and_rewrites_nothing(project):
     assert stamps(project / "build") == before, "a no-op build rewrote files (the cache included)"
 
 
-def test_editing_one_po_rebuilds_only_that_language(project):
+def test_editing_one_po_rebuilds_only_that_language(built_sample_html):
     # French is not the appeal language (Spanish, whose letter every other edition shows: issue 14).
-    build(project, "--format", "html")
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     out = project / "build"
     before = stamps(out)
     po = project / "source" / "actions" / SLUG / "translations" / "fr.po"
@@ -151,9 +151,9 @@ def test_editing_one_po_rebuilds_only_that_language(project):
     assert "Présidente intérimaire" in (out / SLUG / "fr" / f"{SLUG}.fr.html").read_text(encoding="utf-8")
 
 
-def test_editing_the_appeal_language_po_rebuilds_the_editions_showing_its_letter(project):
+def test_editing_the_appeal_language_po_rebuilds_the_editions_showing_its_letter(built_sample_html):
     # Issue 14: every edition carries the Spanish letter as an annex, so es.po is an input of them all.
-    build(project, "--format", "html")
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     po = project / "source" / "actions" / SLUG / "translations" / "es.po"
     po.write_text(
         po.read_text(encoding="utf-8").replace('msgstr "Atentamente,"', 'msgstr "Cordialmente,"'), encoding="utf-8"
@@ -163,8 +163,8 @@ def test_editing_the_appeal_language_po_rebuilds_the_editions_showing_its_letter
     assert "Cordialmente," in (project / "build" / SLUG / "fr" / f"{SLUG}.fr.html").read_text(encoding="utf-8")
 
 
-def test_changing_a_style_rebuilds_everything(project):
-    build(project, "--format", "html")
+def test_changing_a_style_rebuilds_everything(built_sample_html):
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     brand = project / "styles" / "brand.yaml"
     text = brand.read_text(encoding="utf-8")
     assert 'primary: "#0B4F6C"' in text
@@ -174,8 +174,8 @@ def test_changing_a_style_rebuilds_everything(project):
     assert "4 edition(s) built, 0 unchanged" in result.stdout
 
 
-def test_force_rebuilds_everything(project):
-    build(project, "--format", "html")
+def test_force_rebuilds_everything(built_sample_html):
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     before = stamps(project / "build")
     result = build(project, "--format", "html", "--force")
     assert rebuilt(result) == EDITIONS
@@ -185,8 +185,8 @@ def test_force_rebuilds_everything(project):
     assert all(after[name][2] == before[name][2] for name in outputs), "same inputs, different bytes"
 
 
-def test_deleting_an_output_rebuilds_its_edition(project):
-    build(project, "--format", "html")
+def test_deleting_an_output_rebuilds_its_edition(built_sample_html):
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     out = project / "build"
     (out / SLUG / "fr" / f"{SLUG}.fr.html").unlink()
     result = build(project, "--format", "html")
@@ -208,8 +208,8 @@ def test_deleting_an_output_rebuilds_its_edition(project):
         ),
     ],
 )
-def test_a_damaged_cache_costs_a_full_build(project, damage):
-    build(project, "--format", "html")
+def test_a_damaged_cache_costs_a_full_build(built_sample_html, damage):
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     out = project / "build"
     clean = contents(out)
     cache = out / CACHE
@@ -222,8 +222,8 @@ def test_a_damaged_cache_costs_a_full_build(project, damage):
     assert set(states(build(project, "--format", "html")).values()) == {"unchanged"}
 
 
-def test_a_cache_entry_naming_a_missing_file_is_rebuilt(project):
-    build(project, "--format", "html")
+def test_a_cache_entry_naming_a_missing_file_is_rebuilt(built_sample_html):
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     cache = project / "build" / CACHE
     data = json.loads(cache.read_text(encoding="utf-8"))
     data["editions"][f"{SLUG}/ar"]["files"].append(f"{SLUG}/ar/was-deleted.ar.html")
@@ -287,9 +287,9 @@ def test_library_versions_come_from_the_installed_folders_as_importlib_metadata_
     assert asked == []
 
 
-def test_a_no_op_build_notices_an_edited_action_and_reports_its_new_warnings(project):
+def test_a_no_op_build_notices_an_edited_action_and_reports_its_new_warnings(built_sample_html):
     # Issue 13: the remembered findings of an action are only used while its bytes are the same.
-    build(project, "--format", "html")
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     action = project / "source" / "actions" / SLUG / "action.yaml"
     text = action.read_text(encoding="utf-8")
     title = "title: Human rights defenders must be released\n"

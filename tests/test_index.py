@@ -21,7 +21,8 @@ import lxml.html
 import pytest
 
 from conftest import require
-from projects import REPO, copy_sample_sources, run_uapress
+from projects import SAMPLE as SAMPLE_PROJECT
+from projects import make_project, run_uapress
 from uapress.build.site import pdf_page_count
 from uapress.writers.index import days_left, human_size
 
@@ -61,11 +62,9 @@ LISTED = re.compile(
 """The files the index must list (or link, for checklist.html)."""
 
 
-def make_project(parent: Path, *, active: bool = True) -> Path:
-    """Copy the repository's sources and styles, plus an action whose deadline is 30 days away."""
-    root = parent / "project"
-    copy_sample_sources(root)  # the sample alone: these tests count its actions and editions
-    shutil.copytree(REPO / "styles", root / "styles")
+def index_project(parent: Path, *, active: bool = True) -> Path:
+    """Copy the repository's sample and styles, plus an action whose deadline is 30 days away."""
+    root = make_project(parent, SAMPLE_PROJECT)  # the sample alone: these tests count its actions and editions
     if active:
         folder = root / "source" / "actions" / ACTIVE
         folder.mkdir()
@@ -76,7 +75,7 @@ def make_project(parent: Path, *, active: bool = True) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """Build every edition of both actions once; return the output folder."""
-    root = make_project(tmp_path_factory.mktemp("index"))
+    root = index_project(tmp_path_factory.mktemp("index"))
     result = run_uapress(root, "build")
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "build"
@@ -328,7 +327,7 @@ def test_index_is_self_contained(built):
 
 
 def test_a_no_op_build_keeps_the_index_and_never_imports_weasyprint(tmp_path):
-    root = make_project(tmp_path)
+    root = index_project(tmp_path)
     assert run_uapress(root, "build", "--format", "html").returncode == 0
     index = root / "build" / "index.html"
     before = (index.stat().st_ino, index.read_bytes())
@@ -362,7 +361,7 @@ def _index_from_scratch(root: Path) -> bytes:
 def test_the_index_a_build_writes_is_the_one_gathered_afresh(tmp_path, jobs):
     # Issue 13: a build hands the index what it has (loaded actions, unchanged editions' localisations, the
     # verdicts its workers found) and reads the rest while the workers render; the page must not change by it.
-    root = make_project(tmp_path)
+    root = index_project(tmp_path)
     index = root / "build" / "index.html"
     steps = [(ACTIVE,), (SAMPLE,), ()]  # one action of two, then the other, then both with one language changed
     for number, slugs in enumerate(steps):
@@ -391,7 +390,7 @@ def test_days_left_wording():
 
 
 def test_an_expired_action_is_built_marked_and_only_noticed(tmp_path):
-    root = make_project(tmp_path, active=False)
+    root = index_project(tmp_path, active=False)
     shutil.rmtree(root / "source" / "actions" / SAMPLE)
     folder = root / "source" / "actions" / ACTIVE
     folder.mkdir(parents=True)
@@ -420,7 +419,7 @@ def test_an_expired_action_is_built_marked_and_only_noticed(tmp_path):
 
 
 def test_an_active_action_gets_no_notice(tmp_path):
-    root = make_project(tmp_path)
+    root = index_project(tmp_path)
     shutil.rmtree(root / "source" / "actions" / SAMPLE)
     check = run_uapress(root, "check", "--strict")
     assert check.returncode == 0, check.stderr
@@ -429,7 +428,7 @@ def test_an_active_action_gets_no_notice(tmp_path):
 
 def test_a_pdf_that_fails_to_render_is_marked_and_the_rest_still_builds(tmp_path):
     # Issue, "Bad input": the index marks the failure, other editions still build, exit 1.
-    root = make_project(tmp_path)
+    root = index_project(tmp_path)
     code = (
         "import sys\n"
         "import uapress.writers.pdf as pdf\n"
@@ -461,7 +460,7 @@ def test_a_pdf_that_fails_to_render_is_marked_and_the_rest_still_builds(tmp_path
 
 
 def test_a_build_that_only_finds_broken_sources_leaves_the_index_as_it_was(tmp_path):
-    root = make_project(tmp_path, active=False)
+    root = index_project(tmp_path, active=False)
     assert run_uapress(root, "build", "--format", "html").returncode == 0
     index = root / "build" / "index.html"
     before = index.read_bytes()

@@ -7,13 +7,12 @@ one error naming the file, the line and what to do, no traceback, and nothing of
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from projects import REPO, files_under, run_uapress
+from projects import REPOSITORY, files_under, make_project, run_uapress
 
 SLUG = "venezuela-hrd-release"
 ACTION = f"source/actions/{SLUG}/action.yaml"
@@ -22,10 +21,8 @@ SECRET = "root:x:0:0"  # the first line of /etc/passwd: must never be printed
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "styles", root / "styles")
-    return root
+    """The repository's sources (the sample and its follow-up) and styles."""
+    return make_project(tmp_path, REPOSITORY)
 
 
 def assert_refused(result, *words: str) -> str:

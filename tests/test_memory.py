@@ -12,12 +12,11 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from projects import REPO, make_project, run_uapress
+from projects import REPO, REPOSITORY, make_project, run_uapress
 from test_cli import assert_clean
 from test_translations import find, live, parse_po
 from uapress.localise.memory import Memory, Unit, similarity
@@ -54,9 +53,7 @@ def accepted(root: Path, slug: str, lang: str) -> dict[str, str]:
 @pytest.fixture
 def repo_copy(tmp_path):
     """The repository's sources and styles: the sample and its follow-up."""
-    for name in ("source", "styles"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    return tmp_path
+    return make_project(tmp_path, REPOSITORY)
 
 
 # --- the similarity ------------------------------------------------------------------

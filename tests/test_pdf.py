@@ -331,6 +331,7 @@ def test_the_brand_and_edition_rules_lay_out_as_one_stylesheet_does(editions, mo
     assert pdf.write(sample_document(lang), sample_brand()) == editions[lang].read_bytes()
 
 
+@pytest.mark.slow
 def test_renders_a_second_apart_are_byte_identical_when_fonttools_subsets(tmp_path):
     # Without libharfbuzz-subset WeasyPrint subsets with fontTools, which dated each font with the current second.
     script = """
@@ -361,20 +362,10 @@ def test_renders_a_second_apart_are_byte_identical_when_fonttools_subsets(tmp_pa
 
 
 def test_a_source_date_epoch_that_is_no_number_is_a_clear_error(tmp_path):
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "yesterday"}
-    project = tmp_path / "project"
-    shutil.copytree(Path(__file__).parent.parent / "styles", project / "styles")
-    from projects import copy_sample_sources
+    from projects import SAMPLE, make_project, run_uapress
 
-    copy_sample_sources(project)
-    result = subprocess.run(
-        [sys.executable, "-m", "uapress.cli", "build", "--format", "pdf", "--lang", "en"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    project = make_project(tmp_path, SAMPLE)
+    result = run_uapress(project, "build", "--format", "pdf", "--lang", "en", env={"SOURCE_DATE_EPOCH": "yesterday"})
     assert result.returncode == 1, result.stderr
     assert "SOURCE_DATE_EPOCH='yesterday' is not a number of seconds" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -24,7 +23,7 @@ import pytest
 from PIL import Image
 
 from conftest import require
-from projects import REPO, copy_sample_sources, run_uapress
+from projects import REPO, SAMPLE, make_project, run_uapress
 from uapress.build.proof import Review
 from uapress.localise import localise
 from uapress.model.document import build_document
@@ -68,10 +67,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def copy_project(parent: Path) -> Path:
-    root = parent / "project"
-    copy_sample_sources(root)  # the sample alone: these tests count its actions and editions
-    shutil.copytree(REPO / "styles", root / "styles")
-    return root
+    return make_project(parent, SAMPLE)  # the sample alone: these tests count its actions and editions
 
 
 def make_change(root: Path) -> None:

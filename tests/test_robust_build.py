@@ -188,10 +188,7 @@ def wait_until_gone(pgid: int, seconds: float = 20) -> None:
 
 @pytest.fixture
 def built(built_sample) -> Path:
-    """A project whose editions are all built (every format): a copy of the session's built sample (issue 18).
-
-    The build cache hashes where the project lies, so a copy's next build renders every edition again: the tests
-    using this fixture rebuild anyway (--force, or after a kill)."""
+    """A project whose editions are all built (every format): the session's built sample, restored (issue 18)."""
     return built_sample
 
 
@@ -349,12 +346,9 @@ def test_a_translation_saved_during_the_build_is_neither_published_nor_vouched_f
     assert OLD_TEXT in page(project) and NEW_TEXT not in page(project)
 
 
-def test_leftovers_of_killed_builds_are_swept(tmp_path):
+def test_leftovers_of_killed_builds_are_swept(built):
     # Issue 10: a kill between writing a temporary file and renaming it left `.X.pdf.XXXX.tmp` files that no
     # later build removed (and a static host would publish). The same goes for a half-made edition folder.
-    # Built here, not copied: a copy's next build would render every edition again (the cache hashes the place).
-    built = make_project(tmp_path, SAMPLE)
-    build(built, "--jobs", "2")
     folder = built / "build" / SLUG / "en"
     # Issue 25: named as uapress names them, so that another tool's `.x.tmp` is never taken for one.
     leftovers = [folder / f".{SLUG}.en.pdf.k3j2h1.uapress-tmp", built / "build" / f".{CACHE}.a1b2c3.uapress-tmp"]
@@ -383,11 +377,10 @@ def test_leftovers_of_killed_builds_are_swept(tmp_path):
         pytest.param(b'{"editions": [], "index": 3}', id="editions-a-list"),
     ],
 )
-def test_a_damaged_cache_is_discarded_with_one_notice(tmp_path, damage):
+def test_a_damaged_cache_is_discarded_with_one_notice(built_sample_html, damage):
     # Issue 10: a cache file nested deeper than Python recurses, or with lists of the wrong type, crashed the
     # build (RecursionError, TypeError) instead of costing a full build.
-    project = make_project(tmp_path, SAMPLE)
-    build(project, "--format", "html")
+    project = built_sample_html  # built with `uapress build --format html`: the session's build, restored (issue 18)
     (project / "build" / CACHE).write_bytes(damage)
     result = build(project, "--format", "html")
     assert rebuilt(result) == EDITIONS

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from projects import REPO, uapress_command
+from projects import REPOSITORY, make_project, uapress_command
 from uapress.commands.preview import error_page, inject_reload, snapshot
 from uapress.core.errors import Diagnostic
 
@@ -48,10 +47,8 @@ def outward_address() -> str | None:
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "source", root / "source")
-    shutil.copytree(REPO / "styles", root / "styles")
-    return root
+    """The repository's sources (the sample and its follow-up) and styles."""
+    return make_project(tmp_path, REPOSITORY)
 
 
 class Server:
@@ -107,6 +104,7 @@ def server(project):
         running.process.wait()
 
 
+@pytest.mark.slow
 def test_preview_follows_the_source_through_edits_errors_and_deletion(project, server, chromium_page):
     from playwright.sync_api import expect
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from projects import REPO, files_under, run_uapress
+from projects import REPO, REPOSITORY, files_under, make_project, run_uapress
 from test_cli import assert_clean
 from test_translations import live, parse_po
 from uapress.localise.memory import read_tmx_units
@@ -26,10 +26,7 @@ SAMPLE = "venezuela-hrd-release"
 @pytest.fixture
 def project(tmp_path):
     """The repository's sources (the sample and its follow-up) and styles."""
-    root = tmp_path / "project"
-    for name in ("source", "styles"):
-        shutil.copytree(REPO / name, root / name)
-    return root
+    return make_project(tmp_path, REPOSITORY)
 
 
 def po_units(root: Path, langs=("es", "fr", "ar"), slugs=None) -> set[tuple]:

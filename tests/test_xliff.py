@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from helpers import text_pieces
-from projects import REPO, make_project, run_uapress
+from projects import REPO, REPOSITORY, make_project, run_uapress
 from uapress.commands.exchange import import_file
 from uapress.localise import po
 from uapress.localise.segments import action_segments
@@ -83,10 +83,7 @@ def po_path(root: Path, lang: str = "de", slug: str = SLUG) -> Path:
 
 def sample_project(tmp_path: Path) -> Path:
     """A project holding the repository's sample action with its PO files."""
-    root = make_project(tmp_path, "minimal")
-    shutil.rmtree(root / "source" / "actions")
-    shutil.copytree(REPO / "source" / "actions", root / "source" / "actions")
-    return root
+    return make_project(tmp_path, REPOSITORY)
 
 
 def export(root: Path, lang: str, slug: str = SLUG) -> Path:
@@ -150,10 +147,11 @@ def refused(
     return result.stderr
 
 
-@pytest.fixture
-def project(tmp_path):
-    """The exchange fixture with a German PO file in every state: accepted, imported, fuzzy, missing."""
-    root = make_project(tmp_path, "exchange")
+@pytest.fixture(scope="module")
+def project_made(tmp_path_factory) -> Path:
+    """The exchange fixture with a German PO file in every state: accepted, imported, fuzzy, missing; made once for
+    the module (issue 18), copied for each test (`project`)."""
+    root = make_project(tmp_path_factory.mktemp("xliff"), "exchange")
     assert run_uapress(root, "translations", "update", SLUG, "--lang", "de").returncode == 0
     path = po_path(root)
     file = po.read(path)
@@ -164,6 +162,14 @@ def project(tmp_path):
     entries[2].msgstr, entries[2].fuzzy = GERMAN[2], True  # out of date
     entries[2].previous = "She is held in El Helicoide without charge."
     path.write_text(po.render(file), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(project_made, tmp_path) -> Path:
+    """A copy of the exchange fixture with a German PO file in every state, for one test to change."""
+    root = tmp_path / project_made.name
+    shutil.copytree(project_made, root, symlinks=True)
     return root
 
 
@@ -536,30 +542,10 @@ def test_po_file_edited_elsewhere_is_imported(project, tmp_path):
 
 def test_export_into_an_existing_folder_writes_the_usual_file_name_inside_it(tmp_path):
     # `--out DIR` once overwrote DIR's name as a file: a folder must receive SLUG.LANG.xlf.
-    import subprocess
-    import sys
-
     folder = tmp_path / "exports"
     folder.mkdir()
-    repo = Path(__file__).resolve().parents[1]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "uapress.cli",
-            "export",
-            "venezuela-hrd-release",
-            "--lang",
-            "fr",
-            "--format",
-            "xliff",
-            "--out",
-            str(folder),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_uapress(
+        REPO, "export", "venezuela-hrd-release", "--lang", "fr", "--format", "xliff", "--out", str(folder)
     )
     assert result.returncode == 0, result.stderr
     written = folder / "venezuela-hrd-release.fr.xlf"
