@@ -1,0 +1,127 @@
+"""Issue 19: a translator's work lands in its own action and language, and only reviewed text is reused.
+
+Played as a section office would, on the repository's sample with its follow-up beside it: the
+DOCX edition is exported, typed over, imported back; the PO files are read back and `msgfmt -c`
+checks them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from projects import REPO, run_uapress
+from uapress.localise import po
+from uapress.localise.segments import action_segments
+from uapress.source import load_action
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+OLD = "venezuela-hrd-release"
+FOLLOWUP = "venezuela-hrd-release-fi1"
+
+FRENCH_BACKGROUND = (
+    "La politique de répression menée depuis longtemps par le gouvernement vénézuélien pour faire taire toute "
+    "forme de dissidence a recours aux détentions arbitraires pour persécuter les personnes au Venezuela."
+)
+SPANISH_BACKGROUND = (
+    "La política de represión del gobierno venezolano para silenciar cualquier forma de disidencia ha usado "
+    "las detenciones arbitrarias por motivos políticos para perseguir a las personas en Venezuela."
+)
+
+
+@pytest.fixture
+def repo_copy(tmp_path):
+    """The repository's sources and styles: the sample and its follow-up."""
+    for name in ("source", "styles"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def po_file(root: Path, slug: str, lang: str) -> Path:
+    return root / "source" / "actions" / slug / "translations" / f"{lang}.po"
+
+
+def segments(root: Path, slug: str):
+    action, _ = load_action(root / "source" / "actions" / slug / "action.yaml")
+    return action_segments(action)
+
+
+def export_docx(root: Path, slug: str, lang: str) -> Path:
+    result = run_uapress(root, "export", slug, "--lang", lang, "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    return root / "build" / slug / "translate" / f"{slug}.{lang}.docx"
+
+
+def type_over(src: Path, dest: Path, texts: dict[str, str]) -> None:
+    """Type `texts` (plain) over the bookmarked paragraphs named by segment id, as a translator would."""
+    with zipfile.ZipFile(src) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    for start in list(root.iter(f"{W}bookmarkStart")):
+        name = start.get(f"{W}name")
+        if name not in texts:
+            continue
+        mark, found, inside = start.get(f"{W}id"), [], False
+        for node in root.iter():
+            if node is start:
+                inside = True
+            elif inside and node.tag == f"{W}bookmarkEnd" and node.get(f"{W}id") == mark:
+                break
+            elif inside and node.tag == f"{W}t":
+                found.append(node)
+        assert found, name
+        found[0].text = texts[name]
+        for node in found[1:]:
+            node.text = ""
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def edit_source(root: Path, slug: str, old: str, new: str) -> None:
+    path = root / "source" / "actions" / slug / "action.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def entry_for(root: Path, slug: str, lang: str, start: str) -> po.PoEntry:
+    return next(e for e in po.read(po_file(root, slug, lang)).entries if not e.obsolete and e.msgid.startswith(start))
+
+
+# --- where the work lands -----------------------------------------------------------------
+
+
+def test_old_docx_of_an_action_with_a_followup_imports_into_its_own_action(repo_copy, tmp_path, msgfmt_check):
+    background = next(s for s in segments(repo_copy, OLD) if s.field == "background")
+    exported = export_docx(repo_copy, OLD, "fr")
+    # The source is edited after the export (the summary reworded), as happens while a file is out.
+    edit_source(repo_copy, OLD, "In January 2026, human rights", "In January 2026, the human rights")
+    typed = tmp_path / "retour.docx"
+    type_over(exported, typed, {background.id: FRENCH_BACKGROUND})
+    followup_before = po_file(repo_copy, FOLLOWUP, "fr").read_bytes()
+
+    result = run_uapress(repo_copy, "import", str(typed))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{OLD}" in result.stdout
+    assert entry_for(repo_copy, OLD, "fr", background.source[:40]).msgstr == FRENCH_BACKGROUND
+    assert po_file(repo_copy, FOLLOWUP, "fr").read_bytes() == followup_before, "the follow-up was not touched"
+    msgfmt_check(po_file(repo_copy, OLD, "fr"))
+
+
+def test_a_conflicting_action_option_is_a_usage_error(repo_copy, tmp_path):
+    exported = export_docx(repo_copy, OLD, "fr")
+    before = po_file(repo_copy, FOLLOWUP, "fr").read_bytes()
+
+    result = run_uapress(repo_copy, "import", str(exported), "--action", FOLLOWUP)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"a translation of the action '{OLD}', not '{FOLLOWUP}'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert po_file(repo_copy, FOLLOWUP, "fr").read_bytes() == before
