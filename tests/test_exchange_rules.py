@@ -7,6 +7,7 @@ checks them.
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -125,3 +126,77 @@ def test_a_conflicting_action_option_is_a_usage_error(repo_copy, tmp_path):
     assert f"a translation of the action '{OLD}', not '{FOLLOWUP}'" in result.stderr
     assert "Traceback" not in result.stderr
     assert po_file(repo_copy, FOLLOWUP, "fr").read_bytes() == before
+
+
+# --- the right language -------------------------------------------------------------------
+
+
+def translations(root: Path, slug: str, lang: str) -> dict[str, str]:
+    """Return the published translation of every segment of an action into `lang`, by segment id."""
+    entries = {(e.context, e.msgid): e for e in po.read(po_file(root, slug, lang)).entries if not e.obsolete}
+    out = {}
+    for segment in segments(root, slug):
+        entry = entries.get((segment.field, segment.source))
+        if entry and entry.msgstr and not entry.fuzzy:
+            out[segment.id] = entry.msgstr
+    return out
+
+
+def test_spanish_docx_imported_as_french_is_refused_naming_both_languages(repo_copy, tmp_path):
+    spanish = translations(repo_copy, OLD, "es")
+    french = translations(repo_copy, OLD, "fr")
+    # A Spanish translator's file: the English edition typed over in Spanish, then imported as French.
+    typed = tmp_path / "traduccion.docx"
+    type_over(export_docx(repo_copy, OLD, "en"), typed, {i: t for i, t in spanish.items() if i not in french})
+    before = po_file(repo_copy, OLD, "fr").read_bytes()
+
+    result = run_uapress(repo_copy, "import", str(typed), "--lang", "fr")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "read as Spanish (es), not French (fr)" in result.stderr
+    assert "Nothing was imported" in result.stderr and "Traceback" not in result.stderr
+    assert po_file(repo_copy, OLD, "fr").read_bytes() == before
+
+
+def findings_of(root: Path, slug: str, lang: str) -> dict:
+    result = run_uapress(root, "checklist", slug, "--lang", lang)
+    assert "Traceback" not in result.stderr
+    return json.loads((root / "build" / slug / lang / "checklist.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "wrong", "words"),
+    [
+        ("ar", "es", "reads as Spanish (es), not Arabic (ar)"),
+        ("fr", "es", "reads as Spanish (es), not French (fr)"),
+        ("es", "ar", "reads as Arabic (ar), not Spanish (es)"),
+    ],
+)
+def test_a_paragraph_in_another_language_is_an_error_that_blocks_the_edition(repo_copy, lang, wrong, words):
+    # The first background paragraph, as the sample's other translation has it (its links and all).
+    background = next(s for s in segments(repo_copy, OLD) if s.field == "background")
+    path = po_file(repo_copy, OLD, lang)
+    file = po.read(path)
+    entry = next(e for e in file.entries if not e.obsolete and e.msgid == background.source)
+    entry.msgstr, entry.fuzzy = translations(repo_copy, OLD, wrong)[background.id], False
+    path.write_text(po.render(file), encoding="utf-8")
+
+    checklist = findings_of(repo_copy, OLD, lang)
+
+    segment = next(s for s in checklist["segments"] if s["id"] == background.id)
+    errors = [f for f in segment["findings"] if f["severity"] == "error"]
+    assert [(f["check"], words in f["message"]) for f in errors] == [("language", True)], segment["findings"]
+    assert not checklist["ready"]
+    assert any("QA error" in reason for reason in checklist["reasons"]), checklist["reasons"]
+    # Every other translated segment of the sample reads as its language: no false alarm.
+    others = [f for s in checklist["segments"] if s["id"] != background.id for f in s["findings"]]
+    assert not [f for f in others if f["check"] == "language"]
+
+
+def test_english_left_as_the_arabic_translation_is_caught_by_its_script():
+    from uapress.localise.qa import check_segment
+
+    source = "The defenders are still detained and their families have not been told where they are held."
+    found = check_segment(source, source.replace("held", "kept"), (), "summary", "ar", "en", ("es", "fr", "ar"))
+    assert [(f.check, f.severity) for f in found if f.check == "language"] == [("language", "error")]
+    assert "English (en), not Arabic (ar)" in next(f.message for f in found if f.check == "language")

@@ -389,7 +389,7 @@ def import_(
         None,
         "--action",
         "-a",
-        help="The action (XLIFF and PO files name it; for a DOCX, the one its bookmarks belong to by default).",
+        help="The action (files name it; only for a DOCX that names none, the one its bookmarks belong to by default).",
     ),
     lang: str | None = typer.Option(
         None,

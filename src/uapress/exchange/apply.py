@@ -9,12 +9,15 @@ and then only through a temporary file and a rename.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from uapress.core.safety import ExchangeError
 from uapress.exchange.markup import same_text
 from uapress.exchange.received import Received, Unit
 from uapress.exchange.report import ImportReport, Item
 from uapress.localise import po
+from uapress.localise.langid import describe, identify
+from uapress.localise.locale import language_name
 from uapress.localise.segments import action_segments, segment_id
 from uapress.localise.store import merge_store, open_store, save_store, store_path
 from uapress.source.markdown import MarkdownIssue, parse_inlines
@@ -87,6 +90,7 @@ def apply(
             f"'{action.slug}' as it is, or was before: the file was made for another action (or a much older "
             "version of this one). Nothing was imported."
         )
+    _refuse_other_language(action, lang, received, report)
     if update.created and not (report.imported or report.drafts or report.older):
         return report  # nothing translated: no new PO file full of empty entries
     report.written = save_store(path, file)
@@ -169,6 +173,28 @@ def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origi
         entry.msgstr = text
         _mark(entry, origin)
     report.older.append(item)
+
+
+def _refuse_other_language(action: Action, lang: str, received: Received, report: ImportReport) -> None:
+    """Refuse a file most of whose new text is in another of the action's languages (issue 19).
+
+    English or Spanish text imported with `--lang fr` was stored and published as French. Segments
+    too short to tell (names, titles) do not count; one stray segment is left to QA, which blocks it.
+    """
+    taken = {item.id for item in (*report.imported, *report.drafts, *report.older)}
+    texts = [unit.text for unit in received.units if unit.id in taken]
+    languages = (action.language, *action.languages)
+    verdicts = [v for v in (identify(text, lang, languages) for text in texts) if v]
+    if len(verdicts) < 2 or len(verdicts) * 2 <= len(texts):
+        return
+    commonest = Counter(verdicts).most_common(1)[0][0]
+    names = {code: language_name(code, "en") for code in (lang, commonest.lang) if code}
+    raise ExchangeError(
+        f"{received.path.name}: {len(verdicts)} of the {len(texts)} segment(s) it would import read as "
+        f"{describe(commonest, names)}, not {names[lang]} ({lang}). Nothing was imported. If the file is a "
+        f"{names[lang]} translation, check that --lang names its language; if it is not, import it with the "
+        "language it is in."
+    )
 
 
 def _edition_texts(action: Action, lang: str, received: Received) -> dict[str, tuple[str, str]]:

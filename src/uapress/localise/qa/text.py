@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from uapress.core.nodes import Inline
+from uapress.localise.langid import FUNCTION_WORDS, describe, identify, script_of_language, words_of
+from uapress.localise.locale import language_name
 from uapress.localise.qa.numbers import prose
 
 _END = {".": ".", "。": ".", "!": "!", "?": "?", "؟": "?", ":": ":", ",": ",", "،": ",", ";": ";", "؛": ";"}
@@ -18,25 +20,6 @@ _ABBREVIATIONS = {
 # A sentence ends at . ! ? ؟ (after closing quotes or brackets) followed by a space and what starts
 # a sentence: an upper-case letter, an opening mark, or an Arabic letter (Arabic has no case).
 _BOUNDARY = re.compile(r"(?<=[.!?؟…])[\"'»”’)\]]*\s+(?=[«\"“‘'¿¡(\[]*[A-ZÀ-ÖØ-ÞĀ-ſ\u0600-\u06ff])")
-# Function words that say which language a sentence is in, for the languages uapress knows best;
-# words two of these languages share (en "a", es/fr "a", "en", "de", "la") are left out.
-_FUNCTION_WORDS = {
-    "en": set(
-        "the of and to is are was were have been that which with for their this they from by who will be "
-        "at these those would should must its his her our we you not it".split()
-    ),
-    "es": set(
-        "el los las del y que por con para una se su sus al es son fue han como más entre sobre desde "
-        "también este esta estos sin lo le".split()
-    ),
-    "fr": set(
-        "le les des du et que qui dans par pour une est sont ont au aux sur avec ce cette ces ne pas "
-        "leur leurs sa ses été plus".split()
-    ),
-    "ar": set(
-        "في من على إلى أن التي الذي عن مع هذه هذا كان قد لا ما أو بعد منذ حتى بين إن ذلك الذين كما عند ثم".split()
-    ),
-}
 # Measured on the seeded corpus (tests/qa_corpus.py, 48 variants with source-language text left in,
 # 130 clean or benign segments): these two signals find 48 of 48 with no false alarm and cost nothing;
 # lingua-language-detector restricted to en/es/fr/ar found 44 (it needs 5+ words) with no false alarm,
@@ -54,8 +37,13 @@ def check(
     field: str,
     lang: str,
     source_lang: str,
+    languages: tuple[str, ...] = (),
 ) -> list[tuple[str, str, str, str]]:
-    """Return (check, severity, message, fix) findings on the wording of a translation."""
+    """Return (check, severity, message, fix) findings on the wording of a translation.
+
+    `languages` are the action's other languages (its targets): a translation that reads as one of them,
+    or as its source language, or is in another script, is an error (issue 19).
+    """
     source_text, text = prose(source_inlines), prose(inlines)
     # A segment that is only names ("Ana Pérez" as the subject) reads the same in every language.
     identical = translation.strip() == source.strip() and bool(re.search(r"[^\W\d_]{3,}", _without(source, keep)))
@@ -70,7 +58,8 @@ def check(
             )
         )
     else:
-        out += _source_language(source_text, text, keep, lang, source_lang)
+        wrong = _language(_without(text, keep), lang, (source_lang, *languages))
+        out += wrong or _source_language(source_text, text, keep, lang, source_lang)
         out += _sentences(source_text, text, lang, source_lang)
     # A salutation's punctuation is a letter convention of the language ("Sra. …:" in Spanish);
     # the checklist's manual items ask a person to check it instead.
@@ -147,12 +136,12 @@ def _source_language(
             )
         ]
     primary, source_primary = lang.split("-")[0], source_lang.split("-")[0]
-    if primary not in _FUNCTION_WORDS or source_primary not in _FUNCTION_WORDS or primary == source_primary:
+    if primary not in FUNCTION_WORDS or source_primary not in FUNCTION_WORDS or primary == source_primary:
         return []
     for sentence in sentences(stripped, lang):
-        words = [_bare(w.lower(), primary) for w in _WORD.findall(sentence)]
-        theirs = sum(1 for w in words if w in _FUNCTION_WORDS[source_primary])
-        ours = sum(1 for w in words if w in _FUNCTION_WORDS[primary])
+        words = words_of(sentence, primary)
+        theirs = sum(1 for w in words if w in FUNCTION_WORDS[source_primary])
+        ours = sum(1 for w in words if w in FUNCTION_WORDS[primary])
         if len(words) >= 5 and theirs >= 3 and theirs > 2 * ours:
             excerpt = sentence if len(sentence) <= 80 else sentence[:79] + "…"
             return [
@@ -166,15 +155,39 @@ def _source_language(
     return []
 
 
+def _language(text: str, lang: str, languages: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """Find a translation written, as a whole, in another of the action's languages or in another script."""
+    if not lang:
+        return []
+    verdict = identify(text, lang, languages)
+    if verdict is None:
+        return []
+    # A sentence of another language among translated ones is source text left in (a warning, below);
+    # the error is for a segment written, nearly all of it, in another language.
+    parts = [(len(words_of(sentence, lang)), identify(sentence, lang, languages)) for sentence in sentences(text, lang)]
+    if sum(size for size, found in parts if found == verdict) < 0.8 * sum(size for size, _ in parts):
+        return []
+    names = {code: language_name(code, "en") for code in (lang, verdict.lang) if code}
+    expected = f"{names[lang]} ({lang})"
+    found = describe(verdict, names)
+    if verdict.script and not verdict.lang:
+        found = f"{found}, not the {script_of_language(lang)} script of {expected}"
+    else:
+        found = f"{found}, not {expected}"
+    return [
+        (
+            "language",
+            "error",
+            f"the translation reads as {found}",
+            f"replace it with its {names[lang]} translation",
+        )
+    ]
+
+
 def _without(text: str, keep: tuple[str, ...]) -> str:
     for term in sorted(keep, key=len, reverse=True):
         text = text.replace(term, " | ")
     return text
-
-
-def _bare(word: str, lang: str) -> str:
-    # Arabic glues "and" and "so" to the next word (وفي, فإن).
-    return word[1:] if lang == "ar" and len(word) > 2 and word[0] in "وف" else word
 
 
 def _shared_run(source_text: str, text: str) -> str:
