@@ -200,3 +200,53 @@ def test_english_left_as_the_arabic_translation_is_caught_by_its_script():
     found = check_segment(source, source.replace("held", "kept"), (), "summary", "ar", "en", ("es", "fr", "ar"))
     assert [(f.check, f.severity) for f in found if f.check == "language"] == [("language", "error")]
     assert "English (en), not Arabic (ar)" in next(f.message for f in found if f.check == "language")
+
+
+# --- only reviewed text is reused ---------------------------------------------------------
+
+
+def import_french_background(root: Path, tmp_path: Path) -> list:
+    """Import a French translation of every background paragraph of the sample; return those segments."""
+    background = [s for s in segments(root, OLD) if s.field == "background"]
+    typed = tmp_path / "fond.docx"
+    type_over(
+        export_docx(root, OLD, "fr"),
+        typed,
+        {s.id: f"{FRENCH_BACKGROUND} Paragraphe {n}." for n, s in enumerate(background, 1)},
+    )
+    result = run_uapress(root, "import", str(typed))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for segment in background:
+        assert "imported from fond.docx" in " ".join(entry_for(root, OLD, "fr", segment.source[:40]).comments)
+    return background
+
+
+def test_a_followup_takes_no_unreviewed_import_as_exact(repo_copy, tmp_path, msgfmt_check):
+    background = import_french_background(repo_copy, tmp_path)
+    po_file(repo_copy, FOLLOWUP, "fr").unlink()
+
+    result = run_uapress(repo_copy, "translations", "update", FOLLOWUP, "--lang", "fr")
+
+    assert result.returncode == 0, result.stderr
+    shared = [s for s in background if s.source in {f.source for f in segments(repo_copy, FOLLOWUP)}]
+    assert shared, "the follow-up keeps the sample's background"
+    for segment in shared:
+        entry = entry_for(repo_copy, FOLLOWUP, "fr", segment.source[:40])
+        assert entry.msgstr.startswith(FRENCH_BACKGROUND), "offered as a suggestion"
+        assert entry.fuzzy, "an unreviewed import is never published through the memory"
+        assert any("unreviewed import" in c for c in entry.comments), entry.comments
+        assert not any("tm: exact" in c for c in entry.comments)
+    msgfmt_check(po_file(repo_copy, FOLLOWUP, "fr"))
+
+
+def test_tmx_export_leaves_out_unreviewed_imports_and_counts_its_tu(repo_copy, tmp_path):
+    import_french_background(repo_copy, tmp_path)
+
+    result = run_uapress(repo_copy, "export", OLD, "--format", "tmx", "--out", str(tmp_path / "out.tmx"))
+
+    assert result.returncode == 0, result.stderr
+    tree = etree.parse(str(tmp_path / "out.tmx"))
+    count = len(tree.findall(".//tu"))
+    assert count > 0 and f"{count} translation unit(s)" in result.stdout, result.stdout
+    segs = tree.findall(".//seg")
+    assert not [s for s in segs if (s.text or "").startswith(FRENCH_BACKGROUND)], "unreviewed imports left out"

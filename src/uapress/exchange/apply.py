@@ -18,13 +18,11 @@ from uapress.exchange.report import ImportReport, Item
 from uapress.localise import po
 from uapress.localise.langid import describe, identify
 from uapress.localise.locale import language_name
+from uapress.localise.memory import IMPORTED
 from uapress.localise.segments import action_segments, segment_id
 from uapress.localise.store import merge_store, open_store, save_store, store_path
 from uapress.source.markdown import MarkdownIssue, parse_inlines
 from uapress.source.schema import Action
-
-IMPORTED = "imported"
-"""Translator comments starting with this word mark an imported entry not yet accepted (the checklist shows them)."""
 
 
 def apply(
