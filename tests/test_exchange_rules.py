@@ -250,3 +250,26 @@ def test_tmx_export_leaves_out_unreviewed_imports_and_counts_its_tu(repo_copy, t
     assert count > 0 and f"{count} translation unit(s)" in result.stdout, result.stdout
     segs = tree.findall(".//seg")
     assert not [s for s in segs if (s.text or "").startswith(FRENCH_BACKGROUND)], "unreviewed imports left out"
+
+
+def test_a_followup_catches_up_with_translations_made_in_its_original_later(repo_copy, msgfmt_check):
+    # The sample's French background is translated (and reviewed) after the follow-up was made.
+    background = [s for s in segments(repo_copy, OLD) if s.field == "background"]
+    path = po_file(repo_copy, OLD, "fr")
+    file = po.read(path)
+    for n, segment in enumerate(background, 1):
+        entry = next(e for e in file.entries if not e.obsolete and e.msgid == segment.source)
+        entry.msgstr, entry.fuzzy = f"{FRENCH_BACKGROUND} Paragraphe {n}.", False
+    path.write_text(po.render(file), encoding="utf-8")
+    shared = [s for s in background if s.source in {f.source for f in segments(repo_copy, FOLLOWUP)}]
+    assert shared and all(not entry_for(repo_copy, FOLLOWUP, "fr", s.source[:40]).msgstr for s in shared)
+
+    result = run_uapress(repo_copy, "translations", "update", FOLLOWUP, "--lang", "fr")
+
+    assert result.returncode == 0, result.stderr
+    assert f"from memory: {len(shared)} exact" in result.stdout, result.stdout
+    for segment in shared:
+        entry = entry_for(repo_copy, FOLLOWUP, "fr", segment.source[:40])
+        assert entry.msgstr.startswith(FRENCH_BACKGROUND) and not entry.fuzzy
+        assert f"tm: exact from {OLD} (background)" in entry.comments
+    msgfmt_check(po_file(repo_copy, FOLLOWUP, "fr"))
