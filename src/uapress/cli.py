@@ -403,7 +403,7 @@ def import_(
 
     A TMX file goes to source/memory/ instead, and feeds `translations update` of every action.
 
-    Example: uapress import venezuela-hrd-release.de.docx --action venezuela-hrd-release --lang de
+    Example: uapress import venezuela-hrd-release.de.docx (the file names its action and language)
 
     Memory from TMX: uapress import memory.tmx
     """
