@@ -273,3 +273,33 @@ def test_a_followup_catches_up_with_translations_made_in_its_original_later(repo
         assert entry.msgstr.startswith(FRENCH_BACKGROUND) and not entry.fuzzy
         assert f"tm: exact from {OLD} (background)" in entry.comments
     msgfmt_check(po_file(repo_copy, FOLLOWUP, "fr"))
+
+
+# --- no edit is lost to an old file -------------------------------------------------------
+
+
+def test_a_paragraph_empty_in_the_po_and_reworded_since_the_export_is_imported_as_fuzzy(
+    repo_copy, tmp_path, msgfmt_check
+):
+    background = [s for s in segments(repo_copy, OLD) if s.field == "background"]
+    exported = export_docx(repo_copy, OLD, "fr")
+    # After the export, one background paragraph (empty in fr.po) is reworded and another removed.
+    edit_source(repo_copy, OLD, "authorities released a small proportion", "authorities released a small share")
+    removed = background[2]
+    edit_source(repo_copy, OLD, removed.source, "")
+    typed = tmp_path / "ancien.docx"
+    type_over(exported, typed, {background[1].id: FRENCH_BACKGROUND, removed.id: f"{FRENCH_BACKGROUND} Fin."})
+
+    result = run_uapress(repo_copy, "import", str(typed))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "from an older version of the source" in result.stdout and background[1].id in result.stdout
+    entry = entry_for(repo_copy, OLD, "fr", "Between December 2025")
+    assert entry.msgstr == FRENCH_BACKGROUND and entry.fuzzy, "kept, and revised before it is published"
+    assert entry.previous == background[1].source, "the source it was made from, as #| msgid"
+    msgfmt_check(po_file(repo_copy, OLD, "fr"))
+    # The paragraph the source no longer has is not dropped: it is written apart, and the report names the file.
+    apart = repo_copy / "build" / OLD / "translate" / "ancien.fr.not-imported.md"
+    assert f"build/{OLD}/translate/ancien.fr.not-imported.md" in result.stdout, result.stdout
+    text = apart.read_text(encoding="utf-8")
+    assert f"{FRENCH_BACKGROUND} Fin." in text and removed.id in text
