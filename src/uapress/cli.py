@@ -315,12 +315,18 @@ def translations_update(
 @reported
 def new(
     slug: str = typer.Argument(..., help="Folder name of the new action: lowercase letters, digits, hyphens."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        "-l",
+        help="The language the action is written in (its source language), e.g. es; en, marked TODO, when not given.",
+    ),
 ) -> None:
     """Start a new action: a commented action.yaml with every field, issued today, deadline in six weeks.
 
-    Example: uapress new belarus-journalist-detained
+    Example: uapress new belarus-journalist-detained --lang en
     """
-    path = new_action(project_root(), slug)
+    path = new_action(project_root(), slug, lang=lang)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:
         typer.echo(
@@ -336,6 +342,12 @@ def followup(
     url: str | None = typer.Option(
         None, "--url", help="Where OLD is published (https://…), for 'previous'; left as TODO when not given."
     ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        "-l",
+        help="The language the follow-up is written in, when not OLD's (OLD's then becomes a target).",
+    ),
 ) -> None:
     """Start a follow-up (further information) of an action: its targets, languages, keep terms and text, to edit.
 
@@ -343,7 +355,7 @@ def followup(
     """
     root = project_root()
     old_action, _ = load_action(find_actions(root, [old])[0])
-    path, warnings = followup_action(root, old_action, slug, url)
+    path, warnings = followup_action(root, old_action, slug, url, lang=lang)
     print_diagnostics(warnings, quiet=_State.quiet)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:

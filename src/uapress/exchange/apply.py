@@ -13,12 +13,12 @@ import difflib
 from collections import Counter
 
 from uapress.core.files import write_atomic
+from uapress.core.langid import describe, identify
 from uapress.core.safety import ExchangeError
 from uapress.exchange.markup import same_text
 from uapress.exchange.received import Received, Unit
 from uapress.exchange.report import ImportReport, Item
 from uapress.localise import po
-from uapress.localise.langid import describe, identify
 from uapress.localise.locale import language_name
 from uapress.localise.memory import IMPORTED
 from uapress.localise.segments import action_segments, segment_id

@@ -12,6 +12,7 @@ from typing import TypedDict, TypeVar
 
 from uapress.core.errors import Diagnostic, SourceError, UsageError
 from uapress.core.inputs import read_project_file
+from uapress.core.langid import FUNCTION_WORDS, describe, identify
 from uapress.source.markdown import MarkdownIssue, parse_inlines, split_blocks
 from uapress.source.schema import (
     COPY_KEYS,
@@ -167,6 +168,7 @@ class Checker:
                 f"deadline {deadline.isoformat()} is not after the issue date {issued.isoformat()}",
                 "the deadline must come after 'issued'",
             )
+        self._source_language(values)
         if any(d.is_error for d in self.found):
             return None
         # No error was reported, so every required field holds its value, none is None.
@@ -356,6 +358,35 @@ class Checker:
             self.report(path, f"'{tag}' is not a known language tag", "use a BCP 47 tag such as en, es, fr, ar, pt-BR")
             return None
         return tag
+
+    def _source_language(self, values: _Values) -> None:
+        """Check the source language: not among the targets, and the one the text is written in (issue 19)."""
+        source = values["language"]
+        if not source:
+            return
+        if source in values["languages"]:
+            self.report(
+                ("languages", values["languages"].index(source)),
+                f"'{source}' is the source language ('language: {source}'): it is not translated into",
+                f"remove {source} from 'languages'; it lists only the languages the action is translated into",
+            )
+        prose = "\n".join(values[key] or "" for key in ("title", "summary", "letter", "background"))
+        verdict = identify(prose, source, tuple(FUNCTION_WORDS))
+        if verdict is None:
+            return
+        from babel import Locale
+
+        names = Locale.parse("en").languages
+        declared = f"{names.get(source.split('-')[0], source)} ({source})"
+        found = describe(verdict, {code: names.get(code, code) for code in FUNCTION_WORDS})
+        fix = f"language: {verdict.lang}" if verdict.lang else "language: <the language it is written in>"
+        self.report(
+            ("language",),
+            f"the text of the action reads as {found}, but 'language' says {declared}",
+            f"write '{fix}' if that is the language of the text; its editions would publish it as {declared}",
+            severity="warning",
+            code="source-language",
+        )
 
     def _languages(self, data: dict[str, object]) -> tuple[str, ...]:
         value = data.get("languages")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from uapress.core.langid import FUNCTION_WORDS, describe, identify, script_of_language, words_of
 from uapress.core.nodes import Inline
-from uapress.localise.langid import FUNCTION_WORDS, describe, identify, script_of_language, words_of
 from uapress.localise.locale import language_name
 from uapress.localise.qa.numbers import prose
 

@@ -1,4 +1,4 @@
-"""Stage 2, localise: tell which of an action's languages a text is written in, by its script and function words.
+"""Tell which of an action's languages a text is written in, by its script and function words.
 
 Restricted to the languages an action names (its source and targets), two signals suffice: the
 script of the letters (a Spanish paragraph is no Arabic translation, whatever its words) and the
