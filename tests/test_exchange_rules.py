@@ -303,3 +303,38 @@ def test_a_paragraph_empty_in_the_po_and_reworded_since_the_export_is_imported_a
     assert f"build/{OLD}/translate/ancien.fr.not-imported.md" in result.stdout, result.stdout
     text = apart.read_text(encoding="utf-8")
     assert f"{FRENCH_BACKGROUND} Fin." in text and removed.id in text
+
+
+# --- paired marks -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "words"),
+    [
+        (
+            'He called it "a crime against humanity" in January.',
+            "Il l'a qualifié de « crime contre l'humanité en janvier.",
+            "a quotation mark is left open in the translation",
+        ),
+        (
+            "Three defenders (all detained since 2024) remain in prison.",
+            "Tres defensores (todos detenidos desde 2024 siguen en prisión.",
+            "a bracket mark is left open in the translation",
+        ),
+    ],
+)
+def test_a_quotation_or_bracket_left_open_is_a_warning(source, translation, words):
+    from uapress.localise.qa import check_segment
+
+    found = [f for f in check_segment(source, translation, (), "letter", "fr", "en") if f.check == "paired"]
+    assert [(f.severity, words in f.message) for f in found] == [("warning", True)], found
+    # Closed as the source closes it (with the language's own marks): nothing to say.
+    fixed = translation.replace("l'humanité", "l'humanité »").replace("2024 ", "2024) ")
+    assert not [f for f in check_segment(source, fixed, (), "letter", "fr", "en") if f.check == "paired"]
+
+
+def test_the_seed_quotation_open_in_english_and_closed_in_spanish_is_a_warning(repo_copy):
+    checklist = findings_of(repo_copy, OLD, "es")
+    paired = [(s["field"], f) for s in checklist["segments"] for f in s["findings"] if f["check"] == "paired"]
+    assert [(field, f["severity"]) for field, f in paired] == [("background", "warning")], paired
+    assert "the source leaves a quotation mark open" in paired[0][1]["message"]

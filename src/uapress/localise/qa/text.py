@@ -65,8 +65,49 @@ def check(
     # the checklist's manual items ask a person to check it instead.
     if not field.endswith(".salutation"):
         out += _punctuation(source, translation)
+    out += _paired(source_text, text)
     out += _whitespace(translation)
     out += _length(source, translation)
+    return out
+
+
+# Quotation marks differ by language ("…" in English, «…» in Spanish and French): they are one class.
+_PAIRS = {"quotation": (("«", "»"), ("“", "”")), "bracket": (("(", ")"), ("[", "]"))}
+
+
+def unclosed(text: str) -> set[str]:
+    """Return the classes of paired marks (`quotation`, `bracket`) a plain text opens and does not close."""
+    out = set()
+    for kind, pairs in _PAIRS.items():
+        if any(text.count(a) != text.count(b) for a, b in pairs):
+            out.add(kind)
+    if text.count('"') % 2:
+        out.add("quotation")
+    return out
+
+
+def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
+    """Warn when the translation leaves a quotation or bracket open where the source closes it, or the reverse."""
+    want, got = unclosed(source_text), unclosed(text)
+    out = []
+    for kind in sorted(got - want):
+        out.append(
+            (
+                "paired",
+                "warning",
+                f"a {kind} mark is left open in the translation, while the source closes it",
+                f"close the {kind} where the source does",
+            )
+        )
+    for kind in sorted(want - got):
+        out.append(
+            (
+                "paired",
+                "warning",
+                f"the source leaves a {kind} mark open, while the translation closes it",
+                "check where the quoted or bracketed text ends; confirm if the source is the one to correct",
+            )
+        )
     return out
 
 
