@@ -338,3 +338,54 @@ def test_the_seed_quotation_open_in_english_and_closed_in_spanish_is_a_warning(r
     paired = [(s["field"], f) for s in checklist["segments"] for f in s["findings"] if f["check"] == "paired"]
     assert [(field, f["severity"]) for field, f in paired] == [("background", "warning")], paired
     assert "the source leaves a quotation mark open" in paired[0][1]["message"]
+
+
+# --- small slips --------------------------------------------------------------------------
+
+
+def test_check_says_to_make_the_po_file_first_when_it_does_not_exist(tmp_path):
+    from projects import make_project
+
+    root = make_project(tmp_path, "minimal")
+    path = root / "source" / "actions" / "minimal" / "action.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("language: en\n", "language: en\nlanguages: [fr]\n"))
+
+    result = run_uapress(root, "check", "minimal")
+
+    assert "run `uapress translations update minimal --lang fr` to make" in result.stderr, result.stderr
+    assert "source/actions/minimal/translations/fr.po" in result.stderr
+
+
+def test_an_empty_required_value_is_called_empty_not_missing(tmp_path):
+    from projects import make_project
+
+    root = make_project(tmp_path, "minimal")
+    path = root / "source" / "actions" / "minimal" / "action.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    address: |\n      Ministry of Justice,\n      Caracas, Venezuela\n", "    address:\n")
+    path.write_text(text.replace("title: Release the defender", "title:"), encoding="utf-8")
+
+    result = run_uapress(root, "check", "minimal")
+
+    assert result.returncode == 1
+    assert "targets.0.address: required field 'targets.0.address' is empty" in result.stderr, result.stderr
+    assert "write its value after 'address:'" in result.stderr
+    assert "title: required field 'title' is empty" in result.stderr
+    assert "is missing" not in result.stderr
+
+
+def test_a_po_file_with_a_byte_order_mark_keeps_its_header_comments(repo_copy, msgfmt_check):
+    path = po_file(repo_copy, OLD, "fr")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# ")
+    first = text.splitlines()[0]
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    # A change to the source makes `translations update` rewrite the file.
+    edit_source(repo_copy, OLD, "In January 2026, human rights", "In January 2026, the human rights")
+
+    result = run_uapress(repo_copy, "translations", "update", OLD, "--lang", "fr")
+
+    assert result.returncode == 0, result.stderr
+    rewritten = path.read_text(encoding="utf-8")
+    assert rewritten.startswith(first + "\n"), rewritten[:200]
+    msgfmt_check(path)

@@ -129,8 +129,11 @@ class Checker:
         self._unknown_keys(data, (), KNOWN_KEYS)
         self._placeholders()
         for key in REQUIRED_KEYS:
-            if key not in data or data[key] in (None, ""):
+            if key not in data:
                 self.report((key,), f"required field '{key}' is missing", f"add '{key}:' to the file", key=True)
+            elif data[key] in (None, ""):
+                # The key is there, its value is not (issue 19: "missing, add 'address:'" misled).
+                self.report((key,), f"required field '{key}' is empty", f"write its value after '{key}:'", key=True)
         if data.get("reference") is None:  # absent, or left empty as `uapress new` writes it
             self.report(
                 (),
@@ -518,10 +521,11 @@ class Checker:
                     fields[field] = self._email(data, path + (field,))
                     continue
                 if item.get(field) is None:
+                    empty = field in item  # `address:` with nothing after it (issue 19)
                     self.report(
                         path + (field,),
-                        f"required field '{key}.{index}.{field}' is missing",
-                        f"add '{field}:'",
+                        f"required field '{key}.{index}.{field}' is {'empty' if empty else 'missing'}",
+                        f"write its value after '{field}:'" if empty else f"add '{field}:'",
                         key=True,
                     )
                     continue
