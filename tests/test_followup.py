@@ -230,3 +230,15 @@ def test_the_repository_followup_is_the_sample_as_followup_wrote_it():
     old_paragraphs, new_paragraphs = old.letter.split("\n\n"), new.letter.split("\n\n")
     assert new_paragraphs[1:] == old_paragraphs
     assert "Example paragraph of an illustrative follow-up" in new_paragraphs[0]
+
+
+def test_followup_in_another_source_language_makes_the_old_one_a_target(project):
+    # Issue 19: a follow-up written in Spanish says so; the original's English becomes a target.
+    result = run_uapress(project, "followup", OLD, "venezuela-hrd-release-es1", "--lang", "es")
+    assert result.returncode == 0, result.stderr
+    action = load(project, "venezuela-hrd-release-es1")
+    assert action.language == "es"
+    assert action.languages == ("en", "fr", "ar")
+    # The text is still the original's English until it is rewritten: check says so.
+    check = run_uapress(project, "check", "venezuela-hrd-release-es1")
+    assert "reads as English (en), but 'language' says Spanish (es)" in check.stderr

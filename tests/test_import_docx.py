@@ -680,9 +680,21 @@ def test_docx_of_another_action_is_refused(with_po, tmp_path):
     other = make_project(tmp_path / "other", "minimal")
     result = run_uapress(other, "export", "minimal", "--lang", "en", "--format", "docx")
     assert result.returncode == 0, result.stderr
+    exported = other / "build" / "minimal" / "translate" / "minimal.en.docx"
+    # The file names its action (issue 19): a conflicting --action is a usage error, and without one
+    # the import says the project has no such action.
+    _refused(with_po, exported, "is a translation of the action 'minimal', not 'defender'", code=2)
+    _refused(with_po, exported, "the action 'minimal', which this project does not have", args=("--lang", "de"))
+    # A file that names no action (its properties stripped) is matched by its bookmarks.
+    with zipfile.ZipFile(exported) as archive:
+        parts = {
+            i.filename: archive.read(i.filename) for i in archive.infolist() if i.filename != "docProps/custom.xml"
+        }
+    anonymous = tmp_path / "anonymous.docx"
+    write_zip(anonymous, parts)
     _refused(
         with_po,
-        other / "build" / "minimal" / "translate" / "minimal.en.docx",
+        anonymous,
         # Two of its segments are in both actions ("Minister of Justice", "Dear Minister,").
         "only 2 of its 8 segment(s) belong to the action 'defender'",
         "made for another action",

@@ -42,6 +42,7 @@ def test_new_action_passes_check_with_only_placeholder_warnings(project):
     # Each placeholder warning names its line and field.
     fields = {re.search(r"line \d+, ([\w.]+): still holds", h).group(1) for h in placeholders}
     assert fields == {
+        "language",  # issue 19: the source language is a choice, not a silent default
         "country",
         "appeal_language",
         "subject",
@@ -125,3 +126,70 @@ def test_refuses_a_slug_that_is_not_lowercase_letters_digits_and_hyphens(project
     assert "lowercase letters, digits and hyphens" in result.stderr
     assert files_under(project) == before
     assert not (project / "source" / "x").exists() and not (project.parent / "x").exists()
+
+
+# --- issue 19: the source language cannot be wrong silently -------------------------------
+
+
+def test_new_takes_the_source_language_and_leaves_no_unmarked_default(project):
+    result = run_uapress(project, "new", SLUG, "--lang", "es")
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load((project / ACTION).read_text(encoding="utf-8"))
+    assert data["language"] == "es" and data["appeal_language"] == "es"
+    line = next(x for x in (project / ACTION).read_text(encoding="utf-8").splitlines() if x.startswith("language:"))
+    assert line == "language: es"
+    # Without --lang the default is marked, and `check` warns about it.
+    other = run_uapress(project, "new", "other-action")
+    assert other.returncode == 0, other.stderr
+    text = (project / "source/actions/other-action/action.yaml").read_text(encoding="utf-8")
+    assert next(x for x in text.splitlines() if x.startswith("language:")).startswith("language: en  # TODO:")
+    assert "--lang" in text
+    unknown = run_uapress(project, "new", "third-action", "--lang", "xx-nope")
+    assert unknown.returncode == 2 and "not a known language tag" in unknown.stderr
+    assert not (project / "source/actions/third-action").exists()
+
+
+SPANISH = {
+    "title: Release the defender": "title: Liberen a la defensora",
+    "  A human rights defender is *arbitrarily* detained.": "  Una defensora de los derechos humanos está detenida *arbitrariamente* desde hace meses por las autoridades.",
+    "  I urge you to **release** the defender, as the [UN experts](https://www.ohchr.org/en) have asked.": (
+        "  Le insto a **liberar** a la defensora, como lo han pedido los [expertos de la ONU](https://www.ohchr.org/en)."
+    ),
+    "  Please also see the [previous appeal](#).": "  Vea también el [llamamiento anterior](#) sobre su caso.",
+    "  The defender was detained in January 2026.": "  La defensora fue detenida en enero de 2026 por su trabajo con las familias de los detenidos.",
+}
+
+
+def test_a_spanish_action_declared_english_is_warned_about(project):
+    path = project / "source/actions/minimal/action.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in SPANISH.items():
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+    result = run_uapress(project, "check", "minimal")
+
+    assert result.returncode == 0, result.stderr
+    heads = [p.head for p in printed(result.stderr)]
+    assert any(
+        "language: the text of the action reads as Spanish (es), but 'language' says English (en)" in h for h in heads
+    ), result.stderr
+    assert "language: es" in result.stderr
+    # Declared as Spanish, it checks without that warning.
+    path.write_text(text.replace("language: en", "language: es"), encoding="utf-8")
+    assert "reads as" not in run_uapress(project, "check", "minimal").stderr
+
+
+def test_languages_holding_the_source_language_is_an_error(project):
+    path = project / "source/actions/minimal/action.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("language: en\n", "language: en\nlanguages: [es, en]\n"),
+        encoding="utf-8",
+    )
+
+    result = run_uapress(project, "check", "minimal")
+
+    assert result.returncode == 1, result.stderr
+    assert "languages.1: 'en' is the source language" in result.stderr
+    assert "remove en from 'languages'" in result.stderr

@@ -162,8 +162,18 @@ def _report(score, clean) -> str:
 
 def test_clean_translations_have_no_findings(results):
     _, clean = results
-    found = [(key, s.id, f.check, f.message) for key, c in clean.items() for s in c.segments for f in s.findings]
+    found = [
+        (key, s.id, f.check, f.message)
+        for key, c in clean.items()
+        for s in c.segments
+        for f in s.findings
+        if not f.confirmed
+    ]
     assert found == []
+    # The one confirmed finding: the seed's ICC quotation, left open in the English source and closed in the
+    # Spanish translation (issue 19); the translation is right, so the sample's es.po confirms it.
+    confirmed = [(key, f.check) for key, c in clean.items() for s in c.segments for f in s.findings if f.confirmed]
+    assert confirmed == [(("venezuela-hrd-release", "es"), "paired")]
     # The sample's own editorial blockers (placeholder links, no reference, past deadline) still hold it back:
     # what matters here is that QA holds back neither clean translation.
     assert not _qa_blocks(clean["venezuela-hrd-release", "es"]) and not _qa_blocks(

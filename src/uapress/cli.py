@@ -315,12 +315,18 @@ def translations_update(
 @reported
 def new(
     slug: str = typer.Argument(..., help="Folder name of the new action: lowercase letters, digits, hyphens."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        "-l",
+        help="The language the action is written in (its source language), e.g. es; en, marked TODO, when not given.",
+    ),
 ) -> None:
     """Start a new action: a commented action.yaml with every field, issued today, deadline in six weeks.
 
-    Example: uapress new belarus-journalist-detained
+    Example: uapress new belarus-journalist-detained --lang en
     """
-    path = new_action(project_root(), slug)
+    path = new_action(project_root(), slug, lang=lang)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:
         typer.echo(
@@ -336,6 +342,12 @@ def followup(
     url: str | None = typer.Option(
         None, "--url", help="Where OLD is published (https://…), for 'previous'; left as TODO when not given."
     ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        "-l",
+        help="The language the follow-up is written in, when not OLD's (OLD's then becomes a target).",
+    ),
 ) -> None:
     """Start a follow-up (further information) of an action: its targets, languages, keep terms and text, to edit.
 
@@ -343,7 +355,7 @@ def followup(
     """
     root = project_root()
     old_action, _ = load_action(find_actions(root, [old])[0])
-    path, warnings = followup_action(root, old_action, slug, url)
+    path, warnings = followup_action(root, old_action, slug, url, lang=lang)
     print_diagnostics(warnings, quiet=_State.quiet)
     typer.echo(f"wrote {display_path(path)}")
     if not _State.quiet:
@@ -389,7 +401,7 @@ def import_(
         None,
         "--action",
         "-a",
-        help="The action (XLIFF and PO files name it; for a DOCX, the one its bookmarks belong to by default).",
+        help="The action (files name it; only for a DOCX that names none, the one its bookmarks belong to by default).",
     ),
     lang: str | None = typer.Option(
         None,
@@ -403,7 +415,7 @@ def import_(
 
     A TMX file goes to source/memory/ instead, and feeds `translations update` of every action.
 
-    Example: uapress import venezuela-hrd-release.de.docx --action venezuela-hrd-release --lang de
+    Example: uapress import venezuela-hrd-release.de.docx (the file names its action and language)
 
     Memory from TMX: uapress import memory.tmx
     """

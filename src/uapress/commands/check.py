@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from uapress.build.render import localised, render
-from uapress.core.errors import Diagnostic, Findings, SourceError, UsageError
+from uapress.core.errors import Diagnostic, Findings, SourceError, UsageError, display_path
 from uapress.core.files import write_outputs
 from uapress.localise import localise, po
 from uapress.localise.memory import load_memory
@@ -59,7 +59,16 @@ def check(root: Path, slugs: list[str] | None = None, today: dt.date | None = No
             where = loc.store_path or path
             for item in build_checklist(loc).segments:
                 if item.status in ("missing", "fuzzy"):
-                    if item.status == "missing":
+                    if item.status == "missing" and not (loc.store_path and loc.store_path.exists()):
+                        # No PO file yet: there is no msgstr to write until it is made (issue 19).
+                        what, hint = (
+                            "is not translated",
+                            (
+                                f"run `uapress translations update {action.slug} --lang {lang}` to make "
+                                f"{display_path(store_path(action, lang))}, then write its msgstr"
+                            ),
+                        )
+                    elif item.status == "missing":
                         what, hint = "is not translated", "write its msgstr"
                     else:
                         what, hint = "has a fuzzy (out-of-date) translation", "revise it, then remove the fuzzy flag"

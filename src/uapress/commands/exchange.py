@@ -53,8 +53,9 @@ def import_file(
     """Import a translated DOCX, XLIFF or PO file into `translations/<lang>.po` of its action.
 
     A DOCX names the language of its edition (the `uapress-language` property), which is the default
-    `lang`; the action is the one whose segments the bookmarks name when `action` is not given. XLIFF and PO files name both; `action`
-    and `lang`, when given, must agree with them. An accepted translation is replaced only with
+    `lang`, and its action (`uapress-action`); only a DOCX that names no action is matched to the action
+    its bookmarks name most (issue 19). XLIFF and PO files name both; `action` and `lang`, when given,
+    must agree with what the file names. An accepted translation is replaced only with
     `force`. On any error the PO file is left exactly as it was.
     """
     path = Path(path)
@@ -126,7 +127,10 @@ def _read(path: Path) -> Received:
 def _action_slug(root: Path, received: Received, action: str | None) -> str:
     named = received.action
     if named and action and named != action:
-        raise UsageError(f"{received.path.name} is a translation of the action '{named}', not '{action}'")
+        raise UsageError(
+            f"{received.path.name} is a translation of the action '{named}', not '{action}' "
+            f"(the file names its action: leave --action out, or export {action}'s own file)"
+        )
     slug = named or action
     if slug:
         known = {p.parent.name for p in find_actions(root)}

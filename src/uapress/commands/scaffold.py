@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from uapress.core.errors import Diagnostic, UsageError
 from uapress.core.files import write_atomic
 from uapress.source.schema import Action
-from uapress.source.validate import PLACEHOLDER, SLUG
+from uapress.source.validate import PLACEHOLDER, SLUG, require_language
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -112,14 +112,20 @@ PERSON_COMMENTS = {
 }
 
 
-def new_action(root: Path, slug: str, today: dt.date | None = None) -> Path:
-    """Write `source/actions/<slug>/action.yaml` from the template; refuse a bad slug or an existing action."""
+def new_action(root: Path, slug: str, today: dt.date | None = None, lang: str | None = None) -> Path:
+    """Write `source/actions/<slug>/action.yaml` from the template; refuse a bad slug or an existing action.
+
+    `lang` is the source language; without it the file says `en` under a TODO mark (issue 19: a Spanish
+    action left with an unmarked `language: en` published its Spanish text as the English edition).
+    """
+    if lang:
+        require_language(lang)
     path = _new_path(root, slug)
-    write_atomic(path, render(slug, today or dt.date.today()))
+    write_atomic(path, render(slug, today or dt.date.today(), lang))
     return path
 
 
-def render(slug: str, today: dt.date) -> str:
+def render(slug: str, today: dt.date, lang: str | None = None) -> str:
     """Return the template filled for `slug`, issued `today` with a deadline six weeks later."""
     mark = PLACEHOLDER
     person = {
@@ -135,10 +141,12 @@ def render(slug: str, today: dt.date) -> str:
         ua_number="",
         issued=f" {today.isoformat()}",
         deadline=f" {(today + DEADLINE_AFTER).isoformat()}",
-        language=" en",
+        language=f" {lang}"
+        if lang
+        else f" en  # {mark} the language the text is written in (`uapress new SLUG --lang es`)",
         languages=" []",
         country=f" VE  # {mark} the action's country",
-        appeal_language=f" en  # {mark} the language the target reads",
+        appeal_language=f" {lang or 'en'}  # {mark} the language the target reads",
         subject=_scalar(f"{mark} who the action is for"),
         pronoun="",
         previous="",
@@ -154,7 +162,12 @@ def render(slug: str, today: dt.date) -> str:
 
 
 def followup_action(
-    root: Path, old: Action, slug: str, url: str | None = None, today: dt.date | None = None
+    root: Path,
+    old: Action,
+    slug: str,
+    url: str | None = None,
+    today: dt.date | None = None,
+    lang: str | None = None,
 ) -> tuple[Path, list[Diagnostic]]:
     """Write a follow-up of `old` as `source/actions/<slug>/action.yaml`; return it and what still needs doing.
 
@@ -163,18 +176,28 @@ def followup_action(
     empty under a TODO mark. Dates start again from `today`, marked TODO; targets, copies, languages,
     `keep` terms and every text are `old`'s, for editing.
     """
+    if lang:
+        require_language(lang)
     path = _new_path(root, slug)
     if url is not None and not url.startswith(("https:", "http:")):
         raise UsageError(f"--url '{url}' is not a web address: give the https: address where {old.slug} is published")
-    text, todo = render_followup(old, slug, url, today or dt.date.today())
+    text, todo = render_followup(old, slug, url, today or dt.date.today(), lang)
     warnings = [Diagnostic("warning", message, old.path, hint=hint) for message, hint in todo]
     write_atomic(path, text)
     return path, warnings
 
 
-def render_followup(old: Action, slug: str, url: str | None, today: dt.date) -> tuple[str, list[tuple[str, str]]]:
-    """Return the follow-up's action.yaml and the (message, hint) warnings about what could not be filled."""
+def render_followup(
+    old: Action, slug: str, url: str | None, today: dt.date, lang: str | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """Return the follow-up's action.yaml and the (message, hint) warnings about what could not be filled.
+
+    `lang` is the follow-up's source language when it is not `old`'s: `old`'s language then becomes a
+    target and `lang` leaves the targets (issue 19).
+    """
     mark, warnings = PLACEHOLDER, []
+    source = lang or old.language
+    languages = [t for t in (*((old.language,) if source != old.language else ()), *old.languages) if t != source]
     if old.reference and url:
         previous = f" {{reference: {_json(old.reference)}, url: {_json(url)}}}"
     else:
@@ -203,8 +226,8 @@ def render_followup(old: Action, slug: str, url: str | None, today: dt.date) -> 
         ua_number=_scalar(old.ua_number) if old.ua_number else "",
         issued=f" {today.isoformat()}  # {mark} the date of issue of this follow-up",
         deadline=f" {(today + DEADLINE_AFTER).isoformat()}  # {mark} take action until (six weeks by default)",
-        language=f" {old.language}",
-        languages=f" [{', '.join(old.languages)}]",
+        language=f" {source}",
+        languages=f" [{', '.join(languages)}]",
         country=f" {old.country}",
         appeal_language=f" {old.appeal_language}",
         subject=_scalar(old.subject),

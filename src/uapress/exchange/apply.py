@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
+from collections import Counter
 
+from uapress.core.files import write_atomic
+from uapress.core.langid import describe, identify
 from uapress.core.safety import ExchangeError
 from uapress.exchange.markup import same_text
 from uapress.exchange.received import Received, Unit
 from uapress.exchange.report import ImportReport, Item
 from uapress.localise import po
+from uapress.localise.locale import language_name
+from uapress.localise.memory import IMPORTED
 from uapress.localise.segments import action_segments, segment_id
 from uapress.localise.store import merge_store, open_store, save_store, store_path
 from uapress.model.typography import unbind_names
 from uapress.source.markdown import MarkdownIssue, parse_inlines
 from uapress.source.schema import Action
-
-IMPORTED = "imported"
-"""Translator comments starting with this word mark an imported entry not yet accepted (the checklist shows them)."""
 
 
 def apply(
@@ -55,6 +58,12 @@ def apply(
         if not e.obsolete and e.fuzzy and e.previous is not None
     }
     retired = {segment_id(e.context, e.msgid): e for e in file.entries if e.obsolete}
+    # Entries the merge dropped because they were empty: their old source still names the file's segments.
+    before = {
+        segment_id(e.context, e.msgid): (e.context, e.msgid)
+        for e in (po.read(path).entries if not update.created else [])
+        if not e.obsolete and not e.msgstr.strip()
+    }
     keep = action.keep + tuple(target.name for target in action.targets)
     # The DOCX edition binds names with no-break spaces (issue 20); the PO keeps them as the source spells them.
     names = keep + tuple(copy.name for copy in action.copies)
@@ -76,11 +85,21 @@ def apply(
             entry = by_previous[unit.id]
             touched.add(id(entry))
             _older(report, entry, unit, received.kind, origin)
+        elif unit.id in before and (successor := _successor(file, before[unit.id], touched)) is not None:
+            # Empty in the PO when the file was made, and reworded since (issue 19): the translator's text is
+            # kept as a fuzzy entry, with the source it was made from as its previous text.
+            touched.add(id(successor))
+            successor.previous = before[unit.id][1]
+            _older(report, successor, unit, received.kind, origin)
+            taken = bool(report.older) and report.older[-1].id == unit.id
+            successor.fuzzy, successor.previous = (True, successor.previous) if taken else (False, None)
         elif unit.id in retired:
             entry = retired[unit.id]
             report.obsolete.append(Item(unit.id, entry.context, _excerpt(entry.msgid)))
+            report.kept_apart.append(unit)
         else:
             report.unknown.append(Item(unit.id, unit.field or "", _excerpt(unit.source or unit.text)))
+            report.kept_apart.append(unit)
     report.not_found = [Item(s.id, s.field, _excerpt(s.source)) for s in segments if s.id not in seen]
     matched = len(received.units) - len(report.unknown) - len(report.obsolete)
     if received.units and matched * 2 < len(received.units):
@@ -92,10 +111,32 @@ def apply(
             f"'{action.slug}' as it is, or was before: the file was made for another action (or a much older "
             "version of this one). Nothing was imported."
         )
+    _refuse_other_language(action, lang, received, report)
     if update.created and not (report.imported or report.drafts or report.older):
         return report  # nothing translated: no new PO file full of empty entries
     report.written = save_store(path, file)
+    _keep_apart(action, lang, received, report, origin)
     return report
+
+
+def _keep_apart(action: Action, lang: str, received: Received, report: ImportReport, origin: str) -> None:
+    """Write the translator's text the PO has no place for to `build/<slug>/translate/`, so none is lost."""
+    units = [unit for unit in report.kept_apart if unit.text.strip()]
+    report.kept_apart = units
+    if not units:
+        return
+    root = action.folder.parents[2]  # source/actions/<slug>
+    target = root / "build" / action.slug / "translate" / f"{received.path.stem}.{lang}.not-imported.md"
+    lines = [
+        f"# Not imported into {lang} of {action.slug}",
+        "",
+        f"Text {origin} that the action's source no longer has (or never had as such).",
+        "Copy what is still needed into the PO file, then delete this file.",
+    ]
+    for unit in units:
+        lines += ["", f"## {unit.id}" + (f" ({unit.field})" if unit.field else ""), "", unit.text.strip()]
+    write_atomic(target, "\n".join(lines) + "\n")
+    report.apart = target
 
 
 def _one(
@@ -161,6 +202,19 @@ def _one(
         report.imported.append(item)
 
 
+def _successor(file: po.PoFile, old: tuple[str, str], touched: set[int]) -> po.PoEntry | None:
+    """Return the still-empty entry of the old source's field that reads most like it, if one is close."""
+    field, text = old
+    best, score = None, 0.0
+    for entry in file.entries:
+        if entry.obsolete or entry.context != field or entry.msgstr.strip() or id(entry) in touched:
+            continue
+        ratio = difflib.SequenceMatcher(None, entry.msgid, text, autojunk=False).ratio()
+        if ratio > score:
+            best, score = entry, ratio
+    return best if score >= 0.6 else None  # the threshold `translations update` uses for a reworded block
+
+
 def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origin: str) -> None:
     """Apply a unit made from the old source of a fuzzy entry: keep it fuzzy, the source has changed since."""
     item = Item(unit.id, entry.context, f"now: {_excerpt(entry.msgid)}")
@@ -174,6 +228,28 @@ def _older(report: ImportReport, entry: po.PoEntry, unit: Unit, kind: str, origi
         entry.msgstr = text
         _mark(entry, origin)
     report.older.append(item)
+
+
+def _refuse_other_language(action: Action, lang: str, received: Received, report: ImportReport) -> None:
+    """Refuse a file most of whose new text is in another of the action's languages (issue 19).
+
+    English or Spanish text imported with `--lang fr` was stored and published as French. Segments
+    too short to tell (names, titles) do not count; one stray segment is left to QA, which blocks it.
+    """
+    taken = {item.id for item in (*report.imported, *report.drafts, *report.older)}
+    texts = [unit.text for unit in received.units if unit.id in taken]
+    languages = (action.language, *action.languages)
+    verdicts = [v for v in (identify(text, lang, languages) for text in texts) if v]
+    if len(verdicts) < 2 or len(verdicts) * 2 <= len(texts):
+        return
+    commonest = Counter(verdicts).most_common(1)[0][0]
+    names = {code: language_name(code, "en") for code in (lang, commonest.lang) if code}
+    raise ExchangeError(
+        f"{received.path.name}: {len(verdicts)} of the {len(texts)} segment(s) it would import read as "
+        f"{describe(commonest, names)}, not {names[lang]} ({lang}). Nothing was imported. If the file is a "
+        f"{names[lang]} translation, check that --lang names its language; if it is not, import it with the "
+        "language it is in."
+    )
 
 
 def _edition_texts(action: Action, lang: str, received: Received) -> dict[str, tuple[str, str]]:

@@ -117,6 +117,10 @@ class _Field:
     """Whether it is a hyperlink whose address was pushed on the open links."""
 
 
+CUSTOM_LANGUAGE, CUSTOM_ACTION = "uapress-language", "uapress-action"
+"""The custom properties the DOCX writer names the edition's language and action with (writers/docx/parts.py)."""
+
+
 def read_docx(path: Path) -> Received:
     """Return the text of every bookmarked segment of a DOCX, as Markdown."""
     package = open_zip(path, "DOCX")
@@ -130,18 +134,30 @@ def read_docx(path: Path) -> Received:
     walk = _Walk(_relationships(package, main), _styles(package, main))
     _children(walk, body)
     received = _segments(path, walk)
-    received.edition_lang = _edition_language(package)
+    properties = _custom_properties(package)
+    received.edition_lang = properties.get(CUSTOM_LANGUAGE) or _core_language(package)
+    # The writer names the action (issue 19): bookmark overlap only guesses it, and guesses wrong once
+    # a follow-up shares most of its original's segments.
+    received.action = properties.get(CUSTOM_ACTION) or None
     return received
 
 
-def _edition_language(package: Package) -> str | None:
-    """Return the language the writer named in the custom properties, else the core properties' language."""
+def _custom_properties(package: Package) -> dict[str, str]:
+    """Return the custom document properties (`docProps/custom.xml`) by name; LibreOffice keeps them."""
     custom = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    out: dict[str, str] = {}
     if package.has("docProps/custom.xml"):
         for prop in package.xml("docProps/custom.xml").iter(f"{{{custom}}}property"):
+            name = prop.get("name")
             # lxml-stubs say itertext() may give bytes; lxml gives str.
-            if prop.get("name") == "uapress-language" and (value := "".join(prop.itertext()).strip()):  # type: ignore[arg-type]
-                return value
+            value = "".join(prop.itertext()).strip()  # type: ignore[arg-type]
+            if name and value:
+                out.setdefault(name, value)
+    return out
+
+
+def _core_language(package: Package) -> str | None:
+    """Return the language of the core properties, which files not written by uapress may carry."""
     if package.has("docProps/core.xml"):
         found = package.xml("docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}language")
         if found is not None and (found.text or "").strip():

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uapress.core.errors import display_path
+from uapress.exchange.received import Unit
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class ImportReport:
     unknown: list[Item] = field(default_factory=list)
     rejected: list[Item] = field(default_factory=list)
     """Translations that cannot be stored: they break Markdown, or links go where they may not."""
+    kept_apart: list[Unit] = field(default_factory=list)
+    """Units with text the PO has no place for (obsolete, unknown): written to `apart`, never dropped."""
+    apart: Path | None = None
+    """The file the translator's text of `kept_apart` was written to (issue 19), if any."""
     outside: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     published: bool = True
@@ -100,6 +105,11 @@ class ImportReport:
                 if item.current or item.incoming:
                     out.append(f"      PO:   {_excerpt(item.current)}")
                     out.append(f"      file: {_excerpt(item.incoming)}")
+        if self.apart:
+            out.append(
+                f"  kept apart: the text of {len(self.kept_apart)} segment(s) the PO has no place for is in "
+                f"{display_path(self.apart)}: copy what is still needed into the PO"
+            )
         if self.outside:
             out.append(
                 f"  text outside every segment, not imported (a paragraph added while editing?): {len(self.outside)}"

@@ -120,7 +120,10 @@ def import_tmx(root: Path, path: Path) -> TmxImport:
 
 
 def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = None) -> tuple[bytes, int]:
-    """Return the memory as TMX (every action and imported file, or one action's PO files) and its unit count."""
+    """Return the memory as TMX (every action and imported file, or one action's PO files) and its `<tu>` count.
+
+    Translations imported and not yet reviewed are left out.
+    """
     units: list[Unit] = []
     actions = [load_action(path)[0] for path in find_actions(root, [slug] if slug else None)]
     pairs = sorted({(a.language, lang) for a in actions for lang in a.languages if not langs or lang in langs})
@@ -131,11 +134,14 @@ def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = No
                 - set(pairs)
             )
     for source_lang, target_lang in pairs:
-        units += load_memory(root, source_lang, target_lang, [slug] if slug else None, imported=slug is None).units
+        # An imported translation awaiting review is no memory to hand out (issue 19).
+        memory = load_memory(root, source_lang, target_lang, [slug] if slug else None, imported=slug is None)
+        units += [u for u in memory.units if u.reviewed]
     if not units:
         raise UsageError(
             "the translation memory is empty: no action has a published translation"
             + (f" into {', '.join(langs)}" if langs else "")
             + " yet"
         )
-    return write_tmx(units), len(units)
+    # The count is of `<tu>` elements, as a reader of the file counts them (issue 19): a unit per source block.
+    return write_tmx(units), len({(u.origin, u.field, u.source_lang, u.source) for u in units})

@@ -3,7 +3,8 @@
 The memory is not stored apart: it is read, when needed, from every action's PO files (where
 translations imported from DOCX, XLIFF and PO files land too) and from the TMX files imported into
 `source/memory/`. A unit is one source block and its translation, with the action and field it
-comes from. Only published translations count: fuzzy and empty entries are no memory.
+comes from. Only published translations count: fuzzy and empty entries are no memory, and an imported
+translation not yet reviewed is a suggestion, never an exact match.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 MEMORY_FOLDER = Path("source") / "memory"
 """Where imported TMX files are kept, relative to the project root."""
 
+IMPORTED = "imported"
+"""The translator comment an import gives an entry (`imported from FILE on DATE`) until a reviewer accepts it."""
+
 CLOSE = 0.75
 """The least similarity of a close (fuzzy) match: below it, a suggestion costs more than it saves."""
 
@@ -45,6 +49,9 @@ class Unit:
     """The field it translates (`letter`, `targets.0.title`), empty when unknown (a foreign TMX)."""
     origin: str
     """The action it comes from, or the imported TMX file when the file does not name one."""
+    reviewed: bool = True
+    """False for a translation imported from a translator's file and not yet accepted (its PO entry still
+    says "imported from …"): offered as a suggestion at most, never as an exact match (issue 19)."""
 
 
 @dataclass(frozen=True)
@@ -57,12 +64,14 @@ class Match:
 
     @property
     def exact(self) -> bool:
-        """Tell whether the unit's source is the block itself."""
-        return self.score == 1.0
+        """Tell whether the unit's source is the block itself and its translation was reviewed."""
+        return self.score == 1.0 and self.unit.reviewed
 
     def comment(self) -> str:
         """Return the translator comment that names the match and its origin (`tm: exact from SLUG`)."""
         kind = "exact" if self.exact else f"{self.percent}% match"
+        if not self.unit.reviewed:
+            kind += ", unreviewed import"
         field = f" ({self.unit.field})" if self.unit.field else ""
         return f"tm: {kind} from {self.unit.origin}{field}"
 
@@ -111,11 +120,13 @@ class Memory:
     def best(self, source: str, field: str) -> Match | None:
         """Return the best match for a block: exact first, then the closest at or above CLOSE.
 
+        An unreviewed unit is never exact: with the same source it is the closest (a suggestion).
+
         Among equals, a unit of the same kind of field wins (a title translated as a title), then
         the first found (actions in name order, imported TMX files last).
         """
         kind = field_kind(field)
-        exact = [u for u in self.units if u.source == source]
+        exact = [u for u in self.units if u.source == source and u.reviewed]
         if exact:
             return Match(min(exact, key=lambda u: field_kind(u.field) != kind), 1.0)
         best, best_key = None, (0.0, False)
@@ -154,7 +165,8 @@ def load_memory(
             continue
         for entry in po.read(po_path).entries:
             if not entry.obsolete and not entry.fuzzy and entry.msgstr.strip():
-                add(Unit(entry.msgid, entry.msgstr, source_lang, target_lang, entry.context, action.slug))
+                reviewed = not any(c.lower().startswith(IMPORTED) for c in entry.comments)
+                add(Unit(entry.msgid, entry.msgstr, source_lang, target_lang, entry.context, action.slug, reviewed))
     if imported:
         for path in sorted((root / MEMORY_FOLDER).glob("*.tmx")):
             for unit in read_tmx_units(path):

@@ -72,8 +72,10 @@ def parse(raw: bytes, path: Path) -> PoFile:
                 )
             ],
         ) from None
+    # A byte-order mark is no part of the header comment, which the next rewrite must keep (issue 19).
+    text = text.removeprefix("\ufeff")
     reader = _Reader(path)
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         reader.line(number, line)
     reader.finish()
     problems = reader.problems or (_duplicates(path, reader.entries) + _charset(path, text, reader.entries))

@@ -136,8 +136,9 @@ class UpdateReport:
 def update_store(action: Action, lang: str, memory: Memory | None = None) -> UpdateReport:
     """Bring a PO file in line with the source, msgmerge-style; never drop a translation.
 
-    With a `memory`, a new or changed block is filled from it: an exact match as a translation, a
-    close one as a fuzzy suggestion, each with a `tm:` comment naming where it comes from.
+    With a `memory`, a new or changed block, or one whose entry is still empty, is filled from it: an
+    exact match of a reviewed translation as a translation, a close one (or an unreviewed import) as a
+    fuzzy suggestion, each with a `tm:` comment naming where it comes from.
     """
     merged, report = merge_store(action, lang, memory=memory)
     report.changed = save_store(store_path(action, lang), merged)
@@ -196,12 +197,22 @@ def merge_store(
             if existing:
                 retired.remove(existing)
                 existing.obsolete = False
+        found = memory.best(segment.source, segment.field) if memory else None
+        if existing and not existing.msgstr.strip() and found:
+            # Still empty: a follow-up catches up with what was translated in its original after it was
+            # made (issue 19), exact and reviewed as a translation, close as a fuzzy suggestion.
+            existing.msgstr, existing.fuzzy = found.unit.target, not found.exact
+            existing.previous = None if found.exact else found.unit.source
+            existing.comments = [*existing.comments, found.comment()]
+            if found.exact:
+                report.memory_exact += 1
+            else:
+                report.memory_close += 1
         if existing:
             report.kept += 1
             existing.notes = [f"id: {segment.id}"]
             entries.append(existing)
             continue
-        found = memory.best(segment.source, segment.field) if memory else None
         if found and found.exact:
             # Accepted once for this very text: published, and listed "from memory" in the checklist.
             report.memory_exact += 1

@@ -117,7 +117,13 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
             findings = tuple(
                 replace(f, confirmed=f.id in confirmed and f.severity == "warning")
                 for f in check_segment(
-                    segment.source, _translation(loc, segment), keep, segment.field, loc.lang, loc.action.language
+                    segment.source,
+                    _translation(loc, segment),
+                    keep,
+                    segment.field,
+                    loc.lang,
+                    loc.action.language,
+                    loc.action.languages,
                 )
             )
         diff = (

@@ -13,6 +13,7 @@ from typing import TypedDict, TypeVar
 from uapress.core.characters import OVERRIDES, controls, named
 from uapress.core.errors import Diagnostic, SourceError, UsageError
 from uapress.core.inputs import read_project_file
+from uapress.core.langid import FUNCTION_WORDS, describe, identify
 from uapress.source.markdown import MarkdownIssue, parse_inlines, split_blocks, too_deep
 from uapress.source.schema import (
     COPY_KEYS,
@@ -129,8 +130,11 @@ class Checker:
         self._unknown_keys(data, (), KNOWN_KEYS)
         self._placeholders()
         for key in REQUIRED_KEYS:
-            if key not in data or data[key] in (None, ""):
+            if key not in data:
                 self.report((key,), f"required field '{key}' is missing", f"add '{key}:' to the file", key=True)
+            elif data[key] in (None, ""):
+                # The key is there, its value is not (issue 19: "missing, add 'address:'" misled).
+                self.report((key,), f"required field '{key}' is empty", f"write its value after '{key}:'", key=True)
         if data.get("reference") is None:  # absent, or left empty as `uapress new` writes it
             self.report(
                 (),
@@ -168,6 +172,7 @@ class Checker:
                 f"deadline {deadline.isoformat()} is not after the issue date {issued.isoformat()}",
                 "the deadline must come after 'issued'",
             )
+        self._source_language(values)
         if any(d.is_error for d in self.found):
             return None
         # No error was reported, so every required field holds its value, none is None.
@@ -368,6 +373,35 @@ class Checker:
             return None
         return tag
 
+    def _source_language(self, values: _Values) -> None:
+        """Check the source language: not among the targets, and the one the text is written in (issue 19)."""
+        source = values["language"]
+        if not source:
+            return
+        if source in values["languages"]:
+            self.report(
+                ("languages", values["languages"].index(source)),
+                f"'{source}' is the source language ('language: {source}'): it is not translated into",
+                f"remove {source} from 'languages'; it lists only the languages the action is translated into",
+            )
+        prose = "\n".join(values[key] or "" for key in ("title", "summary", "letter", "background"))
+        verdict = identify(prose, source, tuple(FUNCTION_WORDS))
+        if verdict is None:
+            return
+        from babel import Locale
+
+        names = Locale.parse("en").languages
+        declared = f"{names.get(source.split('-')[0], source)} ({source})"
+        found = describe(verdict, {code: names.get(code, code) for code in FUNCTION_WORDS})
+        fix = f"language: {verdict.lang}" if verdict.lang else "language: <the language it is written in>"
+        self.report(
+            ("language",),
+            f"the text of the action reads as {found}, but 'language' says {declared}",
+            f"write '{fix}' if that is the language of the text; its editions would publish it as {declared}",
+            severity="warning",
+            code="source-language",
+        )
+
     def _languages(self, data: dict[str, object]) -> tuple[str, ...]:
         value = data.get("languages")
         if value is None:
@@ -516,10 +550,11 @@ class Checker:
                     fields[field] = self._email(data, path + (field,))
                     continue
                 if item.get(field) is None:
+                    empty = field in item  # `address:` with nothing after it (issue 19)
                     self.report(
                         path + (field,),
-                        f"required field '{key}.{index}.{field}' is missing",
-                        f"add '{field}:'",
+                        f"required field '{key}.{index}.{field}' is {'empty' if empty else 'missing'}",
+                        f"write its value after '{field}:'" if empty else f"add '{field}:'",
                         key=True,
                     )
                     continue

@@ -43,9 +43,19 @@ class Finding:
 
 
 def check_segment(
-    source: str, translation: str, keep: tuple[str, ...], field: str = "", lang: str = "", source_lang: str = "en"
+    source: str,
+    translation: str,
+    keep: tuple[str, ...],
+    field: str = "",
+    lang: str = "",
+    source_lang: str = "en",
+    languages: tuple[str, ...] = (),
 ) -> list[Finding]:
-    """Run every check on a translated segment; an empty list means it passed."""
+    """Run every check on a translated segment; an empty list means it passed.
+
+    `languages` are the action's target languages: text in one of them (or in the source language, or
+    another script) is no translation into `lang`.
+    """
     try:
         source_inlines, _ = parse_inlines(source)
         inlines, issues = parse_inlines(translation)
@@ -58,7 +68,8 @@ def check_segment(
     found += [Finding(*f) for f in addresses.check(source, translation, source_inlines, inlines, lang, source_lang)]
     found += [Finding(*f) for f in numbers.check(source_inlines, inlines, lang, source_lang)]
     found += [
-        Finding(*f) for f in text.check(source, translation, source_inlines, inlines, keep, field, lang, source_lang)
+        Finding(*f)
+        for f in text.check(source, translation, source_inlines, inlines, keep, field, lang, source_lang, languages)
     ]
     return _identified(source, translation, found)
 

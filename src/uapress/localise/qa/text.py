@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from uapress.core.characters import hidden, named
+from uapress.core.langid import FUNCTION_WORDS, describe, identify, script_of_language, words_of
 from uapress.core.nodes import Inline
 from uapress.localise import locale
+from uapress.localise.locale import language_name
 from uapress.localise.qa.numbers import prose
 
 _END = {".": ".", "。": ".", "!": "!", "?": "?", "؟": "?", ":": ":", ",": ",", "،": ",", ";": ";", "؛": ";"}
@@ -20,25 +22,6 @@ _ABBREVIATIONS = {
 # A sentence ends at . ! ? ؟ (after closing quotes or brackets) followed by a space and what starts
 # a sentence: an upper-case letter, an opening mark, or an Arabic letter (Arabic has no case).
 _BOUNDARY = re.compile(r"(?<=[.!?؟…])[\"'»”’)\]]*\s+(?=[«\"“‘'¿¡(\[]*[A-ZÀ-ÖØ-ÞĀ-ſ\u0600-\u06ff])")
-# Function words that say which language a sentence is in, for the languages uapress knows best;
-# words two of these languages share (en "a", es/fr "a", "en", "de", "la") are left out.
-_FUNCTION_WORDS = {
-    "en": set(
-        "the of and to is are was were have been that which with for their this they from by who will be "
-        "at these those would should must its his her our we you not it".split()
-    ),
-    "es": set(
-        "el los las del y que por con para una se su sus al es son fue han como más entre sobre desde "
-        "también este esta estos sin lo le".split()
-    ),
-    "fr": set(
-        "le les des du et que qui dans par pour une est sont ont au aux sur avec ce cette ces ne pas "
-        "leur leurs sa ses été plus".split()
-    ),
-    "ar": set(
-        "في من على إلى أن التي الذي عن مع هذه هذا كان قد لا ما أو بعد منذ حتى بين إن ذلك الذين كما عند ثم".split()
-    ),
-}
 # Measured on the seeded corpus (tests/qa_corpus.py, 48 variants with source-language text left in,
 # 130 clean or benign segments): these two signals find 48 of 48 with no false alarm and cost nothing;
 # lingua-language-detector restricted to en/es/fr/ar found 44 (it needs 5+ words) with no false alarm,
@@ -56,8 +39,13 @@ def check(
     field: str,
     lang: str,
     source_lang: str,
+    languages: tuple[str, ...] = (),
 ) -> list[tuple[str, str, str, str]]:
-    """Return (check, severity, message, fix) findings on the wording of a translation."""
+    """Return (check, severity, message, fix) findings on the wording of a translation.
+
+    `languages` are the action's other languages (its targets): a translation that reads as one of them,
+    or as its source language, or is in another script, is an error (issue 19).
+    """
     source_text, text = prose(source_inlines), prose(inlines)
     # A segment that is only names ("Ana Pérez" as the subject) reads the same in every language.
     identical = translation.strip() == source.strip() and bool(re.search(r"[^\W\d_]{3,}", _without(source, keep)))
@@ -72,12 +60,14 @@ def check(
             )
         )
     else:
-        out += _source_language(source_text, text, keep, lang, source_lang)
+        wrong = _language(_without(text, keep), lang, (source_lang, *languages))
+        out += wrong or _source_language(source_text, text, keep, lang, source_lang)
         out += _sentences(source_text, text, lang, source_lang)
     # A salutation's punctuation is a letter convention of the language ("Sra. …:" in Spanish);
     # the checklist's manual items ask a person to check it instead.
     if not field.endswith(".salutation"):
         out += _punctuation(source, translation)
+    out += _paired(source_text, text)
     out += _whitespace(translation)
     out += _length(source, translation)
     out += _hidden(translation, lang)
@@ -104,6 +94,46 @@ def _hidden(translation: str, lang: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 f"the translation holds the invisible {named(warnings)}",
                 "delete them unless the spelling needs them; confirm if it does",
+            )
+        )
+    return out
+
+
+# Quotation marks differ by language ("…" in English, «…» in Spanish and French): they are one class.
+_PAIRS = {"quotation": (("«", "»"), ("“", "”")), "bracket": (("(", ")"), ("[", "]"))}
+
+
+def unclosed(text: str) -> set[str]:
+    """Return the classes of paired marks (`quotation`, `bracket`) a plain text opens and does not close."""
+    out = set()
+    for kind, pairs in _PAIRS.items():
+        if any(text.count(a) != text.count(b) for a, b in pairs):
+            out.add(kind)
+    if text.count('"') % 2:
+        out.add("quotation")
+    return out
+
+
+def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
+    """Warn when the translation leaves a quotation or bracket open where the source closes it, or the reverse."""
+    want, got = unclosed(source_text), unclosed(text)
+    out = []
+    for kind in sorted(got - want):
+        out.append(
+            (
+                "paired",
+                "warning",
+                f"a {kind} mark is left open in the translation, while the source closes it",
+                f"close the {kind} where the source does",
+            )
+        )
+    for kind in sorted(want - got):
+        out.append(
+            (
+                "paired",
+                "warning",
+                f"the source leaves a {kind} mark open, while the translation closes it",
+                "check where the quoted or bracketed text ends; confirm if the source is the one to correct",
             )
         )
     return out
@@ -175,12 +205,12 @@ def _source_language(
             )
         ]
     primary, source_primary = lang.split("-")[0], source_lang.split("-")[0]
-    if primary not in _FUNCTION_WORDS or source_primary not in _FUNCTION_WORDS or primary == source_primary:
+    if primary not in FUNCTION_WORDS or source_primary not in FUNCTION_WORDS or primary == source_primary:
         return []
     for sentence in sentences(stripped, lang):
-        words = [_bare(w.lower(), primary) for w in _WORD.findall(sentence)]
-        theirs = sum(1 for w in words if w in _FUNCTION_WORDS[source_primary])
-        ours = sum(1 for w in words if w in _FUNCTION_WORDS[primary])
+        words = words_of(sentence, primary)
+        theirs = sum(1 for w in words if w in FUNCTION_WORDS[source_primary])
+        ours = sum(1 for w in words if w in FUNCTION_WORDS[primary])
         if len(words) >= 5 and theirs >= 3 and theirs > 2 * ours:
             excerpt = sentence if len(sentence) <= 80 else sentence[:79] + "…"
             return [
@@ -194,15 +224,39 @@ def _source_language(
     return []
 
 
+def _language(text: str, lang: str, languages: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """Find a translation written, as a whole, in another of the action's languages or in another script."""
+    if not lang:
+        return []
+    verdict = identify(text, lang, languages)
+    if verdict is None:
+        return []
+    # A sentence of another language among translated ones is source text left in (a warning, below);
+    # the error is for a segment written, nearly all of it, in another language.
+    parts = [(len(words_of(sentence, lang)), identify(sentence, lang, languages)) for sentence in sentences(text, lang)]
+    if sum(size for size, found in parts if found == verdict) < 0.8 * sum(size for size, _ in parts):
+        return []
+    names = {code: language_name(code, "en") for code in (lang, verdict.lang) if code}
+    expected = f"{names[lang]} ({lang})"
+    found = describe(verdict, names)
+    if verdict.script and not verdict.lang:
+        found = f"{found}, not the {script_of_language(lang)} script of {expected}"
+    else:
+        found = f"{found}, not {expected}"
+    return [
+        (
+            "language",
+            "error",
+            f"the translation reads as {found}",
+            f"replace it with its {names[lang]} translation",
+        )
+    ]
+
+
 def _without(text: str, keep: tuple[str, ...]) -> str:
     for term in sorted(keep, key=len, reverse=True):
         text = text.replace(term, " | ")
     return text
-
-
-def _bare(word: str, lang: str) -> str:
-    # Arabic glues "and" and "so" to the next word (وفي, فإن).
-    return word[1:] if lang == "ar" and len(word) > 2 and word[0] in "وف" else word
 
 
 def _shared_run(source_text: str, text: str) -> str:

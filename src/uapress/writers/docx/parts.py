@@ -201,7 +201,7 @@ CUSTOM_REL = (
     '<Relationship Id="rIdUapressCustom" Target="docProps/custom.xml" '
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"/>'
 )
-CUSTOM_LANGUAGE = "uapress-language"
+CUSTOM_LANGUAGE, CUSTOM_ACTION = "uapress-language", "uapress-action"
 """Custom document property naming the edition's language, so `uapress import` needs no --lang (issue 12):
 LibreOffice keeps custom properties on re-save, while the core properties it writes read as defaults."""
 
@@ -209,7 +209,7 @@ LibreOffice keeps custom properties on re-save, while the core properties it wri
 def _custom_xml(out: Output) -> str:
     from xml.sax.saxutils import escape
 
-    props = ((CUSTOM_LANGUAGE, out.meta.lang), ("uapress-action", out.meta.slug))
+    props = ((CUSTOM_LANGUAGE, out.meta.lang), (CUSTOM_ACTION, out.meta.slug))
     items = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}">'
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
