@@ -388,14 +388,14 @@ def test_accepted_translation_is_replaced_only_with_force(tmp_path, english_copy
     assert entry.comments == [f"imported from second.docx on {TODAY}"]
 
 
-def test_names_bound_with_no_break_spaces_come_back_with_plain_spaces(tmp_path):
+def test_names_bound_with_no_break_spaces_come_back_with_plain_spaces(tmp_path, english_copy):
     # Issue 20: the DOCX edition binds names ("Ana\u00a0Pérez") so that they never break; a translator who edits
     # around them brings them back bound, and the PO keeps the name as the source spells it.
     root = project(tmp_path)
     german = german_by_id(root)
     title = action_segments(action_of(root))[0].id
     assert "Ana Pérez" in german[title]
-    typed = _typed(root, tmp_path, {**german, title: german[title].replace("Ana Pérez", "Ana\u00a0Pérez")})
+    typed = _typed(english_copy, tmp_path, {**german, title: german[title].replace("Ana Pérez", "Ana\u00a0Pérez")})
     import_file(root, typed, action=SLUG, lang="de", today=dt.date(2026, 2, 1))
     assert msgstrs(po_path(root))[title] == german[title]
 

@@ -325,7 +325,8 @@ def test_annex_letter_in_the_appeal_language_in_html():
         == "Modèle de lettre en espagnol, la langue que préfère la personne destinataire"
     )
     paragraphs = annex.xpath('.//div[@class="letter"]//p')
-    assert paragraphs[0].text_content() == "Sra. Delcy Rodríguez:"
+    # The name is bound by a no-break space so that it never breaks (issue 20).
+    assert paragraphs[0].text_content() == "Sra. Delcy\u00a0Rodríguez:"
     assert paragraphs[-1].text_content() == "Atentamente,"
     assert {p.get("lang") for p in paragraphs} == {"es"}
     assert not annex.xpath(".//*[@data-segment]")  # the French edition's segments are its own
