@@ -186,6 +186,8 @@ class Meta:
     """Every published edition of the action, this one included, as `EditionLink`s in publishing order."""
     proof: Proof | None = None
     """Set when the edition is a proof for reviewers: watermark, build stamp, change bars and summary."""
+    draft: bool = False
+    """True when the edition's verdict is "not ready": every format marks it as a draft in its language (issue 21)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,164 @@
+"""Issue 21: an edition that is not ready says DRAFT in its own language, in every format; a ready one does not.
+
+Read back as a user meets the files: the PDF's pages with pdftotext (the word across each page), the HTML
+as a page (its banner, `noindex`), the DOCX's headers as Word and LibreOffice show them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import lxml.html
+import pytest
+
+from projects import REPO, copy_sample_sources, run_uapress
+
+SLUG = "venezuela-hrd-release"
+DRAFT = {"en": "DRAFT", "es": "BORRADOR", "fr": "BROUILLON", "ar": "مسودة"}
+NOTICE = {
+    "en": "this edition is not ready to send",
+    "es": "esta edición no está lista para enviarse",
+    "fr": "cette édition n’est pas prête à être envoyée",
+    "ar": "هذه النسخة ليست جاهزة للإرسال",
+}
+VML_TEXTPATH = "{urn:schemas-microsoft-com:vml}shape/{urn:schemas-microsoft-com:vml}textpath"
+
+
+def tall_words(pdf: Path) -> list[str]:
+    """Return, page by page, the letters set at a slant (the watermark's), in the order the page draws them."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    def chars(item):
+        if isinstance(item, LTChar):
+            yield item
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                yield from chars(child)
+
+    # A watermark's letters are the only ones drawn rotated: their text matrix has a shear part.
+    return ["".join(c.get_text() for c in chars(page) if abs(c.matrix[1]) > 0.1) for page in extract_pages(pdf)]
+
+
+def edition(out: Path, slug: str, lang: str, ext: str) -> Path:
+    return out / slug / lang / f"{slug}.{lang}.{ext}"
+
+
+def banner_and_robots(html: Path) -> tuple[list[str], list[str]]:
+    """Return the words the draft banner opens with and the page's robots directives."""
+    page = lxml.html.document_fromstring(html.read_bytes())
+    banner = [node.text_content().split()[0] for node in page.xpath("//*[contains(@class, 'draft-banner')]")]
+    return banner, page.xpath("//meta[@name='robots']/@content")
+
+
+def docx_headers(path: Path) -> tuple[str, list[str]]:
+    """Return the text of the DOCX's headers (first page and the others) and the words its watermarks draw."""
+    section = docx.Document(str(path)).sections[0]
+    text, marks = [], []
+    for header in (section.first_page_header, section.header):
+        text += [p.text for p in header.paragraphs]
+        marks += [node.get("string") for node in header._element.iterfind(f".//{VML_TEXTPATH}")]
+    return " ".join(text), marks
+
+
+# --- the sample: no language is ready (its links are placeholders) -----------------------------------
+
+
+@pytest.mark.parametrize("lang", ("en", "es", "fr"))
+def test_every_pdf_page_of_a_draft_says_draft_in_its_language(sample_build, lang):
+    pages = tall_words(edition(sample_build.out, SLUG, lang, "pdf"))
+    assert len(pages) > 1
+    assert pages == [DRAFT[lang]] * len(pages)
+
+
+def test_every_pdf_page_of_the_arabic_draft_carries_its_word(sample_build):
+    pages = tall_words(edition(sample_build.out, SLUG, "ar", "pdf"))
+    assert len(pages) > 1
+    # pdftotext gives the shaped Arabic word back in pieces, in visual order: its letters, and no others.
+    for number, letters in enumerate(pages, start=1):
+        assert len(set(letters)) >= 3 and set(letters) <= set(DRAFT["ar"]), f"page {number}: {letters!r}"
+
+
+@pytest.mark.parametrize("lang", ("en", "es", "fr", "ar"))
+def test_a_draft_html_edition_has_a_banner_and_is_not_indexed(sample_build, lang):
+    page = lxml.html.document_fromstring(edition(sample_build.out, SLUG, lang, "html").read_bytes())
+    banner = page.xpath("//*[contains(@class, 'draft-banner')]")
+    assert banner, "no draft banner"
+    words = " ".join(banner[0].text_content().split())
+    assert words.startswith(DRAFT[lang]) and NOTICE[lang] in words
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+
+
+@pytest.mark.parametrize("lang", ("en", "fr", "ar"))
+def test_a_draft_docx_says_so_in_its_headers_and_watermark(sample_build, lang):
+    text, marks = docx_headers(edition(sample_build.out, SLUG, lang, "docx"))
+    assert text.count(NOTICE[lang]) == 2, text  # the first page's header and the others'
+    assert marks == [DRAFT[lang], DRAFT[lang]]
+
+
+# --- the moment an edition turns ready, its files carry no marking -----------------------------------
+
+
+ACTIVE = "teacher-detained"
+
+
+def active_source(link: str) -> str:
+    import datetime as dt
+
+    today = dt.date.today()
+    return f"""\
+schema: 1
+reference: "AMR 53/0001/2026"
+issued: {(today - dt.timedelta(days=5)).isoformat()}
+deadline: {(today + dt.timedelta(days=30)).isoformat()}
+language: en
+country: VE
+appeal_language: en
+subject: A teacher
+title: Release the teacher
+summary: |
+  A teacher is arbitrarily detained.
+targets:
+  - name: Ana Pérez
+    title: Minister of Justice
+    address: |
+      Ministry of Justice,
+      Caracas, Venezuela
+    salutation: Dear Minister,
+letter: |
+  I urge you to release the teacher, as [UN experts]({link}) have asked.
+background: |
+  The teacher was detained in {today.year}.
+"""
+
+
+def test_a_draft_turns_final_on_the_next_build_once_ready(tmp_path):
+    root = tmp_path / "project"
+    copy_sample_sources(root)
+    shutil.rmtree(root / "source" / "actions" / SLUG)
+    shutil.copytree(REPO / "styles", root / "styles")
+    folder = root / "source" / "actions" / ACTIVE
+    folder.mkdir(parents=True)
+    (folder / "action.yaml").write_text(active_source("#"), encoding="utf-8")
+    out = root / "build"
+
+    first = run_uapress(root, "build", "-f", "pdf", "-f", "html", "-f", "docx")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert tall_words(edition(out, ACTIVE, "en", "pdf"))[0] == "DRAFT"
+    assert banner_and_robots(edition(out, ACTIVE, "en", "html")) == (["DRAFT"], ["noindex"])
+    assert docx_headers(edition(out, ACTIVE, "en", "docx"))[1] == ["DRAFT", "DRAFT"]
+    assert run_uapress(root, "build", "--strict").returncode == 1, "--strict must still fail on a draft"
+
+    (folder / "action.yaml").write_text(active_source("https://www.ohchr.org/en"), encoding="utf-8")
+    second = run_uapress(root, "build", "-f", "pdf", "-f", "html", "-f", "docx")
+    assert second.returncode == 0, second.stdout + second.stderr
+    pages = tall_words(edition(out, ACTIVE, "en", "pdf"))
+    assert pages and not any(pages), pages
+    html = edition(out, ACTIVE, "en", "html")
+    assert "Release the teacher" in html.read_text(encoding="utf-8")
+    assert banner_and_robots(html) == ([], [])
+    text, marks = docx_headers(edition(out, ACTIVE, "en", "docx"))
+    assert marks == [] and NOTICE["en"] not in text
+    assert run_uapress(root, "build", "--strict").returncode == 0
