@@ -6,6 +6,7 @@ as a page (its banner, `noindex`), the DOCX's headers as Word and LibreOffice sh
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -161,4 +162,37 @@ def test_a_draft_turns_final_on_the_next_build_once_ready(tmp_path):
     assert banner_and_robots(html) == ([], [])
     text, marks = docx_headers(edition(out, ACTIVE, "en", "docx"))
     assert marks == [] and NOTICE["en"] not in text
+    assert "Ready to send: 1 edition, in build/<action>/<language>/" in second.stdout
+    assert re.search(rf"^{ACTIVE} +ready$", second.stdout, re.M), second.stdout
+    again = run_uapress(root, "build", "-f", "pdf", "-f", "html", "-f", "docx")  # nothing changed: from the cache
+    assert "0 edition(s) built, 1 unchanged" in again.stdout and re.search(rf"^{ACTIVE} +ready$", again.stdout, re.M)
     assert run_uapress(root, "build", "--strict").returncode == 0
+
+
+# --- what a build tells the publisher ----------------------------------------------------------------
+
+
+def test_a_build_ends_with_what_is_ready_and_what_is_a_draft(sample_build):
+    out = sample_build.result.stdout + sample_build.result.stderr
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split() == ["en", "es", "fr", "ar"])
+    row = lines[header + 1]
+    assert row.startswith(SLUG + " ")
+    cells = [cell.strip() for cell in row[len(SLUG) :].split("  ") if cell.strip()]
+    assert len(cells) == 4 and all(cell.startswith("draft, ") and cell.endswith("blockers") for cell in cells), row
+    assert "Ready to send: none yet." in lines
+    assert "build/index.html lists the files, ready apart from drafts." in lines
+    # The details are for `uapress check` and -v: the build counts its warnings, and lists none.
+    assert ": warning: " not in out
+    assert re.search(r"^\d+ warnings: `uapress check` or `uapress -v build` lists them$", out, re.M), out
+    assert max(len(line) for line in lines) <= 100, max(lines, key=len)
+
+
+def test_a_verbose_build_lists_each_warning_once_in_100_columns(built_sample):
+    result = run_uapress(built_sample, "-v", "build")
+    assert result.returncode == 0, result.stderr
+    # A warning is its first line and the indented lines that continue it.
+    entries = re.findall(r"^\S.*: warning: .*(?:\n    .*)*", result.stderr, re.M)
+    assert len(entries) > 5, result.stderr
+    assert len(entries) == len(set(entries)), "a warning printed twice"
+    assert max(len(line) for line in result.stderr.splitlines()) <= 100
