@@ -225,14 +225,20 @@ def test_proofs_go_to_their_own_folder_and_leave_the_editions_alone(built):
         assert not list(proof.parent.glob(".*.tmp"))
 
 
-def test_the_index_lists_the_proofs_beside_the_editions(built):
+def test_the_index_lists_the_proofs_apart_from_the_editions(built):
     out = built["proofs"]["en"].parents[3]
     page = lxml.html.document_fromstring((out / "index.html").read_text(encoding="utf-8"))
     links = set(page.xpath("//a/@href"))
+    # Issue 21: the proofs are not in the rows of files to send, but in a list of their own.
+    in_tables = set(page.xpath("//table//a/@href"))
+    proofs = set(page.xpath("//div[@class='proofs']//a/@href"))
     for lang in LANGS:
-        assert f"{SLUG}/{lang}/proof/{SLUG}.{lang}.proof.pdf" in links
-        assert f"{SLUG}/{lang}/{SLUG}.{lang}.pdf" in links
-    assert "Proof" in [" ".join(th.text_content().split()) for th in page.xpath("//thead//th")]
+        assert f"{SLUG}/{lang}/proof/{SLUG}.{lang}.proof.pdf" in proofs - in_tables
+        assert f"{SLUG}/{lang}/{SLUG}.{lang}.pdf" in links & in_tables
+    assert "Proof" not in [" ".join(th.text_content().split()) for th in page.xpath("//thead//th")]
+    assert " ".join(page.xpath("//div[@class='proofs']/p")[0].text_content().split()) == (
+        "Proofs for reviewers · not for publication:"
+    )
 
 
 def test_a_second_proof_build_is_unchanged_and_editions_stay_cached(project, built):
