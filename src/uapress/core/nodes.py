@@ -246,6 +246,8 @@ class Proof:
     """Segment ids and metadata fields of this edition's blocks that get a change bar."""
     notes: tuple[str, ...] = ()
     """Remarks for the summary (the action did not exist at that revision…)."""
+    revision: tuple[str, str, str] | None = None
+    """The revision compared with as (short hash, date YYYY-MM-DD, subject), for the cover's heading (issue 21)."""
 
     def marked(self, block: Block | ListItem) -> bool:
         """Tell whether a block differs from the earlier revision."""
