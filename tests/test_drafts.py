@@ -196,3 +196,40 @@ def test_a_verbose_build_lists_each_warning_once_in_100_columns(built_sample):
     assert len(entries) > 5, result.stderr
     assert len(entries) == len(set(entries)), "a warning printed twice"
     assert max(len(line) for line in result.stderr.splitlines()) <= 100
+
+
+# --- one brand in DOCX too: the masthead band and the section headings as the PDF draws them ------------
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def style_property(document, style_name: str, path: str):
+    """Return the element at `path` under a style's properties, or None."""
+    style = document.styles[style_name].element
+    return style.find(path)
+
+
+def test_the_docx_masthead_holds_the_date_and_headings_carry_the_short_bar(sample_build):
+    document = docx.Document(str(edition(sample_build.out, SLUG, "en", "docx")))
+    paragraphs = document.paragraphs
+    band = next(p for p in paragraphs if p.style.name == "Masthead")
+    meta = paragraphs[paragraphs.index(band) + 1] if band in paragraphs else None
+    assert meta is not None and meta.style.name == "Meta" and meta.text.startswith("Date of issue")
+    fill = {name: style_property(document, name, f"{W}pPr/{W}shd").get(f"{W}fill") for name in ("Masthead", "Meta")}
+    assert fill["Masthead"] == fill["Meta"], "the date must sit inside the band, on its colour"
+    # The band's accent rule closes it under the date, not between the title and the date.
+    assert style_property(document, "Masthead", f"{W}pPr/{W}pBdr/{W}bottom") is None
+    assert style_property(document, "Meta", f"{W}pPr/{W}pBdr/{W}bottom") is not None
+    # Section headings: capitals, and a short accent bar under each, not a rule across the page.
+    assert style_property(document, "Heading 2", f"{W}rPr/{W}caps") is not None
+    assert style_property(document, "Heading 2", f"{W}pPr/{W}pBdr") is None
+    headings = [i for i, p in enumerate(paragraphs) if p.style.name == "Heading 2"]
+    assert len(headings) >= 3  # take action, additional information, the annex letter's heading
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for i in headings:
+        rule = paragraphs[i + 1]
+        assert rule.style.name == "Section Rule" and rule.text == ""
+        bar_mm = (text_width - rule.paragraph_format.right_indent) / 36000  # EMU per mm
+        assert 10 <= bar_mm <= 15, bar_mm
