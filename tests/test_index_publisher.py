@@ -26,8 +26,19 @@ def out(tmp_path_factory) -> Path:
     folder = root / "source" / "actions" / ACTIVE
     folder.mkdir()
     (folder / "action.yaml").write_text(active_source("https://www.ohchr.org/en"), encoding="utf-8")
+    # French labels lacking two entries: its reasons make one long line ("7 segments not translated; 2 labels
+    # shown in English"), which pushed the file columns out of view at 1200 px (issue 21).
+    labels = root / "source" / "labels" / "fr.po"
+    text = labels.read_text(encoding="utf-8")
+    for key in ("downloads", "checklist"):
+        start = text.index(f'msgctxt "{key}"')
+        text = text[:start] + text[text.index("\n\n", start) + 2 :]
+    labels.write_text(text, encoding="utf-8")
     result = run_uapress(root, "build", timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
+    # Proofs of the sample (without git: no change bars) sat in a column of their own beside the files to send.
+    proofs = run_uapress(root, "build", "--proof", SAMPLE, timeout=900)
+    assert proofs.returncode == 0, proofs.stdout + proofs.stderr
     return root / "build"
 
 
@@ -41,6 +52,10 @@ def words(element) -> str:
 
 def test_ready_files_stand_apart_from_drafts(out):
     page = lxml.html.document_fromstring((out / "index.html").read_bytes())
+    in_tables = set(page.xpath("//table//a/@href"))
+    proofs = set(section(page, SAMPLE).xpath(".//div[@class='proofs']//a/@href"))
+    assert proofs == {f"{SAMPLE}/{lang}/proof/{SAMPLE}.{lang}.proof.pdf" for lang in ("en", "es", "fr", "ar")}
+    assert not proofs & in_tables, "proofs stand apart from the files to send"
     ready = section(page, ACTIVE).xpath(".//table[contains(@class, 'ready')]")
     assert ready and words(ready[0].xpath("./caption")[0]).startswith("Ready to send · 1 edition")
     assert f"{ACTIVE}/en/{ACTIVE}.en.pdf" in ready[0].xpath(".//a/@href")
