@@ -114,7 +114,7 @@ def test_french_checklist_misses_exactly_the_background(action, documents):
     assert checklist.counts == {"translated": 12, "fuzzy": 0, "missing": 7, "invalid": 0}
     assert checklist.ready is False
     missing = [r for r in checklist.reasons if r.code == "missing"]
-    assert [r.message for r in missing] == ["7 segment(s) not translated"]
+    assert [r.message for r in missing] == ["7 segments not translated"]
     assert codes(checklist) == ["unresolved_links", "no_reference", "missing"]
     assert checklist.missing_labels == ()
     assert [s.translation for s in checklist.segments if s.status == "missing"] == [""] * 7
@@ -128,7 +128,7 @@ def test_the_sample_is_ready_in_no_language(documents, lang):
     assert checklist.ready is False
     assert codes(checklist)[:2] == ["unresolved_links", "no_reference"], checklist.reasons
     links = checklist.reasons[0]
-    assert links.message == "8 link(s) without an address (#)" and links.editorial
+    assert links.message == "8 links without an address (#)" and links.editorial
     if lang in ("en", "fr"):  # French shows the English background: its links are the source's
         assert list(links.details) == PLACEHOLDER_LINKS
 
@@ -536,9 +536,9 @@ def test_status_prints_the_verdict_and_its_reasons():
     assert list(rows) == ["en", "es", "fr", "ar"]
     for _lang, (row, reasons) in rows.items():
         assert row.endswith("not ready"), row
-        assert reasons.startswith("    8 link(s) without an address (#); no document reference"), reasons
+        assert reasons.startswith("    8 links without an address (#); no document reference"), reasons
     assert rows["es"][0].split()[-3] == "100%" and rows["en"][0].split()[-3] == "source"
-    assert rows["fr"][1].endswith("7 segment(s) not translated")
+    assert rows["fr"][1].endswith("7 segments not translated")
 
 
 # --- `uapress checklist` for a language with no PO file ----------------------

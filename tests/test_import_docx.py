@@ -496,7 +496,7 @@ def test_checklist_shows_imported_segments_and_checks_them(tmp_path, english_cop
     data = json.loads((root / "build" / SLUG / "de" / "checklist.json").read_text(encoding="utf-8"))
     origins = {s["id"]: s["origin"] for s in data["segments"]}
     assert set(origins.values()) == {f"imported from {SLUG}.de.docx on {TODAY}"}
-    assert f"{len(german)} imported segment(s) to review" in data["reasons"]
+    assert f"{len(german)} imported segments to review" in data["reasons"]
     assert data["ready"] is False
     findings = next(s["findings"] for s in data["segments"] if s["id"] == number_segment)
     assert any(f["check"] == "numbers" and f["severity"] == "error" for f in findings)

@@ -36,9 +36,12 @@ TIMEOUT = 600
 # --- helpers -----------------------------------------------------------------
 
 
-def build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run `uapress build ARGS` in `root`; with `check`, fail the test unless it exits 0."""
-    result = run_uapress(root, "build", *args, timeout=TIMEOUT)
+def build(root: Path, *args: str, check: bool = True, verbose: bool = False) -> subprocess.CompletedProcess:
+    """Run `uapress build ARGS` in `root`; with `check`, fail the test unless it exits 0.
+
+    `verbose` runs `uapress -v build`, which lists the warnings (a build only counts them, issue 21).
+    """
+    result = run_uapress(root, *(("-v",) if verbose else ()), "build", *args, timeout=TIMEOUT)
     if check:
         assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     return result
@@ -236,22 +239,29 @@ def test_a_cache_entry_naming_a_missing_file_is_rebuilt(built_sample_html):
 
 
 def diagnostics(result: subprocess.CompletedProcess) -> list[str]:
-    """Return the lines a build printed about its sources (not its progress, per-edition and total lines)."""
+    """Return the lines a build printed about its sources (not its progress, per-edition and total lines).
+
+    Issue 21: nor the files -v lists, nor the line naming the output folder under the verdict table.
+    """
     lines = (result.stdout + result.stderr).splitlines()
     return [
         line
         for line in lines
-        if not SUMMARY_LINE.match(line) and " edition(s) built, " not in line and not re.match(r"\s*\[\d+/\d+\] ", line)
+        if not SUMMARY_LINE.match(line)
+        and " edition(s) built, " not in line
+        and not re.match(r"\s*\[\d+/\d+\] ", line)
+        and not re.match(r"^    \S+$", line)
+        and not line.endswith("index.html lists the files, ready apart from drafts.")
     ]
 
 
 def test_a_no_op_build_prints_the_full_builds_warnings_without_localising(project):
     # Issue 13: a no-op answers from the cache (no PO parsed, no Babel, Markdown or WeasyPrint imported),
     # yet reports every warning and notice the full build found, and the same translation counts.
-    full = build(project, "--format", "html", "--format", "pdf")
-    assert "warning" in full.stdout + full.stderr, "the sample has warnings to repeat (untranslated French)"
+    full = build(project, "--format", "html", "--format", "pdf", verbose=True)
+    assert ": warning: " in full.stderr, "the sample has warnings to repeat (untranslated French)"
     noop = subprocess.run(
-        [*uapress_command("-X", "importtime"), "build", "--format", "html", "--format", "pdf"],
+        [*uapress_command("-X", "importtime"), "-v", "build", "--format", "html", "--format", "pdf"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -295,10 +305,10 @@ def test_a_no_op_build_notices_an_edited_action_and_reports_its_new_warnings(bui
     title = "title: Human rights defenders must be released\n"
     assert title in text
     action.write_text(text.replace(title, 'title: "TODO: Human rights defenders must be released"\n'), encoding="utf-8")
-    result = build(project, "--format", "html")
+    result = build(project, "--format", "html", verbose=True)
     assert rebuilt(result) == EDITIONS
     assert "placeholder" in result.stdout + result.stderr
-    again = build(project, "--format", "html")
+    again = build(project, "--format", "html", verbose=True)
     assert set(states(again).values()) == {"unchanged"}
     assert diagnostics(again) == diagnostics(result)
 
@@ -370,6 +380,10 @@ def test_two_workers_and_one_give_identical_outputs(project):
     # Workers send back what they rendered, not the edition's job and the bytes it read (issue 13: those copies
     # grew the build's memory with the archive): the warnings and the cache's record of each edition stay the same.
     assert diagnostics(two) == diagnostics(one) and any("warning" in line for line in diagnostics(one))
+    verbose = [build(project, "--jobs", jobs, "--out", out, verbose=True) for jobs, out in (("1", "one"), ("2", "two"))]
+    assert diagnostics(verbose[1]) == diagnostics(verbose[0]) and any(
+        ": warning: " in d for d in diagnostics(verbose[0])
+    )
     one_cache, two_cache = (json.loads((project / out / CACHE).read_text(encoding="utf-8")) for out in ("one", "two"))
     assert two_cache["editions"] == one_cache["editions"]
     assert all(any(read.endswith(".po") for read in entry["reads"]) for entry in one_cache["editions"].values())

@@ -152,7 +152,7 @@ def test_index_lists_each_language_with_title_readiness_and_checklist(built):
         share = "source text" if lang == "en" else f"{checklist['translated']:.0%} translated"
         assert text(cell).startswith(f"{share} · not ready"), text(cell)
         assert cell.xpath(".//a/@href") == [f"{SAMPLE}/{lang}/checklist.html"]
-    assert "7 segment(s) not translated" in text(found["fr"].xpath("./td")[1])
+    assert "7 segments not translated" in text(found["fr"].xpath("./td")[1])
     assert text(found["es"].xpath("./td[@class='title']")[0]).startswith("Las personas defensoras")
 
 
@@ -165,7 +165,7 @@ def test_index_never_calls_a_blocked_action_ready(built):
     assert verdicts == ["not ready"] * 4
     assert text(rows(page, SAMPLE)["es"].xpath("./td")[1]).startswith("100% translated · not ready")
     blockers = [text(li) for li in sample.xpath(".//div[@class='blockers']//li")]
-    assert blockers[:2] == ["8 link(s) without an address (#)", "no document reference"]
+    assert blockers[:2] == ["8 links without an address (#)", "no document reference"]
     assert ("the deadline 2026-06-30 has passed" in blockers) == (dt.date(2026, 6, 30) < TODAY)
     # The active action (a reference, a resolved link, 30 days left) is ready in its source language.
     active = rows(page, ACTIVE)["en"]

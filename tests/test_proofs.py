@@ -33,6 +33,10 @@ from uapress.writers.brand import load_brand
 
 SLUG = "venezuela-hrd-release"
 LANGS = ("en", "es", "fr", "ar")
+SPANISH_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
 ACTION = Path("source/actions") / SLUG / "action.yaml"
 ADDED = "The defenders need your letters now: every appeal counts."
 CHANGED = ("We remain concerned over the safety", "We remain deeply concerned over the safety")
@@ -221,14 +225,20 @@ def test_proofs_go_to_their_own_folder_and_leave_the_editions_alone(built):
         assert not list(proof.parent.glob(".*.uapress-tmp"))
 
 
-def test_the_index_lists_the_proofs_beside_the_editions(built):
+def test_the_index_lists_the_proofs_apart_from_the_editions(built):
     out = built["proofs"]["en"].parents[3]
     page = lxml.html.document_fromstring((out / "index.html").read_text(encoding="utf-8"))
     links = set(page.xpath("//a/@href"))
+    # Issue 21: the proofs are not in the rows of files to send, but in a list of their own.
+    in_tables = set(page.xpath("//table//a/@href"))
+    proofs = set(page.xpath("//div[@class='proofs']//a/@href"))
     for lang in LANGS:
-        assert f"{SLUG}/{lang}/proof/{SLUG}.{lang}.proof.pdf" in links
-        assert f"{SLUG}/{lang}/{SLUG}.{lang}.pdf" in links
-    assert "Proof" in [" ".join(th.text_content().split()) for th in page.xpath("//thead//th")]
+        assert f"{SLUG}/{lang}/proof/{SLUG}.{lang}.proof.pdf" in proofs - in_tables
+        assert f"{SLUG}/{lang}/{SLUG}.{lang}.pdf" in links & in_tables
+    assert "Proof" not in [" ".join(th.text_content().split()) for th in page.xpath("//thead//th")]
+    assert " ".join(page.xpath("//div[@class='proofs']/p")[0].text_content().split()) == (
+        "Proofs for reviewers · not for publication:"
+    )
 
 
 def test_a_second_proof_build_is_unchanged_and_editions_stay_cached(project, built):
@@ -277,26 +287,34 @@ def first_page_lines(pdf: Path) -> list[str]:
 def test_first_page_summarises_the_changes(built, project):
     head = git(project, "rev-parse", "--short", "HEAD")
     first = pages_text(built["proofs"]["es"])[0]
-    assert f"Changes since {head} (" in first and '"Add the Venezuela action")' in first
-    assert "1 added, 2 changed, and those showing 1 changed fact(s). 1 removed block(s)" in first
+    # Issue 21: headed by the action, the language and the revision compared with, in the proof's language;
+    # the revision's message is a detail under it, in typographic quotes.
+    date = git(project, "log", "-1", "--format=%cs", "HEAD")
+    when = f"{int(date[8:])} de {SPANISH_MONTHS[int(date[5:7]) - 1]} de {date[:4]}"
     lines = first_page_lines(built["proofs"]["es"])
+    assert lines[0] == "PRUEBA PARA REVISIÓN · NO PUBLICAR"
+    assert lines[1] == ES_TITLE[1]
+    assert lines[2] == f"español (es) · Comparada con la revisión del {when} ({head})"
+    assert lines[3].startswith("Mensaje de esa revisión: “Add the Venezuela action” · ")
+    assert "Changes since" not in first and '"' not in first
+    assert "Añadidos: 1 · Modificados: 2 · Eliminados: 1 · Datos modificados: 1" in first
     # Added, changed, removed per language; this proof's language first.
     rows = [line for line in lines if re.search(r"(en|es|fr|ar)\)", line) and re.search(r"\d \d \d$", line)]
-    assert rows[0] == "español (es), this proof 1 2 1", rows
+    assert rows[0] == "español (es), esta prueba 1 2 1", rows
     assert "English (en) 1 1 1" in rows and "français (fr) 1 1 1" in rows, rows
     # pdftotext sets the parenthesis before the Arabic name in visual order: "( العربية ar)".
     assert any("العربية" in row and "ar)" in row and row.endswith("1 1 1") for row in rows), rows
     assert "deadline 2026-06-30 2026-12-31" in lines
-    assert "CHANGED title" in first and ES_TITLE[1] in first and ES_TITLE[0] in first
-    assert "ADDED summary" in first and ADDED in first
-    assert "REMOVED background" in first and "Desde noviembre de 2021" in first
+    assert "MODIFICADOS title" in first and ES_TITLE[1] in first and ES_TITLE[0] in first
+    assert "AÑADIDOS summary" in first and ADDED in first
+    assert "ELIMINADOS background" in first and "Desde noviembre de 2021" in first
     # Issue 11: the proofs, not the public editions, lead reviewers to the checklist.
-    assert "Translation checklist of this edition, with its verdict: checklist.html" in " ".join(first.split())
+    assert "La lista de control de esta edición, con su veredicto: checklist.html" in " ".join(first.split())
 
 
 def test_the_summary_page_comes_before_an_untouched_edition_layout(built):
     proof = pages_text(built["proofs"]["en"])
-    assert proof[0].startswith("PROOF · NOT FOR PUBLICATION")
+    assert proof[0].startswith("PROOF FOR REVIEW · NOT FOR PUBLICATION")
     assert "URGENT ACTION" in proof[1][:200], "the edition starts on a page of its own, band first"
 
 
@@ -349,7 +367,7 @@ def test_proofs_render_without_weasyprint_warnings(project, lang):
 
 def test_editions_carry_no_proof_marks(built, tmp_path):
     text = " ".join(pages_text(built["editions"]["en"]))
-    assert "PROOF" not in text and "Changes since" not in text
+    assert "PROOF" not in text and "Compared with the revision" not in text
     lines, columns = marked_lines(built["editions"]["en"], tmp_path)
     assert not lines and not columns
 
@@ -410,7 +428,7 @@ def test_without_git_proofs_still_build_without_bars_and_say_so(tmp_path):
         proof = root / "build" / SLUG / "en" / "proof" / f"{SLUG}.en.proof.pdf"
         pages = pages_text(proof)
         assert all("no git revision (not a git repository): no change bars" in page for page in pages)
-        assert not any("Changes since" in page for page in pages), "no revision, no summary page"
+        assert not any("Compared with the revision" in page for page in pages), "no revision, no summary page"
         lines, _ = marked_lines(proof, tmp_path / f"images{len(args)}")
         assert not lines
 

@@ -24,7 +24,7 @@ from uapress.commands.check import (
 from uapress.commands.diff import diff as run_diff
 from uapress.commands.exchange import export as run_export
 from uapress.commands.exchange import import_file
-from uapress.commands.report import Progress, paint, print_diagnostics, summary
+from uapress.commands.report import Progress, paint, plural, print_diagnostics, summary, verdict_table
 from uapress.commands.scaffold import followup_action, new_action
 from uapress.commands.serve import serve as run_serve
 from uapress.core.errors import Interrupted, UapressError, UsageError, display_path
@@ -75,7 +75,9 @@ def _version(value: bool) -> None:
 def main(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print errors only."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Print every file written."),
+    verbose: bool = typer.Option(
+        False, "-v", "--verbose", help="Print every file written, and every warning of a build."
+    ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """uapress: one source per urgent action, every edition in every language."""
@@ -170,7 +172,8 @@ def build(
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(Interrupted.exit_code)
-    print_diagnostics(report.diagnostics, quiet=_State.quiet)
+    # Issue 21: a build lists its warnings with -v only, each once, in lines that fit 100 columns.
+    print_diagnostics(report.diagnostics, quiet=_State.quiet, warnings=_State.verbose, width=100)
     if not _State.quiet:
         for edition in report.editions:
             state = (
@@ -185,6 +188,13 @@ def build(
                 for path in edition.files:
                     typer.echo(f"    {path}")
         unchanged = sum(e.unchanged for e in report.editions)
+        if not proof:
+            rows = [(e.job.action.slug, e.job.lang, e.failed, e.blockers) for e in report.editions]
+            for line in verdict_table(rows, display_path(out) if out else "build"):
+                typer.echo(line)
+        if report.warnings and not _State.verbose:
+            warned = len({(d.file, d.line, d.field, d.message) for d in report.warnings})
+            typer.echo(plural(warned, "warning", "warnings") + ": `uapress check` or `uapress -v build` lists them")
         typer.echo(
             summary(
                 f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged",

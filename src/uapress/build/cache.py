@@ -53,6 +53,8 @@ class EditionEntry(TypedDict, total=False):
     reads: list[str]
     problems: list[EncodedDiagnostic]
     counts: dict[str, int]
+    blockers: int | None
+    """How many reasons held the edition back when it was built (0: ready), for the build's summary (issue 21)."""
     failed: Failure
 
 
@@ -217,6 +219,7 @@ class Cache:
         reads: Iterable[str] = (),
         problems: Iterable[Diagnostic] = (),
         counts: dict[str, int] | None = None,
+        blockers: int | None = None,
     ) -> None:
         """Remember what an edition wrote, the files it was made from, and what localising it found.
 
@@ -228,7 +231,13 @@ class Cache:
             "reads": list(reads),
             "problems": [encode(d) for d in problems],
             "counts": counts or {},
+            "blockers": blockers,
         }
+
+    def blockers(self, name: str) -> int | None:
+        """Return how many reasons held an edition back when it was built (0: ready); None when not recorded."""
+        value = self.entries.get(name, {}).get("blockers")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def recall(self, name: str) -> tuple[list[str], list[Diagnostic], dict[str, int]] | None:
         """Return the files an edition was made from, its problems and counts, as recorded; None when unknown."""

@@ -68,6 +68,8 @@ class EditionResult:
     """Files of the edition folder to remove when it is written (letter sheets no longer on offer)."""
     verdict: Verdict | None = None
     """What the publication index shows of the edition's checklist (`site.Verdict`), found while rendering it."""
+    blockers: int | None = None
+    """How many reasons hold the edition back (0: ready to send), for the build's summary; None when unknown."""
 
     def fail(self, format: str, why: str, file: Path | None, what: str, hint: str | None = None) -> None:
         """Mark the edition failed in one format (`pdf`, `write`…), with an error saying why."""

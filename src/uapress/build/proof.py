@@ -75,6 +75,7 @@ class Review:
             languages=(this,) + others,
             marks=changes.marks(lang),
             notes=changes.notes,
+            revision=(changes.since.short, changes.since.date, changes.since.subject),
         )
 
     def stamp(self, action: Action, inputs: str, changes: ActionChanges | None) -> str:

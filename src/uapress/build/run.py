@@ -163,6 +163,8 @@ def _build(
                 message = next((d.message for d in result.problems if d.is_error), "failed")
                 cache.record_failure(job.cache_name, result.failed_format, message)
             else:
+                if result.verdict is not None:
+                    result.blockers = len(result.verdict.reasons) + len(result.verdict.blockers)
                 cache.record(
                     job.cache_name,
                     key,
@@ -170,6 +172,7 @@ def _build(
                     sorted(map(str, job.inputs.files)),
                     result.problems,
                     result.counts,
+                    result.blockers,
                 )
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
@@ -247,7 +250,10 @@ def _recall(
                     job.inputs.read(Path(read))
                 if not cache.fresh(job.cache_name, _key(job, styles, brand), out):
                     return None
-                report.editions.append(EditionResult(job, problems=problems, counts=counts, unchanged=True))
+                blockers = cache.blockers(job.cache_name)
+                report.editions.append(
+                    EditionResult(job, problems=problems, counts=counts, unchanged=True, blockers=blockers)
+                )
     except (OSError, SourceError, KeyError, TypeError, ValueError):  # unreadable, or a damaged entry: build it all
         return None
     if progress:
@@ -300,6 +306,7 @@ def _stale(
         if not force and cache.fresh(job.cache_name, key, out):
             # Nothing to render, but its warnings still count (--strict must see the fallbacks).
             result.unchanged = True
+            result.blockers = cache.blockers(job.cache_name)
             unchanged[job.name] = loc
             report.editions.append(result)
             if progress:

@@ -11,6 +11,7 @@ found while rendering, and the rest read while they render, so only the files ar
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from urllib.parse import quote
 from uapress.build.cache import Cache, Failure, proof_name
 from uapress.core.errors import SourceError
 from uapress.core.files import write_atomic
+from uapress.core.inputs import read_project_text
 from uapress.localise import locale, localise
 from uapress.model.checklist import Checklist, build_checklist
 from uapress.source import find_actions, load_action
@@ -103,6 +105,13 @@ class IndexAction:
     languages: tuple[IndexLanguage, ...]
     blockers: tuple[str, ...] = ()
     """What holds back every language of the action (links still `#`, no reference, expired), in English."""
+    follows: str | None = None
+    """The slug of the action this one is a follow-up (further information) of, when it is one in this project."""
+    follows_title: str | None = None
+    further: int = 0
+    """Its place in the series: 1 for the first further information, 2 for the next; 0 when not a follow-up."""
+    previous: str | None = None
+    """The reference of the urgent action it follows (`previous.reference`), when given."""
 
     @property
     def expired(self) -> bool:
@@ -111,9 +120,23 @@ class IndexAction:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """Return the writer names that have a column: every edition format, and proofs when there are any."""
-        proofs = any("proof" in item.files or "proof" in item.failures for item in self.languages)
-        return tuple(kind for kind in LISTED if WRITERS[kind].edition or proofs)
+        """Return the writer names that have a column: every edition format (proofs are listed apart, issue 21)."""
+        return tuple(kind for kind in LISTED if WRITERS[kind].edition)
+
+    @property
+    def proofs(self) -> tuple[IndexLanguage, ...]:
+        """Return the languages that have a proof (or a failed one), listed apart from the files to send."""
+        return tuple(item for item in self.languages if "proof" in item.files or "proof" in item.failures)
+
+    @property
+    def ready(self) -> tuple[IndexLanguage, ...]:
+        """Return the languages whose files are ready to send."""
+        return tuple(item for item in self.languages if item.ready and item.published)
+
+    @property
+    def drafts(self) -> tuple[IndexLanguage, ...]:
+        """Return the languages whose files are drafts (or have no verdict, or are no longer published)."""
+        return tuple(item for item in self.languages if not (item.ready and item.published))
 
     @property
     def letters(self) -> tuple[IndexLanguage, ...]:
@@ -266,7 +289,9 @@ def gather(
     today = today or dt.date.today()
     on_disk = _edition_folders(out)
     actions: list[IndexAction] = []
-    for source in read_sources(root, today) if sources is None else sources:
+    sources = read_sources(root, today) if sources is None else sources
+    series = _series(sources)
+    for source in sources:
         slug = source.path.parent.name
         action = source.action
         if action is None:
@@ -294,6 +319,7 @@ def gather(
         languages += [_language(out, cache, slug, lang, action, False) for lang in extra]
         source_verdict = verdicts[action.language]
         blockers = source_verdict.blockers if source_verdict else ()
+        follows, follows_title, further = series.get(slug, (None, None, 0))
         actions.append(
             IndexAction(
                 slug,
@@ -306,6 +332,10 @@ def gather(
                 None,
                 tuple(languages),
                 blockers,
+                follows,
+                follows_title,
+                further,
+                action.previous.reference if action.previous else None,
             )
         )
     known = {item.slug for item in actions}
@@ -415,3 +445,36 @@ def _known(lang: str) -> bool:
 
 def _language_name(lang: str) -> str:
     return locale.own_language_name(lang) if _known(lang) else lang
+
+
+FOLLOW_UP = re.compile(r"^# a follow-up \(further information\) of ([a-z0-9-]+)\.$", re.M)
+"""The line `uapress followup` writes at the top of a follow-up's source, naming the action it follows."""
+
+
+def _series(sources: list[ActionSource]) -> dict[str, tuple[str, str | None, int]]:
+    """Return, by slug, each follow-up's (followed slug, its title, number in the series).
+
+    Issue 21: an action and its follow-up carry the same title; the index says which is the further
+    information, and of what. The source format has no field for the action a follow-up follows when
+    its `previous` is still to fill in, so the line `uapress followup` writes says it.
+    """
+    follows: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for source in sources:
+        slug = source.path.parent.name
+        if source.action is not None:
+            titles[slug] = plain_markdown(source.action.title)
+        try:
+            head = read_project_text(source.path)[:4000]
+        except SourceError:
+            continue
+        if (found := FOLLOW_UP.search(head)) and found.group(1) != slug:
+            follows[slug] = found.group(1)
+    series = {}
+    for slug, followed in follows.items():
+        number, step, seen = 1, followed, {slug}
+        while step in follows and step not in seen:  # a follow-up of a follow-up is the next in the series
+            seen.add(step)
+            number, step = number + 1, follows[step]
+        series[slug] = (followed, titles.get(followed), number)
+    return series

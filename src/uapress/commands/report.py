@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections import defaultdict
 from typing import TextIO
 
@@ -36,18 +37,35 @@ def paint(text: str, kind: str, stream: TextIO | None = None) -> str:
     return f"{_COLOURS[kind]}{text}{_COLOURS['end']}" if use_colour(stream) else text
 
 
-def print_diagnostics(diagnostics: list[Diagnostic], *, quiet: bool = False) -> None:
-    """Print findings grouped per file, errors with the offending line and a caret."""
+def print_diagnostics(
+    diagnostics: list[Diagnostic], *, quiet: bool = False, warnings: bool = True, width: int | None = None
+) -> None:
+    """Print findings grouped per file, each once, errors with the offending line and a caret.
+
+    `warnings` false leaves warnings out (a build counts them; `check` and `build -v` list them); `width`
+    wraps warnings and notices to lines that fit a terminal that wide.
+    """
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    seen: set[tuple[object, ...]] = set()
     for diagnostic in diagnostics:
-        if quiet and not diagnostic.is_error:
+        if (quiet and not diagnostic.is_error) or (not warnings and diagnostic.is_warning):
             continue
+        # Issue 21: an action's warning reaches every language's edition; it is printed once.
+        key = (diagnostic.severity, diagnostic.file, diagnostic.line, diagnostic.field, diagnostic.message)
+        if key in seen:
+            continue
+        seen.add(key)
         by_file[display_path(diagnostic.file) if diagnostic.file else "<input>"].append(diagnostic)
     for file, found in by_file.items():
         print(paint(f"{file}: {counts(found)}", "dim"), file=sys.stderr)
         for diagnostic in sorted(found, key=lambda d: (d.line or 0, d.column or 0)):
             text = diagnostic.format(excerpt=diagnostic.is_error, source=source_line(diagnostic))
             head, _, rest = text.partition("\n")
+            if width and not diagnostic.is_error:
+                head = "\n".join(textwrap.wrap(head, width, subsequent_indent="    ", break_on_hyphens=False))
+                rest = "\n".join(
+                    "\n".join(textwrap.wrap(line, width, subsequent_indent="    ")) for line in rest.splitlines()
+                )
             head = head.replace(
                 f": {diagnostic.severity}: ", f": {paint(diagnostic.severity, diagnostic.severity)}: ", 1
             )
@@ -92,3 +110,47 @@ def summary(done: str, report: Findings) -> str:
     """Return a command's last line: what it did, then its errors, warnings and notices counted."""
     notices = f", {len(report.notices)} notice(s)" if report.notices else ""
     return f"{done}, {len(report.errors)} error(s), {len(report.warnings)} warning(s){notices}"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """Return "1 warning" or "2 warnings": the count and the form of the word it takes."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def verdict_cell(failed: bool, blockers: int | None) -> str:
+    """Return what the build's summary says of one edition: ready, or draft with its blockers counted."""
+    if failed:
+        return "FAILED"
+    if blockers is None:
+        return "?"
+    return "ready" if blockers == 0 else "draft, " + plural(blockers, "blocker", "blockers")
+
+
+def verdict_table(rows: list[tuple[str, str, bool, int | None]], out: str) -> list[str]:
+    """Return the build's closing table: action x language -> ready or draft, then where the files to send are.
+
+    `rows` are (slug, lang, failed, blockers) per edition; `out` is the output folder as the user wrote it.
+    Issue 21: the publisher learns at the end of every build what may be sent, in lines that fit 100 columns.
+    """
+    if not rows:
+        return []
+    langs = list(dict.fromkeys(lang for _, lang, _, _ in rows))
+    cells = {(slug, lang): verdict_cell(failed, blockers) for slug, lang, failed, blockers in rows}
+    slugs = list(dict.fromkeys(slug for slug, _, _, _ in rows))
+    first = max(len(slug) for slug in slugs) + 2
+    width = max(len(cell) for cell in cells.values()) + 2
+    lines = ["".ljust(first) + "".join(lang.ljust(width) for lang in langs).rstrip()]
+    for slug in slugs:
+        lines.append(slug.ljust(first) + "".join(cells.get((slug, lang), "-").ljust(width) for lang in langs).rstrip())
+    ready = [key for key, cell in cells.items() if cell == "ready"]
+    drafts = sum(cell.startswith("draft") for cell in cells.values())
+    if ready:
+        lines.append(f"Ready to send: {plural(len(ready), 'edition', 'editions')}, in {out}/<action>/<language>/")
+    else:
+        lines.append("Ready to send: none yet.")
+    if drafts:
+        lines.append(
+            f"{plural(drafts, 'draft', 'drafts')} marked DRAFT in their language; `uapress status` says what blocks them."
+        )
+    lines.append(f"{out}/index.html lists the files, ready apart from drafts.")
+    return lines

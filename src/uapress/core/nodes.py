@@ -197,6 +197,8 @@ class Meta:
     """Every published edition of the action, this one included, as `EditionLink`s in publishing order."""
     proof: Proof | None = None
     """Set when the edition is a proof for reviewers: watermark, build stamp, change bars and summary."""
+    draft: bool = False
+    """True when the edition's verdict is "not ready": every format marks it as a draft in its language (issue 21)."""
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,8 @@ class Proof:
     """Segment ids and metadata fields of this edition's blocks that get a change bar."""
     notes: tuple[str, ...] = ()
     """Remarks for the summary (the action did not exist at that revision…)."""
+    revision: tuple[str, str, str] | None = None
+    """The revision compared with as (short hash, date YYYY-MM-DD, subject), for the cover's heading (issue 21)."""
 
     def marked(self, block: Block | ListItem) -> bool:
         """Tell whether a block differs from the earlier revision."""

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
+from gettext import ngettext
 from typing import TypedDict
 
 from uapress.core.nodes import Segment
@@ -154,27 +155,55 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
     counts = loc.counts
     links = unresolved_links(loc.segments)
     reasons: list[Blocker | None] = [*editorial_blockers(loc, links, today)]
-    reasons.append(counted("missing", counts["missing"], f"{counts['missing']} segment(s) not translated"))
     reasons.append(
-        counted("fuzzy", counts["fuzzy"], f"{counts['fuzzy']} segment(s) with an out-of-date (fuzzy) translation")
+        counted(
+            "missing", counts["missing"], _n(counts["missing"], "segment not translated", "segments not translated")
+        )
     )
-    reasons.append(counted("invalid", counts["invalid"], f"{counts['invalid']} translation(s) breaking Markdown"))
+    reasons.append(
+        counted(
+            "fuzzy",
+            counts["fuzzy"],
+            _n(
+                counts["fuzzy"],
+                "segment with an out-of-date (fuzzy) translation",
+                "segments with an out-of-date (fuzzy) translation",
+            ),
+        )
+    )
+    reasons.append(
+        counted(
+            "invalid",
+            counts["invalid"],
+            _n(counts["invalid"], "translation breaking Markdown", "translations breaking Markdown"),
+        )
+    )
     imported = sum(1 for s in segments if s.origin.lower().startswith("imported") and s.status == "translated")
     # Imported from a translated DOCX or XLIFF file (`uapress import`): published, but a person
     # accepts each one by deleting its "imported from" comment in the PO file.
-    reasons.append(counted("imported", imported, f"{imported} imported segment(s) to review"))
+    reasons.append(
+        counted("imported", imported, _n(imported, "imported segment to review", "imported segments to review"))
+    )
     # Findings on an out-of-date (fuzzy) translation are already counted above; elsewhere an error
     # or an unconfirmed warning blocks readiness (issue 12).
     published = [f for s in segments if s.status in ("translated", "invalid") for f in s.findings]
     errors = sum(1 for f in published if f.severity == "error")
-    reasons.append(counted("qa_errors", errors, f"{errors} QA error(s)"))
+    reasons.append(counted("qa_errors", errors, _n(errors, "QA error", "QA errors")))
     warnings = sum(1 for f in published if f.severity == "warning" and not f.confirmed)
     reasons.append(
-        counted("qa_warnings", warnings, f"{warnings} QA warning(s) to confirm ('uapress translations confirm')")
+        counted(
+            "qa_warnings",
+            warnings,
+            _n(warnings, "QA warning", "QA warnings") + " to confirm ('uapress translations confirm')",
+        )
     )
     if loc.labels.missing and not loc.is_source:
         reasons.append(
-            counted("labels", len(loc.labels.missing), f"{len(loc.labels.missing)} label(s) shown in English")
+            counted(
+                "labels",
+                len(loc.labels.missing),
+                _n(len(loc.labels.missing), "label shown in English", "labels shown in English"),
+            )
         )
     reasons.append(store_blocker(loc))
     items = EDITORIAL_ITEMS if loc.is_source else MANUAL_ITEMS
@@ -263,3 +292,8 @@ def finding_dict(finding: Finding) -> FindingData:
         "fix": finding.fix,
         "confirmed": finding.confirmed,
     }
+
+
+def _n(count: int, one: str, many: str) -> str:
+    """Return "1 segment not translated" or "7 segments not translated": gettext's plural form for `count` (issue 21)."""
+    return f"{count} {ngettext(one, many, count)}"

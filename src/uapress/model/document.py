@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from uapress.core.nodes import (
     Block,
@@ -50,7 +51,10 @@ def build_document(loc: Localisation, files: dict[str, str] | None = None, today
         ),
         builder.facts(),
     )
-    return Document(builder.meta(files or {}), sections, loc.segments, build_checklist(loc, today))
+    checklist = build_checklist(loc, today)
+    # An edition that is not ready says so on every page, in every format, until its verdict turns (issue 21).
+    meta = replace(builder.meta(files or {}), draft=not checklist.ready)
+    return Document(meta, sections, loc.segments, checklist)
 
 
 class Builder:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from gettext import ngettext
 
 from uapress.core.errors import Diagnostic
 from uapress.core.nodes import Emphasis, Inline, Link, Segment, SegmentSpan, Strong, plain_text
@@ -94,7 +95,7 @@ def editorial_blockers(loc: Localisation, links: tuple[UnresolvedLink, ...], tod
         blockers.append(
             Blocker(
                 "unresolved_links",
-                f"{len(links)} link(s) without an address (#)",
+                ngettext("%d link without an address (#)", "%d links without an address (#)", len(links)) % len(links),
                 str(len(links)),
                 tuple(link.text for link in links),
             )
@@ -113,7 +114,12 @@ def editorial_blockers(loc: Localisation, links: tuple[UnresolvedLink, ...], tod
         blockers.append(
             Blocker(
                 "warnings",
-                f"{len(others)} other warning(s): run uapress check to see them",
+                ngettext(
+                    "%d other warning: run uapress check to see it",
+                    "%d other warnings: run uapress check to see them",
+                    len(others),
+                )
+                % len(others),
                 str(len(others)),
                 tuple(d.message for d in others),
             )
@@ -128,7 +134,8 @@ def store_blocker(loc: Localisation) -> Blocker | None:
         return None
     return Blocker(
         "store_warnings",
-        f"{len(others)} warning(s) about the translation file",
+        ngettext("%d warning about the translation file", "%d warnings about the translation file", len(others))
+        % len(others),
         str(len(others)),
         tuple(d.message for d in others),
     )

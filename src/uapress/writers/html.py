@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -32,7 +33,8 @@ from uapress.core.nodes import (
     Text,
     plain_text,
 )
-from uapress.localise.locale import colon, direction, regional_tag
+from uapress.localise.locale import colon, direction, long_date, regional_tag
+from uapress.model.typography import smart_quotes
 from uapress.writers import files_for, fonts
 from uapress.writers.brand import Brand
 from uapress.writers.mailto import email_part
@@ -154,8 +156,31 @@ def _page_text(page: str) -> str:
 def proof_page(brand: Brand, meta: Meta) -> str:
     """Return the proof's watermark and, when there is a revision to compare with, its summary of changes."""
     return template(brand, "proof.html", filters=FILTERS + (("field_name", field_name),)).render(
-        proof=meta.proof, meta=meta, direction=direction, source_direction=direction(meta.source_lang)
+        proof=meta.proof,
+        meta=meta,
+        labels=meta.labels,
+        colon=colon(meta.lang),
+        compared=_compared(meta),
+        direction=direction,
+        source_direction=direction(meta.source_lang),
     )
+
+
+def _compared(meta: Meta) -> dict[str, str]:
+    """Return what the proof's cover says of the revision compared with, in the proof's language (issue 21)."""
+    proof = meta.proof
+    if proof is None or proof.revision is None:
+        return {}
+    short, date, subject = proof.revision
+    try:
+        when = long_date(dt.date.fromisoformat(date), meta.lang)
+    except ValueError:
+        when = date
+    line = meta.labels.get("proof_compared", "Compared with the revision of {date} ({revision})")
+    return {
+        "line": line.replace("{date}", when).replace("{revision}", short),
+        "subject": smart_quotes(f'"{subject}"', "en"),
+    }
 
 
 def field_name(field: str) -> str:

@@ -42,8 +42,19 @@ def write(index: Index, brand: Brand) -> bytes:
 
 def page(brand: Brand) -> Page:
     """Return the index page's template, compiled (once per process and file version)."""
-    filters = FILTERS + (("size", human_size), ("days", days_left), ("breakable", breakable), ("percent", percent))
+    filters = FILTERS + (
+        ("size", human_size),
+        ("days", days_left),
+        ("breakable", breakable),
+        ("percent", percent),
+        ("plural", plural),
+    )
     return template(brand, "index.html", filters=filters)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """Return "1 action" or "2 actions": the count and the form of the word it takes (issue 21)."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def percent(value: float) -> str:

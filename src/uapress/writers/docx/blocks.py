@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from uapress.core.nodes import (
     Block,
@@ -22,10 +22,11 @@ from uapress.localise.locale import reads_ltr
 from uapress.writers.docx import embed
 from uapress.writers.docx.context import LRM, Output
 from uapress.writers.docx.inlines import bookmark, fallback_marker, inlines, run
-from uapress.writers.docx.ooxml import element, hex_colour, put
+from uapress.writers.docx.ooxml import element, hex_colour, length, put
 
 if TYPE_CHECKING:
     from docx.oxml.text.paragraph import CT_P
+    from docx.styles.style import ParagraphStyle
 
 PAGE_BREAK_BEFORE = {"appeal-letter"}
 """Sections that start a page: the annex letter in the appeal language (issue 14)."""
@@ -64,6 +65,15 @@ def paragraph(out: Output, node: Paragraph, style: str | None = None) -> None:
 def heading(out: Output, node: Heading, style: str | None = None) -> None:
     """Add a heading in its style (Heading 1 for the title, Heading 2), whose outline level feeds Word's navigation."""
     translatable(out, node.style, node.inlines, node.segment, node.lang)
+    if node.level == 2 and "heading_rule_width" in out.spec:
+        # Issue 21: the short accent bar of PDF and HTML, not a rule across the page: an empty paragraph whose
+        # bottom border stops where its end indent begins.
+        rule = out.story.add_paragraph(style=cast("ParagraphStyle", out.style("Section Rule")))
+        width, _ = out.brand.page_width_height
+        margins = out.brand.margins
+        text = length(width) - length(margins["left"]) - length(margins["right"])
+        p_pr = rule._p.get_or_add_pPr()
+        put(p_pr, "ind", right=round((text - length(out.spec["heading_rule_width"])) / 635))
 
 
 def list_block(out: Output, node: ListBlock, style: str | None = None) -> None:

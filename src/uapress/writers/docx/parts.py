@@ -56,6 +56,52 @@ def page(out: Output) -> None:
     run(out, header, f"{labels['urgent_action']} · {out.meta.reference or out.meta.issued}", out.format_for(None))
     for footer in (section.first_page_footer, section.footer):
         page_numbers(out, _paragraph(out, footer, "Footer"))
+    if out.meta.draft:
+        for part in (section.first_page_header, section.header):
+            draft_marking(out, part)
+
+
+WORDML = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+VML = "urn:schemas-microsoft-com:vml"
+OFFICE = "urn:schemas-microsoft-com:office:office"
+
+
+def draft_marking(out: Output, part: BlockItemContainer) -> None:
+    """Mark a header as a draft's: a line saying so in the edition's language, and the word across the page.
+
+    Issue 21: an edition that is not ready must not pass for the final file once forwarded. The word is a
+    VML text-path shape anchored in the header, the form Word writes for its own watermarks, so Word and
+    LibreOffice draw it behind the text of every page.
+    """
+    from lxml import etree
+
+    labels = out.meta.labels
+    paragraph = part.add_paragraph(style=cast("ParagraphStyle", out.style("Header")))
+    p = paragraph._p
+    if out.rtl:
+        put(p.get_or_add_pPr(), "bidi")
+    marker = out.style("Draft Marker").style_id
+    run(out, p, labels["draft_notice"], out.format_for(None).but(char_style=marker))
+    colour = out.brand.colours["warning"]
+    font = out.brand.fonts["arabic" if out.rtl else "heading"]["family"]
+    shape = etree.fromstring(
+        f'<w:r xmlns:w="{WORDML}" xmlns:v="{VML}" xmlns:o="{OFFICE}"><w:pict>'
+        '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800">'
+        '<v:path textpathok="t" o:connecttype="custom"/>'
+        '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+        '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" o:allowincell="f"'
+        f' fillcolor="{colour}" stroked="f" style="position:absolute;margin-left:0;margin-top:0;width:440pt;'
+        "height:110pt;rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+        'mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin">'
+        '<v:fill opacity="0.16"/><v:path textpathok="t"/>'
+        f'<v:textpath on="t" fitshape="t" style="font-family:&quot;{font}&quot;;font-size:1pt;font-weight:bold"'
+        ' string=""/>'
+        "</v:shape></w:pict></w:r>"
+    )
+    textpath = shape.find(f".//{{{VML}}}shape/{{{VML}}}textpath")
+    assert textpath is not None
+    textpath.set("string", labels["draft"])
+    p.append(shape)
 
 
 def page_numbers(out: Output, p: CT_P) -> None:
