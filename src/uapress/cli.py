@@ -21,6 +21,8 @@ from uapress.commands.check import (
     update_translations,
     write_checklist,
 )
+from uapress.commands.comments import collect as collect_comments
+from uapress.commands.comments import comments_json, format_comments
 from uapress.commands.diff import diff as run_diff
 from uapress.commands.exchange import export as run_export
 from uapress.commands.exchange import import_file
@@ -238,6 +240,24 @@ def diff(
     """
     text = run_diff(project_root(), slug, since, lang or None)
     typer.echo(text)
+
+
+@app.command()
+@reported
+def comments(
+    proof: Path = typer.Argument(..., help="A proof PDF (build/SLUG/LANG/proof/…) with reviewers' comments."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects instead of text."),
+) -> None:
+    """Print the comments reviewers left in a PDF proof, each at the source line to edit, grouped by file.
+
+    Sticky notes, highlights, underlines, strike-outs, carets and text boxes are placed on the block under
+    them: action.yaml for the source language, the msgstr line of translations/LANG.po for a translation,
+    the field's line for facts. Replies follow their comment; comments outside every block are general.
+
+    Example: uapress comments build/venezuela-hrd-release/es/proof/venezuela-hrd-release.es.proof.pdf
+    """
+    found = collect_comments(project_root(), proof)
+    typer.echo(comments_json(found) if as_json else format_comments(found))
 
 
 @app.command()

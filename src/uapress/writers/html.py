@@ -371,6 +371,9 @@ class HtmlRenderer:
         if not isinstance(node, SegmentSpan) and self.meta.proof is not None and self.meta.proof.marked(node):
             classes.append("changed")  # a proof's change bar (print.css)
         attrs = label = ""
+        fields = getattr(node, "fields", ())
+        if fields and self.meta.proof is not None:  # facts a proof's comments point at (issue 22)
+            attrs += f' data-fields="{_attr(" ".join(fields))}"'
         if segment is not None:
             attrs += f' data-segment="{_attr(segment.id)}"'
             if segment.fallback:

@@ -17,6 +17,7 @@ from uapress.writers.fetcher import project_fetcher
 from uapress.writers.html import render
 from uapress.writers.pdf_text import install
 from uapress.writers.pdfbytes import font_names
+from uapress.writers.proof_map import MAP_NAME, proof_map
 from uapress.writers.weasy import import_weasyprint
 
 if TYPE_CHECKING:
@@ -71,6 +72,10 @@ def html_to_pdf(
                 break
         else:
             chosen = layouts[0]  # no variant fills every page well: the first stays
+        if document.meta.proof is not None and headings:
+            # A proof carries the map of its blocks to their segments: `uapress comments` reads it (issue 22).
+            attachment = weasyprint.Attachment(string=proof_map(chosen, document), name=MAP_NAME)
+            options["attachments"] = [*(options.get("attachments") or ()), attachment]
         with _fixed_font_dates():
             pdf: bytes = chosen.write_pdf(**options)
         check_fonts(pdf, document, brand, headings)
