@@ -43,6 +43,7 @@ test_checks=(
     "have_cmd pdftotext|pdftotext|poppler-utils"
     "have_cmd pdftoppm|pdftoppm|poppler-utils"
     "have_cmd msgfmt|msgfmt|gettext"
+    "have_cmd omegat|OmegaT (CAT-tool round trip, issue 23)|omegat"
 )
 checks=("${build_checks[@]}")
 [ "$mode" = build ] || checks+=("${test_checks[@]}")

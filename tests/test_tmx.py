@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from projects import REPO, REPOSITORY, files_under, make_project, run_uapress
+import projects
+from projects import REPO, REPOSITORY, SAMPLE_SLUG, files_under, make_project, run_uapress
 from test_cli import assert_clean
 from test_translations import live, parse_po
 from uapress.localise.memory import read_tmx_units
@@ -65,7 +66,7 @@ def test_export_validates_against_the_tmx_14b_dtd_and_holds_every_translation(pr
     dtd = etree.DTD(str(DTD))
     tree = etree.parse(str(path))
     # The count is of <tu> elements, one per source block with all its translations (issue 19).
-    assert f"wrote build/memory.tmx ({len(tree.findall('.//tu'))} translation unit(s))" in result.stdout
+    assert f"wrote build/memory.tmx ({len(tree.findall('.//tu'))} translation unit(s)" in result.stdout
     assert dtd.validate(tree), dtd.error_log.filter_from_errors()
     assert tree.docinfo.doctype == '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
     header = tree.getroot().find("header")
@@ -181,3 +182,31 @@ def test_other_formats_still_need_an_action_and_a_language(project):
 def test_help_shows_the_tmx_examples(project):
     assert "uapress export --format tmx" in run_uapress(project, "export", "--help").stdout
     assert "uapress import memory.tmx" in run_uapress(project, "import", "--help").stdout
+
+
+def test_export_gives_cat_tools_one_language_pair_and_no_text_under_a_language_it_is_not_in(tmp_path: Path) -> None:
+    """Issue 23: OmegaT given the all-language memory filled French with Spanish; CAT tools get one file per pair,
+    and Spanish stored as French is never exported under `xml:lang="fr"`."""
+    from uapress.localise import po
+
+    project = make_project(tmp_path, projects.SAMPLE)
+    translations = project / "source" / "actions" / SAMPLE_SLUG / "translations"
+    spanish = {(e.context, e.msgid): e.msgstr for e in po.read(translations / "es.po").entries if e.msgstr.strip()}
+    french = po.read(translations / "fr.po")
+    slipped = next(
+        e for e in french.entries if not e.msgstr.strip() and len(spanish.get((e.context, e.msgid), "")) > 200
+    )
+    slipped.msgstr = spanish[(slipped.context, slipped.msgid)]  # accepted, as if reviewed by mistake
+    (translations / "fr.po").write_text(po.render(french), encoding="utf-8")
+    result = run_uapress(project, "export", "--format", "tmx")
+    assert result.returncode == 0, result.stderr
+    assert "for archives" in result.stdout and "memory.en-fr.tmx" in result.stdout
+    pair = etree.parse(str(project / "build" / "memory.en-fr.tmx"))
+    units = pair.findall(".//tu")
+    assert len(units) >= 10
+    for tu in units:
+        assert sorted(tuv.get(XML_LANG) for tuv in tu.iter("tuv")) == ["en", "fr"]
+    for name in ("memory.tmx", "memory.en-fr.tmx"):
+        tree = etree.parse(str(project / "build" / name))
+        french_text = [tuv.findtext("seg") for tuv in tree.iter("tuv") if tuv.get(XML_LANG) == "fr"]
+        assert french_text and slipped.msgstr not in french_text, name

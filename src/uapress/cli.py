@@ -424,8 +424,8 @@ def serve(
 def import_(
     file: Path = typer.Argument(
         ...,
-        help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file; "
-        "or a TMX file for the translation memory.",
+        help="The translated file: a DOCX edition, an XLIFF 2.x file or a PO file, or an OmegaT project folder "
+        "(its target/ PO file); or a TMX file for the translation memory.",
     ),
     action: str | None = typer.Option(
         None,
@@ -446,6 +446,8 @@ def import_(
     A TMX file goes to source/memory/ instead, and feeds `translations update` of every action.
 
     Example: uapress import venezuela-hrd-release.de.docx (the file names its action and language)
+
+    OmegaT: uapress import build/venezuela-hrd-release/translate/venezuela-hrd-release.fr.omegat
 
     Memory from TMX: uapress import memory.tmx
     """
@@ -471,18 +473,22 @@ def export(
         "--format",
         "-f",
         help="xliff (XLIFF 2.1), po (a copy of the PO file), "
-        "docx (the edition to translate) or tmx (the translation memory, TMX 1.4b).",
+        "docx (the edition to translate), omegat (an OmegaT project folder: the PO, the memory of the "
+        "language pair, a glossary) or tmx (the translation memory, TMX 1.4b).",
     ),
     out: Path | None = typer.Option(
         None,
         "--out",
         help="The file to write, or a folder to write it in (default: "
-        "build/SLUG/translate/SLUG.LANG.EXT; for tmx build/memory.tmx or build/SLUG/translate/SLUG.tmx).",
+        "build/SLUG/translate/SLUG.LANG.EXT; for omegat the folder build/SLUG/translate/SLUG.LANG.omegat; "
+        "for tmx build/memory.tmx or build/SLUG/translate/SLUG.tmx).",
     ),
 ) -> None:
-    """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, the DOCX edition, or the memory as TMX.
+    """Write the file a translator works on: XLIFF 2.1 for CAT tools, the PO file, the DOCX edition, an OmegaT project, or the memory as TMX.
 
     Example: uapress export venezuela-hrd-release --lang de --format xliff
+
+    OmegaT: uapress export venezuela-hrd-release --lang fr --format omegat
 
     Memory as TMX: uapress export --format tmx
     """

@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from uapress.build.render import localised, render
-from uapress.core.errors import SourceError, UsageError
+from uapress.core.errors import SourceError, UsageError, display_path
 from uapress.core.files import write_outputs
 from uapress.core.inputs import read_project_file
 from uapress.core.safety import ExchangeError, describe, read_head
 from uapress.exchange.apply import apply
 from uapress.exchange.docx_import import read_docx
+from uapress.exchange.omegat import CONFIG_DIR, PROJECT_FILE, project_files, project_po
 from uapress.exchange.pofile import read_po_file
 from uapress.exchange.report import ImportReport
-from uapress.exchange.tmx import TmxImport, export_tmx, import_tmx
+from uapress.exchange.tmx import TmxImport, export_tmx, import_tmx, pair_memories
 from uapress.exchange.xliff import looks_like_xml, read_xliff, write_xliff
 from uapress.localise import po
 from uapress.localise.segments import action_segments
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from uapress.exchange.received import Received
     from uapress.source.schema import Action
 
-FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx", "tmx": "tmx"}
+FORMATS = {"xliff": "xlf", "po": "po", "docx": "docx", "tmx": "tmx", "omegat": "omegat"}
 """Export formats and their file extensions."""
 
 __all__ = ["FORMATS", "ExchangeError", "ExportResult", "ImportReport", "export", "import_file"]
@@ -59,6 +60,8 @@ def import_file(
     `force`. On any error the PO file is left exactly as it was.
     """
     path = Path(path)
+    if path.is_dir():
+        path = _omegat_target(path)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     if _is_tmx(path):
@@ -100,6 +103,22 @@ def import_file(
         raise UsageError(f"'{target}' is the source language of {slug}: it has no translation file to import into")
     require_language(target)
     return apply(loaded, target, received, force=force, today=today)
+
+
+def _omegat_target(folder: Path) -> Path:
+    """Return the translated PO file of an OmegaT project folder (issue 23), or say why there is none."""
+    if not (folder / PROJECT_FILE).is_file():
+        raise UsageError(
+            f"{folder} is a folder, not a file: import a DOCX, XLIFF, PO or TMX file, or an OmegaT project "
+            f"folder (one with {PROJECT_FILE})"
+        )
+    found = project_po(folder)
+    if found is None:
+        raise UsageError(
+            f"{folder} is an OmegaT project without one translated PO file in target/: create the translated "
+            "documents in OmegaT first (Project > Create Translated Documents), or name the file to import"
+        )
+    return found
 
 
 def _is_tmx(path: Path) -> bool:
@@ -204,17 +223,29 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
     if fmt == "tmx":
         if slug:
             _load(root, slug)  # an unknown action is a usage error with a suggestion
-        data, count = export_tmx(root, slug, [lang] if lang else None)
+        data, count, pairs = export_tmx(root, slug, [lang] if lang else None)
         name = f"{slug}.tmx" if slug else "memory.tmx"
         target = _target(out, root / "build" / (f"{slug}/translate" if slug else "") / name, name)
-        write_outputs(root / "build", {target: data})
-        return ExportResult(target, f"{count} translation unit(s)")
+        files: dict[Path, str | bytes] = {target: data}
+        note = f"{count} translation unit(s)"
+        if len(pairs) > 1:
+            # A CAT tool takes any language of a unit that lacks its target (issue 23): one file per pair for them.
+            stem = target.name.removesuffix(".tmx")
+            files |= {target.with_name(f"{stem}.{s}-{t}.tmx"): pair_data for (s, t), pair_data in pairs.items()}
+            note += (
+                f"; every language in one file, for archives. For a CAT tool use one language pair: "
+                f"{', '.join(p.name for p in list(files)[1:])}"
+            )
+        write_outputs(root / "build", files)
+        return ExportResult(target, note)
     if not slug or not lang:
         raise UsageError(
             f"--format {fmt} exports one action into one language: give the action and --lang "
             f"(e.g. uapress export venezuela-hrd-release --lang de --format {fmt})"
         )
     action = _load(root, slug)
+    if fmt == "omegat":
+        return _omegat(root, action, lang, out)
     name = f"{slug}.{lang}.{FORMATS[fmt]}"
     target = _target(out, root / "build" / slug / "translate" / name, name)
     note = ""
@@ -245,6 +276,35 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
             note = "no translations yet: every unit is in state 'initial'"
     write_outputs(root / "build", {target: data})
     return ExportResult(target, note)
+
+
+def _omegat(root: Path, action: Action, lang: str, out: Path | None) -> ExportResult:
+    """Write an OmegaT project folder for one action and language (issue 23)."""
+    if lang == action.language:
+        raise UsageError(
+            f"'{lang}' is the source language of {action.slug}: export a target language "
+            f"(its languages: {', '.join(action.languages) or 'none yet'})"
+        )
+    name = f"{action.slug}.{lang}.omegat"
+    folder = _target(out, root / "build" / action.slug / "translate" / name, name)
+    if folder.exists() and not (folder / PROJECT_FILE).is_file() and any(folder.iterdir()):
+        raise UsageError(f"{folder} exists and is no OmegaT project: name an empty or new folder with --out")
+    merged, _ = merge_store(action, lang)
+    exact, suggestions = pair_memories(root, action.language, lang, merged, action.slug)
+    keep = [(term, "kept as it is (keep)") for term in action.keep]
+    keep += [(target.name, "the name of a target") for target in action.targets]
+    keep += [(copy.name, "a name") for copy in action.copies]
+    files = project_files(
+        action.slug, action.language, lang, po.render(merged).encode("utf-8"), exact, suggestions, keep
+    )
+    write_outputs(root / "build", {folder / path: data for path, data in files.items()})
+    for empty in ("target", "dictionary", "omegat"):
+        (folder / empty).mkdir(exist_ok=True)
+    return ExportResult(
+        folder,
+        f"open it in OmegaT with its custom tags: omegat --config-dir={display_path(folder / CONFIG_DIR)} "
+        f"{display_path(folder)}; then `uapress import {display_path(folder)}`",
+    )
 
 
 def _target(out: Path | None, default: Path, name: str) -> Path:

@@ -18,6 +18,7 @@ from lxml import etree
 from uapress import __version__
 from uapress.core.errors import UsageError, display_path
 from uapress.core.files import write_atomic
+from uapress.core.langid import identify
 from uapress.core.safety import ExchangeError
 from uapress.localise.memory import (
     ACTION_PROP,
@@ -30,6 +31,7 @@ from uapress.localise.memory import (
     load_memory,
     read_tmx_units,
 )
+from uapress.localise.po import PoFile
 from uapress.source import find_actions, load_action
 
 
@@ -119,10 +121,15 @@ def import_tmx(root: Path, path: Path) -> TmxImport:
     return report
 
 
-def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = None) -> tuple[bytes, int]:
-    """Return the memory as TMX (every action and imported file, or one action's PO files) and its `<tu>` count.
+def export_tmx(
+    root: Path, slug: str | None = None, langs: list[str] | None = None
+) -> tuple[bytes, int, dict[tuple[str, str], bytes]]:
+    """Return the memory as TMX (every action and imported file, or one action's PO files), its `<tu>` count,
+    and one TMX file per language pair.
 
-    Translations imported and not yet reviewed are left out.
+    Translations imported and not yet reviewed are left out, and so is a translation that reads as another
+    language than its own (issue 23). The all-language file is for archives: a CAT tool given a unit without
+    its target language takes another one (OmegaT filled French with Spanish), so CAT tools get the pairs.
     """
     units: list[Unit] = []
     actions = [load_action(path)[0] for path in find_actions(root, [slug] if slug else None)]
@@ -133,10 +140,15 @@ def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = No
                 {(u.source_lang, u.target_lang) for u in read_tmx_units(path) if not langs or u.target_lang in langs}
                 - set(pairs)
             )
+    languages = tuple(sorted({lang for pair in pairs for lang in pair}))
+    by_pair: dict[tuple[str, str], bytes] = {}
     for source_lang, target_lang in pairs:
         # An imported translation awaiting review is no memory to hand out (issue 19).
         memory = load_memory(root, source_lang, target_lang, [slug] if slug else None, imported=slug is None)
-        units += [u for u in memory.units if u.reviewed]
+        own = in_language([u for u in memory.units if u.reviewed], languages)
+        if own:
+            by_pair[(source_lang, target_lang)] = write_tmx(own)
+        units += own
     if not units:
         raise UsageError(
             "the translation memory is empty: no action has a published translation"
@@ -144,4 +156,55 @@ def export_tmx(root: Path, slug: str | None = None, langs: list[str] | None = No
             + " yet"
         )
     # The count is of `<tu>` elements, as a reader of the file counts them (issue 19): a unit per source block.
-    return write_tmx(units), len({(u.origin, u.field, u.source_lang, u.source) for u in units})
+    return write_tmx(units), len({(u.origin, u.field, u.source_lang, u.source) for u in units}), by_pair
+
+
+def in_language(units: list[Unit], languages: tuple[str, ...]) -> list[Unit]:
+    """Return the units whose translation does not read as another of `languages` (issue 23).
+
+    Spanish imported into fr.po was exported under `xml:lang="fr"`: the memory hands a unit out only
+    under the language it is in. Text too short to tell is kept.
+    """
+    return [u for u in units if identify(u.target, u.target_lang, (*languages, u.target_lang)) is None]
+
+
+def pair_memories(root: Path, source_lang: str, lang: str, store: PoFile, origin: str) -> tuple[bytes, bytes | None]:
+    """Return the TMX files of one language pair for a CAT tool: exact matches, and suggestions (or None).
+
+    Exact: the reviewed translations of every action and imported TMX file. Suggestions: what a CAT tool
+    must show but never insert: the fuzzy drafts of `store` (OmegaT writes a `#, fuzzy` entry back empty)
+    and translations imported but not yet reviewed.
+    """
+    memory = load_memory(root, source_lang, lang)
+    languages = (source_lang, lang)
+    exact = in_language([u for u in memory.units if u.reviewed], languages)
+    drafts = [
+        Unit(e.msgid, e.msgstr, source_lang, lang, e.context, origin, reviewed=False)
+        for e in store.entries
+        if not e.obsolete and e.fuzzy and e.msgstr.strip()
+    ]
+    suggestions = in_language(drafts + [u for u in memory.units if not u.reviewed], languages)
+    if not exact:
+        # OmegaT needs no memory, but an empty tm/auto/ file keeps the project's layout the same every time.
+        return _empty_tmx(source_lang), write_tmx(suggestions) if suggestions else None
+    return write_tmx(exact), write_tmx(suggestions) if suggestions else None
+
+
+def _empty_tmx(source_lang: str) -> bytes:
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "uapress",
+            "creationtoolversion": __version__,
+            "segtype": "paragraph",
+            "o-tmf": "uapress PO",
+            "adminlang": "en",
+            "srclang": source_lang,
+            "datatype": "plaintext",
+        },
+    )
+    etree.SubElement(root, "body")
+    etree.indent(root, space=" ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + DOCTYPE.encode() + b"\n" + etree.tostring(root) + b"\n"
