@@ -6,14 +6,18 @@ Each case runs the real command line in a copy of the sample project and checks 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import struct
+import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from projects import REPO, copy_sample_sources, run_uapress
+from projects import REPO, copy_sample_sources, run_uapress, uapress_command
 
 SLUG = "venezuela-hrd-release"
 ACTION = f"source/actions/{SLUG}/action.yaml"
@@ -255,3 +259,58 @@ def test_deeply_nested_markdown_is_refused_at_its_field_and_line(project, markdo
     result = run_uapress(project, "check", SLUG, timeout=120)
     assert time.monotonic() - started < 20
     assert_refused(result, f"{ACTION}:{line}", "summary", "nested")
+
+
+# --- 7. a DOCX whose zip directory lies about a part's size ---------------------------------------------
+
+
+def _lying_docx(project: Path, tmp_path: Path, inflates_to: int, declared: int) -> Path:
+    """Return an exported DOCX whose word/document.xml inflates to `inflates_to` zero bytes but is declared `declared`."""
+    result = run_uapress(project, "export", SLUG, "--lang", "es", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    exported = project / "build" / SLUG / "translate" / f"{SLUG}.es.docx"
+    hostile = tmp_path / "lying.docx"
+    with zipfile.ZipFile(exported) as source, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                target.writestr(info.filename, source.read(info.filename))
+        with target.open("word/document.xml", "w") as member:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(inflates_to // len(block)):
+                member.write(block)
+    data = bytearray(hostile.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    # The lie, in the local header (uncompressed size at byte 22) and in the central directory (byte 24).
+    struct.pack_into("<I", data, info.header_offset + 22, declared)
+    # The central entry: signature, then the local header's fields from "version needed" on, 2 bytes later.
+    fields = bytes(data[info.header_offset + 4 : info.header_offset + 22])
+    central = data.index(fields, info.header_offset + 30 + info.compress_size) - 6
+    assert data[central : central + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, central + 24, declared)
+    hostile.write_bytes(bytes(data))
+    with zipfile.ZipFile(hostile) as archive:
+        assert archive.getinfo("word/document.xml").file_size == declared
+    assert hostile.stat().st_size < 2 * 1024 * 1024
+    return hostile
+
+
+def test_a_docx_whose_directory_lies_about_a_size_is_read_within_the_declared_size(project, tmp_path):
+    # Issue 25: document.xml declared as 18 KB but inflating to gigabytes grew the import to 2.1 GB of memory
+    # before "Bad CRC-32": zipfile inflated up to 1 GiB in one go, then cut it to the declared size.
+    hostile = _lying_docx(project, tmp_path, inflates_to=600 * 1024 * 1024, declared=18 * 1024)
+    po = project / f"source/actions/{SLUG}/translations/es.po"
+    before = po.read_bytes()
+    command = uapress_command() + ["import", str(hostile), "--action", SLUG, "--lang", "es"]
+    with open(tmp_path / "stderr", "w+", encoding="utf-8") as errors:
+        process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        # wait4 gives this process's own peak memory (getrusage of all children would mix in earlier builds).
+        _, status, usage = os.wait4(process.pid, 0)
+        errors.seek(0)
+        stderr = errors.read()
+    assert os.waitstatus_to_exitcode(status) == 1, stderr
+    assert "lying.docx: the file is damaged (corrupted zip): part word/document.xml" in stderr, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    peak_mib = usage.ru_maxrss / 1024  # Linux gives KiB
+    assert peak_mib < 250, f"the import reached {peak_mib:.0f} MiB"
+    assert po.read_bytes() == before
