@@ -314,3 +314,25 @@ def test_a_docx_whose_directory_lies_about_a_size_is_read_within_the_declared_si
     peak_mib = usage.ru_maxrss / 1024  # Linux gives KiB
     assert peak_mib < 250, f"the import reached {peak_mib:.0f} MiB"
     assert po.read_bytes() == before
+
+
+# --- 8. leftovers ----------------------------------------------------------------------------------------
+
+
+def test_a_text_size_in_the_brand_is_refused_with_its_field_and_line(project):
+    # Issue 25: `body: "large"` under `sizes:` in brand.yaml failed the DOCX writer with an opaque TypeError.
+    brand = project / "styles" / "brand.yaml"
+    text = brand.read_text(encoding="utf-8")
+    brand.write_text(text.replace("  body: 10.5", '  body: "large"', 1), encoding="utf-8")
+    line = text.splitlines().index("  body: 10.5") + 1
+    result = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "docx")
+    stderr = assert_refused(result, "styles/brand.yaml", f"line {line}, sizes.body: 'large' is not a size in points")
+    assert "TypeError" not in stderr
+
+
+def test_a_file_over_the_cap_is_measured_in_one_unit_system(project):
+    # Issue 25: a 20 MB file was reported as "19 MB" (mebibytes counted and rounded down, megabytes named).
+    action = project / ACTION
+    action.write_bytes(action.read_bytes() + b"#" * (20_000_000 - action.stat().st_size))
+    stderr = assert_refused(run_uapress(project, "check", timeout=60), "action.yaml", "is 19.1 MiB", "the 2.0 MiB")
+    assert " MB" not in stderr
