@@ -336,3 +336,36 @@ def test_a_file_over_the_cap_is_measured_in_one_unit_system(project):
     action.write_bytes(action.read_bytes() + b"#" * (20_000_000 - action.stat().st_size))
     stderr = assert_refused(run_uapress(project, "check", timeout=60), "action.yaml", "is 19.1 MiB", "the 2.0 MiB")
     assert " MB" not in stderr
+
+
+def test_serve_keeps_a_bounded_number_of_unpublished_languages(project):
+    # Issue 25: every language tag asked for (/SLUG/xx-a1/, ...) kept its error page for the server's life.
+    from uapress.commands import preview as preview_module
+
+    preview = preview_module.Preview(project, log=lambda line: None)
+    for number in range(preview_module.MAX_UNPUBLISHED + 20):
+        edition = preview.edition(SLUG, f"qq-a{number}")
+        assert b"not published in qq-a" in edition.page
+    assert len(preview.editions) == preview_module.MAX_UNPUBLISHED
+    assert (SLUG, f"qq-a{preview_module.MAX_UNPUBLISHED + 19}") in preview.editions  # the newest are kept
+
+
+def test_serve_closes_an_idle_connection(project, monkeypatch):
+    # Issue 25: a connection that never sent a request was held open forever.
+    import socket
+    import threading
+
+    from uapress.commands import preview as preview_module
+    from uapress.commands import serve as serve_module
+
+    monkeypatch.setattr(serve_module, "IDLE_TIMEOUT", 1)
+    server = serve_module._bind(0, preview_module.Preview(project, log=lambda line: None))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as idle:
+            started = time.monotonic()
+            assert idle.recv(1) == b""  # closed by the server, not by our own 10 s timeout
+            assert time.monotonic() - started < 5
+    finally:
+        server.shutdown()
+        server.server_close()
