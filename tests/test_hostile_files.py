@@ -6,14 +6,18 @@ Each case runs the real command line in a copy of the sample project and checks 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import struct
+import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from projects import REPO, copy_sample_sources, run_uapress
+from projects import REPO, copy_sample_sources, run_uapress, uapress_command
 
 SLUG = "venezuela-hrd-release"
 ACTION = f"source/actions/{SLUG}/action.yaml"
@@ -255,3 +259,113 @@ def test_deeply_nested_markdown_is_refused_at_its_field_and_line(project, markdo
     result = run_uapress(project, "check", SLUG, timeout=120)
     assert time.monotonic() - started < 20
     assert_refused(result, f"{ACTION}:{line}", "summary", "nested")
+
+
+# --- 7. a DOCX whose zip directory lies about a part's size ---------------------------------------------
+
+
+def _lying_docx(project: Path, tmp_path: Path, inflates_to: int, declared: int) -> Path:
+    """Return an exported DOCX whose word/document.xml inflates to `inflates_to` zero bytes but is declared `declared`."""
+    result = run_uapress(project, "export", SLUG, "--lang", "es", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    exported = project / "build" / SLUG / "translate" / f"{SLUG}.es.docx"
+    hostile = tmp_path / "lying.docx"
+    with zipfile.ZipFile(exported) as source, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                target.writestr(info.filename, source.read(info.filename))
+        with target.open("word/document.xml", "w") as member:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(inflates_to // len(block)):
+                member.write(block)
+    data = bytearray(hostile.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    # The lie, in the local header (uncompressed size at byte 22) and in the central directory (byte 24).
+    struct.pack_into("<I", data, info.header_offset + 22, declared)
+    # The central entry: signature, then the local header's fields from "version needed" on, 2 bytes later.
+    fields = bytes(data[info.header_offset + 4 : info.header_offset + 22])
+    central = data.index(fields, info.header_offset + 30 + info.compress_size) - 6
+    assert data[central : central + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, central + 24, declared)
+    hostile.write_bytes(bytes(data))
+    with zipfile.ZipFile(hostile) as archive:
+        assert archive.getinfo("word/document.xml").file_size == declared
+    assert hostile.stat().st_size < 2 * 1024 * 1024
+    return hostile
+
+
+def test_a_docx_whose_directory_lies_about_a_size_is_read_within_the_declared_size(project, tmp_path):
+    # Issue 25: document.xml declared as 18 KB but inflating to gigabytes grew the import to 2.1 GB of memory
+    # before "Bad CRC-32": zipfile inflated up to 1 GiB in one go, then cut it to the declared size.
+    hostile = _lying_docx(project, tmp_path, inflates_to=600 * 1024 * 1024, declared=18 * 1024)
+    po = project / f"source/actions/{SLUG}/translations/es.po"
+    before = po.read_bytes()
+    command = uapress_command() + ["import", str(hostile), "--action", SLUG, "--lang", "es"]
+    with open(tmp_path / "stderr", "w+", encoding="utf-8") as errors:
+        process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        # wait4 gives this process's own peak memory (getrusage of all children would mix in earlier builds).
+        _, status, usage = os.wait4(process.pid, 0)
+        errors.seek(0)
+        stderr = errors.read()
+    assert os.waitstatus_to_exitcode(status) == 1, stderr
+    assert "lying.docx: the file is damaged (corrupted zip): part word/document.xml" in stderr, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    peak_mib = usage.ru_maxrss / 1024  # Linux gives KiB
+    assert peak_mib < 250, f"the import reached {peak_mib:.0f} MiB"
+    assert po.read_bytes() == before
+
+
+# --- 8. leftovers ----------------------------------------------------------------------------------------
+
+
+def test_a_text_size_in_the_brand_is_refused_with_its_field_and_line(project):
+    # Issue 25: `body: "large"` under `sizes:` in brand.yaml failed the DOCX writer with an opaque TypeError.
+    brand = project / "styles" / "brand.yaml"
+    text = brand.read_text(encoding="utf-8")
+    brand.write_text(text.replace("  body: 10.5", '  body: "large"', 1), encoding="utf-8")
+    line = text.splitlines().index("  body: 10.5") + 1
+    result = run_uapress(project, "build", SLUG, "--lang", "en", "--format", "docx")
+    stderr = assert_refused(result, "styles/brand.yaml", f"line {line}, sizes.body: 'large' is not a size in points")
+    assert "TypeError" not in stderr
+
+
+def test_a_file_over_the_cap_is_measured_in_one_unit_system(project):
+    # Issue 25: a 20 MB file was reported as "19 MB" (mebibytes counted and rounded down, megabytes named).
+    action = project / ACTION
+    action.write_bytes(action.read_bytes() + b"#" * (20_000_000 - action.stat().st_size))
+    stderr = assert_refused(run_uapress(project, "check", timeout=60), "action.yaml", "is 19.1 MiB", "the 2.0 MiB")
+    assert " MB" not in stderr
+
+
+def test_serve_keeps_a_bounded_number_of_unpublished_languages(project):
+    # Issue 25: every language tag asked for (/SLUG/xx-a1/, ...) kept its error page for the server's life.
+    from uapress.commands import preview as preview_module
+
+    preview = preview_module.Preview(project, log=lambda line: None)
+    for number in range(preview_module.MAX_UNPUBLISHED + 20):
+        edition = preview.edition(SLUG, f"qq-a{number}")
+        assert b"not published in qq-a" in edition.page
+    assert len(preview.editions) == preview_module.MAX_UNPUBLISHED
+    assert (SLUG, f"qq-a{preview_module.MAX_UNPUBLISHED + 19}") in preview.editions  # the newest are kept
+
+
+def test_serve_closes_an_idle_connection(project, monkeypatch):
+    # Issue 25: a connection that never sent a request was held open forever.
+    import socket
+    import threading
+
+    from uapress.commands import preview as preview_module
+    from uapress.commands import serve as serve_module
+
+    monkeypatch.setattr(serve_module, "IDLE_TIMEOUT", 1)
+    server = serve_module._bind(0, preview_module.Preview(project, log=lambda line: None))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as idle:
+            started = time.monotonic()
+            assert idle.recv(1) == b""  # closed by the server, not by our own 10 s timeout
+            assert time.monotonic() - started < 5
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -77,14 +77,16 @@ def test_a_link_inside_the_project_is_read(project):
 def test_a_source_larger_than_2_mb_is_refused_with_its_size(project):
     action = project / ACTION
     action.write_text(action.read_text(encoding="utf-8") + ("# padding\n" * 300_000), encoding="utf-8")
-    stderr = assert_refused(run_uapress(project, "check", timeout=60), "action.yaml", "2.9 MB", "more than the 2.0 MB")
+    stderr = assert_refused(
+        run_uapress(project, "check", timeout=60), "action.yaml", "2.9 MiB", "more than the 2.0 MiB"
+    )
     assert len(max(stderr.splitlines(), key=len)) < 400
 
 
 def test_a_po_file_larger_than_2_mb_is_refused_with_its_size(project):
     po = project / LINKED["translation"]
     po.write_text(po.read_text(encoding="utf-8") + ("# padding\n" * 300_000), encoding="utf-8")
-    assert_refused(run_uapress(project, "check", timeout=60), "fr.po", "more than the 2.0 MB")
+    assert_refused(run_uapress(project, "check", timeout=60), "fr.po", "more than the 2.0 MiB")
 
 
 def test_serve_shows_the_refusal_and_never_the_linked_file(project):

@@ -10,7 +10,7 @@ import secrets
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from textwrap import dedent
 from typing import TYPE_CHECKING, TypedDict
@@ -36,6 +36,8 @@ POLL = 0.3
 WATCHED = ("source", "styles")
 Snapshot = dict[str, tuple[int, int, int]]
 """(modification time, size, inode) of each watched file, by path."""
+MAX_UNPUBLISHED = 16
+"""Editions of languages an action does not publish kept at once (issue 25: each asked-for tag was kept forever)."""
 EDITOR_LITTER = re.compile(r"^(\..*|.*~|.*\.(swp|swx|tmp|bak)|#.*#|4913)$")
 """Swap, backup and temporary files editors (and `write_atomic`) leave beside the real ones."""
 
@@ -54,6 +56,8 @@ class Edition:
     document: Document | None = None
     brand: Brand | None = None
     resolved_lang: str | None = None
+    unpublished: bool = False
+    """Whether the last build found the language not among the action's: its error page."""
     files: dict[str, bytes] = field(default_factory=dict)
     """Other formats (PDF…) rendered on request for this version, by file name."""
 
@@ -73,6 +77,7 @@ class Built:
     document: Document | None = None
     brand: Brand | None = None
     lang: str | None = None
+    unpublished: bool = False
 
 
 class Preview:
@@ -116,7 +121,16 @@ class Preview:
             if edition is None:
                 edition = self.editions[(slug, lang)] = Edition(slug, lang)
                 self._publish(edition, self._build(slug, lang))
+                self._forget_unpublished()
             return edition
+
+    def _forget_unpublished(self) -> None:
+        """Drop the oldest editions of languages no action publishes beyond MAX_UNPUBLISHED."""
+        # Issue 25: any tag in a URL (/SLUG/xx-a1/) built an error page kept for the server's life; the
+        # published languages are few, the tags one can type are not.
+        unpublished = [key for key, edition in self.editions.items() if edition.unpublished]
+        for key in unpublished[: max(0, len(unpublished) - MAX_UNPUBLISHED)]:
+            del self.editions[key]
 
     def version(self, edition: Edition) -> str:
         """Return the token the page embeds and the event stream announces."""
@@ -173,7 +187,7 @@ class Preview:
                     field="languages",
                     hint=f"add {resolved} to 'languages', or open /{slug}/",
                 )
-                return self._failed(slug, lang, [problem])
+                return replace(self._failed(slug, lang, [problem]), unpublished=True)
             loc, document = localised(action, resolved, self.root)
             page = next(iter(render(document, ("html",), brand).values()))
         except UapressError as exc:
@@ -202,6 +216,7 @@ class Preview:
                 edition.files = {}
             edition.page, edition.ok = built.page, built.ok
             edition.document, edition.brand, edition.resolved_lang = built.document, built.brand, built.lang
+            edition.unpublished = built.unpublished
             self.changed.notify_all()
         lang = built.lang or edition.lang
         name = f"{edition.slug}/{lang}" if lang else edition.slug

@@ -34,6 +34,8 @@ from uapress.source.validate import SLUG
 HOST = "127.0.0.1"
 """The only address served: the preview is for the person at this machine, never the network."""
 KEEPALIVE = 15
+IDLE_TIMEOUT = 60
+"""Seconds a connection may send nothing before it is closed (issue 25: idle connections were held forever)."""
 """Seconds between keep-alive comments on an idle event stream (they reveal closed pages)."""
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -154,6 +156,11 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "uapress-preview"
+
+    def setup(self) -> None:
+        super().setup()
+        # A client that sends nothing for IDLE_TIMEOUT seconds is dropped (issue 25: held forever).
+        self.connection.settimeout(IDLE_TIMEOUT)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass  # one line per request would drown the rebuild messages

@@ -92,7 +92,9 @@ def _refused(path: Path, message: str, hint: str | None = None) -> SourceError:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / MiB:.1f} MB" if size < 10 * MiB else f"{size // MiB} MB"
+    # Issue 25: mebibytes counted and rounded down but named "MB" gave a 20 MB file as "19 MB"; binary units
+    # throughout, named as such, like the import's limits (core/safety.py).
+    return f"{size / MiB:.1f} MiB"
 
 
 class Inputs:

@@ -25,6 +25,8 @@ MAX_UNPACKED = 50 * 1024 * 1024
 MAX_RATIO = 100
 """Most a zip member may inflate, relative to its packed size (text compresses ~10:1; bombs ~1000:1)."""
 MAX_MEMBERS = 2000
+CHUNK = 64 * 1024
+"""Bytes inflated per step when reading a part (zipfile's own read inflates up to 1 GiB per step)."""
 MAX_XML = 50 * 1024 * 1024
 """Largest XLIFF file read."""
 
@@ -53,11 +55,32 @@ class Package:
         return name in self.zip.NameToInfo
 
     def read(self, name: str) -> bytes:
-        """Return one part's bytes; a damaged member is an ExchangeError."""
+        """Return one part's bytes, inflated in small steps up to its declared size; damage is an ExchangeError."""
         try:
-            return self.zip.read(name)
+            info = self.zip.getinfo(name)
+            # Issue 25: `ZipFile.read` inflates up to 1 GiB in one step before cutting to the declared size, so a
+            # part declared as 18 KB that inflates to gigabytes took gigabytes of memory. Read CHUNK at a time,
+            # never past the declared size nor the cap, whichever comes first.
+            limit = min(info.file_size, MAX_UNPACKED)
+            pieces: list[bytes] = []
+            got = 0
+            with self.zip.open(info) as member:
+                while got < limit:
+                    piece = member.read(min(CHUNK, limit - got))
+                    if not piece:
+                        break
+                    pieces.append(piece)
+                    got += len(piece)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise ExchangeError(f"{self.path.name}: the file is damaged (corrupted zip): part {name}: {exc}") from None
+        if got < info.file_size:
+            raise ExchangeError(
+                f"{self.path.name}: refused: part {name} is larger than the {MAX_UNPACKED // 2**20} MiB allowed"
+                if got >= MAX_UNPACKED
+                else f"{self.path.name}: the file is damaged (corrupted zip): part {name} ends after {got} of its "
+                f"{info.file_size} bytes"
+            )
+        return b"".join(pieces)
 
     def xml(self, name: str) -> etree._Element:
         """Return one XML part parsed safely (see `parse_xml`)."""
@@ -110,7 +133,7 @@ def open_zip(path: Path, kind: str = "DOCX") -> Package:
                 f"{path.name}: refused: part {member.filename} would inflate {member.file_size // max(member.compress_size, 1)} "
                 f"times its packed size (a zip bomb)"
             )
-    # Python's zipfile stops inflating a member at its declared size, so the bound above holds.
+    # Package.read inflates each part in CHUNK steps and stops at its declared size, so the bound above holds.
     return Package(path, archive)
 
 

@@ -133,6 +133,25 @@ def load_brand(root: Path) -> Brand:
                         hint="add the file or fix the name",
                     )
                 )
+    sizes = data.get("sizes") or {}
+    if not isinstance(sizes, dict):
+        problems.append(
+            Diagnostic("error", "sizes must be a mapping of roles to points", path, field="sizes", hint="body: 10.5")
+        )
+        sizes = {}
+    for role, value in sizes.items():
+        # Issue 25: a text value here failed later, in the DOCX writer, as an opaque TypeError.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 500:
+            problems.append(
+                Diagnostic(
+                    "error",
+                    f"'{value}' is not a size in points",
+                    path,
+                    _key_line(path, "sizes", str(role)),
+                    field=f"sizes.{role}",
+                    hint="write a number of points, such as 10.5 (no unit, no quotes)",
+                )
+            )
     logo = str(data.get("logo", "logo.svg"))
     if not (folder / logo).exists():
         problems.append(Diagnostic("error", f"logo '{logo}' is not in styles/", path, field="logo"))
@@ -155,13 +174,24 @@ def load_brand(root: Path) -> Brand:
         str(data.get("name", "")),
         colours,
         fonts,
-        dict(data.get("sizes") or {}),
+        {str(role): float(value) for role, value in sizes.items()},
         _page(str(page.get("size", "A4")), path),
         dict(page.get("margins") or {}),
         logo,
         str(data.get("logo_alt") or data.get("name") or ""),
         envelope_window=window,
     )
+
+
+def _key_line(path: Path, section: str, key: str) -> int | None:
+    """Return the line of `key:` inside the top-level `section:` of a YAML file, if it can be found."""
+    inside = False
+    for number, line in enumerate(read_project_text(path).splitlines(), 1):
+        if line and not line[0].isspace():
+            inside = line.split("#")[0].strip() == f"{section}:"
+        elif inside and line.strip().startswith(f"{key}:"):
+            return number
+    return None
 
 
 def read_yaml(path: Path) -> Any:  # YAML: whatever the file holds, checked where it is used
