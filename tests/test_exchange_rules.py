@@ -7,6 +7,7 @@ checks them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import zipfile
@@ -389,3 +390,80 @@ def test_a_po_file_with_a_byte_order_mark_keeps_its_header_comments(repo_copy, m
     rewritten = path.read_text(encoding="utf-8")
     assert rewritten.startswith(first + "\n"), rewritten[:200]
     msgfmt_check(path)
+
+
+# Fixtures' dates are read as of a fixed day, so that the sample (issued 2026-01-19, deadline 2026-06-30) is
+# a current action whatever day the tests run.
+SAMPLE_DAY = dt.date(2026, 6, 1)
+
+
+def _dated(root: Path, issued: str, deadline: str) -> Path:
+    path = root / "source" / "actions" / OLD / "action.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "issued: 2026-01-19\n" in text and "deadline: 2026-06-30\n" in text
+    text = text.replace("issued: 2026-01-19\n", f"issued: {issued}\n").replace(
+        "deadline: 2026-06-30\n", f"deadline: {deadline}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _date_findings(root: Path, today: dt.date) -> list:
+    from uapress.commands.check import check
+
+    return [d for d in check(root, [OLD], today).diagnostics if d.field in ("issued", "deadline")]
+
+
+def test_the_sample_dates_raise_no_date_warning(repo_copy):
+    assert _date_findings(repo_copy, SAMPLE_DAY) == []
+
+
+@pytest.mark.parametrize(
+    ("issued", "deadline", "expected"),
+    [
+        # The year mistyped in the deadline: a year ahead, and a year after the issue date.
+        (
+            "2026-01-19",
+            "2027-06-30",
+            [
+                ("deadline", "deadline 2027-06-30 is more than a year after today (2026-06-01)"),
+                ("deadline", "deadline 2027-06-30 is more than six months after the issue date 2026-01-19"),
+            ],
+        ),
+        # Both years mistyped the same way: ten years ahead.
+        (
+            "2036-01-19",
+            "2036-02-28",
+            [
+                ("issued", "issued 2036-01-19 is more than a year after today (2026-06-01)"),
+                ("deadline", "deadline 2036-02-28 is more than a year after today (2026-06-01)"),
+            ],
+        ),
+        # The month mistyped: an action open for eleven months.
+        (
+            "2026-01-19",
+            "2026-12-30",
+            [("deadline", "deadline 2026-12-30 is more than six months after the issue date 2026-01-19")],
+        ),
+    ],
+)
+def test_a_date_far_from_today_or_a_long_action_is_a_warning(repo_copy, issued, deadline, expected):
+    """Issue 19: such dates were accepted silently."""
+    path = _dated(repo_copy, issued, deadline)
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    found = _date_findings(repo_copy, SAMPLE_DAY)
+
+    assert [(d.field, d.message) for d in found] == expected
+    assert all(d.severity == "warning" and d.hint for d in found)
+    assert all(lines[d.line - 1].startswith(f"{d.field}: ") for d in found)
+
+
+def test_check_shows_a_far_date_on_its_line(repo_copy):
+    _dated(repo_copy, "2026-01-19", "2062-06-30")
+
+    result = run_uapress(repo_copy, "check", OLD)
+
+    assert "warning: line 17, deadline: deadline 2062-06-30 is more than a year after today" in result.stderr, (
+        result.stderr
+    )
