@@ -7,15 +7,19 @@ checks them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from conftest import require
 from projects import REPO, run_uapress
 from uapress.localise import po
 from uapress.localise.segments import action_segments
@@ -467,3 +471,42 @@ def test_check_shows_a_far_date_on_its_line(repo_copy):
     assert "warning: line 17, deadline: deadline 2062-06-30 is more than a year after today" in result.stderr, (
         result.stderr
     )
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """Make `folder` and what it holds unwritable, for root too (the immutable attribute), then writable again."""
+    if os.geteuid() == 0:
+        chattr = require("chattr")
+        subprocess.run([chattr, "-R", "+i", str(folder)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run([chattr, "-R", "-i", str(folder)], check=True)
+    else:
+        modes = {path: path.stat().st_mode for path in [folder, *folder.rglob("*")]}
+        for path in modes:
+            path.chmod(modes[path] & ~0o222)
+        try:
+            yield
+        finally:
+            for path, mode in modes.items():
+                path.chmod(mode)
+
+
+def test_a_read_only_build_folder_counts_no_edition_built_and_says_the_cache_error_once(repo_copy):
+    """Issue 19: the summary said "3 edition(s) built" beside 3 FAILED, and the cache error came once per save."""
+    options = ("build", OLD, "--format", "html", "--lang", "en", "--lang", "es", "--lang", "fr")
+    first = run_uapress(repo_copy, *options)
+    assert first.returncode == 0, first.stderr
+    assert "3 edition(s) built, 0 unchanged" in first.stdout
+    before = {p: p.read_bytes() for p in (repo_copy / "build").rglob("*") if p.is_file()}
+
+    with read_only(repo_copy / "build"):
+        result = run_uapress(repo_copy, *options, "--force")
+
+    assert result.returncode == 1
+    assert "0 edition(s) built, 0 unchanged, 3 FAILED" in result.stdout, result.stdout
+    assert result.stderr.count("the build cache was not saved") == 1, result.stderr
+    assert result.stderr.count("the edition was not written") == 3
+    assert {p: p.read_bytes() for p in (repo_copy / "build").rglob("*") if p.is_file()} == before

@@ -185,12 +185,11 @@ def build(
                 for path in edition.files:
                     typer.echo(f"    {path}")
         unchanged = sum(e.unchanged for e in report.editions)
-        typer.echo(
-            summary(
-                f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged",
-                report,
-            )
-        )
+        failed = sum(e.failed for e in report.editions)
+        # Only what was written counts as built: a failed edition is counted apart (issue 19).
+        built = len(report.editions) - unchanged - failed
+        counted = f"{built} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged"
+        typer.echo(summary(counted + (f", {failed} FAILED" if failed else ""), report))
     raise typer.Exit(report.exit_code(strict))
 
 
