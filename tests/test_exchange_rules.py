@@ -11,8 +11,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -510,3 +512,26 @@ def test_a_read_only_build_folder_counts_no_edition_built_and_says_the_cache_err
     assert result.stderr.count("the build cache was not saved") == 1, result.stderr
     assert result.stderr.count("the edition was not written") == 3
     assert {p: p.read_bytes() for p in (repo_copy / "build").rglob("*") if p.is_file()} == before
+
+
+def test_serve_counts_the_untranslated_segments_as_the_build_does(repo_copy):
+    """Issue 19: serve said "0 warning(s)" for an edition shown mostly in the source language."""
+    from test_serve import Server
+
+    build = run_uapress(repo_copy, "build", FOLLOWUP, "--format", "html", "--lang", "fr")
+    assert build.returncode == 0, build.stderr
+    built = re.search(rf"{FOLLOWUP}/fr: .*\n.*?, (\d+) warning\(s\)", build.stdout)
+    untranslated = re.findall(r"\[fr\] (\d+) segment\(s\) not translated", build.stderr)
+    assert built and untranslated, build.stdout + build.stderr
+
+    server = Server(repo_copy, FOLLOWUP)
+    try:
+        assert server.get(f"/{FOLLOWUP}/fr/").status == 200
+        deadline = time.monotonic() + 30
+        while f"{FOLLOWUP}/fr: built" not in server.text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        server.stop()
+
+    assert f"{FOLLOWUP}/fr: built, {built.group(1)} warning(s)" in server.text(), server.text()
+    assert int(built.group(1)) >= len(untranslated) > 0
