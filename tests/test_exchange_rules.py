@@ -535,3 +535,44 @@ def test_serve_counts_the_untranslated_segments_as_the_build_does(repo_copy):
 
     assert f"{FOLLOWUP}/fr: built, {built.group(1)} warning(s)" in server.text(), server.text()
     assert int(built.group(1)) >= len(untranslated) > 0
+
+
+def _reworded(monkeypatch) -> None:
+    """Reword every message of the wording checks, as a later release of uapress might."""
+    from uapress.localise.qa import text
+
+    original = text.check
+
+    def check(*args, **kwargs):
+        return [(f[0], f[1], "reworded: " + f[2], *f[3:]) for f in original(*args, **kwargs)]
+
+    monkeypatch.setattr(text, "check", check)
+
+
+def test_a_finding_id_does_not_change_when_its_message_is_reworded(monkeypatch):
+    """Issue 19: the id hashed the message, so rewording one re-opened every confirmed warning."""
+    from uapress.localise.qa import check_segment
+
+    source = "Three defenders (all detained since 2024) remain in “prison”.  Ana Pérez is one."
+    translation = "Tres defensores (todos detenidos desde 2024 siguen en «prisión».  Ana es una."
+    before = [(f.check, f.id) for f in check_segment(source, translation, ("Ana Pérez",), "letter", "es", "en")]
+    assert {"paired", "keep", "whitespace"} <= {check for check, _ in before}, before
+
+    _reworded(monkeypatch)
+    after = check_segment(source, translation, ("Ana Pérez",), "letter", "es", "en")
+
+    assert all(f.message.startswith("reworded: ") for f in after if f.check in ("paired", "keep", "whitespace"))
+    assert [(f.check, f.id) for f in after] == before
+    assert len({id for _, id in before}) == len(before)  # each finding still has an id of its own
+
+
+def test_the_sample_s_confirmation_survives_a_reworded_message(repo_copy, monkeypatch):
+    from uapress.localise import localise
+    from uapress.model.checklist import build_checklist
+
+    action, _ = load_action(repo_copy / "source" / "actions" / OLD / "action.yaml")
+    _reworded(monkeypatch)
+    checklist = build_checklist(localise(action, "es", repo_copy), SAMPLE_DAY)
+
+    paired = [f for s in checklist.segments for f in s.findings if f.check == "paired"]
+    assert [(f.message.startswith("reworded: "), f.confirmed) for f in paired] == [(True, True)], paired

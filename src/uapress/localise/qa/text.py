@@ -38,8 +38,8 @@ def check(
     lang: str,
     source_lang: str,
     languages: tuple[str, ...] = (),
-) -> list[tuple[str, str, str, str]]:
-    """Return (check, severity, message, fix) findings on the wording of a translation.
+) -> list[tuple[str, ...]]:
+    """Return (check, severity, message, fix[, subject]) findings on the wording of a translation.
 
     `languages` are the action's other languages (its targets): a translation that reads as one of them,
     or as its source language, or is in another script, is an error (issue 19).
@@ -86,10 +86,10 @@ def unclosed(text: str) -> set[str]:
     return out
 
 
-def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
+def _paired(source_text: str, text: str) -> list[tuple[str, ...]]:
     """Warn when the translation leaves a quotation or bracket open where the source closes it, or the reverse."""
     want, got = unclosed(source_text), unclosed(text)
-    out = []
+    out: list[tuple[str, ...]] = []
     for kind in sorted(got - want):
         out.append(
             (
@@ -97,6 +97,7 @@ def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 f"a {kind} mark is left open in the translation, while the source closes it",
                 f"close the {kind} where the source does",
+                f"open {kind}",
             )
         )
     for kind in sorted(want - got):
@@ -106,13 +107,14 @@ def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 f"the source leaves a {kind} mark open, while the translation closes it",
                 "check where the quoted or bracketed text ends; confirm if the source is the one to correct",
+                f"closed {kind}",
             )
         )
     return out
 
 
-def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
-    out = []
+def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
     for term in keep:
         want = source.count(term)
         # Counted as a substring, so an Arabic prefix glued to a Latin name (وCarlos) still counts.
@@ -124,6 +126,7 @@ def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[st
                     "error",
                     f"'{term}' must stay unchanged: the source has it {want} time(s), the translation {got}",
                     f"write '{term}' exactly as in the source each time it occurs",
+                    term,
                 )
             )
     return out
@@ -147,7 +150,7 @@ def sentences(text: str, lang: str) -> list[str]:
     return out
 
 
-def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
+def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list[tuple[str, ...]]:
     want, got = len(sentences(source_text, source_lang)), len(sentences(text, lang or source_lang))
     if got >= want:
         return []
@@ -163,7 +166,7 @@ def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list
 
 def _source_language(
     source_text: str, text: str, keep: tuple[str, ...], lang: str, source_lang: str
-) -> list[tuple[str, str, str, str]]:
+) -> list[tuple[str, ...]]:
     """Find source-language text left in the translation: shared word runs, or sentences in the source language."""
     stripped = _without(text, keep)
     shared = _shared_run(source_text, stripped)
@@ -174,6 +177,7 @@ def _source_language(
                 "warning",
                 f'source text left in the translation: "{shared}"',
                 "translate it; confirm if it is a title or a quotation kept in the original language",
+                shared,
             )
         ]
     primary, source_primary = lang.split("-")[0], source_lang.split("-")[0]
@@ -191,12 +195,13 @@ def _source_language(
                     "warning",
                     f'a sentence reads as {source_lang}, not {lang}: "{excerpt}"',
                     "translate it; confirm if it is a quotation kept in the original language",
+                    sentence,
                 )
             ]
     return []
 
 
-def _language(text: str, lang: str, languages: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+def _language(text: str, lang: str, languages: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Find a translation written, as a whole, in another of the action's languages or in another script."""
     if not lang:
         return []
@@ -248,7 +253,7 @@ def _end_mark(text: str) -> str:
     return _END.get(stripped[-1:], "") if stripped else ""
 
 
-def _punctuation(source: str, translation: str) -> list[tuple[str, str, str, str]]:
+def _punctuation(source: str, translation: str) -> list[tuple[str, ...]]:
     want, got = _end_mark(source), _end_mark(translation)
     if want == got:
         return []
@@ -264,8 +269,8 @@ def _punctuation(source: str, translation: str) -> list[tuple[str, str, str, str
     ]
 
 
-def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
-    out = []
+def _whitespace(translation: str) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
     if translation != translation.strip():
         out.append(
             (
@@ -273,6 +278,7 @@ def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 "the translation starts or ends with white space",
                 "remove the spaces or line breaks at its start and end",
+                "ends",
             )
         )
     # Two spaces before a line break are a Markdown hard break, not a doubled space.
@@ -284,12 +290,13 @@ def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 f"{len(doubled)} doubled space(s) inside the translation",
                 "replace each run of spaces with one space",
+                "inside",
             )
         )
     return out
 
 
-def _length(source: str, translation: str) -> list[tuple[str, str, str, str]]:
+def _length(source: str, translation: str) -> list[tuple[str, ...]]:
     if len(source) < 40:
         return []
     ratio = len(translation.strip()) / len(source.strip())
