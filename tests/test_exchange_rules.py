@@ -576,3 +576,33 @@ def test_the_sample_s_confirmation_survives_a_reworded_message(repo_copy, monkey
 
     paired = [f for s in checklist.segments for f in s.findings if f.check == "paired"]
     assert [(f.message.startswith("reworded: "), f.confirmed) for f in paired] == [(True, True)], paired
+
+
+def _checklist_page(root: Path, slug: str, lang: str) -> str:
+    from uapress.build.render import localised, render
+    from uapress.writers.brand import load_brand
+
+    action, _ = load_action(root / "source" / "actions" / slug / "action.yaml")
+    _, document = localised(action, lang, root, today=SAMPLE_DAY)
+    (page,) = render(document, ("checklist-html",), load_brand(root)).values()
+    return page.decode("utf-8")
+
+
+def test_findings_are_in_the_checklist_s_language(repo_copy):
+    """Issue 19: the checklist gave every QA finding in English, the rest of the page in its language."""
+    page = _checklist_page(repo_copy, OLD, "es")
+    assert "el original deja abiertas unas comillas que la traducción cierra" in page
+    assert "compruebe dónde termina el texto citado" in page
+    assert "the source leaves a quotation mark open" not in page
+
+    path = po_file(repo_copy, OLD, "fr")
+    text = path.read_text(encoding="utf-8")
+    assert 'msgstr "Les défenseur·e·s des droits humains' in text
+    path.write_text(
+        text.replace('msgstr "Les défenseur·e·s des droits humains', 'msgstr "Les défenseur·e·s  des  droits humains'),
+        encoding="utf-8",
+    )
+    page = _checklist_page(repo_copy, OLD, "fr")
+    assert "2 espace(s) doublé(s) dans la traduction" in page
+    assert "remplacez chaque suite d’espaces par une seule espace" in page
+    assert "doubled space(s)" not in page

@@ -33,6 +33,10 @@ class Finding:
     """What to do about it, in one sentence."""
     subject: str = ""
     """The offending text (a name, an address, a mark) when one check can find several things in a segment."""
+    label: str = ""
+    """The key of the message in the labels (`source/labels/<lang>.po`; its fix is `<key>_fix`), if it has one."""
+    values: tuple[tuple[str, str], ...] = ()
+    """What the label's `{name}` fields stand for."""
     id: str = ""
     """Stable while the source and the translation stay the same, whatever the message says: what `# qa-ok:`
     names."""
@@ -78,9 +82,11 @@ def check_segment(
 
 
 def _finding(raw: tuple[str, ...]) -> Finding:
-    """Return the finding a check gives as (check, severity, message, fix[, subject])."""
-    check, severity, message, fix, *subject = raw
-    return Finding(check, severity, message, fix, subject[0] if subject else "")
+    """Return the finding a check gives as (check, severity, message, fix[, subject[, label, name=value…]])."""
+    check, severity, message, fix, *rest = raw
+    subject, label, *values = [*rest, "", ""][:2] + rest[2:]
+    pairs = tuple((name, value) for name, _, value in (v.partition("=") for v in values))
+    return Finding(check, severity, message, fix, subject, label, pairs)
 
 
 def _identified(source: str, translation: str, findings: list[Finding]) -> list[Finding]:

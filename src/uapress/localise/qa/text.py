@@ -55,6 +55,8 @@ def check(
                 "warning",
                 "the translation is identical to the source",
                 "translate the text; confirm if it reads the same in this language",
+                "",
+                "qa_identical",
             )
         )
     else:
@@ -98,6 +100,7 @@ def _paired(source_text: str, text: str) -> list[tuple[str, ...]]:
                 f"a {kind} mark is left open in the translation, while the source closes it",
                 f"close the {kind} where the source does",
                 f"open {kind}",
+                f"qa_paired_open_{kind}",
             )
         )
     for kind in sorted(want - got):
@@ -108,6 +111,7 @@ def _paired(source_text: str, text: str) -> list[tuple[str, ...]]:
                 f"the source leaves a {kind} mark open, while the translation closes it",
                 "check where the quoted or bracketed text ends; confirm if the source is the one to correct",
                 f"closed {kind}",
+                f"qa_paired_closed_{kind}",
             )
         )
     return out
@@ -160,6 +164,10 @@ def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list
             "warning",
             f"the source has {want} sentence(s), the translation {got}: a sentence may have been left out",
             "translate every sentence of the source; confirm if two were joined on purpose",
+            "",
+            "qa_sentences",
+            f"want={want}",
+            f"got={got}",
         )
     ]
 
@@ -178,6 +186,8 @@ def _source_language(
                 f'source text left in the translation: "{shared}"',
                 "translate it; confirm if it is a title or a quotation kept in the original language",
                 shared,
+                "qa_untranslated_words",
+                f"text={shared}",
             )
         ]
     primary, source_primary = lang.split("-")[0], source_lang.split("-")[0]
@@ -196,6 +206,10 @@ def _source_language(
                     f'a sentence reads as {source_lang}, not {lang}: "{excerpt}"',
                     "translate it; confirm if it is a quotation kept in the original language",
                     sentence,
+                    "qa_untranslated_sentence",
+                    f"text={excerpt}",
+                    f"source_lang={source_lang}",
+                    f"lang={lang}",
                 )
             ]
     return []
@@ -279,6 +293,7 @@ def _whitespace(translation: str) -> list[tuple[str, ...]]:
                 "the translation starts or ends with white space",
                 "remove the spaces or line breaks at its start and end",
                 "ends",
+                "qa_whitespace_ends",
             )
         )
     # Two spaces before a line break are a Markdown hard break, not a doubled space.
@@ -291,6 +306,8 @@ def _whitespace(translation: str) -> list[tuple[str, ...]]:
                 f"{len(doubled)} doubled space(s) inside the translation",
                 "replace each run of spaces with one space",
                 "inside",
+                "qa_whitespace_doubled",
+                f"count={len(doubled)}",
             )
         )
     return out
