@@ -606,3 +606,16 @@ def test_findings_are_in_the_checklist_s_language(repo_copy):
     assert "2 espace(s) doublé(s) dans la traduction" in page
     assert "remplacez chaque suite d’espaces par une seule espace" in page
     assert "doubled space(s)" not in page
+
+
+def test_a_name_to_keep_is_named_in_the_checklist_s_language(repo_copy):
+    path = po_file(repo_copy, OLD, "es")
+    text = path.read_text(encoding="utf-8")
+    action, _ = load_action(repo_copy / "source" / "actions" / OLD / "action.yaml")
+    name = next(term for term in action.keep if text.count(term) > 1)
+    path.write_text(text.replace(name, name.upper()), encoding="utf-8")
+
+    page = _checklist_page(repo_copy, OLD, "es")
+
+    assert f"«{name}» debe quedar sin cambios: el original lo tiene" in page, name
+    assert "must stay unchanged" not in page

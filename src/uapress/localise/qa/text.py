@@ -131,6 +131,10 @@ def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[st
                     f"'{term}' must stay unchanged: the source has it {want} time(s), the translation {got}",
                     f"write '{term}' exactly as in the source each time it occurs",
                     term,
+                    "qa_keep",
+                    f"term={term}",
+                    f"want={want}",
+                    f"got={got}",
                 )
             )
     return out
