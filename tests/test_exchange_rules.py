@@ -7,14 +7,21 @@ checks them.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
+import os
+import re
 import shutil
+import subprocess
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from conftest import require
 from projects import REPO, run_uapress
 from uapress.localise import po
 from uapress.localise.segments import action_segments
@@ -389,3 +396,226 @@ def test_a_po_file_with_a_byte_order_mark_keeps_its_header_comments(repo_copy, m
     rewritten = path.read_text(encoding="utf-8")
     assert rewritten.startswith(first + "\n"), rewritten[:200]
     msgfmt_check(path)
+
+
+# Fixtures' dates are read as of a fixed day, so that the sample (issued 2026-01-19, deadline 2026-06-30) is
+# a current action whatever day the tests run.
+SAMPLE_DAY = dt.date(2026, 6, 1)
+
+
+def _dated(root: Path, issued: str, deadline: str) -> Path:
+    path = root / "source" / "actions" / OLD / "action.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "issued: 2026-01-19\n" in text and "deadline: 2026-06-30\n" in text
+    text = text.replace("issued: 2026-01-19\n", f"issued: {issued}\n").replace(
+        "deadline: 2026-06-30\n", f"deadline: {deadline}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _date_findings(root: Path, today: dt.date) -> list:
+    from uapress.commands.check import check
+
+    return [d for d in check(root, [OLD], today).diagnostics if d.field in ("issued", "deadline")]
+
+
+def test_the_sample_dates_raise_no_date_warning(repo_copy):
+    assert _date_findings(repo_copy, SAMPLE_DAY) == []
+
+
+@pytest.mark.parametrize(
+    ("issued", "deadline", "expected"),
+    [
+        # The year mistyped in the deadline: a year ahead, and a year after the issue date.
+        (
+            "2026-01-19",
+            "2027-06-30",
+            [
+                ("deadline", "deadline 2027-06-30 is more than a year after today (2026-06-01)"),
+                ("deadline", "deadline 2027-06-30 is more than six months after the issue date 2026-01-19"),
+            ],
+        ),
+        # Both years mistyped the same way: ten years ahead.
+        (
+            "2036-01-19",
+            "2036-02-28",
+            [
+                ("issued", "issued 2036-01-19 is more than a year after today (2026-06-01)"),
+                ("deadline", "deadline 2036-02-28 is more than a year after today (2026-06-01)"),
+            ],
+        ),
+        # The month mistyped: an action open for eleven months.
+        (
+            "2026-01-19",
+            "2026-12-30",
+            [("deadline", "deadline 2026-12-30 is more than six months after the issue date 2026-01-19")],
+        ),
+    ],
+)
+def test_a_date_far_from_today_or_a_long_action_is_a_warning(repo_copy, issued, deadline, expected):
+    """Issue 19: such dates were accepted silently."""
+    path = _dated(repo_copy, issued, deadline)
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    found = _date_findings(repo_copy, SAMPLE_DAY)
+
+    assert [(d.field, d.message) for d in found] == expected
+    assert all(d.severity == "warning" and d.hint for d in found)
+    assert all(lines[d.line - 1].startswith(f"{d.field}: ") for d in found)
+
+
+def test_check_shows_a_far_date_on_its_line(repo_copy):
+    _dated(repo_copy, "2026-01-19", "2062-06-30")
+
+    result = run_uapress(repo_copy, "check", OLD)
+
+    assert "warning: line 17, deadline: deadline 2062-06-30 is more than a year after today" in result.stderr, (
+        result.stderr
+    )
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """Make `folder` and what it holds unwritable, for root too (the immutable attribute), then writable again."""
+    if os.geteuid() == 0:
+        chattr = require("chattr")
+        subprocess.run([chattr, "-R", "+i", str(folder)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run([chattr, "-R", "-i", str(folder)], check=True)
+    else:
+        modes = {path: path.stat().st_mode for path in [folder, *folder.rglob("*")]}
+        for path in modes:
+            path.chmod(modes[path] & ~0o222)
+        try:
+            yield
+        finally:
+            for path, mode in modes.items():
+                path.chmod(mode)
+
+
+def test_a_read_only_build_folder_counts_no_edition_built_and_says_the_cache_error_once(repo_copy):
+    """Issue 19: the summary said "3 edition(s) built" beside 3 FAILED, and the cache error came once per save."""
+    options = ("build", OLD, "--format", "html", "--lang", "en", "--lang", "es", "--lang", "fr")
+    first = run_uapress(repo_copy, *options)
+    assert first.returncode == 0, first.stderr
+    assert "3 edition(s) built, 0 unchanged" in first.stdout
+    before = {p: p.read_bytes() for p in (repo_copy / "build").rglob("*") if p.is_file()}
+
+    with read_only(repo_copy / "build"):
+        result = run_uapress(repo_copy, *options, "--force")
+
+    assert result.returncode == 1
+    assert "0 edition(s) built, 0 unchanged, 3 FAILED" in result.stdout, result.stdout
+    assert result.stderr.count("the build cache was not saved") == 1, result.stderr
+    assert result.stderr.count("the edition was not written") == 3
+    assert {p: p.read_bytes() for p in (repo_copy / "build").rglob("*") if p.is_file()} == before
+
+
+def test_serve_counts_the_untranslated_segments_as_the_build_does(repo_copy):
+    """Issue 19: serve said "0 warning(s)" for an edition shown mostly in the source language."""
+    from test_serve import Server
+
+    build = run_uapress(repo_copy, "build", FOLLOWUP, "--format", "html", "--lang", "fr")
+    assert build.returncode == 0, build.stderr
+    built = re.search(rf"{FOLLOWUP}/fr: .*\n.*?, (\d+) warning\(s\)", build.stdout)
+    untranslated = re.findall(r"\[fr\] (\d+) segment\(s\) not translated", build.stderr)
+    assert built and untranslated, build.stdout + build.stderr
+
+    server = Server(repo_copy, FOLLOWUP)
+    try:
+        assert server.get(f"/{FOLLOWUP}/fr/").status == 200
+        deadline = time.monotonic() + 30
+        while f"{FOLLOWUP}/fr: built" not in server.text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        server.stop()
+
+    assert f"{FOLLOWUP}/fr: built, {built.group(1)} warning(s)" in server.text(), server.text()
+    assert int(built.group(1)) >= len(untranslated) > 0
+
+
+def _reworded(monkeypatch) -> None:
+    """Reword every message of the wording checks, as a later release of uapress might."""
+    from uapress.localise.qa import text
+
+    original = text.check
+
+    def check(*args, **kwargs):
+        return [(f[0], f[1], "reworded: " + f[2], *f[3:]) for f in original(*args, **kwargs)]
+
+    monkeypatch.setattr(text, "check", check)
+
+
+def test_a_finding_id_does_not_change_when_its_message_is_reworded(monkeypatch):
+    """Issue 19: the id hashed the message, so rewording one re-opened every confirmed warning."""
+    from uapress.localise.qa import check_segment
+
+    source = "Three defenders (all detained since 2024) remain in “prison”.  Ana Pérez is one."
+    translation = "Tres defensores (todos detenidos desde 2024 siguen en «prisión».  Ana es una."
+    before = [(f.check, f.id) for f in check_segment(source, translation, ("Ana Pérez",), "letter", "es", "en")]
+    assert {"paired", "keep", "whitespace"} <= {check for check, _ in before}, before
+
+    _reworded(monkeypatch)
+    after = check_segment(source, translation, ("Ana Pérez",), "letter", "es", "en")
+
+    assert all(f.message.startswith("reworded: ") for f in after if f.check in ("paired", "keep", "whitespace"))
+    assert [(f.check, f.id) for f in after] == before
+    assert len({id for _, id in before}) == len(before)  # each finding still has an id of its own
+
+
+def test_the_sample_s_confirmation_survives_a_reworded_message(repo_copy, monkeypatch):
+    from uapress.localise import localise
+    from uapress.model.checklist import build_checklist
+
+    action, _ = load_action(repo_copy / "source" / "actions" / OLD / "action.yaml")
+    _reworded(monkeypatch)
+    checklist = build_checklist(localise(action, "es", repo_copy), SAMPLE_DAY)
+
+    paired = [f for s in checklist.segments for f in s.findings if f.check == "paired"]
+    assert [(f.message.startswith("reworded: "), f.confirmed) for f in paired] == [(True, True)], paired
+
+
+def _checklist_page(root: Path, slug: str, lang: str) -> str:
+    from uapress.build.render import localised, render
+    from uapress.writers.brand import load_brand
+
+    action, _ = load_action(root / "source" / "actions" / slug / "action.yaml")
+    _, document = localised(action, lang, root, today=SAMPLE_DAY)
+    (page,) = render(document, ("checklist-html",), load_brand(root)).values()
+    return page.decode("utf-8")
+
+
+def test_findings_are_in_the_checklist_s_language(repo_copy):
+    """Issue 19: the checklist gave every QA finding in English, the rest of the page in its language."""
+    page = _checklist_page(repo_copy, OLD, "es")
+    assert "el original deja abiertas unas comillas que la traducción cierra" in page
+    assert "compruebe dónde termina el texto citado" in page
+    assert "the source leaves a quotation mark open" not in page
+
+    path = po_file(repo_copy, OLD, "fr")
+    text = path.read_text(encoding="utf-8")
+    assert 'msgstr "Les défenseur·e·s des droits humains' in text
+    path.write_text(
+        text.replace('msgstr "Les défenseur·e·s des droits humains', 'msgstr "Les défenseur·e·s  des  droits humains'),
+        encoding="utf-8",
+    )
+    page = _checklist_page(repo_copy, OLD, "fr")
+    assert "2 espace(s) doublé(s) dans la traduction" in page
+    assert "remplacez chaque suite d’espaces par une seule espace" in page
+    assert "doubled space(s)" not in page
+
+
+def test_a_name_to_keep_is_named_in_the_checklist_s_language(repo_copy):
+    path = po_file(repo_copy, OLD, "es")
+    text = path.read_text(encoding="utf-8")
+    action, _ = load_action(repo_copy / "source" / "actions" / OLD / "action.yaml")
+    name = next(term for term in action.keep if text.count(term) > 1)
+    path.write_text(text.replace(name, name.upper()), encoding="utf-8")
+
+    page = _checklist_page(repo_copy, OLD, "es")
+
+    assert f"«{name}» debe quedar sin cambios: el original lo tiene" in page, name
+    assert "must stay unchanged" not in page

@@ -197,12 +197,11 @@ def build(
         if report.warnings and not _State.verbose:
             warned = len({(d.file, d.line, d.field, d.message) for d in report.warnings})
             typer.echo(plural(warned, "warning", "warnings") + ": `uapress check` or `uapress -v build` lists them")
-        typer.echo(
-            summary(
-                f"{len(report.editions) - unchanged} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged",
-                report,
-            )
-        )
+        failed = sum(e.failed for e in report.editions)
+        # Only what was written counts as built: a failed edition is counted apart (issue 19).
+        built = len(report.editions) - unchanged - failed
+        counted = f"{built} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged"
+        typer.echo(summary(counted + (f", {failed} FAILED" if failed else ""), report))
     raise typer.Exit(report.exit_code(strict))
 
 

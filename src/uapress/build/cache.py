@@ -169,6 +169,8 @@ class Cache:
         self.index_key: str | None = None
         self.problems: list[Diagnostic] = []
         """A notice when the file was unreadable and discarded, an error when it could not be written."""
+        self.unsaved: str | None = None
+        """Why the last save failed: a build saves several times, and says so once (issue 19)."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -272,6 +274,9 @@ class Cache:
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
         except OSError as exc:
+            cause, self.unsaved = self.unsaved, str(exc.strerror or exc)
+            if cause == self.unsaved:
+                return []
             return [
                 Diagnostic(
                     "error",
@@ -280,6 +285,7 @@ class Cache:
                     hint="remove or fix that path; until then every build rebuilds every edition",
                 )
             ]
+        self.unsaved = None
         return []
 
 

@@ -119,25 +119,27 @@ def inspect_edition(job: Job, root: Path, unchanged: bool = False) -> tuple[Edit
     """Localise an edition and list its problems (fallbacks included) without rendering it."""
     loc = localise(job.action, job.lang, root, job.inputs)
     result = EditionResult(job, problems=list(loc.problems), counts=loc.counts, unchanged=unchanged)
-    if job.lang != job.action.language:
-        result.problems += _fallback_warnings(job, loc)
+    result.problems += fallback_warnings(loc)
     return result, loc
 
 
-def _fallback_warnings(job: Job, loc: Localisation) -> list[Diagnostic]:
-    """Return one warning per field and kind of fallback (seven untranslated paragraphs make one line)."""
+def fallback_warnings(loc: Localisation) -> list[Diagnostic]:
+    """Return one warning per field and kind of fallback (seven untranslated paragraphs make one line); none for
+    the source language."""
+    if loc.lang == loc.action.language:
+        return []
     groups: dict[tuple[str, str], list[str]] = {}
     segment: Segment
     for segment in loc.segments:
         if segment.fallback:
             groups.setdefault((segment.field, segment.status), []).append(segment.id)
     what = {"missing": "not translated", "fuzzy": "out of date (fuzzy)", "invalid": "breaking Markdown"}
-    store = loc.store_path.name if loc.store_path else f"translations/{job.lang}.po"
+    store = loc.store_path.name if loc.store_path else f"translations/{loc.lang}.po"
     return [
         Diagnostic(
             "warning",
-            f"[{job.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: {', '.join(ids)}",
-            loc.store_path or job.action.path,
+            f"[{loc.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: {', '.join(ids)}",
+            loc.store_path or loc.action.path,
             field=field,
             hint=f"translate them in {store}; the checklist lists them",
         )

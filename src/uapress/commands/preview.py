@@ -15,7 +15,7 @@ from pathlib import Path
 from textwrap import dedent
 from typing import TYPE_CHECKING, TypedDict
 
-from uapress.build.render import localised, render
+from uapress.build.render import fallback_warnings, localised, render
 from uapress.core.errors import (
     Diagnostic,
     UapressError,
@@ -203,7 +203,9 @@ class Preview:
                 hint="run `uapress --debug serve` for the traceback",
             )
             return self._failed(slug, lang, [problem])
-        return Built(page, True, list(warnings) + list(loc.problems), document, brand, resolved)
+        # The untranslated segments shown in the source language count as the build counts them (issue 19).
+        found = list(warnings) + list(loc.problems) + fallback_warnings(loc)
+        return Built(page, True, found, document, brand, resolved)
 
     def _failed(self, slug: str, lang: str | None, problems: list[Diagnostic]) -> Built:
         return Built(error_page(slug, lang, problems).encode("utf-8"), False, problems)

@@ -65,7 +65,7 @@ def review_action(
     except SourceError as exc:
         return None, list(exc.diagnostics)
     notice = deadline_notice(action, today)
-    return action, found + ([notice] if notice else [])
+    return action, found + date_warnings(action, today) + ([notice] if notice else [])
 
 
 def deadline_notice(action: Action, today: dt.date | None = None) -> Diagnostic | None:
@@ -73,21 +73,60 @@ def deadline_notice(action: Action, today: dt.date | None = None) -> Diagnostic 
     today = today or dt.date.today()
     if action.deadline >= today:
         return None
+    # A notice, not a warning: an expired action is a fact to know, not a fault to fix (`--strict` passes).
+    return _at_key(
+        action,
+        "deadline",
+        f"deadline {action.deadline.isoformat()} has passed; the action is still built "
+        "and marked expired in the publication index",
+        "set a later deadline if the action is extended",
+        severity="notice",
+    )
+
+
+# A date this far from today, or a deadline this long after the issue date, is more likely a mistyped year than
+# an action's real timetable (issue 19).
+FAR_FROM_TODAY = dt.timedelta(days=366)
+LONGEST_ACTION = dt.timedelta(days=183)
+
+
+def date_warnings(action: Action, today: dt.date | None = None) -> list[Diagnostic]:
+    """Return warnings for an issue date or deadline over a year after `today`, or a deadline over six months
+    after the issue date."""
+    today = today or dt.date.today()
+    found = []
+    for key, date in (("issued", action.issued), ("deadline", action.deadline)):
+        if date - today > FAR_FROM_TODAY:
+            found.append(
+                _at_key(
+                    action,
+                    key,
+                    f"{key} {date.isoformat()} is more than a year after today ({today.isoformat()})",
+                    f"check the year of '{key}'",
+                    code=f"far-{key}",
+                )
+            )
+    if action.deadline - action.issued > LONGEST_ACTION:
+        found.append(
+            _at_key(
+                action,
+                "deadline",
+                f"deadline {action.deadline.isoformat()} is more than six months after the issue date "
+                f"{action.issued.isoformat()}",
+                "check the years and months of 'issued' and 'deadline'; an action is usually open for weeks",
+                code="long-action",
+            )
+        )
+    return found
+
+
+def _at_key(action: Action, key: str, message: str, hint: str, code: str = "", severity: str = "warning") -> Diagnostic:
+    """Return a finding on the line of a top-level key of the action's file (no line when it cannot be read)."""
     try:
         text = read_project_text(action.path)
-        found = re.search(r"^deadline:[ \t]*", text, re.M)
+        found = re.search(rf"^{key}:[ \t]*", text, re.M)
     except SourceError:
         found = None
     line = text.count("\n", 0, found.start()) + 1 if found else None
     column = found.end() - found.start() + 1 if found else None
-    # A notice, not a warning: an expired action is a fact to know, not a fault to fix (`--strict` passes).
-    return Diagnostic(
-        "notice",
-        f"deadline {action.deadline.isoformat()} has passed; the action is still built "
-        "and marked expired in the publication index",
-        action.path,
-        line,
-        column,
-        "deadline",
-        "set a later deadline if the action is extended",
-    )
+    return Diagnostic(severity, message, action.path, line, column, key, hint, code=code)

@@ -30,6 +30,7 @@ from uapress.writers.templating import template
 
 if TYPE_CHECKING:
     from uapress.localise.labels import Labels
+    from uapress.localise.qa import Finding
 
 
 def write(document: Document, brand: Brand) -> bytes:
@@ -44,6 +45,7 @@ def write(document: Document, brand: Brand) -> bytes:
         brand=brand,
         labels=labels,
         label=lambda key: _label(labels, key),
+        finding_text=lambda finding, part: _finding_text(labels, finding, part),
         colon=locale.colon(checklist.lang),
         reasons=checklist.reason_texts(),
         translated=format_percent(checklist.translated, locale=locale.babel_locale(checklist.lang)),
@@ -59,6 +61,19 @@ def _label(labels: Labels, key: str) -> Markup:
     """Return a label's text; one that fell back to English says so with its `lang`."""
     text = escape(labels[key])
     return Markup(f'<span lang="en">{text}</span>' if key in labels.missing else text)
+
+
+def _finding_text(labels: Labels, finding: Finding, part: str) -> Markup:
+    """Return a QA finding's message (or its fix, `part` "fix") in the checklist's language; in English, marked
+    so, when the labels have no wording for it (issue 19)."""
+    key = finding.label + ("_fix" if part == "fix" else "")
+    english = finding.fix if part == "fix" else finding.message
+    if not finding.label or key not in labels.texts or key in labels.missing:
+        return Markup(f'<span lang="en" dir="ltr">{escape(english)}</span>')
+    text = labels[key]
+    for name, value in finding.values:
+        text = text.replace("{" + name + "}", value)
+    return Markup(escape(text))
 
 
 def rendered(markdown: str) -> Markup:

@@ -31,8 +31,15 @@ class Finding:
     message: str
     fix: str = ""
     """What to do about it, in one sentence."""
+    subject: str = ""
+    """The offending text (a name, an address, a mark) when one check can find several things in a segment."""
+    label: str = ""
+    """The key of the message in the labels (`source/labels/<lang>.po`; its fix is `<key>_fix`), if it has one."""
+    values: tuple[tuple[str, str], ...] = ()
+    """What the label's `{name}` fields stand for."""
     id: str = ""
-    """Stable while the source and the translation stay the same: what `# qa-ok:` names."""
+    """Stable while the source and the translation stay the same, whatever the message says: what `# qa-ok:`
+    names."""
     confirmed: bool = False
     """A warning a person confirmed (a `# qa-ok: <id>` comment on the entry)."""
 
@@ -64,21 +71,34 @@ def check_segment(
             source, translation, [Finding("markdown", "error", f"Markdown: {issue.message}", issue.hint)]
         )
     found = [Finding("markdown", "error", f"Markdown: {i.message}", i.hint) for i in issues if i.severity == "error"]
-    found += [Finding(*f) for f in markup.structure(source_inlines, inlines)]
-    found += [Finding(*f) for f in addresses.check(source, translation, source_inlines, inlines, lang, source_lang)]
-    found += [Finding(*f) for f in numbers.check(source_inlines, inlines, lang, source_lang)]
+    found += [_finding(f) for f in markup.structure(source_inlines, inlines)]
+    found += [_finding(f) for f in addresses.check(source, translation, source_inlines, inlines, lang, source_lang)]
+    found += [_finding(f) for f in numbers.check(source_inlines, inlines, lang, source_lang)]
     found += [
-        Finding(*f)
+        _finding(f)
         for f in text.check(source, translation, source_inlines, inlines, keep, field, lang, source_lang, languages)
     ]
     return _identified(source, translation, found)
 
 
+def _finding(raw: tuple[str, ...]) -> Finding:
+    """Return the finding a check gives as (check, severity, message, fix[, subject[, label, name=value…]])."""
+    check, severity, message, fix, *rest = raw
+    subject, label, *values = [*rest, "", ""][:2] + rest[2:]
+    pairs = tuple((name, value) for name, _, value in (v.partition("=") for v in values))
+    return Finding(check, severity, message, fix, subject, label, pairs)
+
+
 def _identified(source: str, translation: str, findings: list[Finding]) -> list[Finding]:
-    """Give each finding its id: the class and a hash of the texts and the message."""
+    """Give each finding its id: the class and a hash of the texts, the class and the offending text."""
     out = []
+    seen: dict[tuple[str, str], int] = {}
     for finding in findings:
-        digest = hashlib.sha1("\x1f".join((source, translation, finding.check, finding.message)).encode("utf-8"))
+        # Not the message: rewording it must not re-open every confirmed warning (issue 19). A check that
+        # names no offending text finds one thing per segment; a second one is told apart by its rank.
+        rank = seen[finding.check, finding.subject] = seen.get((finding.check, finding.subject), 0) + 1
+        key = (source, translation, finding.check, finding.subject) + ((str(rank),) if rank > 1 else ())
+        digest = hashlib.sha1("\x1f".join(key).encode("utf-8"))
         out.append(replace(finding, id=f"{finding.check}-{digest.hexdigest()[:8]}"))
     return out
 

@@ -37,7 +37,7 @@ def normalise_url(url: str) -> str:
 
 def links_of(inlines: Iterable[Inline]) -> list[str]:
     """Return the link addresses of inlines, in order."""
-    out = []
+    out: list[str] = []
     for node in inlines:
         if isinstance(node, Link):
             out.append(node.url)
@@ -53,12 +53,12 @@ def check(
     inlines: tuple[Inline, ...],
     lang: str,
     source_lang: str,
-) -> list[tuple[str, str, str, str]]:
-    """Return (check, severity, message, fix) findings on links and e-mail addresses."""
+) -> list[tuple[str, ...]]:
+    """Return (check, severity, message, fix[, subject]) findings on links and e-mail addresses."""
     return _links(links_of(source_inlines), links_of(inlines), lang, source_lang) + _emails(source, translation)
 
 
-def _links(source: list[str], translation: list[str], lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
+def _links(source: list[str], translation: list[str], lang: str, source_lang: str) -> list[tuple[str, ...]]:
     if len(source) != len(translation):
         return [
             (
@@ -84,7 +84,7 @@ def _links(source: list[str], translation: list[str], lang: str, source_lang: st
             unmatched.append(url)
         else:
             left.pop(same)
-    out = []
+    out: list[tuple[str, ...]] = []
     for url, got in zip(unmatched, left):
         if normalise_url(got) == "#" and normalise_url(url) != "#":
             out.append(
@@ -93,6 +93,7 @@ def _links(source: list[str], translation: list[str], lang: str, source_lang: st
                     "warning",
                     f"the link to {url} became an unresolved link (#)",
                     f"write the source's address ({url}) back in the link",
+                    url,
                 )
             )
         else:
@@ -108,6 +109,7 @@ def _links(source: list[str], translation: list[str], lang: str, source_lang: st
                     f"link address changed: {url} -> {got} ({why})",
                     f"write the source's address ({url}); only its language part (/en/) may name this language; "
                     "confirm if the new address is right",
+                    f"{url} {got}",
                 )
             )
     return out
@@ -162,7 +164,7 @@ def emails_in(text: str) -> Counter[str]:
     return Counter(match.group(0).lower().rstrip(".") for match in EMAIL.finditer(unquote(text)))
 
 
-def _emails(source: str, translation: str) -> list[tuple[str, str, str, str]]:
+def _emails(source: str, translation: str) -> list[tuple[str, ...]]:
     missing = emails_in(source) - emails_in(translation)
     if not missing:
         return []

@@ -13,8 +13,8 @@ _STRAY = re.compile(r"\*+|(?<![\w])_+|_+(?![\w])")
 FIX = "balance the ** and * marks so that the translation has the source's strong and emphasised spans"
 
 
-def structure(source_inlines: Iterable[Inline], inlines: Iterable[Inline]) -> list[tuple[str, str, str, str]]:
-    """Return (check, severity, message, fix) when the translation's spans differ from the source's."""
+def structure(source_inlines: Iterable[Inline], inlines: Iterable[Inline]) -> list[tuple[str, ...]]:
+    """Return (check, severity, message, fix[, subject]) when the translation's spans differ from the source's."""
     want, got = _count(source_inlines), _count(inlines)
     stray = _stray(inlines) - _stray(source_inlines)
     problems = []

@@ -39,8 +39,8 @@ def prose(inlines: Iterable[Inline]) -> str:
 
 def check(
     source_inlines: tuple[Inline, ...], inlines: tuple[Inline, ...], lang: str, source_lang: str
-) -> list[tuple[str, str, str, str]]:
-    """Return (check, severity, message, fix) findings on numbers."""
+) -> list[tuple[str, ...]]:
+    """Return (check, severity, message, fix[, subject]) findings on numbers."""
     source_tokens, tokens = _tokens(prose(source_inlines)), _tokens(prose(inlines))
     left = list(tokens)
     missing, misread = [], []
@@ -54,7 +54,7 @@ def check(
         want = value(token, source_lang)
         if lang and want is not None and value(match, lang) != want:
             misread.append((token, match))
-    out = []
+    out: list[tuple[str, ...]] = []
     if missing:
         out.append(
             (

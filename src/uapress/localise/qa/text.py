@@ -40,8 +40,8 @@ def check(
     lang: str,
     source_lang: str,
     languages: tuple[str, ...] = (),
-) -> list[tuple[str, str, str, str]]:
-    """Return (check, severity, message, fix) findings on the wording of a translation.
+) -> list[tuple[str, ...]]:
+    """Return (check, severity, message, fix[, subject]) findings on the wording of a translation.
 
     `languages` are the action's other languages (its targets): a translation that reads as one of them,
     or as its source language, or is in another script, is an error (issue 19).
@@ -57,6 +57,8 @@ def check(
                 "warning",
                 "the translation is identical to the source",
                 "translate the text; confirm if it reads the same in this language",
+                "",
+                "qa_identical",
             )
         )
     else:
@@ -114,10 +116,10 @@ def unclosed(text: str) -> set[str]:
     return out
 
 
-def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
+def _paired(source_text: str, text: str) -> list[tuple[str, ...]]:
     """Warn when the translation leaves a quotation or bracket open where the source closes it, or the reverse."""
     want, got = unclosed(source_text), unclosed(text)
-    out = []
+    out: list[tuple[str, ...]] = []
     for kind in sorted(got - want):
         out.append(
             (
@@ -125,6 +127,8 @@ def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 f"a {kind} mark is left open in the translation, while the source closes it",
                 f"close the {kind} where the source does",
+                f"open {kind}",
+                f"qa_paired_open_{kind}",
             )
         )
     for kind in sorted(want - got):
@@ -134,13 +138,15 @@ def _paired(source_text: str, text: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 f"the source leaves a {kind} mark open, while the translation closes it",
                 "check where the quoted or bracketed text ends; confirm if the source is the one to correct",
+                f"closed {kind}",
+                f"qa_paired_closed_{kind}",
             )
         )
     return out
 
 
-def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
-    out = []
+def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
     for term in keep:
         want = source.count(term)
         # Counted as a substring, so an Arabic prefix glued to a Latin name (وCarlos) still counts.
@@ -152,6 +158,11 @@ def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[st
                     "error",
                     f"'{term}' must stay unchanged: the source has it {want} time(s), the translation {got}",
                     f"write '{term}' exactly as in the source each time it occurs",
+                    term,
+                    "qa_keep",
+                    f"term={term}",
+                    f"want={want}",
+                    f"got={got}",
                 )
             )
     return out
@@ -175,7 +186,7 @@ def sentences(text: str, lang: str) -> list[str]:
     return out
 
 
-def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list[tuple[str, str, str, str]]:
+def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list[tuple[str, ...]]:
     want, got = len(sentences(source_text, source_lang)), len(sentences(text, lang or source_lang))
     if got >= want:
         return []
@@ -185,13 +196,17 @@ def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list
             "warning",
             f"the source has {want} sentence(s), the translation {got}: a sentence may have been left out",
             "translate every sentence of the source; confirm if two were joined on purpose",
+            "",
+            "qa_sentences",
+            f"want={want}",
+            f"got={got}",
         )
     ]
 
 
 def _source_language(
     source_text: str, text: str, keep: tuple[str, ...], lang: str, source_lang: str
-) -> list[tuple[str, str, str, str]]:
+) -> list[tuple[str, ...]]:
     """Find source-language text left in the translation: shared word runs, or sentences in the source language."""
     stripped = _without(text, keep)
     shared = _shared_run(source_text, stripped)
@@ -202,6 +217,9 @@ def _source_language(
                 "warning",
                 f'source text left in the translation: "{shared}"',
                 "translate it; confirm if it is a title or a quotation kept in the original language",
+                shared,
+                "qa_untranslated_words",
+                f"text={shared}",
             )
         ]
     primary, source_primary = lang.split("-")[0], source_lang.split("-")[0]
@@ -219,12 +237,17 @@ def _source_language(
                     "warning",
                     f'a sentence reads as {source_lang}, not {lang}: "{excerpt}"',
                     "translate it; confirm if it is a quotation kept in the original language",
+                    sentence,
+                    "qa_untranslated_sentence",
+                    f"text={excerpt}",
+                    f"source_lang={source_lang}",
+                    f"lang={lang}",
                 )
             ]
     return []
 
 
-def _language(text: str, lang: str, languages: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+def _language(text: str, lang: str, languages: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Find a translation written, as a whole, in another of the action's languages or in another script."""
     if not lang:
         return []
@@ -276,7 +299,7 @@ def _end_mark(text: str) -> str:
     return _END.get(stripped[-1:], "") if stripped else ""
 
 
-def _punctuation(source: str, translation: str) -> list[tuple[str, str, str, str]]:
+def _punctuation(source: str, translation: str) -> list[tuple[str, ...]]:
     want, got = _end_mark(source), _end_mark(translation)
     if want == got:
         return []
@@ -292,8 +315,8 @@ def _punctuation(source: str, translation: str) -> list[tuple[str, str, str, str
     ]
 
 
-def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
-    out = []
+def _whitespace(translation: str) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
     if translation != translation.strip():
         out.append(
             (
@@ -301,6 +324,8 @@ def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 "the translation starts or ends with white space",
                 "remove the spaces or line breaks at its start and end",
+                "ends",
+                "qa_whitespace_ends",
             )
         )
     # Two spaces before a line break are a Markdown hard break, not a doubled space.
@@ -312,12 +337,15 @@ def _whitespace(translation: str) -> list[tuple[str, str, str, str]]:
                 "warning",
                 f"{len(doubled)} doubled space(s) inside the translation",
                 "replace each run of spaces with one space",
+                "inside",
+                "qa_whitespace_doubled",
+                f"count={len(doubled)}",
             )
         )
     return out
 
 
-def _length(source: str, translation: str) -> list[tuple[str, str, str, str]]:
+def _length(source: str, translation: str) -> list[tuple[str, ...]]:
     if len(source) < 40:
         return []
     ratio = len(translation.strip()) / len(source.strip())
