@@ -281,3 +281,40 @@ def test_the_source_proof_has_no_checklist_to_collect_into(project, tmp_path):
     result = run_uapress(project, "comments", str(proof(project, "en")), "--to-checklist")
     assert result.returncode == 2
     assert "source language" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_caret_and_a_text_box_are_placed_on_the_block_they_mark(project, tmp_path):
+    pdf = proof(project, "en")
+    page, box = words_box(pdf, "long-awaited-for", 3)
+    writer = PdfWriter(clone_from=pdf)
+    # An inserted-text caret as Acrobat writes one: a small /Rect at the insertion point, no quads.
+    caret = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Caret"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (box[2] - 3, box[1], box[2] + 3, box[1] + 8)]),
+        }
+    )
+    stamp(caret, "insert: and welcome", "Ana Reviewer")
+    writer.add_annotation(page - 1, caret)
+    # A text box (FreeText) typed over the paragraph, as Preview and pdf.js write it.
+    free = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/FreeText"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (box[0], box[1] - 2, box[0] + 60, box[3])]),
+            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g"),
+        }
+    )
+    stamp(free, "Name the month", "Ben Editor")
+    writer.add_annotation(page - 1, free)
+    annotated = tmp_path / "caret.pdf"
+    writer.write(annotated)
+
+    found = comments(project, annotated)
+    action = project / "source" / "actions" / SAMPLE_SLUG / "action.yaml"
+    letter_line = line_of(action, "We took note of the long-awaited-for release")
+    by_text = {c["comment"]: c for c in found}
+    assert (by_text["insert: and welcome"]["kind"], by_text["insert: and welcome"]["line"]) == ("insert", letter_line)
+    assert (by_text["Name the month"]["field"], by_text["Name the month"]["line"]) == ("letter", letter_line)
+    assert by_text["Name the month"]["author"] == "Ben Editor"
