@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -227,3 +228,93 @@ def test_a_pdf_that_is_not_a_proof_is_a_usage_error(project, tmp_path):
     result = run_uapress(project, "comments", str(plain))
     assert result.returncode == 2
     assert "uapress build --proof" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_comments_of_a_spanish_proof_go_to_its_checklist_until_confirmed(project, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(project, root, symlinks=True)
+    pdf = proof(root, "es")
+    page, box = words_box(pdf, "Hemos", 3)
+    writer = PdfWriter(clone_from=pdf)
+    highlight = Highlight(rect=box, quad_points=quad(box))
+    stamp(highlight, "Mejor «Tomamos nota»", "Carla Revisora")
+    writer.add_annotation(page - 1, highlight)
+    margin = Text(rect=(5, 5, 25, 25), text="Pie de página apretado")
+    stamp(margin, "Pie de página apretado", "Carla Revisora")
+    writer.add_annotation(page - 1, margin)
+    annotated = tmp_path / "es-annotated.pdf"
+    writer.write(annotated)
+
+    result = run_uapress(root, "comments", str(annotated), "--to-checklist")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 comment(s) added to the es checklist as warnings" in result.stdout
+    assert "not collected (general): page" in result.stdout and "Pie de página apretado" in result.stdout
+    po_file = root / "source" / "actions" / SAMPLE_SLUG / "translations" / "es.po"
+    msgstr = line_of(po_file, "Hemos tomado nota", "msgstr")
+    # The line printed is the msgstr line of the PO file as it now stands, its comment added above it.
+    assert f"translations/es.po:{msgstr}: “Hemos tomado nota” — Mejor «Tomamos nota»" in result.stdout
+    lines = po_file.read_text(encoding="utf-8").splitlines()
+    entry_start = max(n for n in range(msgstr) if lines[n].startswith("#") and "comment:" in lines[n])
+    assert lines[entry_start] == (
+        "# comment: “Hemos tomado nota”: Mejor «Tomamos nota» — Carla Revisora, 2026-03-12, "
+        f"es-annotated.pdf page {page}"
+    )
+
+    assert run_uapress(root, "checklist", SAMPLE_SLUG, "--lang", "es").returncode == 0
+    data = json.loads((root / "build" / SAMPLE_SLUG / "es" / "checklist.json").read_text(encoding="utf-8"))
+    (found,) = [f for s in data["segments"] for f in s["findings"] if f["check"] == "comment"]
+    assert found["severity"] == "warning" and not found["confirmed"]
+    assert any("QA warning(s) to confirm" in reason for reason in data["reasons"])
+
+    # Collecting the same proof again adds nothing; confirming the comment clears the warning.
+    again = run_uapress(root, "comments", str(annotated), "--to-checklist")
+    assert "0 comment(s) added" in again.stdout
+    confirmed = run_uapress(root, "translations", "confirm", SAMPLE_SLUG, "--lang", "es", found["id"])
+    assert confirmed.returncode == 0, confirmed.stdout + confirmed.stderr
+    assert run_uapress(root, "checklist", SAMPLE_SLUG, "--lang", "es").returncode == 0
+    data = json.loads((root / "build" / SAMPLE_SLUG / "es" / "checklist.json").read_text(encoding="utf-8"))
+    assert [f["confirmed"] for s in data["segments"] for f in s["findings"] if f["check"] == "comment"] == [True]
+
+
+def test_the_source_proof_has_no_checklist_to_collect_into(project, tmp_path):
+    result = run_uapress(project, "comments", str(proof(project, "en")), "--to-checklist")
+    assert result.returncode == 2
+    assert "source language" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_caret_and_a_text_box_are_placed_on_the_block_they_mark(project, tmp_path):
+    pdf = proof(project, "en")
+    page, box = words_box(pdf, "long-awaited-for", 3)
+    writer = PdfWriter(clone_from=pdf)
+    # An inserted-text caret as Acrobat writes one: a small /Rect at the insertion point, no quads.
+    caret = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Caret"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (box[2] - 3, box[1], box[2] + 3, box[1] + 8)]),
+        }
+    )
+    stamp(caret, "insert: and welcome", "Ana Reviewer")
+    writer.add_annotation(page - 1, caret)
+    # A text box (FreeText) typed over the paragraph, as Preview and pdf.js write it.
+    free = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/FreeText"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (box[0], box[1] - 2, box[0] + 60, box[3])]),
+            NameObject("/DA"): TextStringObject("/Helv 10 Tf 0 g"),
+        }
+    )
+    stamp(free, "Name the month", "Ben Editor")
+    writer.add_annotation(page - 1, free)
+    annotated = tmp_path / "caret.pdf"
+    writer.write(annotated)
+
+    found = comments(project, annotated)
+    action = project / "source" / "actions" / SAMPLE_SLUG / "action.yaml"
+    letter_line = line_of(action, "We took note of the long-awaited-for release")
+    by_text = {c["comment"]: c for c in found}
+    assert (by_text["insert: and welcome"]["kind"], by_text["insert: and welcome"]["line"]) == ("insert", letter_line)
+    assert (by_text["Name the month"]["field"], by_text["Name the month"]["line"]) == ("letter", letter_line)
+    assert by_text["Name the month"]["author"] == "Ben Editor"

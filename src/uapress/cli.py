@@ -22,7 +22,7 @@ from uapress.commands.check import (
     write_checklist,
 )
 from uapress.commands.comments import collect as collect_comments
-from uapress.commands.comments import comments_json, format_comments
+from uapress.commands.comments import comments_json, format_comments, to_checklist
 from uapress.commands.diff import diff as run_diff
 from uapress.commands.exchange import export as run_export
 from uapress.commands.exchange import import_file
@@ -246,6 +246,12 @@ def diff(
 def comments(
     proof: Path = typer.Argument(..., help="A proof PDF (build/SLUG/LANG/proof/…) with reviewers' comments."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects instead of text."),
+    checklist: bool = typer.Option(
+        False,
+        "--to-checklist",
+        help="Also keep each comment of a translation's proof in its PO entry: a warning in the checklist "
+        "until confirmed with `uapress translations confirm`.",
+    ),
 ) -> None:
     """Print the comments reviewers left in a PDF proof, each at the source line to edit, grouped by file.
 
@@ -255,8 +261,12 @@ def comments(
 
     Example: uapress comments build/venezuela-hrd-release/es/proof/venezuela-hrd-release.es.proof.pdf
     """
+    # Collected first: the lines printed are those of the PO file as it now stands, comments added.
+    collected = to_checklist(project_root(), proof) if checklist else []
     found = collect_comments(project_root(), proof)
     typer.echo(comments_json(found) if as_json else format_comments(found))
+    for line in collected:
+        typer.echo(line, err=as_json)  # the JSON on stdout stays one document
 
 
 @app.command()

@@ -12,8 +12,9 @@ from uapress.core.errors import UsageError, display_path
 from uapress.core.inputs import read_project_text
 from uapress.exchange.pdf_comments import Annotation, read_comments
 from uapress.localise import po
+from uapress.localise.qa import comment_line
 from uapress.localise.segments import SourceSegment, action_segments
-from uapress.localise.store import store_path
+from uapress.localise.store import save_store, store_path
 from uapress.source import find_actions, load_action
 from uapress.source.markdown import split_blocks
 from uapress.source.yamlpos import Path_, Positions, load_with_positions
@@ -58,6 +59,10 @@ class Comment:
 
 def collect(root: Path, proof: Path) -> list[Comment]:
     """Return the comments of a proof placed on their segments, sorted by file and line, the general ones last."""
+    return _placed(root, proof)[1]
+
+
+def _placed(root: Path, proof: Path) -> tuple[_Source, list[Comment]]:
     found = read_comments(proof)
     if found.map is None:
         raise UsageError(
@@ -66,7 +71,52 @@ def collect(root: Path, proof: Path) -> list[Comment]:
         )
     where = _Source(root, found.map)
     placed = [where.place(note) for note in found.comments]
-    return sorted(placed, key=lambda c: (c.file is None, c.file or "", c.line or 0, c.page))
+    return where, sorted(placed, key=lambda c: (c.file is None, c.file or "", c.line or 0, c.page))
+
+
+def to_checklist(root: Path, proof: Path) -> list[str]:
+    """Keep each comment of a translation's proof as a `# comment:` line of its PO entry; return what was done.
+
+    The checklist shows each as a warning until `uapress translations confirm` confirms it (issue 22).
+    Comments outside every segment, on a fact, or on a segment changed since the proof stay where
+    `uapress comments` lists them.
+    """
+    where, placed = _placed(root, proof)
+    if where.source:
+        raise UsageError(
+            f"{proof.name} is the {where.lang} proof, the source language: its comments are about action.yaml, "
+            "which has no checklist to collect them; --to-checklist is for a translation's proof"
+        )
+    if not where.po_path.is_file():
+        raise UsageError(f"{display_path(where.po_path)} does not exist: run `uapress translations update` first")
+    file = po.read(where.po_path)
+    stored, left = 0, []
+    for item in placed:
+        current = where.segments.get(item.segment or "")
+        entry = file.find(current.field, current.source) if current else None
+        if entry is None or item.changed:
+            why = "general" if item.general else (CHANGED if item.changed else "not on a translated segment")
+            left.append(f"  not collected ({why}): {_one_line(item)}")
+            continue
+        text = (f"“{item.quote}”: " if item.quote else "") + (item.comment or f"({item.kind})")
+        text += "".join(f" ↳ {reply.comment} ({reply.author})" for reply in item.replies)
+        line = comment_line(text, item.author, item.date[:10], f"{proof.name} page {item.page}")
+        if line not in entry.comments:
+            entry.comments = [*entry.comments, line]
+            stored += 1
+    save_store(where.po_path, file)
+    slug = str(where.map["slug"])
+    head = (
+        f"{stored} comment(s) added to the {where.lang} checklist as warnings "
+        f"({display_path(where.po_path)}); see them with `uapress checklist {slug} --lang {where.lang}` "
+        f"and confirm each with `uapress translations confirm {slug} --lang {where.lang} ID`"
+    )
+    return [head, *left]
+
+
+def _one_line(item: Comment) -> str:
+    where = f"{item.file}:{item.line}" if not item.general else f"page {item.page}"
+    return f"{where}: {' '.join(item.comment.split()) or item.kind}"
 
 
 class _Source:

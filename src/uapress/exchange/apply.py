@@ -22,7 +22,8 @@ from uapress.exchange.report import ImportReport, Item
 from uapress.localise import po
 from uapress.localise.locale import language_name
 from uapress.localise.memory import IMPORTED
-from uapress.localise.segments import action_segments, segment_id
+from uapress.localise.qa import comment_line
+from uapress.localise.segments import SourceSegment, action_segments, segment_id
 from uapress.localise.store import merge_store, open_store, save_store, store_path
 from uapress.model.typography import unbind_names
 from uapress.source.markdown import MarkdownIssue, parse_inlines
@@ -112,11 +113,38 @@ def apply(
             "version of this one). Nothing was imported."
         )
     _refuse_other_language(action, lang, received, report)
-    if update.created and not (report.imported or report.drafts or report.older):
+    _comments(report, received, current, live, by_previous)
+    if update.created and not (report.imported or report.drafts or report.older or report.comments):
         return report  # nothing translated: no new PO file full of empty entries
     report.written = save_store(path, file)
     _keep_apart(action, lang, received, report, origin)
     return report
+
+
+def _comments(
+    report: ImportReport,
+    received: Received,
+    current: dict[str, SourceSegment],
+    live: dict[tuple[str, str], po.PoEntry],
+    by_previous: dict[str, po.PoEntry],
+) -> None:
+    """Keep each Word comment as a `# comment:` line of its segment's entry, which the checklist shows (issue 22)."""
+    report.tracked = received.tracked
+    for note in received.comments:
+        entry = None
+        if note.segment in current:
+            segment = current[note.segment]
+            entry = live.get((segment.field, segment.source))
+        elif note.segment is not None:
+            entry = by_previous.get(note.segment)
+        line = comment_line(note.text, note.author, note.date, received.path.name)
+        said = f"{' '.join(note.text.split())}" + (f" ({note.author})" if note.author else "")
+        if entry is None:
+            report.general_comments.append(Item(note.segment or "", "", said))
+            continue
+        if line not in entry.comments:
+            entry.comments = [*entry.comments, line]
+        report.comments.append(Item(note.segment or "", entry.context, said))
 
 
 def _keep_apart(action: Action, lang: str, received: Received, report: ImportReport, origin: str) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from uapress.core.safety import ExchangeError, Package, open_zip
 from uapress.exchange.markup import Chunk, to_markdown
-from uapress.exchange.received import Received, Unit
+from uapress.exchange.received import Received, Unit, WordComment
 from uapress.localise.locale import reads_ltr
 
 if TYPE_CHECKING:
@@ -48,9 +48,7 @@ SKIPPED = {
         "proofErr",
         "permStart",
         "permEnd",
-        "commentRangeStart",
         "commentRangeEnd",
-        "commentReference",
         "footnoteReference",
         "endnoteReference",
         "drawing",
@@ -73,6 +71,7 @@ Token = (
     | tuple[Literal["paragraph"], str | None]  # a paragraph starts: its style id
     | tuple[Literal["paragraph_end"]]
     | tuple[Literal["text"], str, bool, bool, str | None, bool]  # text: bold, italic, link address, fallback marker
+    | tuple[Literal["comment"], str | None]  # a comment's anchor (range start or reference): its id
 )
 """What the walk over the body finds, in document order."""
 
@@ -103,7 +102,10 @@ class _Walk:
     """Open hyperlinks, innermost last: their addresses."""
     fields: list[_Field] = field(default_factory=list)
     """Open complex fields, innermost last."""
-    tracked: bool = False
+    anchors: dict[str | None, str | None] = field(default_factory=dict)
+    """Comment ids in document order, with the segment each is anchored to (None: outside every segment)."""
+    tracked: int = 0
+    """Tracked changes met: insertions, deletions, moves."""
 
 
 @dataclass
@@ -134,12 +136,42 @@ def read_docx(path: Path) -> Received:
     walk = _Walk(_relationships(package, main), _styles(package, main))
     _children(walk, body)
     received = _segments(path, walk)
+    received.tracked = walk.tracked
+    received.comments = _comments(package, main, walk)
     properties = _custom_properties(package)
     received.edition_lang = properties.get(CUSTOM_LANGUAGE) or _core_language(package)
     # The writer names the action (issue 19): bookmark overlap only guesses it, and guesses wrong once
     # a follow-up shares most of its original's segments.
     received.action = properties.get(CUSTOM_ACTION) or None
     return received
+
+
+def _comments(package: Package, main: str, walk: _Walk) -> list[WordComment]:
+    """Return the Word comments (`comments.xml`, as the main part's relationships name it) in document order."""
+    part = str(PurePosixPath(main).parent / "comments.xml")
+    rels = _rels_name(main)
+    if package.has(rels):
+        for rel in package.xml(rels).iter(f"{{{PKG_REL}}}Relationship"):
+            target = rel.get("Target", "")
+            if rel.get("Type", "").endswith("/comments") and target:
+                part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath(main).parent / target)
+    if not package.has(part):
+        return []
+    by_id: dict[str | None, WordComment] = {}
+    for node in package.xml(part).iter(w("comment")):
+        paragraphs = [
+            "".join(t.text or "" for t in p.iter(w("t"))).strip() for p in node.iter(w("p"))
+        ]  # lxml-stubs aside, iter() with a tag gives elements
+        text = " ".join(piece for piece in paragraphs if piece)
+        if text:
+            by_id[node.get(w("id"))] = WordComment(text, node.get(w("author"), ""), node.get(w("date"), "")[:10])
+    out = []
+    for mark, segment in walk.anchors.items():
+        found = by_id.pop(mark, None)
+        if found is not None:
+            found.segment = segment
+            out.append(found)
+    return out + list(by_id.values())  # comments whose anchor was deleted: outside every segment
 
 
 def _custom_properties(package: Package) -> dict[str, str]:
@@ -275,8 +307,10 @@ def _element(walk: _Walk, node: etree._Element) -> None:
     if not isinstance(tag, str):  # comments, processing instructions
         return
     if tag in TRACKED:
-        walk.tracked = True
-    if tag == w("bookmarkStart"):
+        walk.tracked += 1
+    if tag == w("commentRangeStart"):
+        walk.tokens.append(("comment", node.get(w("id"))))
+    elif tag == w("bookmarkStart"):
         walk.tokens.append(("start", node.get(w("id")), node.get(w("name"), "")))
     elif tag == w("bookmarkEnd"):
         walk.tokens.append(("end", node.get(w("id"))))
@@ -324,6 +358,9 @@ def _run(walk: _Walk, run: etree._Element) -> None:
         tag = child.tag
         if tag == w("fldChar"):
             _field_char(walk, child.get(w("fldCharType")))
+            continue
+        if tag == w("commentReference"):
+            walk.tokens.append(("comment", child.get(w("id"))))
             continue
         if tag == w("instrText"):
             if walk.fields and walk.fields[-1].phase == "instruction":
@@ -430,6 +467,13 @@ def _segments(path: Path, walk: _Walk) -> Received:
             if opened is not None:
                 touched = True
                 done[opened.name] = opened
+        elif token[0] == "comment":
+            # A comment belongs to the innermost segment open at its anchor: the range start, or else the
+            # reference mark (Word puts both; a comment typed at a caret has only the reference).
+            if open_by_id and walk.anchors.get(token[1]) is None:
+                walk.anchors[token[1]] = list(open_by_id.values())[-1].name
+            else:
+                walk.anchors.setdefault(token[1], None)
         elif token[0] == "paragraph":
             style, touched, loose = token[1], bool(open_by_id), []
             for opened in open_by_id.values():
@@ -453,7 +497,7 @@ def _segments(path: Path, walk: _Walk) -> Received:
         done.setdefault(opened.name, opened)
         received.notes.append(f"bookmark {opened.name} has no end; read to the end of the document")
     if walk.tracked:
-        received.notes.append("the file has tracked changes: read as if they were all accepted")
+        received.notes.append(f"the file has {walk.tracked} tracked change(s): read as if they were all accepted")
     for name in names_seen:
         opened = done[name]
         text, exact = to_markdown(opened.chunks)

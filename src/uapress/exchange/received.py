@@ -27,6 +27,18 @@ class Unit:
 
 
 @dataclass
+class WordComment:
+    """A Word comment of a DOCX (`word/comments.xml`) and the segment it is anchored to (issue 22)."""
+
+    text: str
+    author: str = ""
+    date: str = ""
+    """`YYYY-MM-DD`, when the file says."""
+    segment: str | None = None
+    """The segment id whose bookmark holds the comment's anchor; None when it is outside every segment."""
+
+
+@dataclass
 class Received:
     """Everything read from one translated file."""
 
@@ -45,3 +57,7 @@ class Received:
     """Text found outside every segment that looks like added content (a paragraph typed in)."""
     notes: list[str] = field(default_factory=list)
     """Remarks about the whole file (tracked changes accepted, duplicate bookmarks…)."""
+    comments: list[WordComment] = field(default_factory=list)
+    """Word comments, in document order (DOCX only)."""
+    tracked: int = 0
+    """How many tracked changes (insertions, deletions, moves) were read as accepted (DOCX only)."""

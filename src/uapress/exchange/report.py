@@ -60,6 +60,12 @@ class ImportReport:
     apart: Path | None = None
     """The file the translator's text of `kept_apart` was written to (issue 19), if any."""
     outside: list[str] = field(default_factory=list)
+    comments: list[Item] = field(default_factory=list)
+    """Word comments kept in the PO as `# comment:` lines of their segment's entry (issue 22)."""
+    general_comments: list[Item] = field(default_factory=list)
+    """Word comments anchored outside every segment the PO has: listed, not stored."""
+    tracked: int = 0
+    """Tracked changes read as accepted."""
     notes: list[str] = field(default_factory=list)
     published: bool = True
     """False when the language is not in the action's `languages` yet."""
@@ -115,6 +121,15 @@ class ImportReport:
                 f"  text outside every segment, not imported (a paragraph added while editing?): {len(self.outside)}"
             )
             out += [f'    "{_excerpt(text)}"' for text in self.outside]
+        if self.comments:
+            out.append(
+                f"  comments: {len(self.comments)}, kept in the PO as '# comment:' lines; each is a warning in the "
+                "checklist until confirmed (uapress translations confirm)"
+            )
+            out += [f"    {item.id} ({item.field}): {_excerpt(item.detail)}" for item in self.comments]
+        if self.general_comments:
+            out.append(f"  comments outside every segment, not stored: {len(self.general_comments)}")
+            out += [f"    {_excerpt(item.detail)}" for item in self.general_comments]
         out += [f"  note: {note}" for note in self.notes]
         if not self.published:
             out.append(

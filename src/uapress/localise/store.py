@@ -43,7 +43,10 @@ class Store:
         """Return the translation state of a segment; fuzzy and empty entries are never published."""
         entry = self.file.find(segment.field, segment.source) if self.file else None
         if entry is None or not entry.msgstr.strip():
-            return Lookup("missing", previous=entry.previous if entry else None)
+            # Its comments still count: a reviewer may comment on a segment left untranslated (issue 22).
+            return Lookup(
+                "missing", previous=entry.previous if entry else None, comments=tuple(entry.comments) if entry else ()
+            )
         if entry.fuzzy:
             return Lookup("fuzzy", entry.msgstr, entry.previous, tuple(entry.comments))
         return Lookup("translated", entry.msgstr, None, tuple(entry.comments))

@@ -14,7 +14,7 @@ from typing import TypedDict
 from uapress.core.nodes import Segment
 from uapress.localise import Localisation, locale
 from uapress.localise.labels import Labels
-from uapress.localise.qa import Finding, check_segment, confirmed_ids
+from uapress.localise.qa import Finding, check_segment, comment_findings, confirmed_ids
 from uapress.model.editorial import Editorial, build_editorial
 from uapress.model.readiness import (
     Blocker,
@@ -112,21 +112,22 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
     keep = loc.action.keep + tuple(t.name for t in loc.action.targets)
     segments: list[ChecklistSegment] = []
     for segment in loc.segments:
-        findings: tuple[Finding, ...] = ()
+        found: list[Finding] = []
         if segment.status in ("translated", "invalid", "fuzzy") and _translation(loc, segment):
-            confirmed = confirmed_ids(loc.comments.get(segment.id, ()))
-            findings = tuple(
-                replace(f, confirmed=f.id in confirmed and f.severity == "warning")
-                for f in check_segment(
-                    segment.source,
-                    _translation(loc, segment),
-                    keep,
-                    segment.field,
-                    loc.lang,
-                    loc.action.language,
-                    loc.action.languages,
-                )
+            found = check_segment(
+                segment.source,
+                _translation(loc, segment),
+                keep,
+                segment.field,
+                loc.lang,
+                loc.action.language,
+                loc.action.languages,
             )
+        # A person's comment on the entry (a Word comment, a reviewer's note on a proof) is a warning
+        # until someone confirms it was dealt with, whatever the state of the translation (issue 22).
+        found += comment_findings(loc.comments.get(segment.id, ()))
+        confirmed = confirmed_ids(loc.comments.get(segment.id, ()))
+        findings = tuple(replace(f, confirmed=f.id in confirmed and f.severity == "warning") for f in found)
         diff = (
             tuple(word_diff(loc.previous[segment.id], segment.source))
             if segment.status == "fuzzy" and segment.id in loc.previous
@@ -186,7 +187,9 @@ def build_checklist(loc: Localisation, today: dt.date | None = None) -> Checklis
     )
     # Findings on an out-of-date (fuzzy) translation are already counted above; elsewhere an error
     # or an unconfirmed warning blocks readiness (issue 12).
-    published = [f for s in segments if s.status in ("translated", "invalid") for f in s.findings]
+    published = [
+        f for s in segments for f in s.findings if s.status in ("translated", "invalid") or f.check == "comment"
+    ]
     errors = sum(1 for f in published if f.severity == "error")
     reasons.append(counted("qa_errors", errors, _n(errors, "QA error", "QA errors")))
     warnings = sum(1 for f in published if f.severity == "warning" and not f.confirmed)

@@ -18,6 +18,10 @@ from uapress.source.markdown import MarkdownIssue, parse_inlines
 
 CONFIRMED = "qa-ok:"
 """Translator comments `# qa-ok: <finding id>` confirm a warning (`uapress translations confirm`)."""
+COMMENT = "comment:"
+"""Translator comments `# comment: <text> — <author>, <date>, <where>` carry a person's comment on the entry: a
+Word comment of a translated DOCX (`uapress import`) or a reviewer's note on a proof (`uapress comments
+--to-checklist`). Each is a warning in the checklist until confirmed (issue 22)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,31 @@ def _identified(source: str, translation: str, findings: list[Finding]) -> list[
     return out
 
 
+def comment_line(text: str, author: str = "", date: str = "", where: str = "") -> str:
+    """Return the translator comment that keeps a person's comment in a PO entry, on one line."""
+    by = ", ".join(part for part in (author, date, where) if part)
+    return f"{COMMENT} {' '.join(text.split())}" + (f" — {by}" if by else "")
+
+
+def comment_findings(comments: Iterable[str]) -> list[Finding]:
+    """Return a warning for each `# comment:` of a PO entry; its id stays while the comment does (issue 22)."""
+    out = []
+    for comment in comments:
+        if comment.lower().startswith(COMMENT):
+            said = comment[len(COMMENT) :].strip()
+            digest = hashlib.sha1(said.encode("utf-8")).hexdigest()[:8]
+            out.append(
+                Finding(
+                    "comment",
+                    "warning",
+                    f"comment: {said}",
+                    "answer it in the translation or the source, then confirm it",
+                    f"comment-{digest}",
+                )
+            )
+    return out
+
+
 def confirmed_ids(comments: Iterable[str]) -> set[str]:
     """Return the finding ids a PO entry's translator comments confirm."""
     return {c[len(CONFIRMED) :].strip() for c in comments if c.lower().startswith(CONFIRMED)}
@@ -121,4 +150,14 @@ def structure_error(source: str, translation: str) -> str | None:
 
 numbers_in = numbers.numbers_in
 
-__all__ = ["CONFIRMED", "Finding", "check_segment", "confirmed_ids", "numbers_in", "structure_error"]
+__all__ = [
+    "COMMENT",
+    "CONFIRMED",
+    "Finding",
+    "check_segment",
+    "comment_findings",
+    "comment_line",
+    "confirmed_ids",
+    "numbers_in",
+    "structure_error",
+]
