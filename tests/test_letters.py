@@ -370,7 +370,8 @@ def test_annex_letter_in_docx_is_spanish_on_a_page_of_its_own(office, pdftotext)
     assert office.docx(name).read_bytes() == data
     pages = pdftotext(office.converted(name, "pdf")).split("\f")
     last = normalise(next(p for p in reversed(pages) if p.strip()))
-    assert "Modèle de lettre en espagnol" in last and "Sra. Delcy Rodríguez:" in last
+    # Headings are set in capitals in the DOCX as in the PDF (issue 21): the text is compared case folded.
+    assert "modèle de lettre en espagnol" in last.casefold() and "Sra. Delcy Rodríguez:" in last.replace("\u00a0", " ")
 
 
 # Write by e-mail

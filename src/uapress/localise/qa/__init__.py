@@ -126,7 +126,7 @@ def comment_findings(comments: Iterable[str]) -> list[Finding]:
                     "warning",
                     f"comment: {said}",
                     "answer it in the translation or the source, then confirm it",
-                    f"comment-{digest}",
+                    id=f"comment-{digest}",
                 )
             )
     return out
