@@ -295,20 +295,8 @@ def gather(
         slug = source.path.parent.name
         action = source.action
         if action is None:
-            langs = sorted(on_disk.get(slug, ()))
-            actions.append(
-                IndexAction(
-                    slug,
-                    slug,
-                    "en",
-                    "ltr",
-                    None,
-                    None,
-                    None,
-                    f"the source has errors: run `uapress check {slug}`",
-                    tuple(_language(out, cache, slug, lang, None, False) for lang in langs),
-                )
-            )
+            message = f"the source has errors: run `uapress check {slug}`"
+            actions.append(_unreadable(out, cache, slug, on_disk.get(slug, set()), message))
             continue
         extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
         verdicts = {
@@ -341,19 +329,15 @@ def gather(
     known = {item.slug for item in actions}
     for slug in sorted(set(on_disk) - known):
         actions.append(
-            IndexAction(
-                slug,
-                slug,
-                "en",
-                "ltr",
-                None,
-                None,
-                None,
-                f"no source any more: source/actions/{slug} is gone",
-                tuple(_language(out, cache, slug, lang, None, False) for lang in sorted(on_disk[slug])),
-            )
+            _unreadable(out, cache, slug, on_disk[slug], f"no source any more: source/actions/{slug} is gone")
         )
     return Index(today, tuple(actions))
+
+
+def _unreadable(out: Path, cache: Cache, slug: str, langs: set[str], problem: str) -> IndexAction:
+    """Return the row of an action whose source cannot be read (broken or gone): its folders on disk and why."""
+    languages = tuple(_language(out, cache, slug, lang, None, False) for lang in sorted(langs))
+    return IndexAction(slug, slug, "en", "ltr", None, None, None, problem, languages)
 
 
 def _edition_folders(out: Path) -> dict[str, set[str]]:

@@ -35,8 +35,10 @@ from uapress.localise.po import PoFile
 from uapress.source import find_actions, load_action
 
 
-def write_tmx(units: list[Unit]) -> bytes:
-    """Return a TMX 1.4b document of the units: one `<tu>` per origin, field and source text."""
+def write_tmx(units: list[Unit], source_lang: str | None = None) -> bytes:
+    """Return a TMX 1.4b document of the units: one `<tu>` per origin, field and source text.
+
+    `source_lang` names the header's source language when no unit does (an empty memory)."""
     groups: dict[tuple[str, str, str, str], dict[str, str]] = {}  # (origin, field, source language, source)
     for unit in units:
         variants = groups.setdefault((unit.origin, unit.field, unit.source_lang, unit.source), {})
@@ -52,7 +54,7 @@ def write_tmx(units: list[Unit]) -> bytes:
             "segtype": "paragraph",
             "o-tmf": "uapress PO",
             "adminlang": "en",
-            "srclang": next(iter(source_langs)) if len(source_langs) == 1 else ALL,
+            "srclang": next(iter(source_langs)) if len(source_langs) == 1 else source_lang or ALL,
             "datatype": "plaintext",
         },
     )
@@ -186,25 +188,5 @@ def pair_memories(root: Path, source_lang: str, lang: str, store: PoFile, origin
     suggestions = in_language(drafts + [u for u in memory.units if not u.reviewed], languages)
     if not exact:
         # OmegaT needs no memory, but an empty tm/auto/ file keeps the project's layout the same every time.
-        return _empty_tmx(source_lang), write_tmx(suggestions) if suggestions else None
+        return write_tmx([], source_lang), write_tmx(suggestions) if suggestions else None
     return write_tmx(exact), write_tmx(suggestions) if suggestions else None
-
-
-def _empty_tmx(source_lang: str) -> bytes:
-    root = etree.Element("tmx", version="1.4")
-    etree.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "uapress",
-            "creationtoolversion": __version__,
-            "segtype": "paragraph",
-            "o-tmf": "uapress PO",
-            "adminlang": "en",
-            "srclang": source_lang,
-            "datatype": "plaintext",
-        },
-    )
-    etree.SubElement(root, "body")
-    etree.indent(root, space=" ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + DOCTYPE.encode() + b"\n" + etree.tostring(root) + b"\n"
