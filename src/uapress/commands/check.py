@@ -124,6 +124,22 @@ CHECKLISTS = ("checklist-html", "checklist-json")
 """The writers of a language's translation checklist."""
 
 
+def status_table(rows: list[StatusRow]) -> list[str]:
+    """Return `uapress status` as aligned columns, each row's reasons on an indented line under it."""
+    header = ("action", "lang", "translated", "fuzzy", "missing", "QA errors", "translated %", "verdict")
+    table = [header] + [tuple(str(v) for v in row[:-1]) for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    reasons: list[tuple[str, ...]] = [()] + [row[-1] for row in rows]
+    lines = []
+    for index, row in enumerate(table):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+        if reasons[index]:
+            lines.append(f"    {'; '.join(reasons[index])}")
+    return lines
+
+
 def write_checklist(
     root: Path, slug: str, lang: str, out: Path | None = None, today: dt.date | None = None
 ) -> tuple[list[Path], Checklist]:

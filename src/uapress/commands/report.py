@@ -8,6 +8,7 @@ import textwrap
 from collections import defaultdict
 from typing import TextIO
 
+from uapress.build.plan import BuildReport
 from uapress.core.errors import Diagnostic, Findings, display_path
 from uapress.core.inputs import source_line
 
@@ -153,4 +154,31 @@ def verdict_table(rows: list[tuple[str, str, bool, int | None]], out: str) -> li
             f"{plural(drafts, 'draft', 'drafts')} marked DRAFT in their language; `uapress status` says what blocks them."
         )
     lines.append(f"{out}/index.html lists the files, ready apart from drafts.")
+    return lines
+
+
+def build_lines(report: BuildReport, *, proof: bool, out: str, verbose: bool) -> list[str]:
+    """Return what a build prints after its warnings: a line per edition, the verdict table and the summary."""
+    lines = []
+    for edition in report.editions:
+        state = "FAILED" if edition.failed else ("unchanged" if edition.unchanged else f"{len(edition.files)} file(s)")
+        counts = edition.counts
+        extra = ""
+        if counts and edition.job.lang != edition.job.action.language:
+            extra = f" · {counts['translated']} translated, {counts['fuzzy']} fuzzy, {counts['missing']} missing"
+        lines.append(f"{edition.job.name}: {state}{extra}")
+        if verbose:
+            lines.extend(f"    {path}" for path in edition.files)
+    unchanged = sum(e.unchanged for e in report.editions)
+    if not proof:
+        rows = [(e.job.action.slug, e.job.lang, e.failed, e.blockers) for e in report.editions]
+        lines.extend(verdict_table(rows, out))
+    if report.warnings and not verbose:
+        warned = len({(d.file, d.line, d.field, d.message) for d in report.warnings})
+        lines.append(plural(warned, "warning", "warnings") + ": `uapress check` or `uapress -v build` lists them")
+    failed = sum(e.failed for e in report.editions)
+    # Only what was written counts as built: a failed edition is counted apart (issue 19).
+    built = len(report.editions) - unchanged - failed
+    counted = f"{built} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged"
+    lines.append(summary(counted + (f", {failed} FAILED" if failed else ""), report))
     return lines
