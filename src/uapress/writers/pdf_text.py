@@ -48,7 +48,7 @@ def _faithful(
             return draw_first_line(stream, textbox, *args, **kwargs)
         line_text, clusters = _map_line(stream, textbox)
         if _reads_back(clusters):
-            return draw_first_line(stream, textbox, *args, **kwargs)
+            return draw_first_line(_MarksOnBaseline(stream, textbox), textbox, *args, **kwargs)
         import pydyf
 
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(line_text)}))
@@ -150,3 +150,79 @@ def _nominal_glyphs(font: Font) -> dict[int, int]:
         ids = {name: number for number, name in enumerate(parsed.getGlyphOrder())}
         _CMAPS[key] = {code: ids[name] for code, name in parsed.getBestCmap().items()}
     return _CMAPS[key]
+
+
+class _MarksOnBaseline:
+    """Stand in for the stream while a line is drawn: give each raised or lowered mark its text on the baseline.
+
+    WeasyPrint draws a mark set above or below its letter with a text rise (Ts). Poppler and pdfium take a glyph
+    some points off the baseline for a word, often a line, of its own: the Arabic text layer had lines of nothing
+    but a vowel mark, and pdfium broke lines at them (issue 20). Each such mark is drawn in a span whose
+    /ActualText is the mark, first invisible (Tr 3) on the baseline, then visible where WeasyPrint puts it: the
+    span's text takes the place of its first glyph (poppler), of its first text object (pdfium), in the line.
+    """
+
+    def __init__(self, stream: Stream, textbox: TextBox) -> None:
+        self._stream = stream
+        self._textbox = textbox
+        self._font: tuple[Font, object, float] | None = None  # the current font, its Pango font and size
+        self._rise = 0.0
+        self._span = ""  # in a mark's span: its invisible copy, to be drawn again at its end
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+    def add_font(self, pango_font: object) -> tuple[Font, float]:
+        font, size = self._stream.add_font(pango_font)
+        self._font = font, pango_font, size
+        return font, size
+
+    def set_text_rise(self, height: float) -> None:
+        self._rise = height
+        if not height:
+            self._stream.set_text_rise(0)
+            if self._span:
+                # Poppler gives the span the position of its first glyph and the advance to the end of its last:
+                # a last glyph off the baseline made a line of its own too.
+                self._stream.set_text_rendering(3)
+                self._stream.show_text(self._span)
+                self._stream.set_text_rendering(0)
+                self._stream.end_marked_content()
+                self._span = ""
+        # A rise is written with the glyph it raises (show_text), after its invisible copy.
+
+    def show_text(self, text: str) -> None:
+        if not self._rise:
+            self._stream.show_text(text)
+            return
+        import pydyf
+
+        kerning, glyph = text.rsplit("<", 1)
+        glyph = glyph.rstrip(">")
+        font, width = self._width(int(glyph, 16))
+        mark = font.to_unicode.get(int(glyph, 16), "")
+        if mark.strip():
+            self._stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(mark)}))
+            # The copies stand where the next glyph starts, at the current point, not where the mark is drawn:
+            # placed over the letter after it, poppler made the mark a word of its own and lost the line's order.
+            # The first copy is drawn and then taken back (its advance), the last one ends where the mark ends.
+            kern = float(kerning) if kerning else 0
+            self._span = f"{width - kern:g} <{glyph}> {kern:g}"
+            self._stream.set_text_rendering(3)
+            self._stream.show_text(f"<{glyph}> {width:g}")
+            self._stream.set_text_rendering(0)
+        self._stream.set_text_rise(self._rise)
+        self._stream.show_text(text)
+
+    def _width(self, glyph: int) -> tuple[Font, int]:
+        """Return the current font and the glyph's advance in it, found as WeasyPrint finds it (and kept for it)."""
+        from weasyprint.text.ffi import FROM_UNITS, pango
+
+        assert self._font is not None  # a glyph is drawn: its font was added
+        font, pango_font, size = self._font
+        if glyph not in font.widths:
+            if pango.pango_version() < 14802 or font.png:  # as WeasyPrint does (its Pango issue 530 workaround)
+                size = self._textbox.style["font_size"]
+            pango.pango_font_get_glyph_extents(pango_font, glyph, self._stream.ink_rect, self._stream.logical_rect)
+            font.widths[glyph] = round(self._stream.logical_rect.width * 1000 * FROM_UNITS / size)
+        return font, font.widths[glyph]
