@@ -94,6 +94,14 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
             "speedup": "1.75",
         },
     ),
+    (
+        "as issue 24's text reports (serve: 7 saves of action.yaml)",
+        {"cold": "0.92-1.03", "noop": "0.05", "serve": "0.55-0.62"},
+    ),
+    (
+        "main at 949a330, `--only serve` 3 times, load average about 4 (a polling watcher: 0.3 s, two equal looks)",
+        {"serve": "0.56 (0.47-0.63), 0.51 (0.47-0.60), 0.48 (0.45-0.52)"},
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
@@ -445,6 +453,149 @@ def bench_archive(args, work: Path, env: dict, progress) -> list[dict]:
     return rows
 
 
+# --- the preview ---------------------------------------------------------------------------------
+
+SERVE_RELOAD = 0.2
+"""Seconds from saving action.yaml to the reload event of `uapress serve`, median (issue 24)."""
+SERVE_SENTENCE = "In January 2026, human rights defenders Rocío San Miguel"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bench_serve(args, work: Path, env: dict, progress) -> dict:
+    """Time `uapress serve` from saving the sample's action.yaml to the reload event of its HTML edition.
+
+    The serve process runs on a copy of the sample; one reader holds the edition's event stream
+    (/SLUG/_events), as an open page does. Each save changes one sentence, alternately written in
+    place and saved as editors that replace the file do (a new file renamed over it); the time is
+    from just before the save to the `reload` event, and the page must then show the new sentence.
+    One untimed save first.
+    """
+    import http.client
+    import signal
+    import socket
+
+    project = work / "serve"
+    shutil.copytree(
+        ROOT / "source", project / "source", ignore=lambda folder, names: [n for n in names if n.startswith("_")]
+    )
+    for other in (project / "source" / "actions").iterdir():
+        if other.name != SAMPLE:
+            shutil.rmtree(other)
+    shutil.copytree(ROOT / "styles", project / "styles")
+    source = project / "source" / "actions" / SAMPLE / "action.yaml"
+    original = source.read_text(encoding="utf-8")
+    if SERVE_SENTENCE not in original:
+        raise BenchError(f"the sample no longer has the sentence the serve benchmark changes: {SERVE_SENTENCE!r}")
+    port = free_port()
+    log = (work / "serve.log").open("w+", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uapress.cli", "serve", SAMPLE, "--port", str(port)],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise BenchError(f"uapress serve did not start:\n{log.read()[-3000:]}")
+            try:
+                stream = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except OSError:
+                time.sleep(0.05)
+        stream.sendall(f"GET /{SAMPLE}/_events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode("ascii"))
+        events = stream.makefile("rb")
+
+        def next_reload() -> str:
+            """Return the data of the next reload event on the stream."""
+            event = None
+            for raw in events:
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if line == "event: reload":
+                    event = "reload"
+                elif line.startswith("data: ") and event == "reload":
+                    return line[len("data: ") :]
+            raise BenchError("the event stream of uapress serve ended")
+
+        next_reload()  # the version the page starts with
+
+        def page() -> str:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", f"/{SAMPLE}/")
+            return connection.getresponse().read().decode("utf-8")
+
+        def save(number: int) -> float:
+            text = original.replace(
+                SERVE_SENTENCE, f"In January 2026 ({number}), human rights defenders Rocío San Miguel"
+            )
+            time.sleep(0.5)  # apart from the last save, as a person saves
+            start = time.perf_counter()
+            if number % 2:
+                source.write_text(text, encoding="utf-8")
+            else:
+                fresh = source.with_name(f".action.yaml.{number}.tmp")
+                fresh.write_text(text, encoding="utf-8")
+                os.replace(fresh, source)
+            next_reload()
+            took = time.perf_counter() - start
+            if f"In January 2026 ({number})" not in page():
+                raise BenchError(f"save {number}: the reloaded page lacks the new sentence")
+            return took
+
+        save(0)  # untimed: the first save warms what the first build did not
+        progress(f"uapress serve: save -> reload event, {args.serve_saves} saves")
+        times = []
+        for number in range(1, args.serve_saves + 1):
+            times.append(save(number))
+            progress(f"  [{number}/{args.serve_saves}] {times[-1]:.3f} s")
+        stream.close()
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+    return {"times": times}
+
+
+def serve_section(args, work: Path, env: dict, progress) -> Section:
+    """Measure the preview's save -> reload time and report it."""
+    times = bench_serve(args, work, env, progress)["times"]
+    median = statistics.median(times)
+    figure = Figure(
+        "serve",
+        f"uapress serve: save action.yaml -> reload event of the HTML edition, median of {len(times)} saves, s",
+        f"{median:.3f} ({min(times):.3f}-{max(times):.3f})",
+        f"<= {SERVE_RELOAD}",
+        median <= SERVE_RELOAD,
+    )
+    detail = [
+        "Each save changes one sentence of the sample's action.yaml (odd saves written in place, even ones a new file "
+        "renamed over it); timed from just before the save to the `reload` event on `/SLUG/_events`, and the page "
+        "then shows the new sentence.",
+        "",
+        "| save | seconds |",
+        "|---:|---:|",
+        *(f"| {number} | {took:.3f} |" for number, took in enumerate(times, 1)),
+        f"| median (min-max) | {figure.measured} |",
+    ]
+    return Section("The preview: save -> reload", [figure], detail)
+
+
 # --- the report ------------------------------------------------------------------------------------
 #
 # The report is table-driven: each benchmark returns a Section, its Figures (one line each of the targets
@@ -598,6 +749,7 @@ def archive_section(args, work: Path, env: dict, progress) -> Section:
 BENCHMARKS: dict[str, Callable[..., Section]] = {
     "sample": sample_section,
     "archive": archive_section,
+    "serve": serve_section,
 }
 """Every benchmark, by the name --only takes, in the order they run; each returns its Section."""
 
@@ -670,6 +822,7 @@ def main(argv: list[str] | None = None) -> int:
         "(default: the number of cores, uapress's own default)",
     )
     parser.add_argument("--only", help=f"benchmarks to run, comma-separated (default: all of {','.join(BENCHMARKS)})")
+    parser.add_argument("--serve-saves", type=int, default=7, help="saves timed in the serve benchmark (default 7)")
     parser.add_argument("--no-archive", action="store_true", help="skip the archive benchmark")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--run-commands", type=Path, help=argparse.SUPPRESS)
