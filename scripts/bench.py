@@ -102,6 +102,11 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         "main at 949a330, `--only serve` 3 times, load average about 4 (a polling watcher: 0.3 s, two equal looks)",
         {"serve": "0.56 (0.47-0.63), 0.51 (0.47-0.60), 0.48 (0.45-0.52)"},
     ),
+    (
+        "26531f9 (file events, 30 ms settle, only the editions on screen, PDF in a background process), "
+        "`--only serve` 3 times, load average 8-10",
+        {"serve": "0.25 (0.17-0.33), 0.32 (0.18-0.44), 0.17 (0.12-0.20)"},
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
