@@ -67,26 +67,45 @@ MIB = 1024  # KiB per MiB
 COLD_VS_PANDOC = 0.35
 NOOP_VS_COLD = 0.10
 PER_EDITION_GROWTH = 1.2
-EARLIER = (
-    # (when and what, cold build / pandoc, no-op / cold build), wall-time ratios as measured then
-    ("before issue 13, as its text reports (2 runs on a fresh clone)", "0.67", "0.20-0.27"),
+EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
+    # (when and what, {figure key: the figure as measured then}); keys are Figure.key, shown as columns.
+    ("before issue 13, as its text reports (2 runs on a fresh clone)", {"cold": "0.67", "noop": "0.20-0.27"}),
     (
         "main at ae1ac0c (after the round's new features), 2026-12-01, `--quick`, load average up to 7: wall (CPU)",
-        "1.96 (1.76)",
-        "0.09 (0.07)",
+        {"cold": "1.96 (1.76)", "noop": "0.09 (0.07)"},
     ),
     (
         "main at 3df7f01 (HarfBuzz font cuts, findings cached for no-op builds, stylesheet parsed once per text), "
         "fresh clone: wall (CPU)",
-        "1.23 (1.14)",
-        "0.06",
+        {"cold": "1.23 (1.14)", "noop": "0.06"},
     ),
-    ("main at 4762dbf, `--quick --sizes 1`, load average under 1: wall (CPU)", "1.17 (1.10)", "0.06 (0.03)"),
+    (
+        "main at 4762dbf, `--quick --sizes 1`, load average under 1: wall (CPU)",
+        {"cold": "1.17 (1.10)", "noop": "0.06 (0.03)"},
+    ),
     (
         "main at c3decf7 (brand rules of print.css parsed once, Markdown parsed once per text, the index read while "
         "the workers render, DOCX fonts deflated once): wall (CPU)",
-        "0.92 (0.93)",
-        "0.06 (0.03)",
+        {
+            "cold": "0.92 (0.93)",
+            "noop": "0.06 (0.03)",
+            "growth": "0.46",
+            "memory": "314 (100 actions), 391 (300)",
+            "speedup": "1.75",
+        },
+    ),
+    (
+        "as issue 24's text reports (serve: 7 saves of action.yaml)",
+        {"cold": "0.92-1.03", "noop": "0.05", "serve": "0.55-0.62"},
+    ),
+    (
+        "main at 949a330, `--only serve` 3 times, load average about 4 (a polling watcher: 0.3 s, two equal looks)",
+        {"serve": "0.56 (0.47-0.63), 0.51 (0.47-0.60), 0.48 (0.45-0.52)"},
+    ),
+    (
+        "26531f9 (file events, 30 ms settle, only the editions on screen, PDF in a background process), "
+        "`--only serve` 3 times, load average 8-10",
+        {"serve": "0.25 (0.17-0.33), 0.32 (0.18-0.44), 0.17 (0.12-0.20)"},
     ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
@@ -439,7 +458,190 @@ def bench_archive(args, work: Path, env: dict, progress) -> list[dict]:
     return rows
 
 
+# --- the preview ---------------------------------------------------------------------------------
+
+SERVE_RELOAD = 0.2
+"""Seconds from saving action.yaml to the reload event of `uapress serve`, median (issue 24)."""
+SERVE_SENTENCE = "In January 2026, human rights defenders Rocío San Miguel"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bench_serve(args, work: Path, env: dict, progress) -> dict:
+    """Time `uapress serve` from saving the sample's action.yaml to the reload event of its HTML edition.
+
+    The serve process runs on a copy of the sample; one reader holds the edition's event stream
+    (/SLUG/_events), as an open page does. Each save changes one sentence, alternately written in
+    place and saved as editors that replace the file do (a new file renamed over it); the time is
+    from just before the save to the `reload` event, and the page must then show the new sentence.
+    One untimed save first.
+    """
+    import http.client
+    import signal
+    import socket
+
+    project = work / "serve"
+    shutil.copytree(
+        ROOT / "source", project / "source", ignore=lambda folder, names: [n for n in names if n.startswith("_")]
+    )
+    for other in (project / "source" / "actions").iterdir():
+        if other.name != SAMPLE:
+            shutil.rmtree(other)
+    shutil.copytree(ROOT / "styles", project / "styles")
+    source = project / "source" / "actions" / SAMPLE / "action.yaml"
+    original = source.read_text(encoding="utf-8")
+    if SERVE_SENTENCE not in original:
+        raise BenchError(f"the sample no longer has the sentence the serve benchmark changes: {SERVE_SENTENCE!r}")
+    port = free_port()
+    log = (work / "serve.log").open("w+", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uapress.cli", "serve", SAMPLE, "--port", str(port)],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise BenchError(f"uapress serve did not start:\n{log.read()[-3000:]}")
+            try:
+                stream = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except OSError:
+                time.sleep(0.05)
+        stream.sendall(f"GET /{SAMPLE}/_events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode("ascii"))
+        events = stream.makefile("rb")
+
+        def next_reload() -> str:
+            """Return the data of the next reload event on the stream."""
+            event = None
+            for raw in events:
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if line == "event: reload":
+                    event = "reload"
+                elif line.startswith("data: ") and event == "reload":
+                    return line[len("data: ") :]
+            raise BenchError("the event stream of uapress serve ended")
+
+        next_reload()  # the version the page starts with
+
+        def page() -> str:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", f"/{SAMPLE}/")
+            return connection.getresponse().read().decode("utf-8")
+
+        def save(number: int) -> float:
+            text = original.replace(
+                SERVE_SENTENCE, f"In January 2026 ({number}), human rights defenders Rocío San Miguel"
+            )
+            time.sleep(0.5)  # apart from the last save, as a person saves
+            start = time.perf_counter()
+            if number % 2:
+                source.write_text(text, encoding="utf-8")
+            else:
+                fresh = source.with_name(f".action.yaml.{number}.tmp")
+                fresh.write_text(text, encoding="utf-8")
+                os.replace(fresh, source)
+            next_reload()
+            took = time.perf_counter() - start
+            if f"In January 2026 ({number})" not in page():
+                raise BenchError(f"save {number}: the reloaded page lacks the new sentence")
+            return took
+
+        save(0)  # untimed: the first save warms what the first build did not
+        progress(f"uapress serve: save -> reload event, {args.serve_saves} saves")
+        times = []
+        for number in range(1, args.serve_saves + 1):
+            times.append(save(number))
+            progress(f"  [{number}/{args.serve_saves}] {times[-1]:.3f} s")
+        stream.close()
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+    return {"times": times}
+
+
+def serve_section(args, work: Path, env: dict, progress) -> Section:
+    """Measure the preview's save -> reload time and report it."""
+    times = bench_serve(args, work, env, progress)["times"]
+    median = statistics.median(times)
+    figure = Figure(
+        "serve",
+        f"uapress serve: save action.yaml -> reload event of the HTML edition, median of {len(times)} saves, s",
+        f"{median:.3f} ({min(times):.3f}-{max(times):.3f})",
+        f"<= {SERVE_RELOAD}",
+        median <= SERVE_RELOAD,
+    )
+    detail = [
+        "Each save changes one sentence of the sample's action.yaml (odd saves written in place, even ones a new file "
+        "renamed over it); timed from just before the save to the `reload` event on `/SLUG/_events`, and the page "
+        "then shows the new sentence.",
+        "",
+        "| save | seconds |",
+        "|---:|---:|",
+        *(f"| {number} | {took:.3f} |" for number, took in enumerate(times, 1)),
+        f"| median (min-max) | {figure.measured} |",
+    ]
+    return Section("The preview: save -> reload", [figure], detail)
+
+
 # --- the report ------------------------------------------------------------------------------------
+#
+# The report is table-driven: each benchmark returns a Section, its Figures (one line each of the targets
+# table: measured, target, verdict) and its detailed tables. To add a figure, return it from a benchmark
+# (or add a benchmark to BENCHMARKS), and give its key a column in COLUMNS so that earlier runs (EARLIER)
+# can be shown beside it.
+
+
+@dataclass
+class Figure:
+    """One figure of the issue: what was measured, against its target."""
+
+    key: str
+    """Its column in the table of earlier runs (COLUMNS, EARLIER)."""
+    name: str
+    measured: str
+    """As shown in the report, with its unit or spread."""
+    target: str
+    """As shown in the report, e.g. "<= 0.75"."""
+    ok: bool
+
+
+@dataclass
+class Section:
+    """What one benchmark adds to the report."""
+
+    title: str
+    figures: list[Figure]
+    detail: list[str]
+    """Markdown lines: the measurements behind the figures."""
+
+
+COLUMNS = {
+    "cold": "cold build / pandoc: wall (CPU)",
+    "noop": "no-op / cold build",
+    "growth": "time per edition, largest archive / 1 action, --jobs 2",
+    "memory": "archive peak PSS, MiB",
+    "speedup": "2 workers / 1, largest archive",
+    "serve": "serve: save -> reload event, median s",
+}
+"""The columns of the earlier runs' table, by figure key, in order."""
 
 
 def verdict(ok: bool) -> str:
@@ -458,46 +660,50 @@ def memory(series: Series) -> str:
     return f"{mib(series.largest)} / {mib(series.tree)} / {mib(series.pss)}"
 
 
-def table(sample: dict, archive: list[dict], args) -> str:
-    """Return the results as Markdown: wall time medians (CPU medians in brackets), ratios, verdicts."""
+def sample_section(args, work: Path, env: dict, progress) -> Section:
+    """Measure the sample (cold build against pandoc, no-op against cold) and report it."""
+    sample = bench_sample(args, work, env, progress)
     cold, pandoc, noop, cold2 = sample["cold"], sample["pandoc"], sample["noop"], sample["cold2"]
-    lines = [
-        "| comparison | A | A: wall s (CPU s) | A: peak MiB | B | B: wall s (CPU s) | B: peak MiB | A / B: wall (CPU) "
-        "| target | verdict |",
-        "|---|---|---:|---:|---|---:|---:|---:|---|---|",
+    cold_ratio, noop_ratio = cold.wall / pandoc.wall, noop.wall / cold2.wall
+    figures = [
+        Figure(
+            "cold",
+            f"cold build of the sample / pandoc's {sample['conversions']} conversions {args.jobs} at a time: wall (CPU)",
+            f"{cold_ratio:.2f} ({cold.cpu / pandoc.cpu:.2f})",
+            f"<= {COLD_VS_PANDOC}",
+            cold_ratio <= COLD_VS_PANDOC,
+        ),
+        Figure(
+            "noop",
+            "no-op build / cold build: wall (CPU)",
+            f"{noop_ratio:.2f} ({noop.cpu / cold2.cpu:.2f})",
+            f"<= {NOOP_VS_COLD}",
+            noop_ratio <= NOOP_VS_COLD,
+        ),
     ]
-    ratio = cold.wall / pandoc.wall
-    lines.append(
+    detail = [
+        "| comparison | A | A: wall s (CPU s) | A: peak MiB | B | B: wall s (CPU s) | B: peak MiB | A / B: wall (CPU) |",
+        "|---|---|---:|---:|---|---:|---:|---:|",
         f"| full cold build, {len(sample['langs'])} languages x {len(FORMATS)} formats | uapress build --force | "
         f"{timing(cold)} | {memory(cold)} | pandoc, {sample['conversions']} conversions {args.jobs} at a time | "
-        f"{timing(pandoc)} | {memory(pandoc)} | {ratio:.2f} ({cold.cpu / pandoc.cpu:.2f}) | <= {COLD_VS_PANDOC} | "
-        f"{verdict(ratio <= COLD_VS_PANDOC)} |"
-    )
-    ratio = noop.wall / cold2.wall
-    lines.append(
+        f"{timing(pandoc)} | {memory(pandoc)} | {figures[0].measured} |",
         f"| no-op rebuild | uapress build, cache warm | {timing(noop)} | {memory(noop)} | uapress build --force | "
-        f"{timing(cold2)} | {memory(cold2)} | {ratio:.2f} ({noop.cpu / cold2.cpu:.2f}) | <= {NOOP_VS_COLD} | "
-        f"{verdict(ratio <= NOOP_VS_COLD)} |"
-    )
-    lines += [
-        "",
-        "| earlier figures | cold build / pandoc | no-op / cold build |",
-        "|---|---:|---:|",
-        *(f"| {when} | {cold_ratio} | {noop_ratio} |" for when, cold_ratio, noop_ratio in EARLIER),
-        f"| this run: wall (CPU) | {cold.wall / pandoc.wall:.2f} ({cold.cpu / pandoc.cpu:.2f}) | "
-        f"{noop.wall / cold2.wall:.2f} ({noop.cpu / cold2.cpu:.2f}) |",
+        f"{timing(cold2)} | {memory(cold2)} | {figures[1].measured} |",
     ]
-    if not archive:
-        return "\n".join(lines)
-    lines += [
-        "",
+    return Section("The sample: cold and no-op builds", figures, detail)
+
+
+def archive_section(args, work: Path, env: dict, progress) -> Section:
+    """Measure the archives (one and two workers per size) and report them."""
+    archive = bench_archive(args, work, env, progress)
+    detail = [
         "| archive | editions | --jobs 1: wall s (CPU s) | per edition s | peak MiB | "
         "--jobs 2: wall s (CPU s) | per edition s | peak MiB | speed-up 2 over 1 |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in archive:
         one, two, n = row["one"], row["two"], row["editions"]
-        lines.append(
+        detail.append(
             f"| {row['size']} action(s) | {n} | {timing(one)} | {one.wall / n:.3f} | {memory(one)} | "
             f"{timing(two)} | {two.wall / n:.3f} | {memory(two)} | {one.wall / two.wall:.2f} |"
         )
@@ -510,24 +716,69 @@ def table(sample: dict, archive: list[dict], args) -> str:
     peak = max(largest["one"].pss, largest["two"].pss)
     peak_rss = max(largest["one"].tree, largest["two"].tree)
     speedup = largest["one"].wall / largest["two"].wall
-    lines += [
-        "",
-        "| archive target (at the largest size measured) | figure | target | verdict |",
-        "|---|---:|---|---|",
+    figures = [
         *(
-            f"| time per edition, {size} action(s) / {smallest['size']} action(s), --jobs {jobs} | {growth[jobs]:.2f} | "
-            f"<= {PER_EDITION_GROWTH} | {verdict(growth[jobs] <= PER_EDITION_GROWTH)} |"
+            Figure(
+                "growth" if jobs == 2 else "growth-1",
+                f"time per edition, {size} action(s) / {smallest['size']} action(s), --jobs {jobs}",
+                f"{growth[jobs]:.2f}",
+                f"<= {PER_EDITION_GROWTH}",
+                growth[jobs] <= PER_EDITION_GROWTH,
+            )
             for jobs in (1, 2)
         ),
-        f"| peak memory of the process tree (PSS), {size} action(s) (MiB) | {mib(peak)} | <= {ARCHIVE_MEMORY_MIB} | "
-        f"{verdict(peak <= ARCHIVE_MEMORY_MIB * MIB)} |",
-        f"| speed-up of 2 workers over 1, {size} action(s) | {speedup:.2f} | >= {SPEEDUP_2_OVER_1} | "
-        f"{verdict(speedup >= SPEEDUP_2_OVER_1)} |",
+        Figure(
+            "memory",
+            f"peak memory of the process tree (PSS), {size} action(s), MiB",
+            f"{mib(peak)}",
+            f"<= {ARCHIVE_MEMORY_MIB}",
+            peak <= ARCHIVE_MEMORY_MIB * MIB,
+        ),
+        Figure(
+            "speedup",
+            f"speed-up of 2 workers over 1, {size} action(s)",
+            f"{speedup:.2f}",
+            f">= {SPEEDUP_2_OVER_1}",
+            speedup >= SPEEDUP_2_OVER_1,
+        ),
+    ]
+    detail += [
         "",
         f"The memory target is judged on PSS: the memory the build's processes take from the machine, each page "
         f"shared by forked workers counted once in all. The sum of RSS ({mib(peak_rss)} MiB here) counts such a "
         f"page once per process that maps it, so it over-states a tree of workers by what they share.",
     ]
+    return Section("Archives", figures, detail)
+
+
+BENCHMARKS: dict[str, Callable[..., Section]] = {
+    "sample": sample_section,
+    "archive": archive_section,
+    "serve": serve_section,
+}
+"""Every benchmark, by the name --only takes, in the order they run; each returns its Section."""
+
+
+def report(sections: list[Section]) -> str:
+    """Return the targets table, the earlier runs beside this one, and each benchmark's details, as Markdown."""
+    figures = [figure for section in sections for figure in section.figures]
+    lines = [
+        "## Targets",
+        "",
+        "| figure | this run | target | verdict |",
+        "|---|---:|---|---|",
+        *(f"| {f.name} | {f.measured} | {f.target} | {verdict(f.ok)} |" for f in figures),
+        "",
+        "## Earlier runs",
+        "",
+        "| run | " + " | ".join(COLUMNS.values()) + " |",
+        "|---|" + "---:|" * len(COLUMNS),
+    ]
+    this_run = {f.key: f.measured for f in figures}
+    for when, values in (*EARLIER, ("this run", this_run)):
+        lines.append(f"| {when} | " + " | ".join(values.get(key, "") for key in COLUMNS) + " |")
+    for section in sections:
+        lines += ["", f"## {section.title}", "", *section.detail]
     return "\n".join(lines)
 
 
@@ -544,6 +795,7 @@ def header(args, started: float) -> str:
             f"- {dt.datetime.now().isoformat(timespec='seconds')}, {os.cpu_count()} cores, {platform.platform()}, "
             f"Python {platform.python_version()}",
             f"- uapress {version('uapress')}, WeasyPrint {version('weasyprint')}, pandoc {pypandoc.get_pandoc_version()}",
+            f"- benchmarks run: {', '.join(args.only)}",
             f"- sides alternated A B A B; medians of {args.repeats} runs (archive: {args.archive_repeats}); "
             f"uapress --jobs {args.jobs if args.jobs_given else 'default'} ({args.jobs} workers) for the sample; "
             f"pandoc conversions {args.jobs} at a time",
@@ -574,6 +826,8 @@ def main(argv: list[str] | None = None) -> int:
         help="uapress workers for the sample and pandoc's parallelism "
         "(default: the number of cores, uapress's own default)",
     )
+    parser.add_argument("--only", help=f"benchmarks to run, comma-separated (default: all of {','.join(BENCHMARKS)})")
+    parser.add_argument("--serve-saves", type=int, default=7, help="saves timed in the serve benchmark (default 7)")
     parser.add_argument("--no-archive", action="store_true", help="skip the archive benchmark")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--run-commands", type=Path, help=argparse.SUPPRESS)
@@ -587,6 +841,12 @@ def main(argv: list[str] | None = None) -> int:
     args.sizes = [int(s) for s in (args.sizes or ("1,10" if args.quick else "1,10,100")).split(",")]
     args.jobs_given = args.jobs is not None
     args.jobs = args.jobs or os.cpu_count() or 1
+    args.only = [name.strip() for name in args.only.split(",")] if args.only else list(BENCHMARKS)
+    if args.no_archive:
+        args.only = [name for name in args.only if name != "archive"]
+    unknown = [name for name in args.only if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
     args.load_before = os.getloadavg()[0]
     started = time.time()
 
@@ -596,19 +856,18 @@ def main(argv: list[str] | None = None) -> int:
     env = child_env()
     work = Path(tempfile.mkdtemp(prefix="uapress-bench-"))
     try:
-        sample = bench_sample(args, work, env, progress)
-        archive = [] if args.no_archive else bench_archive(args, work, env, progress)
+        sections = [BENCHMARKS[name](args, work, env, progress) for name in args.only]
     except BenchError as exc:
         print(f"bench: a measured command failed: {exc}", file=sys.stderr)
         return 1
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    report = header(args, started) + table(sample, archive, args) + "\n"
-    print(report)
+    text = header(args, started) + report(sections) + "\n"
+    print(text)
     out = ROOT / "build" / "bench.md"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report, encoding="utf-8")
+    out.write_text(text, encoding="utf-8")
     print(f"written to {out.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

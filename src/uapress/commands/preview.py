@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
+import multiprocessing
 import os
 import re
 import secrets
+import signal
 import threading
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from textwrap import dedent
@@ -25,17 +29,22 @@ from uapress.core.inputs import source_line
 from uapress.source import find_actions, load_action
 from uapress.writers import files_for
 from uapress.writers.brand import Brand, load_brand
+from uapress.writers.weasy import import_weasyprint
 
 if TYPE_CHECKING:
     from jinja2 import Template
 
     from uapress.core.nodes import Document
 
-POLL = 0.3
-"""Seconds between two looks at the files; a change is built once one look finds nothing new."""
+SETTLE_MS = 30
+"""Milliseconds without a file event before a change is built: editors write a file in several steps (issue 24)."""
+ERROR_GRACE = 0.4
+"""Seconds a build that failed waits for one more change before its error page is shown: a half-written file
+that the next write completes never flashes an error (issue 24)."""
 WATCHED = ("source", "styles")
-Snapshot = dict[str, tuple[int, int, int]]
-"""(modification time, size, inode) of each watched file, by path."""
+PDF_NICENESS = 10
+"""How much less CPU the background PDF process asks for than the server: the HTML reload comes first (issue 24)."""
+PR_SET_PDEATHSIG = 1
 MAX_UNPUBLISHED = 16
 """Editions of languages an action does not publish kept at once (issue 25: each asked-for tag was kept forever)."""
 EDITOR_LITTER = re.compile(r"^(\..*|.*~|.*\.(swp|swx|tmp|bak)|#.*#|4913)$")
@@ -59,7 +68,13 @@ class Edition:
     unpublished: bool = False
     """Whether the last build found the language not among the action's: its error page."""
     files: dict[str, bytes] = field(default_factory=dict)
-    """Other formats (PDF…) rendered on request for this version, by file name."""
+    """Other formats (PDF…) rendered on request, or in the background, for this version, by file name."""
+    rendering: dict[str, Future[bytes]] = field(default_factory=dict)
+    """Files of this version being rendered in the background, by file name."""
+    viewers: int = 0
+    """Open pages (event streams) showing it: only these are rebuilt as files change (issue 24)."""
+    stale: bool = False
+    """Whether files changed since its last build while no page showed it: rebuilt when next asked for."""
 
     @property
     def url(self) -> str:
@@ -94,18 +109,41 @@ class Preview:
         self.changed = threading.Condition(self.lock)
         self.stopping = threading.Event()
         self.render_lock = threading.Lock()
-        self._watcher = threading.Thread(target=self._watch, name="uapress-watch", daemon=True)
-        self._built = snapshot(root)
+        self._real_root = root.resolve()
+        """The root as the system names the changed files: absolute, links resolved."""
+        self._changes: set[str] = set()
+        """Files changed since the builder last looked (the watcher adds, the builder takes)."""
+        self._changes_ready = threading.Condition(threading.Lock())
+        self._pdf_wanted: dict[tuple[str, str | None], Edition] = {}
+        self._pdf_ready = threading.Condition(threading.Lock())
+        self._threads = [
+            threading.Thread(target=self._watch, name="uapress-watch", daemon=True),
+            threading.Thread(target=self._rebuild, name="uapress-rebuild", daemon=True),
+            threading.Thread(target=self._render_pdfs, name="uapress-pdf", daemon=True),
+        ]
+        self._pdf_pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
-        """Start watching the files."""
-        self._watcher.start()
+        """Start the PDF process, then watch the files."""
+        # One process, forked before the server's threads start, renders the PDFs: in a thread, WeasyPrint's
+        # layout held the interpreter's lock and doubled the time of the HTML reloads (issue 24).
+        self._pdf_pool = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("fork"), initializer=_start_pdf_process, initargs=(os.getpid(),)
+        )
+        self._pdf_pool.submit(os.getpid)  # forks it now
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         """Stop watching and release every open event stream."""
         self.stopping.set()
-        with self.changed:
-            self.changed.notify_all()
+        for condition in (self.changed, self._changes_ready, self._pdf_ready):
+            with condition:
+                condition.notify_all()
+        if self._pdf_pool is not None:
+            for process in list((self._pdf_pool._processes or {}).values()):
+                process.terminate()
+            self._pdf_pool.shutdown(wait=False, cancel_futures=True)
 
     def known(self, slug: str) -> bool:
         """Tell whether `slug` is an action (or was one while serving: its page says it was deleted)."""
@@ -115,14 +153,24 @@ class Preview:
         return (self.root / "source" / "actions" / slug / "action.yaml").is_file()
 
     def edition(self, slug: str, lang: str | None) -> Edition:
-        """Return an edition, building it the first time it is asked for."""
+        """Return an edition, building it the first time it is asked for, or when files changed unseen."""
         with self.lock:
             edition = self.editions.get((slug, lang))
             if edition is None:
                 edition = self.editions[(slug, lang)] = Edition(slug, lang)
                 self._publish(edition, self._build(slug, lang))
                 self._forget_unpublished()
+            elif edition.stale:
+                edition.stale = False
+                self._publish(edition, self._build(slug, lang))
             return edition
+
+    def watching(self, edition: Edition, delta: int) -> None:
+        """Count a page that opens (+1) or closes (-1) the edition's event stream."""
+        with self.lock:
+            edition.viewers += delta
+        if delta > 0:
+            self._want_pdf(edition)
 
     def _forget_unpublished(self) -> None:
         """Drop the oldest editions of languages no action publishes beyond MAX_UNPUBLISHED."""
@@ -152,11 +200,20 @@ class Preview:
             assert document is not None and brand is not None and edition.resolved_lang is not None
             names = {file: writer for writer, file in files_for(edition.slug, edition.resolved_lang).items()}
             cached = edition.files.get(name)
+            pending = edition.rendering.get(name)
         if name not in names:
             raise LookupError(name)
+        if cached is None and pending is not None:
+            try:
+                cached = pending.result()
+            except Exception:  # rendered again here, where its error is reported
+                cached = None
         if cached is None:
             with self.render_lock:  # WeasyPrint renders one document at a time
-                cached = render(document, (names[name],), brand)[name]
+                with self.lock:  # rendered meanwhile (in the background, issue 24)?
+                    cached = edition.files.get(name) if edition.version == version else None
+                if cached is None:
+                    cached = render(document, (names[name],), brand)[name]
             with self.lock:
                 if edition.version == version:
                     edition.files[name] = cached
@@ -215,11 +272,13 @@ class Preview:
         with self.lock:
             if built.page != edition.page or not edition.version:
                 edition.version += 1
-                edition.files = {}
+                edition.files, edition.rendering = {}, {}
             edition.page, edition.ok = built.page, built.ok
             edition.document, edition.brand, edition.resolved_lang = built.document, built.brand, built.lang
             edition.unpublished = built.unpublished
             self.changed.notify_all()
+        if built.ok and edition.viewers:
+            self._want_pdf(edition)
         lang = built.lang or edition.lang
         name = f"{edition.slug}/{lang}" if lang else edition.slug
         errors = [p for p in built.problems if p.is_error]
@@ -233,29 +292,131 @@ class Preview:
     # Watching
 
     def _watch(self) -> None:
-        """Rebuild the editions a change touches, once the files have stopped changing."""
-        built = seen = self._built
-        while not self.stopping.wait(POLL):
+        """Hand the files that change to the builder, as the system reports them (issue 24: polling took 0.3-0.6 s)."""
+        from watchfiles import watch  # only `serve` watches files
+
+        root = self._real_root
+        paths = [root / top for top in WATCHED if (root / top).is_dir()]
+        while not self.stopping.is_set():
             try:
-                built, seen = self._look(built, seen)
+                for changes in watch(
+                    *paths,
+                    watch_filter=lambda _, path: watched(root, path),
+                    step=SETTLE_MS,
+                    stop_event=self.stopping,
+                    rust_timeout=500,
+                    raise_interrupt=False,
+                ):
+                    with self._changes_ready:
+                        self._changes.update(path for _, path in changes)
+                        self._changes_ready.notify_all()
             except Exception:  # a bug must not silently end the reloads: say so, and keep watching
                 self.log(f"preview: the watcher failed: {traceback.format_exc(limit=1).strip()}")
+                self.stopping.wait(1)
 
-    def _look(self, built: Snapshot, seen: Snapshot) -> tuple[Snapshot, Snapshot]:
-        """Compare the files with the last look and the last build; rebuild when they settled on something new."""
-        current = snapshot(self.root)
-        if current != seen or current == built:  # still being written (look again first), or nothing new
-            return built, current
-        changed = {path for path in current.keys() | built.keys() if current.get(path) != built.get(path)}
+    def _take_changes(self, timeout: float | None) -> set[str]:
+        """Return the files changed since the last call, waiting up to `timeout` seconds for one."""
+        with self._changes_ready:
+            if not self._changes and not self.stopping.is_set():
+                self._changes_ready.wait(timeout)
+            taken, self._changes = self._changes, set()
+        return taken
+
+    def _rebuild(self) -> None:
+        """Rebuild the editions on screen that a change touches; mark the others to be rebuilt when asked for."""
+        changed: set[str] = set()
+        while not self.stopping.is_set():
+            changed |= self._take_changes(None if not changed else 0)
+            if not changed or self.stopping.is_set():
+                continue
+            try:
+                results = self._rebuild_touched(changed)
+                if results is None:
+                    continue  # changed again meanwhile: build again, with every change so far
+                for edition, result in results:
+                    self._publish(edition, result)
+                changed = set()
+            except Exception:  # a bug must not silently end the reloads: say so, and keep watching
+                self.log(f"preview: the rebuild failed: {traceback.format_exc(limit=1).strip()}")
+                changed = set()
+
+    def _rebuild_touched(self, changed: set[str]) -> list[tuple[Edition, Built]] | None:
+        """Build the shown editions `changed` touches; None when files changed again before they could be shown."""
         with self.lock:
-            touched = [e for e in self.editions.values() if _touches(self.root, changed, e.slug)]
-        results = [(edition, self._build(edition.slug, edition.lang)) for edition in touched]
-        after = snapshot(self.root)
-        if after != current:  # changed again while building: these builds may mix old and new files
-            return built, after
-        for edition, result in results:
-            self._publish(edition, result)
-        return current, current
+            touched = [e for e in self.editions.values() if _touches(self._real_root, changed, e.slug)]
+            shown = [e for e in touched if e.viewers]
+            for edition in touched:
+                edition.stale = not edition.viewers
+        results = [(edition, self._build(edition.slug, edition.lang)) for edition in shown]
+        more = self._take_changes(0)
+        if not more and any(not built.ok for _, built in results):
+            # An error may be a file caught half-written: show it only if nothing follows soon.
+            more = self._take_changes(ERROR_GRACE)
+        if more:
+            changed |= more
+            return None
+        return results
+
+    def _want_pdf(self, edition: Edition) -> None:
+        """Ask for the edition's PDF to be rendered in the background, so that it is ready when opened."""
+        with self._pdf_ready:
+            self._pdf_wanted[(edition.slug, edition.lang)] = edition
+            self._pdf_ready.notify_all()
+
+    def _render_pdfs(self) -> None:
+        """Render the PDF of each edition on screen after each build, never holding up the HTML reload."""
+        while not self.stopping.is_set():
+            with self._pdf_ready:
+                if not self._pdf_wanted:
+                    self._pdf_ready.wait()
+                wanted, self._pdf_wanted = list(self._pdf_wanted.values()), {}
+            for edition in wanted:
+                if self.stopping.is_set() or self._pdf_pool is None:
+                    return
+                with self.lock:
+                    version, document, brand, lang = (
+                        edition.version,
+                        edition.document,
+                        edition.brand,
+                        edition.resolved_lang,
+                    )
+                    if not edition.ok or not edition.viewers or document is None or brand is None or lang is None:
+                        continue
+                    name = files_for(edition.slug, lang)["pdf"]
+                    if name in edition.files or name in edition.rendering:
+                        continue
+                    future = edition.rendering[name] = self._pdf_pool.submit(_render_file, document, "pdf", brand, name)
+                try:
+                    data = future.result()
+                except Exception:  # shown (with its error) when the PDF is opened: it is rendered again then
+                    if self.debug:
+                        self.log(traceback.format_exc())
+                    with self.lock:
+                        if edition.rendering.get(name) is future:
+                            del edition.rendering[name]
+                    continue
+                with self.lock:
+                    if edition.version == version:
+                        edition.files[name] = data
+
+
+def _start_pdf_process(parent: int) -> None:
+    """Prepare the background PDF process: die with the server, yield the CPU to it, import WeasyPrint once."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the server's end still closes the pool's pipes
+        pass
+    if os.getppid() != parent:  # the server ended before the line above
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to answer
+    os.nice(PDF_NICENESS)
+    import_weasyprint()
+
+
+def _render_file(document: Document, writer: str, brand: Brand, name: str) -> bytes:
+    """Render one file of an edition (in the background PDF process)."""
+    return render(document, (writer,), brand)[name]
 
 
 def _touches(root: Path, changed: set[str], slug: str) -> bool:
@@ -265,22 +426,13 @@ def _touches(root: Path, changed: set[str], slug: str) -> bool:
     return any(not path.startswith(own) or path.startswith(mine) for path in changed)
 
 
-def snapshot(root: Path) -> Snapshot:
-    """Return (modification time, size, inode) of every file under `source/` and `styles/`."""
-    found: Snapshot = {}
-    for top in WATCHED:
-        for folder, dirs, files in os.walk(root / top):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                if EDITOR_LITTER.match(name):
-                    continue
-                path = os.path.join(folder, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:  # deleted between listing and looking
-                    continue
-                found[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    return found
+def watched(root: Path, path: str) -> bool:
+    """Tell whether a change to `path` can change an edition: not editors' litter, nor hidden folders."""
+    try:
+        parts = Path(path).relative_to(root).parts
+    except ValueError:  # not under the project (cannot happen: only its folders are watched)
+        return False
+    return not EDITOR_LITTER.match(parts[-1]) and not any(part.startswith(".") for part in parts[:-1])
 
 
 # Pages

@@ -1,11 +1,12 @@
 """Preview (`uapress serve`): the HTML edition on 127.0.0.1, rebuilt when `source/` or `styles/` change.
 
 The pipeline runs in memory (load -> localise -> document model -> HTML writer); nothing is written to
-`build/`. A watcher thread polls file times and sizes, waits until the files stop changing (editors save
-in several steps), rebuilds the editions the change touches and tells the open pages to reload, by
-Server-Sent Events, through a small script added to the served page only. When the source has errors
+`build/`. A watcher thread waits on the system's file events (watchfiles), lets a save settle for a few
+milliseconds (editors save in several steps), rebuilds the editions on screen that the change touches and
+tells their pages to reload, by Server-Sent Events, through a small script added to the served page only;
+each shown edition's PDF is then rendered in the background, so that it is ready when opened (issue 24). When the source has errors
 the page lists them instead of the edition, and turns back into the edition once they are fixed.
-Standard library only: previewing must not need anything the build does not.
+The server is the standard library's; the one library previewing adds to a build's is watchfiles.
 """
 
 from __future__ import annotations
@@ -219,6 +220,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"retry: 1000\n\n")
         sent = None
+        preview.watching(edition, +1)  # an edition on screen is rebuilt as soon as its files change (issue 24)
         try:
             while not preview.stopping.is_set():
                 with preview.changed:
@@ -235,6 +237,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (ConnectionError, TimeoutError):
             pass  # the page was closed or reloaded
+        finally:
+            preview.watching(edition, -1)
 
     def _redirect(self, location: str) -> None:
         self.send_response(302)
