@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import difflib
 import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import TypedDict, TypeVar
 
-from uapress.core.characters import OVERRIDES, controls, named
 from uapress.core.errors import Diagnostic, SourceError, UsageError
 from uapress.core.inputs import read_project_file
-from uapress.core.langid import FUNCTION_WORDS, describe, identify
-from uapress.source.markdown import MarkdownIssue, parse_inlines, split_blocks, too_deep
 from uapress.source.schema import (
     COPY_KEYS,
     KNOWN_KEYS,
-    LIST_LIMITS,
     PREVIOUS_KEYS,
     REQUIRED_KEYS,
     TARGET_KEYS,
@@ -26,11 +18,12 @@ from uapress.source.schema import (
     Copy,
     Previous,
     Target,
-    text_limit,
 )
+from uapress.source.validate_base import _kind, _Values
+from uapress.source.validate_languages import LanguageChecks, known_language
+from uapress.source.validate_markdown import MarkdownChecks
+from uapress.source.validate_people import PeopleChecks
 from uapress.source.yamlpos import (
-    Path_,
-    Positions,
     YamlProblem,
     dotted,
     load_with_positions,
@@ -44,20 +37,6 @@ PLACEHOLDER = "TODO:"
 """Marks text `uapress new` wrote for the author to replace; warned about on every line that still holds it."""
 MARKDOWN_FIELDS = ("summary", "letter", "background")
 
-_Person = TypeVar("_Person", Target, Copy)
-
-
-def known_language(tag: str) -> bool:
-    """Tell whether a language tag names a language Babel's CLDR data knows (`es`, `pt-BR`)."""
-    # Babel and Markdown load with the first action read: a no-op build reads none and never imports them.
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(tag.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
-
 
 def require_language(tag: str) -> None:
     """Raise UsageError when a language tag given on the command line names no known language."""
@@ -65,63 +44,8 @@ def require_language(tag: str) -> None:
         raise UsageError(f"'{tag}' is not a known language tag (use a BCP 47 tag such as de, pt-BR)")
 
 
-class _Values(TypedDict):
-    """The fields of an `Action` as the checks return them: None where a field is missing or wrong."""
-
-    schema: int
-    reference: str | None
-    ua_number: str | None
-    issued: dt.date | None
-    deadline: dt.date | None
-    language: str | None
-    languages: tuple[str, ...]
-    country: str | None
-    appeal_language: str | None
-    subject: str | None
-    pronoun: str | None
-    previous: Previous | None
-    title: str | None
-    summary: str | None
-    targets: tuple[Target, ...]
-    copies: tuple[Copy, ...]
-    letter: str | None
-    closing: str | None
-    background: str | None
-    keep: tuple[str, ...]
-
-
-class Checker:
+class Checker(LanguageChecks, PeopleChecks, MarkdownChecks):
     """Validate one file, collecting every finding rather than stopping at the first."""
-
-    def __init__(self, path: Path, raw: bytes | None = None) -> None:
-        self.path = path
-        self.raw = raw
-        """The file's bytes when the caller has read them already (a build hashes exactly what it renders)."""
-        self.found: list[Diagnostic] = []
-        self.positions = Positions()
-
-    def report(
-        self,
-        path: Path_,
-        message: str,
-        hint: str | None = None,
-        severity: str = "error",
-        key: bool = False,
-        code: str = "",
-    ) -> None:
-        column: int | None
-        line, column = self.positions.key(path) if key else self.positions.of(path)
-        if key and path not in self.positions.keys:
-            # A missing key has no place of its own: name the line of the mapping it belongs in, with no
-            # caret, so the excerpt does not point at a neighbouring key as if it were the problem.
-            line, column = self.positions.of(path[:-1])[0], None
-            self.found.append(
-                Diagnostic(
-                    severity, message, self.path, line, column, dotted(path) or None, hint, show_line=False, code=code
-                )
-            )
-            return
-        self.found.append(Diagnostic(severity, message, self.path, line, column, dotted(path) or None, hint, code=code))
 
     def run(self) -> Action | None:
         data = self._read()
@@ -263,13 +187,6 @@ class Checker:
                 )
             )
 
-    def _unknown_keys(self, data: dict[str, object], path: Path_, known: tuple[str, ...]) -> None:
-        for key in data:
-            if key not in known:
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-                self.report(path + (key,), f"unknown key '{key}'", hint, key=True)
-
     def _schema(self, data: dict[str, object]) -> int:
         value = data.get("schema")
         if value is not None and value != 1:
@@ -306,134 +223,6 @@ class Checker:
         self.report((key,), f"{text} is not a date (YYYY-MM-DD)", "write the date as year-month-day, e.g. 2026-06-30")
         return None
 
-    def _text(self, data: dict[str, object], path: Path_, required: bool = True, markdown: bool = False) -> str | None:
-        value = _get(data, path)
-        if value is None:
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            self.report(path, f"expected text, found {_kind(value)}", "write the value as text on the same line")
-            return None
-        if not self._fits(path, value):
-            return None
-        if not value.strip():
-            if required:
-                self.report(path, "is empty", "write the text")
-            return None
-        # Markdown fields are checked block by block, with the exact line (`_check_block`).
-        if not markdown and "<" in value and re.search(r"</?[A-Za-z][^>]*>", value):
-            self.report(path, "raw HTML is not allowed", "write plain text without tags")
-        return value.strip()
-
-    def _fits(self, path: Path_, value: str) -> bool:
-        """Report a text longer than its field's limit (issue 10) or hiding characters (issue 25); return whether it fits."""
-        hiding = controls(value) + [c for c in value if c in OVERRIDES]
-        if hiding:
-            # Issue 25: `\e` passed `check` and failed the DOCX writer; U+202E shows "007" for 700.
-            kind = "control character" if controls(value) else "bidi override"
-            self.report(
-                path,
-                f"holds the {kind}(s) {named(hiding)}, which hide or reorder text",
-                "remove them: the editions set each language's direction themselves",
-            )
-            return False
-        limit = text_limit(path)
-        if len(value) <= limit:
-            return True
-        self.report(
-            path,
-            f"is {len(value):,} characters long; this field holds at most {limit:,}",
-            "shorten it: an urgent action is read in a few minutes (see 'Size limits' in README.md)",
-        )
-        return False
-
-    def _count(self, key: str, items: list[object]) -> bool:
-        """Report a list with more items than its limit (issue 10); return whether it fits."""
-        limit = LIST_LIMITS[key]
-        if len(items) <= limit:
-            return True
-        self.report(
-            (key,),
-            f"has {len(items):,} items; this list holds at most {limit:,}",
-            "keep only the items the action needs (see 'Size limits' in README.md)",
-        )
-        return False
-
-    def _optional_text(self, data: dict[str, object], key: str) -> str | None:
-        return self._text(data, (key,), required=False) if data.get(key) is not None else None
-
-    def _language(self, data: dict[str, object], path: Path_) -> str | None:
-        value = _get(data, path)
-        if value is None:
-            return None
-        tag = str(value)
-        if not known_language(tag):
-            self.report(path, f"'{tag}' is not a known language tag", "use a BCP 47 tag such as en, es, fr, ar, pt-BR")
-            return None
-        return tag
-
-    def _source_language(self, values: _Values) -> None:
-        """Check the source language: not among the targets, and the one the text is written in (issue 19)."""
-        source = values["language"]
-        if not source:
-            return
-        if source in values["languages"]:
-            self.report(
-                ("languages", values["languages"].index(source)),
-                f"'{source}' is the source language ('language: {source}'): it is not translated into",
-                f"remove {source} from 'languages'; it lists only the languages the action is translated into",
-            )
-        prose = "\n".join(values[key] or "" for key in ("title", "summary", "letter", "background"))
-        verdict = identify(prose, source, tuple(FUNCTION_WORDS))
-        if verdict is None:
-            return
-        from babel import Locale
-
-        names = Locale.parse("en").languages
-        declared = f"{names.get(source.split('-')[0], source)} ({source})"
-        found = describe(verdict, {code: names.get(code, code) for code in FUNCTION_WORDS})
-        fix = f"language: {verdict.lang}" if verdict.lang else "language: <the language it is written in>"
-        self.report(
-            ("language",),
-            f"the text of the action reads as {found}, but 'language' says {declared}",
-            f"write '{fix}' if that is the language of the text; its editions would publish it as {declared}",
-            severity="warning",
-            code="source-language",
-        )
-
-    def _languages(self, data: dict[str, object]) -> tuple[str, ...]:
-        value = data.get("languages")
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.report(("languages",), f"expected a list, found {_kind(value)}", "write it as [es, fr, ar]")
-            return ()
-        if not self._count("languages", value):
-            return ()
-        tags: list[str] = []
-        for index in range(len(value)):
-            tag = self._language(data, ("languages", index))
-            if tag and tag in tags:
-                self.report(("languages", index), f"language '{tag}' is listed twice", "list each language once")
-            elif tag:
-                tags.append(tag)
-        return tuple(tags)
-
-    def _country(self, data: dict[str, object]) -> str | None:
-        value = data.get("country")
-        if value is None:
-            return None
-        code = str(value)
-        from babel.core import get_global
-
-        if code not in get_global("territory_currencies") or not re.fullmatch(r"[A-Z]{2}", code):
-            self.report(
-                ("country",), f"'{code}' is not an ISO 3166 country code", "use two capitals, e.g. VE for Venezuela"
-            )
-            return None
-        return code
-
     def _previous(self, data: dict[str, object]) -> Previous | None:
         value = data.get("previous")
         if value is None:
@@ -462,119 +251,6 @@ class Checker:
             return None
         return Previous(reference, url)
 
-    def _nested(self, path: Path_, text: str) -> bool:
-        """Report Markdown nested deeper than uapress reads (issue 25), before it is split or parsed."""
-        deep = too_deep(text)
-        if deep is None:
-            return False
-        line = self.positions.text_line(path, deep[0])
-        self.found.append(
-            Diagnostic(
-                "error",
-                deep[1],
-                self.path,
-                line,
-                field=dotted(path),
-                hint="write plain paragraphs, lists and quotes one level deep",
-            )
-        )
-        return True
-
-    def _inline_markdown(self, data: dict[str, object], path: Path_) -> str | None:
-        text = self._text(data, path, markdown=True)
-        if text is not None and not self._nested(path, text):
-            self._check_block(path, text, 0)
-        return text
-
-    def _markdown(self, data: dict[str, object], key: str) -> str | None:
-        text = self._text(data, (key,), markdown=True)
-        if text is None or self._nested((key,), text):
-            return None
-
-        for block in split_blocks(text):
-            self._check_block((key,), block.markdown, block.line)
-        return text
-
-    def _check_block(self, path: Path_, markdown_text: str, offset: int) -> None:
-        try:
-            _, issues = parse_inlines(markdown_text)
-        except MarkdownIssue as refused:
-            issues = [refused]
-        line = self.positions.text_line(path, offset)
-        for issue in issues:
-            where, column = self._locate(issue.fragment, line + issue.line)
-            self.found.append(
-                Diagnostic(
-                    issue.severity, issue.message, self.path, where, column, dotted(path), issue.hint, code=issue.code
-                )
-            )
-
-    def _locate(self, fragment: str, line: int) -> tuple[int, int | None]:
-        """Find `fragment` at or after `line` within its block, for a caret under the offending text."""
-        lines = self.text.splitlines()
-        for number in range(line, min(line + 40, len(lines)) + 1):
-            column = lines[number - 1].find(fragment) if fragment else -1
-            if column >= 0:
-                return number, column + 1
-            if number > line and not lines[number - 1].strip():
-                break  # a blank line ends the block
-        return line, None
-
-    def _people(
-        self, data: dict[str, object], key: str, keys: tuple[str, ...], kind: Callable[..., _Person], required: bool
-    ) -> tuple[_Person, ...]:
-        value = data.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or (required and not value):
-            self.report(
-                (key,),
-                f"expected a list of at least one person, found {_kind(value)}",
-                f"write '{key}:' followed by '- name: …' items",
-            )
-            return ()
-        if not self._count(key, value):
-            return ()
-        people: list[_Person] = []
-        for index, item in enumerate(value):
-            path = (key, index)
-            if not isinstance(item, dict):
-                self.report(
-                    path, f"expected name, title, address…, found {_kind(item)}", "write each person as a mapping"
-                )
-                continue
-            self._unknown_keys(item, path, keys)
-            fields: dict[str, str | None] = {}
-            for field in keys:
-                if field == "email":
-                    fields[field] = self._email(data, path + (field,))
-                    continue
-                if item.get(field) is None:
-                    empty = field in item  # `address:` with nothing after it (issue 19)
-                    self.report(
-                        path + (field,),
-                        f"required field '{key}.{index}.{field}' is {'empty' if empty else 'missing'}",
-                        f"write its value after '{field}:'" if empty else f"add '{field}:'",
-                        key=True,
-                    )
-                    continue
-                fields[field] = self._text(data, path + (field,))
-            if all(fields.get(f) is not None for f in keys if f != "email"):
-                people.append(kind(**fields))
-        return tuple(people)
-
-    def _email(self, data: dict[str, object], path: Path_) -> str | None:
-        value = _get(data, path)
-        if value is None:
-            return None
-        text = str(value).strip()
-        if not self._fits(path, text):
-            return None
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-            self.report(path, f"'{text}' is not an email address", "write it as name@example.org")
-            return None
-        return text
-
     def _keep(self, data: dict[str, object]) -> tuple[str, ...]:
         value = data.get("keep")
         if value is None:
@@ -585,25 +261,3 @@ class Checker:
         if not self._count("keep", value) or not all(self._fits(("keep", i), v) for i, v in enumerate(value)):
             return ()
         return tuple(v.strip() for v in value)
-
-
-def _get(data: object, path: Path_) -> object:
-    for part in path:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
-def _kind(value: object) -> str:
-    return {
-        dict: "a mapping",
-        list: "a list",
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        type(None): "nothing",
-    }.get(type(value), f"'{value}'")
