@@ -43,6 +43,18 @@ def regional_tag(tag: str, separator: str = "-") -> str:
     return f"{locale.language}{separator}{region}" if region else locale.language
 
 
+@cache
+def script(tag: str) -> str:
+    """Return the ISO 15924 code of the script a language is written in (`sr` -> `Cyrl`), from CLDR's likely subtags."""
+    from babel.core import get_global
+
+    locale = babel_locale(tag)
+    if locale.script:
+        return str(locale.script)
+    likely: str = get_global("likely_subtags").get(locale.language, "")
+    return next((part for part in likely.split("_")[1:] if len(part) == 4), "")
+
+
 def long_date(value: dt.date, tag: str) -> str:
     """Return a date in the language's long form: "30 de junio de 2026"."""
     from babel.dates import format_date

@@ -1,8 +1,8 @@
 """Stage 4, writers: the brand's bundled fonts cut down to what an edition needs, for HTML and DOCX.
 
 The PDF writer lets WeasyPrint subset the fonts it embeds; the HTML edition gets its WOFF2 subsets
-here. The DOCX edition embeds the whole files (writers/docx/embed.py): its translators type text
-the source never had.
+here. The DOCX edition embeds cuts too (writers/docx/embed.py), wider ones: its translators type text
+the source never had, so its cuts keep the letters of the action's languages' scripts (issue 24).
 """
 
 from __future__ import annotations
