@@ -484,3 +484,24 @@ def test_an_index_in_a_read_only_folder_is_named_as_the_index(built_sample_html,
             subprocess.run(["umount", str(out)], check=False)
     assert_refused(result, "build/index.html: error: the publication index was not written")
     assert ".uapress-tmp" not in result.stderr and "styles/ needs index.html" not in result.stderr, result.stderr
+
+
+def test_leftovers_of_builds_killed_before_issue_25_are_swept_and_foreign_files_kept(built_sample_html):
+    # Issue 25: leftovers were renamed `.x.….uapress-tmp`; those of builds killed by the earlier version
+    # (`.x.k3j2h1a9.tmp`, `.en.q1w2e3r4.staging`, `.fr.z9y8x7w6.old`) in an output folder of uapress are swept
+    # as before, while a file of another tool that only ends in `.tmp` is kept.
+    out = built_sample_html / "build"
+    folder = out / SLUG / "en"
+    leftover = folder / f".{SLUG}.en.html.k3j2h1a9.tmp"
+    leftover.write_bytes(b"<html>half")
+    staging = folder.parent / ".en.q1w2e3r4.staging"
+    staging.mkdir()
+    (staging / f"{SLUG}.en.html").write_bytes(b"<html>half")
+    (folder.parent / "fr").rename(folder.parent / ".fr.z9y8x7w6.old")
+    foreign = out / ".notes.tmp"
+    foreign.write_bytes(b"mine")
+    result = run_uapress(built_sample_html, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert not leftover.exists() and not staging.exists()
+    assert (folder.parent / "fr" / f"{SLUG}.fr.html").is_file()
+    assert foreign.read_bytes() == b"mine"

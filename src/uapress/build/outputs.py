@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -126,6 +127,10 @@ def claim(out: Path) -> None:
         )
 
 
+_EARLIER = re.compile(r"^\..+\.[a-z0-9_]{8}(\.tmp|\.staging|\.old)$")
+"""What builds killed before issue 25 left: Python's 8 random characters, then `.tmp`, `.staging` or `.old`."""
+
+
 def work_folder() -> str:
     """Make the folder this build's workers keep their temporary files in; return its path.
 
@@ -177,8 +182,12 @@ def sweep(out: Path) -> None:
     sweep_work()
     if not out.is_dir():
         return
+    ours = (out / LOCK_NAME).exists()  # a folder uapress built into: what earlier versions left is theirs too
     for path in sorted(out.rglob(".*"), key=lambda p: len(p.parts)):
         name = path.name
+        earlier = _EARLIER.match(name) if ours else None
+        if earlier:  # named as before issue 25 (`.x.pdf.k3j2h1a9.tmp`): read as today's name
+            name = name[: -len(earlier[1])] + {".tmp": _TMP, ".staging": _STAGING, ".old": _OLD}[earlier[1]]
         try:
             if path.is_file() and name.endswith(_TMP):
                 path.unlink(missing_ok=True)
