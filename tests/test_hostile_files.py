@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import struct
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -369,3 +371,137 @@ def test_serve_closes_an_idle_connection(project, monkeypatch):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _work_leftovers(folder: Path) -> list[Path]:
+    """Return what a build's workers keep while they render (their work folder, WeasyPrint's fonts) below `folder`."""
+    return [p for p in folder.rglob("*") if "uapress-work-" in p.name or p.name.startswith("weasyprint-")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill", ["build", "group"])
+def test_a_killed_build_leaves_no_work_files_in_the_published_folder(built_sample, tmp_path, kill):
+    # Issue 25: a SIGKILLed build left build/.uapress-work-*/weasyprint-* (some 6 MB, published by a static
+    # host) until the next build. The work folder is in the system's temporary folder, and the next build
+    # removes the one a dead build left there (`group`: the whole process group killed at once).
+    from test_robust_build import start, wait_for_progress, wait_until_gone
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {"TMPDIR": str(scratch)}
+    running = start(built_sample, "--force", "--jobs", "2", "--format", "pdf", env=env)
+    wait_for_progress(running)  # mid-render: the workers hold WeasyPrint's fonts
+    if kill == "group":
+        os.killpg(running.pid, signal.SIGKILL)
+    else:
+        os.kill(running.pid, signal.SIGKILL)
+    running.communicate(timeout=30)
+    wait_until_gone(running.pid)
+    assert _work_leftovers(built_sample / "build") == []
+    assert [p.name for p in scratch.iterdir()], "the killed build had no work folder: nothing was tested"
+    result = run_uapress(built_sample, "build", "--jobs", "2", "--format", "pdf", env=env)
+    assert result.returncode == 0, result.stderr
+    assert list(scratch.iterdir()) == []
+    assert _work_leftovers(built_sample / "build") == []
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_action_that_is_a_link_loop_is_an_error(project, command):
+    # Issue 25: source/actions/x/action.yaml linking to itself was skipped without a word, and the exit code was 0.
+    loop = project / "source" / "actions" / "looped" / "action.yaml"
+    loop.parent.mkdir()
+    loop.symlink_to("action.yaml")
+    result = run_uapress(project, command, "--format", "html") if command == "build" else run_uapress(project, command)
+    assert_refused(result, "source/actions/looped/action.yaml", "a symbolic link loop")
+
+
+def _full_disk(kind: str, tmp_path: Path) -> tuple[Path, str]:
+    """Return a temporary folder on a disk that fills up, and the cause a write there gives."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    if kind == "tmpfs":
+        if os.geteuid() != 0:
+            pytest.skip("mounting a small tmpfs takes root; the file size limit case runs unprivileged")
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(scratch)], capture_output=True
+        )
+        if mounted.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr!r}")
+        return scratch, "No space left on device"
+    return scratch, "File too large"
+
+
+@pytest.mark.parametrize("kind", ["file-size-limit", "tmpfs"])
+def test_a_full_disk_names_the_folder_that_could_not_be_written(project, tmp_path, kind):
+    # Issue 25: when WeasyPrint's temporary fonts could not be written (a full disk), the error named
+    # action.yaml ("the pdf writer failed: OSError: [Errno 28] No space left on device").
+    scratch, cause = _full_disk(kind, tmp_path)
+    script = f"""
+import resource, signal, sys
+from uapress.cli import app
+if {kind == "file-size-limit"}:  # a real write failure, as a full disk gives, without root
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, resource.RLIM_INFINITY))
+app(["build", "{SLUG}", "--lang", "en", "--format", "pdf", "--jobs", "2", "--out", sys.argv[1]])
+"""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "out")],
+            cwd=project,
+            env={**os.environ, "TMPDIR": str(scratch)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        if kind == "tmpfs":
+            subprocess.run(["umount", str(scratch)], check=False)
+    errors = [line for line in result.stderr.splitlines() if ": error:" in line]
+    assert result.returncode == 1, result.stderr
+    assert errors, result.stderr
+    for line in errors:
+        assert "action.yaml" not in line, line
+        assert str(scratch) in line and cause in line, line
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_an_index_in_a_read_only_folder_is_named_as_the_index(built_sample_html, tmp_path):
+    # Issue 25: the error named a temporary file, build/.index.html.XXXX.uapress-tmp, not build/index.html.
+    out = built_sample_html / "build"
+    (out / "index.html").unlink()
+    if os.geteuid() != 0:
+        out.chmod(0o555)
+    else:  # root writes through permissions: a read-only bind mount
+        made = subprocess.run(["mount", "--bind", "-o", "ro", str(out), str(out)], capture_output=True)
+        if made.returncode != 0:
+            pytest.skip(f"cannot make a read-only folder as root here: {made.stderr!r}")
+    try:
+        result = run_uapress(built_sample_html, "build", "--format", "html")
+    finally:
+        if os.geteuid() != 0:
+            out.chmod(0o755)
+        else:
+            subprocess.run(["umount", str(out)], check=False)
+    assert_refused(result, "build/index.html: error: the publication index was not written")
+    assert ".uapress-tmp" not in result.stderr and "styles/ needs index.html" not in result.stderr, result.stderr
+
+
+def test_leftovers_of_builds_killed_before_issue_25_are_swept_and_foreign_files_kept(built_sample_html):
+    # Issue 25: leftovers were renamed `.x.….uapress-tmp`; those of builds killed by the earlier version
+    # (`.x.k3j2h1a9.tmp`, `.en.q1w2e3r4.staging`, `.fr.z9y8x7w6.old`) in an output folder of uapress are swept
+    # as before, while a file of another tool that only ends in `.tmp` is kept.
+    out = built_sample_html / "build"
+    folder = out / SLUG / "en"
+    leftover = folder / f".{SLUG}.en.html.k3j2h1a9.tmp"
+    leftover.write_bytes(b"<html>half")
+    staging = folder.parent / ".en.q1w2e3r4.staging"
+    staging.mkdir()
+    (staging / f"{SLUG}.en.html").write_bytes(b"<html>half")
+    (folder.parent / "fr").rename(folder.parent / ".fr.z9y8x7w6.old")
+    foreign = out / ".notes.tmp"
+    foreign.write_bytes(b"mine")
+    result = run_uapress(built_sample_html, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert not leftover.exists() and not staging.exists()
+    assert (folder.parent / "fr" / f"{SLUG}.fr.html").is_file()
+    assert foreign.read_bytes() == b"mine"

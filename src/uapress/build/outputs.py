@@ -5,7 +5,9 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +16,10 @@ from uapress.core.errors import UsageError, display_path
 from uapress.core.files import LOCK_NAME, TMP_SUFFIX, uninterrupted
 
 WORK_PREFIX = ".uapress-work-"
-"""Folder in the output folder where a build's workers keep their temporary files (WeasyPrint's fonts)."""
+"""Folder in the output folder where the workers of earlier versions kept their temporary files: swept."""
+WORK_FOLDER = "uapress-work-"
+"""Start of the name of the folder, in the system's temporary folder, where a build's workers keep their temporary
+files (WeasyPrint's fonts); then the build's pid, so that the next build knows it for a dead build's (issue 25)."""
 # Marked as uapress's own (issue 25): a sweep never takes another tool's `.x.tmp` or `.x.old` for a leftover.
 _STAGING, _OLD, _TMP = ".uapress-staging", ".uapress-old", TMP_SUFFIX
 
@@ -122,16 +127,67 @@ def claim(out: Path) -> None:
         )
 
 
+_EARLIER = re.compile(r"^\..+\.[a-z0-9_]{8}(\.tmp|\.staging|\.old)$")
+"""What builds killed before issue 25 left: Python's 8 random characters, then `.tmp`, `.staging` or `.old`."""
+
+
+def work_folder() -> str:
+    """Make the folder this build's workers keep their temporary files in; return its path.
+
+    In the system's temporary folder, not the output folder (issue 25): a killed build left some 6 MB of
+    WeasyPrint's fonts in build/, published by a static host until the next build. Named after this process,
+    so that `sweep_work` removes it once the build is gone.
+    """
+    return tempfile.mkdtemp(prefix=f"{WORK_FOLDER}{os.getpid()}-")
+
+
+def sweep_work() -> None:
+    """Remove the work folders of builds that are gone (killed) from the system's temporary folder."""
+    try:
+        found = list(Path(tempfile.gettempdir()).glob(f"{WORK_FOLDER}*-*"))
+    except OSError:
+        return
+    for path in found:
+        owner = path.name[len(WORK_FOLDER) :].split("-", 1)[0]
+        try:
+            info = path.lstat()
+            # Only this user's folders (not a link planted in a shared /tmp), of a process that is gone.
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or not owner.isdigit():
+                continue
+            if _alive(int(owner)):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Tell whether a process `pid` runs (this one included)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def sweep(out: Path) -> None:
-    """Remove what killed builds left in the output folder: temporary files, staging and work folders.
+    """Remove what killed builds left in the output folder (temporary files, staging folders, earlier versions'
+    work folders) and their work folders in the system's temporary folder.
 
     Run under the build lock, so nothing found belongs to a running build. A folder moved aside by a
     two-rename swap (`.X.….old`) is put back when its edition folder is missing.
     """
+    sweep_work()
     if not out.is_dir():
         return
+    ours = (out / LOCK_NAME).exists()  # a folder uapress built into: what earlier versions left is theirs too
     for path in sorted(out.rglob(".*"), key=lambda p: len(p.parts)):
         name = path.name
+        earlier = _EARLIER.match(name) if ours else None
+        if earlier:  # named as before issue 25 (`.x.pdf.k3j2h1a9.tmp`): read as today's name
+            name = name[: -len(earlier[1])] + {".tmp": _TMP, ".staging": _STAGING, ".old": _OLD}[earlier[1]]
         try:
             if path.is_file() and name.endswith(_TMP):
                 path.unlink(missing_ok=True)

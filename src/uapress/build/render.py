@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from uapress.build.outputs import WORK_FOLDER
 from uapress.build.plan import EditionResult, Job
 from uapress.build.site import verdict
 from uapress.core.errors import BuildError, Diagnostic, SourceError, UsageError
@@ -49,6 +52,18 @@ def render_edition(
         except (SourceError, UsageError):
             raise
         except Exception as exc:  # a writer bug or a rendering failure: report it, keep the old files
+            if isinstance(exc, OSError) and exc.errno in WRITE_FAILURES:
+                # Issue 25: a full disk where WeasyPrint writes its fonts was "action.yaml: the pdf writer failed".
+                where = _written(exc)
+                result.outputs = {}
+                result.fail(
+                    name,
+                    f"{exc.strerror}{' (the disk is full)' if exc.errno == errno.ENOSPC else ''}",
+                    where,
+                    f"the {name} edition was not rendered: a temporary file could not be written",
+                    f"free some space in {where}, or set TMPDIR to a folder on a disk with space; then build again",
+                )
+                return result
             if debug and not isinstance(exc, BuildError):
                 raise
             result.outputs = {}
@@ -68,6 +83,18 @@ def render_edition(
             if name in LETTER_SHEETS
         ]
     return result
+
+
+WRITE_FAILURES = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS)
+"""What a writer's temporary file meets on a full disk (or over a size limit, or on a read-only one)."""
+
+
+def _written(exc: OSError) -> Path:
+    """Return the file a render could not write, or the temporary folder it wrote in (never a build's work folder)."""
+    if exc.filename:
+        return Path(exc.filename)
+    folder = Path(tempfile.gettempdir())
+    return folder.parent if folder.name.startswith(WORK_FOLDER) else folder
 
 
 def localised(

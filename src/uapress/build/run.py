@@ -391,12 +391,16 @@ def _write_index(
     try:
         write_index(root, out, brand, cache, today, sources() if sources else None)
     except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
+        where = Path(exc.filename) if exc.filename else out / "index.html"
         report.problems.append(
             Diagnostic(
                 "error",
                 f"the publication index was not written: {exc.strerror}",
-                Path(exc.filename) if exc.filename else out / "index.html",
-                hint="styles/ needs index.html (copy it from uapress's styles/)",
+                where,
+                # Issue 25: a read-only or full build folder is not a missing template.
+                hint="make the folder writable, or free some space, then build again"
+                if where == out / "index.html"
+                else "styles/ needs index.html (copy it from uapress's styles/)",
             )
         )
         return

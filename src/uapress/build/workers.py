@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from uapress.build.outputs import WORK_PREFIX
+from uapress.build.outputs import work_folder
 from uapress.build.render import render_edition
 from uapress.core.errors import SourceError
 from uapress.core.files import BuildLock, uninterrupted
@@ -51,9 +51,9 @@ class Workers:
         if count <= 1:
             return
         try:
-            self.work = tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out)  # inside the lock: a killed build's is swept
-        except OSError:  # a read-only output folder: its editions fail when written, with the reason
-            self.work = tempfile.mkdtemp(prefix=WORK_PREFIX)
+            self.work = work_folder()  # a killed build's is swept by the next build (issue 25)
+        except OSError:  # no writable temporary folder: WeasyPrint says so when it writes there
+            self.work = None
         context = multiprocessing.get_context("fork")
         self.pool = ProcessPoolExecutor(
             count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), self.work, lock, needs_pdf)
@@ -104,7 +104,7 @@ class Workers:
             shutil.rmtree(self.work, ignore_errors=True)
 
 
-def _start_worker(parent: int, work: str, lock: BuildLock, needs_pdf: bool) -> None:
+def _start_worker(parent: int, work: str | None, lock: BuildLock, needs_pdf: bool) -> None:
     """Prepare a worker: die with the build, keep temporary files in its folder, import WeasyPrint once."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -117,7 +117,8 @@ def _start_worker(parent: int, work: str, lock: BuildLock, needs_pdf: bool) -> N
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     lock.release_in_child()
-    tempfile.tempdir = work
+    if work is not None:
+        tempfile.tempdir = work
     if needs_pdf:
         import_weasyprint()
 

@@ -82,10 +82,14 @@ def _window(line: str, column: int | None) -> tuple[str, int | None]:
 def display_path(path: Path) -> str:
     """Return a path relative to the working folder when it lies below it."""
     # Not resolved first: a file that is a link is named by its own path, not by where it points.
-    for here, there in ((Path(path).absolute(), Path.cwd()), (Path(path).resolve(), Path.cwd().resolve())):
-        if here.is_relative_to(there):
-            return str(here.relative_to(there))
-    return str(path)
+    here, there = Path(path).absolute(), Path.cwd()
+    if here.is_relative_to(there):
+        return str(here.relative_to(there))
+    try:
+        here, there = Path(path).resolve(), there.resolve()
+    except (OSError, RuntimeError):  # a loop of links (issue 25): named as given
+        return str(path)
+    return str(here.relative_to(there)) if here.is_relative_to(there) else str(path)
 
 
 class Findings:

@@ -51,6 +51,13 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def _write_atomic(path: Path, data: str | bytes) -> None:
+    try:
+        _write_through_temporary(path, data)
+    except OSError as exc:  # named as the file the user knows, never its temporary file (issue 25)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _write_through_temporary(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data

@@ -7,6 +7,7 @@ eat the memory, and a 20 MB action must not take minutes to render (issue 10).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -37,8 +38,12 @@ def read_project_file(path: Path, limit: int = MAX_TEXT, boundary: Path | None =
     inside = (boundary or project_boundary(path)).resolve()
     try:
         real = path.resolve(strict=True)
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        raise _refused(path, f"cannot read the file: {getattr(exc, 'strerror', None) or 'a loop of links'}") from None
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python 3.11), OSError ELOOP later
+        if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+            raise _refused(
+                path, "cannot read the file: it is a symbolic link loop", "replace the link with the file itself"
+            ) from None
+        raise _refused(path, f"cannot read the file: {exc.strerror}") from None
     if not real.is_relative_to(inside):
         raise _refused(
             path,

@@ -31,7 +31,12 @@ def project_root(start: Path | None = None) -> Path:
 def find_actions(root: Path, slugs: list[str] | None = None) -> list[Path]:
     """Return the `action.yaml` files of the named actions, or of every action."""
     actions = root / "source" / "actions"
-    known = sorted(p.parent.name for p in actions.glob("*/action.yaml"))
+    # A link counts even when it leads nowhere (a loop, a missing file): reading it says why (issue 25).
+    known = sorted(
+        folder.name
+        for folder in actions.glob("*/")
+        if (folder / "action.yaml").is_symlink() or (folder / "action.yaml").is_file()
+    )
     if not slugs:
         return [actions / slug / "action.yaml" for slug in known]
     missing = [slug for slug in slugs if slug not in known]
