@@ -20,7 +20,7 @@ from helpers import (
     source_paragraphs,
 )
 from uapress.core.nodes import Link, Paragraph, SegmentSpan, Text
-from uapress.writers import html
+from uapress.writers import html, html_nodes
 
 
 def page_of(document) -> lxml.html.HtmlElement:
@@ -344,10 +344,10 @@ def test_text_and_addresses_are_escaped():
 
 
 def test_style_names_become_classes():
-    assert html.style_class("Address Name") == "address-name"
-    assert html.style_class("Heading 2") == "heading-2"
+    assert html_nodes.style_class("Address Name") == "address-name"
+    assert html_nodes.style_class("Heading 2") == "heading-2"
     assert (
-        html.HtmlRenderer(sample_document("en").meta).render(Paragraph((Text("x"),), "Note"))
+        html_nodes.HtmlRenderer(sample_document("en").meta).render(Paragraph((Text("x"),), "Note"))
         == '<p class="note">x</p>\n'
     )
 

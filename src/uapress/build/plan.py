@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from uapress.build.cache import LoadedAction
-    from uapress.build.site import Verdict
+    from uapress.build.index_sources import Verdict
     from uapress.core.nodes import Proof
 
 # Localising and modelling (Babel, Markdown) are imported where an edition is localised: a no-op build never is.
@@ -67,7 +67,7 @@ class EditionResult:
     withdrawn: list[str] = field(default_factory=list)
     """Files of the edition folder to remove when it is written (letter sheets no longer on offer)."""
     verdict: Verdict | None = None
-    """What the publication index shows of the edition's checklist (`site.Verdict`), found while rendering it."""
+    """What the publication index shows of the edition's checklist (`index_sources.Verdict`), found while rendering it."""
     blockers: int | None = None
     """How many reasons hold the edition back (0: ready to send), for the build's summary; None when unknown."""
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from uapress.build.index_sources import verdict
 from uapress.build.outputs import WORK_FOLDER
 from uapress.build.plan import EditionResult, Job
-from uapress.build.site import verdict
 from uapress.core.errors import BuildError, Diagnostic, SourceError, UsageError
 from uapress.core.inputs import Inputs
 from uapress.core.nodes import Document

@@ -8,49 +8,41 @@ import os
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from uapress.build.cache import (
     CACHE_NAME,
     Cache,
-    action_key,
-    decode,
-    edition_key,
     styles_hash,
 )
+from uapress.build.index_sources import prepare, with_rendered
 from uapress.build.outputs import claim, sweep, write_edition
 from uapress.build.plan import (
     BuildReport,
     EditionResult,
     Job,
-    chosen_languages,
-    has_expired,
     plan,
 )
 from uapress.build.proof import Review
+from uapress.build.recall import Report, job_key, recall
 from uapress.build.render import appeal_localisation, inspect_edition
-from uapress.build.site import prepare, with_rendered, write_index
+from uapress.build.site import refresh_index
 from uapress.build.workers import Workers
-from uapress.core.errors import Diagnostic, Interrupted, SourceError, UsageError
+from uapress.core.errors import Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
-from uapress.core.inputs import Inputs
-from uapress.source.load import find_actions
-from uapress.writers import EDITION_FORMATS, WRITERS
+from uapress.writers import WRITERS
 from uapress.writers.brand import Brand, load_brand
 
 if TYPE_CHECKING:
     from uapress.build.cache import LoadedAction
-    from uapress.build.site import ActionSource, Verdict
+    from uapress.build.index_sources import Verdict
     from uapress.build.workers import Todo
     from uapress.localise import Localisation
-    from uapress.source.schema import Action
 
 T = TypeVar("T")
-Report = Callable[[int, int, str], None]
-"""A build's progress callback: editions through, editions in all, which one and how."""
 
 
 def build(
@@ -91,7 +83,7 @@ def build(
         review = Review(root, since)  # an unknown --since stops here, before anything is written
     if review is None and not force and (out / CACHE_NAME).is_file():
         with BuildLock(out, wait), _stopped_by_sigterm():
-            recalled = _recall(root, slugs, langs, formats, brand, out, today, progress)
+            recalled = recall(root, slugs, langs, formats, brand, out, today, progress)
         if recalled is not None:
             return recalled
     loaded: dict[str, LoadedAction] = {}
@@ -186,89 +178,12 @@ def _build(
     rendered: dict[str, Verdict] = {
         result.job.name: result.verdict for result in report.editions if result.verdict is not None
     }
-    _write_index(root, out, brand, cache, today, bool(todo), report, styles, lambda: with_rendered(sources(), rendered))
+    refresh_index(
+        root, out, brand, cache, today, bool(todo), report, styles, lambda: with_rendered(sources(), rendered)
+    )
     if cache.actions != remembered and not todo:
         report.problems += cache.save()
     return report
-
-
-@dataclass(frozen=True)
-class Recalled:
-    """An action as the cache remembers it: what a no-op build's report shows of it."""
-
-    path: Path
-    slug: str
-    language: str
-    deadline: dt.date
-
-
-def _recall(
-    root: Path,
-    slugs: list[str] | None,
-    langs: list[str] | None,
-    formats: list[str] | None,
-    brand: Brand,
-    out: Path,
-    today: dt.date | None,
-    progress: Report | None,
-) -> BuildReport | None:
-    """Return the report of a build that finds nothing changed, from the cache alone; None when anything did.
-
-    Each action's bytes and every file each edition was made from are read and hashed as a full build
-    would, but nothing is loaded, localised (no PO parsed, no Babel or Markdown imported) or rendered:
-    the findings come from the cache, as the build that wrote the outputs recorded them.
-    """
-    chosen = tuple(formats or EDITION_FORMATS)
-    sweep(out)
-    cache = Cache(out)
-    if cache.problems or any(name not in EDITION_FORMATS for name in chosen):
-        return None  # the full build says what is wrong
-    styles = styles_hash(root)
-    report = BuildReport()
-    try:
-        for path in find_actions(root, slugs):
-            inputs = Inputs()
-            known = cache.actions.get(str(path))
-            if not isinstance(known, dict) or known.get("key") != action_key(inputs.read(path) or b""):
-                return None
-            action = Recalled(path, known["slug"], known["language"], dt.date.fromisoformat(known["deadline"]))
-            if known.get("expired") != has_expired(action, today):
-                return None  # expired since: its notice is new
-            editions, missing = chosen_languages(known["editions"], langs)
-            if missing and slugs:
-                return None  # the full build says which language is missing
-            report.problems += [decode(fields) for fields in known["problems"]]
-            for lang in editions:
-                # The job only names the edition and keys it (slug, path, language, deadline): never localised,
-                # so the cache's record of the action stands in for the loaded one.
-                job = Job(cast("Action", action), lang, chosen, inputs=Inputs(inputs.files), today=today)
-                recorded = cache.recall(job.cache_name)
-                if recorded is None:
-                    return None
-                reads, problems, counts = recorded
-                for read in reads:
-                    job.inputs.read(Path(read))
-                if not cache.fresh(job.cache_name, _key(job, styles, brand), out):
-                    return None
-                blockers = cache.blockers(job.cache_name)
-                report.editions.append(
-                    EditionResult(job, problems=problems, counts=counts, unchanged=True, blockers=blockers)
-                )
-    except (OSError, SourceError, KeyError, TypeError, ValueError):  # unreadable, or a damaged entry: build it all
-        return None
-    if progress:
-        for number, result in enumerate(report.editions, 1):
-            progress(number, len(report.editions), f"{result.job.name} unchanged")
-    _write_index(root, out, brand, cache, today, False, report, styles)
-    return report
-
-
-def _key(job: Job, styles: str, brand: Brand) -> str:
-    """Return the cache key of an edition from the very bytes its job has read, the styles and the options."""
-    # The checklist's verdict turns to "not ready" the day the deadline passes: that day rebuilds it.
-    expired = has_expired(job.action, job.today)
-    options = f"paper={brand.page_size},pdf={brand.pdf_variant},lang={job.lang},expired={expired}"
-    return edition_key(job.inputs.digest(), job.formats, styles, options)
 
 
 def _stale(
@@ -299,7 +214,7 @@ def _stale(
             report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
             continue
         # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
-        key = _key(job, styles, brand)
+        key = job_key(job, styles, brand)
         if review is not None:
             # The stamp shows the inputs' hash; the cache also needs the revisions compared with.
             inputs, key = key, hashlib.sha256(f"{key}\0{review.key(job.action)}".encode()).hexdigest()
@@ -364,48 +279,6 @@ def _write(result: EditionResult, out: Path) -> None:
             "free some space or make the folder writable, then build again",
         )
     result.outputs = {}
-
-
-def _write_index(
-    root: Path,
-    out: Path,
-    brand: Brand,
-    cache: Cache,
-    today: dt.date | None,
-    rendered: bool,
-    report: BuildReport,
-    styles: str,
-    sources: Callable[[], list[ActionSource]] | None = None,
-) -> None:
-    """Rewrite the publication index when what it shows changed.
-
-    Every build rewrites the index (a no-op one too: days left change), except one that only found
-    broken sources: like a failed build, it leaves build/ exactly as it was. `sources` returns what the
-    build read for it (`site.read_sources`); without it the index reads the project itself.
-    """
-    index_key = cache.index_inputs(root, styles, (today or dt.date.today()).isoformat())
-    fresh_index = cache.index_key == index_key and (out / "index.html").is_file()
-    if fresh_index or not (rendered or not any(d.is_error for d in report.problems)):
-        return
-
-    try:
-        write_index(root, out, brand, cache, today, sources() if sources else None)
-    except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
-        where = Path(exc.filename) if exc.filename else out / "index.html"
-        report.problems.append(
-            Diagnostic(
-                "error",
-                f"the publication index was not written: {exc.strerror}",
-                where,
-                # Issue 25: a read-only or full build folder is not a missing template.
-                hint="make the folder writable, or free some space, then build again"
-                if where == out / "index.html"
-                else "styles/ needs index.html (copy it from uapress's styles/)",
-            )
-        )
-        return
-    cache.index_key = index_key
-    report.problems += cache.save()
 
 
 class _stopped_by_sigterm:

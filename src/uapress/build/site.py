@@ -12,182 +12,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from uapress.build.cache import Cache, Failure, proof_name
-from uapress.core.errors import SourceError
+from uapress.build.index_model import LETTERS, LISTED, Index, IndexAction, IndexFile, IndexLanguage
+from uapress.build.index_sources import ActionSource, Verdict, language_verdict, read_sources
+from uapress.core.errors import Diagnostic, SourceError
 from uapress.core.files import write_atomic
 from uapress.core.inputs import read_project_text
-from uapress.localise import locale, localise
-from uapress.model.checklist import Checklist, build_checklist
-from uapress.source import find_actions, load_action
+from uapress.localise import locale
 from uapress.source.markdown import plain as plain_markdown
 from uapress.writers import WRITERS
 from uapress.writers import index as index_writer
-from uapress.writers.brand import Brand
-from uapress.writers.index import page
 from uapress.writers.pdfbytes import page_count as pdf_page_count
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable
 
-    from uapress.localise import Localisation
+    from uapress.build.plan import BuildReport
     from uapress.source.schema import Action
+    from uapress.writers.brand import Brand
 
 INDEX_NAME = "index.html"
-LISTED = tuple(name for name, writer in WRITERS.items() if writer.listed == "edition")
-"""The files the index lists per edition, by writer name, with their column heading."""
-LETTERS = tuple(name for name, writer in WRITERS.items() if writer.listed == "letters")
-"""The letter sheets (issue 14), listed per action by language."""
-
-
-@dataclass(frozen=True)
-class IndexFile:
-    """One output file that exists."""
-
-    kind: str
-    """Writer name: `html`, `pdf`, `docx`, `proof`."""
-    name: str
-    href: str
-    """Address relative to the index."""
-    size: int
-    """Bytes."""
-    pages: int | None = None
-    """Page count, for PDF files."""
-
-
-@dataclass(frozen=True)
-class IndexLanguage:
-    """One language of an action: its title, readiness and files."""
-
-    lang: str
-    language_name: str
-    direction: str
-    title: str
-    source: bool
-    """True for the source language."""
-    published: bool
-    """False for a folder left from a language the action no longer lists."""
-    files: dict[str, IndexFile]
-    """Existing files by writer name (`IndexFile`)."""
-    failures: dict[str, Failure]
-    """How the last build of a format failed, by writer name: {format, message}."""
-    translated: float | None = None
-    """Share of segments translated, from the model; not the verdict."""
-    ready: bool | None = None
-    """The model's verdict (`model.readiness`): the action and the translation both ready."""
-    reasons: tuple[str, ...] = ()
-    """Why not, in English: this language's own reasons (the action's are on `IndexAction.blockers`)."""
-    checklist: str | None = None
-    """Address of checklist.html, when it exists."""
-    letters: dict[str, IndexFile] | None = None
-    """Existing letter sheets by writer name (`letters-pdf`, `letters-docx`)."""
-    appeal: bool = False
-    """True for the language the target prefers to be addressed in."""
-
-
-@dataclass(frozen=True)
-class IndexAction:
-    """One action: its facts and languages."""
-
-    slug: str
-    title: str
-    lang: str
-    direction: str
-    reference: str | None
-    deadline: dt.date | None
-    days_left: int | None
-    problem: str | None
-    """Why the action is listed without its facts (its source has errors, or is gone)."""
-    languages: tuple[IndexLanguage, ...]
-    blockers: tuple[str, ...] = ()
-    """What holds back every language of the action (links still `#`, no reference, expired), in English."""
-    follows: str | None = None
-    """The slug of the action this one is a follow-up (further information) of, when it is one in this project."""
-    follows_title: str | None = None
-    further: int = 0
-    """Its place in the series: 1 for the first further information, 2 for the next; 0 when not a follow-up."""
-    previous: str | None = None
-    """The reference of the urgent action it follows (`previous.reference`), when given."""
-
-    @property
-    def expired(self) -> bool:
-        """Tell whether the deadline has passed."""
-        return self.days_left is not None and self.days_left < 0
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """Return the writer names that have a column: every edition format (proofs are listed apart, issue 21)."""
-        return tuple(kind for kind in LISTED if WRITERS[kind].edition)
-
-    @property
-    def proofs(self) -> tuple[IndexLanguage, ...]:
-        """Return the languages that have a proof (or a failed one), listed apart from the files to send."""
-        return tuple(item for item in self.languages if "proof" in item.files or "proof" in item.failures)
-
-    @property
-    def ready(self) -> tuple[IndexLanguage, ...]:
-        """Return the languages whose files are ready to send."""
-        return tuple(item for item in self.languages if item.ready and item.published)
-
-    @property
-    def drafts(self) -> tuple[IndexLanguage, ...]:
-        """Return the languages whose files are drafts (or have no verdict, or are no longer published)."""
-        return tuple(item for item in self.languages if not (item.ready and item.published))
-
-    @property
-    def letters(self) -> tuple[IndexLanguage, ...]:
-        """Return the languages that have letter sheets, the target's preferred language first."""
-        return tuple(sorted((item for item in self.languages if item.letters), key=lambda item: not item.appeal))
-
-
-@dataclass(frozen=True)
-class Index:
-    """Everything the publication index shows."""
-
-    today: dt.date
-    actions: tuple[IndexAction, ...]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the index shows of one language's checklist: small, so that a worker can send it back."""
-
-    title: str | None
-    """The title as the edition shows it, as plain text; None when that is not a translation (the source's is)."""
-    translated: float
-    ready: bool
-    reasons: tuple[str, ...]
-    """This language's own reasons, in English."""
-    blockers: tuple[str, ...]
-    """The action's reasons, which hold back every language, in English."""
-
-
-@dataclass
-class ActionSource:
-    """One action as the index reads it from the project: the action, and its languages' verdicts (filled in by a build)."""
-
-    path: Path
-    action: Action | None
-    """The loaded `Action`, or None when its source has errors."""
-    verdicts: dict[str, Verdict | None]
-    """`Verdict` by language; None for a language whose translation file has errors."""
-
-
-def verdict(checklist: Checklist) -> Verdict:
-    """Return what the index shows of a checklist (`model.checklist.Checklist`)."""
-    shown = next((s for s in checklist.segments if s.field == "title"), None)
-    title = plain_markdown(shown.translation) if shown and shown.status in ("source", "translated") else None
-    return Verdict(
-        title,
-        checklist.translated,
-        checklist.ready,
-        tuple(r.message for r in checklist.reasons if not r.editorial),
-        tuple(r.message for r in checklist.reasons if r.editorial),
-    )
 
 
 def write_index(
@@ -213,75 +61,6 @@ def write_index(
     return path
 
 
-def read_sources(
-    root: Path,
-    today: dt.date,
-    actions: dict[Path, Action] | None = None,
-    verdicts: dict[str, Verdict | None] | None = None,
-    later: Collection[str] = (),
-) -> list[ActionSource]:
-    """Return every action of the project with its languages' verdicts as of `today`.
-
-    `actions` (loaded actions by path) and `verdicts` (by `slug/lang`) are what a build already has; the
-    editions named in `later` (`slug/lang`) are left out, for their workers to tell (`gather` reads any
-    still missing then).
-    """
-    actions, verdicts = actions or {}, verdicts or {}
-    found: list[ActionSource] = []
-    for path in find_actions(root):
-        action = actions.get(path)
-        if action is None:
-            try:
-                action, _ = load_action(path)
-            except SourceError:
-                found.append(ActionSource(path, None, {}))
-                continue
-        names = {lang: f"{action.slug}/{lang}" for lang in action.editions}
-        found.append(
-            ActionSource(
-                path,
-                action,
-                {
-                    lang: verdicts[name] if name in verdicts else _verdict(root, action, lang, today)
-                    for lang, name in names.items()
-                    if name in verdicts or name not in later
-                },
-            )
-        )
-    return found
-
-
-def prepare(
-    root: Path,
-    brand: Brand,
-    today: dt.date | None,
-    actions: dict[Path, Action],
-    unchanged: dict[str, Localisation],
-    later: set[str],
-) -> list[ActionSource]:
-    """Return `read_sources` for a build, with the index page compiled; a build runs it while its workers render.
-
-    The localisations of its `unchanged` editions (by `slug/lang`) give their verdicts; the editions named
-    in `later` are left for their workers to tell (`with_rendered`).
-    """
-    day = today or dt.date.today()
-    verdicts: dict[str, Verdict | None] = {name: verdict(build_checklist(loc, day)) for name, loc in unchanged.items()}
-    found = read_sources(root, day, actions, verdicts, later)
-    page(brand)
-    return found
-
-
-def with_rendered(sources: list[ActionSource], rendered: dict[str, Verdict]) -> list[ActionSource]:
-    """Return the sources with the verdicts (by `slug/lang`) that a build's workers found for the editions they rendered."""
-    for source in sources:
-        if source.action is not None:
-            for lang in source.action.editions:
-                name = f"{source.action.slug}/{lang}"
-                if name in rendered:
-                    source.verdicts[lang] = rendered[name]
-    return sources
-
-
 def gather(
     root: Path, out: Path, cache: Cache, today: dt.date | None = None, sources: list[ActionSource] | None = None
 ) -> Index:
@@ -300,7 +79,7 @@ def gather(
             continue
         extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
         verdicts = {
-            lang: source.verdicts[lang] if lang in source.verdicts else _verdict(root, action, lang, today)
+            lang: source.verdicts[lang] if lang in source.verdicts else language_verdict(root, action, lang, today)
             for lang in action.editions
         }
         languages = [_language(out, cache, slug, lang, action, True, verdicts[lang]) for lang in action.editions]
@@ -350,14 +129,6 @@ def _edition_folders(out: Path) -> dict[str, set[str]]:
         if any((folder / WRITERS[kind].file_for(slug, lang)).is_file() for kind in LISTED):
             found.setdefault(slug, set()).add(lang)
     return found
-
-
-def _verdict(root: Path, action: Action, lang: str, today: dt.date) -> Verdict | None:
-    """Return the verdict of a published language, or None when its translation file has errors."""
-    try:
-        return verdict(build_checklist(localise(action, lang, root), today))
-    except SourceError:
-        return None
 
 
 def _language(
@@ -462,3 +233,45 @@ def _series(sources: list[ActionSource]) -> dict[str, tuple[str, str | None, int
             number, step = number + 1, follows[step]
         series[slug] = (followed, titles.get(followed), number)
     return series
+
+
+def refresh_index(
+    root: Path,
+    out: Path,
+    brand: Brand,
+    cache: Cache,
+    today: dt.date | None,
+    rendered: bool,
+    report: BuildReport,
+    styles: str,
+    sources: Callable[[], list[ActionSource]] | None = None,
+) -> None:
+    """Rewrite the publication index when what it shows changed.
+
+    Every build rewrites the index (a no-op one too: days left change), except one that only found
+    broken sources: like a failed build, it leaves build/ exactly as it was. `sources` returns what the
+    build read for it (`index_sources.read_sources`); without it the index reads the project itself.
+    """
+    index_key = cache.index_inputs(root, styles, (today or dt.date.today()).isoformat())
+    fresh_index = cache.index_key == index_key and (out / "index.html").is_file()
+    if fresh_index or not (rendered or not any(d.is_error for d in report.problems)):
+        return
+
+    try:
+        write_index(root, out, brand, cache, today, sources() if sources else None)
+    except OSError as exc:  # a brand folder without styles/index.html, a read-only build folder
+        where = Path(exc.filename) if exc.filename else out / "index.html"
+        report.problems.append(
+            Diagnostic(
+                "error",
+                f"the publication index was not written: {exc.strerror}",
+                where,
+                # Issue 25: a read-only or full build folder is not a missing template.
+                hint="make the folder writable, or free some space, then build again"
+                if where == out / "index.html"
+                else "styles/ needs index.html (copy it from uapress's styles/)",
+            )
+        )
+        return
+    cache.index_key = index_key
+    report.problems += cache.save()

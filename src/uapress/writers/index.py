@@ -1,14 +1,14 @@
 """Stage 4, writers: the publication index, one self-contained page over every action, language and format.
 
-Not in the edition registry: it renders a `site.Index` (all actions), not one edition. Like every writer
-it returns bytes and touches no file; `site.write_index` writes it.
+Not in the edition registry: it renders an `Index` (all actions; the build's `index_model.Index` is one), not one
+edition. Like every writer it returns bytes and touches no file; `site.write_index` writes it.
 """
 
 from __future__ import annotations
 
 import re
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from markupsafe import Markup
 
@@ -18,10 +18,26 @@ from uapress.writers.html import FILTERS
 from uapress.writers.templating import Page, template
 
 if TYPE_CHECKING:
-    from uapress.build.site import Index
+    import datetime as dt
+    from collections.abc import Sequence
 
 KINDS = {name: writer.label for name, writer in WRITERS.items() if writer.listed}
 """Column heading (or link text) of each listed format."""
+
+
+class Index(Protocol):
+    """What the index page shows, as its template reads it: the day it was made and every action (issue 18)."""
+
+    # A protocol, not the build's dataclass: a writer depends on nothing above its layer (issue 18).
+    @property
+    def today(self) -> dt.date:
+        """Return the day the index was made."""
+        ...
+
+    @property
+    def actions(self) -> Sequence[object]:
+        """Return every action the index lists (`index_model.IndexAction`)."""
+        ...
 
 
 def write(index: Index, brand: Brand) -> bytes:

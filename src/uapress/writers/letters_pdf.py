@@ -11,7 +11,8 @@ from uapress.core.nodes import Document
 from uapress.localise.locale import colon
 from uapress.writers.brand import Brand
 from uapress.writers.envelope import DIN_5008_B, FOLDS
-from uapress.writers.html import HtmlRenderer, bundled_fonts, css_string, tint
+from uapress.writers.html import bundled_fonts, css_string, tint
+from uapress.writers.html_nodes import HtmlRenderer
 from uapress.writers.pdf import html_to_pdf
 from uapress.writers.templating import template
 
