@@ -78,7 +78,7 @@ def test_check_reports_file_line_field_and_fix(tmp_path, case):
     where = f"line {line}, " + (f"{field_}: " if field_ else "")
     assert where in found.head, found.head
     assert found.fix, f"no fix printed for:\n{result.stderr}"
-    assert "1 action(s) checked" in result.stdout
+    assert "1 action checked" in result.stdout
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CASES))
@@ -101,7 +101,7 @@ def test_several_errors_are_reported_in_one_run(tmp_path):
     assert any(f"{ACTION}:5:11: error: line 5, deadline: 2026-02-30 is not a date (YYYY-MM-DD)" in h for h in heads)
     assert any(f"{ACTION}:6:1: error: line 6, deadlin: unknown key 'deadlin'" in h for h in heads)
     assert any("letter: required field 'letter' is missing" in h for h in heads)
-    assert "3 error(s)" in result.stdout
+    assert "3 errors" in result.stdout
 
 
 def test_unknown_key_suggests_the_nearest(tmp_path):
@@ -138,7 +138,7 @@ def test_valid_project_checks_clean_but_for_its_unresolved_link(tmp_path):
     (warning,) = printed(result.stderr)
     assert warning.severity == "warning"
     assert f"{ACTION}:23:39: warning: line 23, letter: link 'previous appeal' has no address yet (#)" in warning.head
-    assert "0 error(s), 1 warning(s)" in result.stdout
+    assert "0 errors, 1 warning" in result.stdout
     strict = run_uapress(root, "check", "--strict")
     assert_clean(strict)
     assert strict.returncode == 1
@@ -283,3 +283,11 @@ def test_failed_build_leaves_the_previous_editions(tmp_path):
     assert any("2026-02-30 is not a date (YYYY-MM-DD)" in p.head for p in errors(second))
     # Byte for byte the same files, and no temporary file left behind.
     assert files_under(root / "build") == before
+
+
+def test_a_build_counts_in_real_plural_forms(sample_build):
+    # Issue 21: the build printed "4 edition(s) built", "0 error(s), 27 warning(s), 1 notice(s)", "7 file(s)".
+    printed = sample_build.result.stdout + sample_build.result.stderr
+    assert "(s)" not in printed, printed
+    assert re.search(r"^4 editions built, 0 unchanged, 0 errors, \d+ warnings, 1 notice$", printed, re.M), printed
+    assert re.search(r"^venezuela-hrd-release/fr: \d+ files ·", printed, re.M), printed

@@ -248,7 +248,7 @@ def test_comments_of_a_spanish_proof_go_to_its_checklist_until_confirmed(project
     result = run_uapress(root, "comments", str(annotated), "--to-checklist")
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 comment(s) added to the es checklist as warnings" in result.stdout
+    assert "1 comment added to the es checklist as warnings" in result.stdout
     assert "not collected (general): page" in result.stdout and "Pie de página apretado" in result.stdout
     po_file = root / "source" / "actions" / SAMPLE_SLUG / "translations" / "es.po"
     msgstr = line_of(po_file, "Hemos tomado nota", "msgstr")
@@ -269,7 +269,7 @@ def test_comments_of_a_spanish_proof_go_to_its_checklist_until_confirmed(project
 
     # Collecting the same proof again adds nothing; confirming the comment clears the warning.
     again = run_uapress(root, "comments", str(annotated), "--to-checklist")
-    assert "0 comment(s) added" in again.stdout
+    assert "0 comments added" in again.stdout
     confirmed = run_uapress(root, "translations", "confirm", SAMPLE_SLUG, "--lang", "es", found["id"])
     assert confirmed.returncode == 0, confirmed.stdout + confirmed.stderr
     assert run_uapress(root, "checklist", SAMPLE_SLUG, "--lang", "es").returncode == 0

@@ -622,3 +622,69 @@ def test_libreoffice_prints_page_numbers(editions, office, pdftotext):
     pages = text.count("\f")
     assert pages >= 2
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+
+
+def _page_one_layout(pdf) -> tuple[tuple[float, ...], list[tuple[tuple[float, ...], str]], list[tuple[float, ...]]]:
+    """Return page 1's one picture, its text lines (box, text) and its filled rectangles, as pdfminer reads them."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTImage, LTRect, LTTextLine
+
+    page = next(iter(extract_pages(str(pdf))))
+    images, lines, rects = [], [], []
+
+    def walk(item) -> None:
+        if isinstance(item, LTImage):
+            images.append(item.bbox)
+        elif isinstance(item, LTTextLine):
+            lines.append((item.bbox, normalise(item.get_text())))
+        elif isinstance(item, LTRect) and item.fill:
+            rects.append(item.bbox)
+        if not isinstance(item, LTTextLine) and hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+
+    walk(page)
+    assert len(images) == 1, f"page 1 carries the band's logo only: {images}"
+    return images[0], lines, rects
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_libreoffice_sets_the_band_logo_beside_the_masthead_and_date_centred(editions, lang, office):
+    # Issue 21: through LibreOffice the logo sat on the masthead's line (the words at its foot, the date of
+    # issue under it). As in the PDF, the tile stands at the band's start with "URGENT ACTION" and the date
+    # beside it, and is centred on those two lines.
+    assert office.docx(f"edition.{lang}").read_bytes() == editions[lang]
+    (x0, y0, x1, y1), lines, rects = _page_one_layout(office.converted(f"edition.{lang}", "pdf"))
+    # pdfminer cuts a right-to-left line into pieces: the pieces at one height make one line.
+    rows: dict[int, list[tuple[tuple[float, ...], str]]] = {}
+    for box, text in lines:
+        if y0 <= (box[1] + box[3]) / 2 <= y1:
+            rows.setdefault(round(box[1]), []).append((box, text))
+    beside = [
+        (
+            (
+                min(b[0] for b, _ in row),
+                min(b[1] for b, _ in row),
+                max(b[2] for b, _ in row),
+                max(b[3] for b, _ in row),
+            ),
+            " ".join(t for _, t in row),
+        )
+        for row in rows.values()
+    ]
+    assert len(beside) == 2, f"the masthead and the date beside the logo, found {beside} among {lines[:4]}"
+    (masthead, masthead_text), (meta, meta_text) = sorted(beside, key=lambda line: -line[0][1])
+    if lang == "en":
+        labels = sample_document(lang).meta.labels
+        assert masthead_text == labels["urgent_action"].upper() and meta_text.startswith("Date of issue")
+    assert masthead[3] - masthead[1] > meta[3] - meta[1], "the masthead above, in the larger type"
+    gap = Mm(2).pt
+    for box, text in beside:
+        if lang == "ar":  # the logo opens the line: on the right in Arabic
+            assert box[2] <= x0 - gap, f"{text!r} runs into the logo"
+        else:
+            assert box[0] >= x1 + gap, f"{text!r} runs into the logo"
+    text_centre = (masthead[3] + meta[1]) / 2
+    assert abs((y0 + y1) / 2 - text_centre) <= 3, "the logo is centred on the masthead and the date"
+    band = [rect for rect in rects if rect[1] <= y1 and rect[3] >= y0]
+    assert band and min(r[1] for r in band) < y0 and max(r[3] for r in band) > y1, "the band's ground holds the logo"

@@ -131,6 +131,6 @@ def test_tracked_changes_are_counted_in_the_report(exported, tmp_path):
 
     result = run_uapress(root, "import", str(dest), "--force")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "the file has 3 tracked change(s): read as if they were all accepted" in result.stdout
+    assert "the file has 3 tracked changes: read as if they were all accepted" in result.stdout
     assert "Tomamos nota" in entry_with(root, "Tomamos nota").msgstr
     shutil.rmtree(root / "build", ignore_errors=True)

@@ -165,7 +165,7 @@ def test_a_draft_turns_final_on_the_next_build_once_ready(tmp_path):
     assert "Ready to send: 1 edition, in build/<action>/<language>/" in second.stdout
     assert re.search(rf"^{ACTIVE} +ready$", second.stdout, re.M), second.stdout
     again = run_uapress(root, "build", "-f", "pdf", "-f", "html", "-f", "docx")  # nothing changed: from the cache
-    assert "0 edition(s) built, 1 unchanged" in again.stdout and re.search(rf"^{ACTIVE} +ready$", again.stdout, re.M)
+    assert "0 editions built, 1 unchanged" in again.stdout and re.search(rf"^{ACTIVE} +ready$", again.stdout, re.M)
     assert run_uapress(root, "build", "--strict").returncode == 0
 
 

@@ -299,8 +299,8 @@ def test_libreoffice_resaved_edition_with_replaced_texts_imports_completely(tmp_
     assert result.returncode == 0, result.stderr
     german = german_by_id(root)
     # The subject is only a name ("Ana Pérez"), the same in every language: stored, not counted as edited (issue 12).
-    assert f"imported:   {len(german) - 1} segment(s)" in result.stdout
-    assert "only names, the same in every language, stored as they are: 1 segment(s)" in result.stdout
+    assert f"imported:   {len(german) - 1} segments" in result.stdout
+    assert "only names, the same in every language, stored as they are: 1 segment" in result.stdout
     assert "not in the file" not in result.stdout and "rejected" not in result.stdout
     assert "translations/de.po: created" in result.stdout
     path = po_path(root)
@@ -340,7 +340,7 @@ def test_deleted_paragraph_and_added_paragraph_are_reported(tmp_path, office):
 
     assert result.returncode == 0, result.stderr
     german = german_by_id(root)
-    assert f"imported:   {len(german) - 2} segment(s)" in result.stdout  # one deleted, one only a name
+    assert f"imported:   {len(german) - 2} segments" in result.stdout  # one deleted, one only a name
     assert re.search(rf"not in the file .*: 1\n    {deleted} \(letter\)", result.stdout)
     assert "text outside every segment, not imported" in result.stdout
     assert '"Ein Absatz, den die Übersetzerin hinzugefügt hat."' in result.stdout
@@ -376,13 +376,13 @@ def test_accepted_translation_is_replaced_only_with_force(tmp_path, english_copy
     assert result.returncode == 0, result.stderr
     assert "NOT replaced: the PO has another translation (use --force to replace it): 1" in result.stdout
     assert "PO:   Lasst Ana Pérez frei" in result.stdout and "file: Freiheit für Ana Pérez" in result.stdout
-    assert f"unchanged:  {len(german) - 1} segment(s)" in result.stdout
+    assert f"unchanged:  {len(german) - 1} segments" in result.stdout
     assert path.read_bytes() == before
 
     result = run_uapress(root, "import", str(second), "--lang", "de", "--force")
 
     assert result.returncode == 0, result.stderr
-    assert "imported:   1 segment(s)" in result.stdout
+    assert "imported:   1 segment" in result.stdout
     entry = entries(path)[title]
     assert entry.msgstr == "Freiheit für Ana Pérez"
     assert entry.comments == [f"imported from second.docx on {TODAY}"]
@@ -452,7 +452,7 @@ def test_tracked_changes_are_read_as_accepted(tmp_path, english_copy):
     assert [item.field for item in report.imported] == ["title"]
     assert [item.field for item in report.names] == ["subject"]
     assert msgstrs(po_path(root))[title] == "Lasst Ana Pérez frei"
-    assert "the file has 2 tracked change(s): read as if they were all accepted" in report.notes
+    assert "the file has 2 tracked changes: read as if they were all accepted" in report.notes
 
 
 def test_links_written_as_fields_are_read(tmp_path, english_copy):
@@ -696,7 +696,7 @@ def test_docx_of_another_action_is_refused(with_po, tmp_path):
         with_po,
         anonymous,
         # Two of its segments are in both actions ("Minister of Justice", "Dear Minister,").
-        "only 2 of its 8 segment(s) belong to the action 'defender'",
+        "only 2 of its 8 segments belong to the action 'defender'",
         "made for another action",
         "Nothing was imported",
     )

@@ -70,10 +70,10 @@ def test_untouched_paragraphs_of_another_edition_are_not_imported(tmp_path, offi
     result = run_uapress(root, "import", str(saved), "--action", SLUG, "--lang", "fr")
 
     assert result.returncode == 0, result.stderr
-    assert "imported:   9 segment(s)" in result.stdout, result.stdout
+    assert "imported:   9 segments" in result.stdout, result.stdout
     assert f"{MAILTO} (background): still the text of the es edition" in result.stdout
     # The subject is only a name, the same in every language: stored as it is, and said apart.
-    assert "only names, the same in every language, stored as they are: 1 segment(s)" in result.stdout
+    assert "only names, the same in every language, stored as they are: 1 segment" in result.stdout
     stored = {sid: text for sid, text in _translations(root, "fr").items() if text}
     assert sorted(stored) == sorted(EDITED + (SUBJECT,)) and stored[SUBJECT] == "Marta Quispe"
     # Typing over the text keeps the Spanish edition's link addresses: QA asks a person about them.
@@ -100,9 +100,9 @@ def test_docx_names_its_language_so_import_needs_no_lang(tmp_path, office):
 
     assert result.returncode == 0, result.stderr
     assert "-> source/actions/chile-journalist-threatened/translations/fr.po: updated" in result.stdout, result.stdout
-    assert "imported:   1 segment(s)" in result.stdout
+    assert "imported:   1 segment" in result.stdout
     # Every other paragraph, links and the decoded mailto target included, reads as the PO has it.
-    assert "unchanged:  12 segment(s)" in result.stdout
+    assert "unchanged:  12 segments" in result.stdout
     assert _translations(root, "fr")["ua_b48b403367b5"] == "Procureur national du Chili"
 
 

@@ -7,6 +7,7 @@ brand's name as written and real plurals.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -103,3 +104,26 @@ def test_every_file_link_is_in_view_without_sideways_scrolling(out, chromium_pag
     assert found["page"][0] <= found["page"][1], f"the page scrolls sideways: {found['page']}"
     assert found["scrolled"] == 0, "a table scrolls sideways"
     assert found["outside"] == [], found["outside"]
+
+
+def test_the_page_is_english_and_other_languages_say_theirs(out):
+    # Issue 21: the index is written in English, the source language, and says so (`lang="en"`); the
+    # hidden words of a letter link named its language in that language's own name with no lang of its own
+    # (", letters in العربية" read out with an English voice).
+    page = lxml.html.document_fromstring((out / "index.html").read_bytes())
+    assert page.get("lang") == "en"
+    own = {"español": "es", "français": "fr", "العربية": "ar"}
+    found = 0
+    for element in page.iter():
+        if not isinstance(element.tag, str) or element.tag in ("style", "script"):
+            continue
+        for text in (element.text or "", *(child.tail or "" for child in element)):
+            for name, lang in own.items():
+                if name in text:
+                    declared = next(e.get("lang") for e in (element, *element.iterancestors()) if e.get("lang"))
+                    assert declared == lang, f"{text.strip()!r} is declared {declared}"
+                    found += 1
+            if re.search("[\u0600-\u06ff]", text):
+                declared = next(e.get("lang") for e in (element, *element.iterancestors()) if e.get("lang"))
+                assert declared == "ar", f"{text.strip()!r} is declared {declared}"
+    assert found >= 3 * 3, "each language's name, once per action at least"

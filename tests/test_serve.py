@@ -139,7 +139,7 @@ def test_preview_follows_the_source_through_edits_errors_and_deletion(project, s
     expect(problem).to_contain_text(f"{line} | deadline: 2026-02-30")
     expect(problem).to_contain_text("fix: write the date as year-month-day")
     expect(body).not_to_contain_text(NEW)  # no stale edition under the error
-    assert "1 error(s), shown in the browser" in server.text()
+    assert "1 error, shown in the browser" in server.text()
 
     # Fixed, the edition comes back.
     source.write_text(original.replace(OLD, NEW), encoding="utf-8")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from uapress.build.index_sources import verdict
 from uapress.build.outputs import WORK_FOLDER
 from uapress.build.plan import EditionResult, Job
+from uapress.core.counts import plural
 from uapress.core.errors import BuildError, Diagnostic, SourceError, UsageError
 from uapress.core.inputs import Inputs
 from uapress.core.nodes import Document
@@ -165,7 +166,7 @@ def fallback_warnings(loc: Localisation) -> list[Diagnostic]:
     return [
         Diagnostic(
             "warning",
-            f"[{loc.lang}] {len(ids)} segment(s) {what[status]}, shown in the source language: {', '.join(ids)}",
+            f"[{loc.lang}] {plural(len(ids), 'segment')} {what[status]}, shown in the source language: {', '.join(ids)}",
             loc.store_path or loc.action.path,
             field=field,
             hint=f"translate them in {store}; the checklist lists them",

@@ -16,6 +16,7 @@ from uapress.commands.comments import collect as collect_comments
 from uapress.commands.comments import comments_json, format_comments, to_checklist
 from uapress.commands.diff import diff as run_diff
 from uapress.commands.report import Progress, build_lines, print_diagnostics, summary
+from uapress.core.counts import plural
 from uapress.core.errors import Interrupted, UsageError, display_path
 from uapress.source import project_root
 
@@ -115,7 +116,7 @@ def check(
     report = run_check(project_root(), slugs or None)
     print_diagnostics(report.diagnostics, quiet=Options.quiet)
     if not Options.quiet:
-        typer.echo(summary(f"{report.actions} action(s) checked", report))
+        typer.echo(summary(f"{plural(report.actions, 'action')} checked", report))
     raise typer.Exit(report.exit_code(strict))
 
 

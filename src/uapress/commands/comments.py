@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from uapress.core.counts import plural
 from uapress.core.errors import UsageError, display_path
 from uapress.core.inputs import read_project_text
 from uapress.exchange.pdf_comments import Annotation, read_comments
@@ -107,7 +108,7 @@ def to_checklist(root: Path, proof: Path) -> list[str]:
     save_store(where.po_path, file)
     slug = str(where.map["slug"])
     head = (
-        f"{stored} comment(s) added to the {where.lang} checklist as warnings "
+        f"{plural(stored, 'comment')} added to the {where.lang} checklist as warnings "
         f"({display_path(where.po_path)}); see them with `uapress checklist {slug} --lang {where.lang}` "
         f"and confirm each with `uapress translations confirm {slug} --lang {where.lang} ID`"
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from uapress.build.render import localised, render
+from uapress.core.counts import plural
 from uapress.core.errors import SourceError, UsageError, display_path
 from uapress.core.files import write_outputs
 from uapress.core.inputs import read_project_file
@@ -227,7 +228,7 @@ def export(root: Path, slug: str | None, lang: str | None, fmt: str, out: Path |
         name = f"{slug}.tmx" if slug else "memory.tmx"
         target = _target(out, root / "build" / (f"{slug}/translate" if slug else "") / name, name)
         files: dict[Path, str | bytes] = {target: data}
-        note = f"{count} translation unit(s)"
+        note = plural(count, "translation unit")
         if len(pairs) > 1:
             # A CAT tool takes any language of a unit that lacks its target (issue 23): one file per pair for them.
             stem = target.name.removesuffix(".tmx")

@@ -20,6 +20,7 @@ from textwrap import dedent
 from typing import TYPE_CHECKING, TypedDict
 
 from uapress.build.render import fallback_warnings, localised, render
+from uapress.core.counts import plural
 from uapress.core.errors import (
     Diagnostic,
     UapressError,
@@ -283,9 +284,9 @@ class Preview:
         name = f"{edition.slug}/{lang}" if lang else edition.slug
         errors = [p for p in built.problems if p.is_error]
         if built.ok:
-            self.log(f"{name}: built, {len(built.problems)} warning(s)")
+            self.log(f"{name}: built, {plural(len(built.problems), 'warning')}")
         else:
-            self.log(f"{name}: {len(errors)} error(s), shown in the browser")
+            self.log(f"{name}: {plural(len(errors), 'error')}, shown in the browser")
             for problem in errors:
                 self.log("  " + problem.format())
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import TextIO
 
 from uapress.build.plan import BuildReport
+from uapress.core.counts import plural
 from uapress.core.errors import Diagnostic, Findings, display_path
 from uapress.core.inputs import source_line
 
@@ -74,11 +75,13 @@ def print_diagnostics(
 
 
 def counts(diagnostics: list[Diagnostic]) -> str:
-    """Return "N error(s), M warning(s)", and ", K notice(s)" when there are notices."""
+    """Return "N errors, M warnings", and ", K notices" when there are notices (each in its plural form)."""
     errors = sum(d.is_error for d in diagnostics)
     warnings = sum(d.is_warning for d in diagnostics)
     notices = len(diagnostics) - errors - warnings
-    return f"{errors} error(s), {warnings} warning(s)" + (f", {notices} notice(s)" if notices else "")
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (
+        f", {plural(notices, 'notice')}" if notices else ""
+    )
 
 
 class Progress:
@@ -109,13 +112,8 @@ class Progress:
 
 def summary(done: str, report: Findings) -> str:
     """Return a command's last line: what it did, then its errors, warnings and notices counted."""
-    notices = f", {len(report.notices)} notice(s)" if report.notices else ""
-    return f"{done}, {len(report.errors)} error(s), {len(report.warnings)} warning(s){notices}"
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """Return "1 warning" or "2 warnings": the count and the form of the word it takes."""
-    return f"{count} {one if count == 1 else many}"
+    notices = f", {plural(len(report.notices), 'notice')}" if report.notices else ""
+    return f"{done}, {plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}{notices}"
 
 
 def verdict_cell(failed: bool, blockers: int | None) -> str:
@@ -161,7 +159,9 @@ def build_lines(report: BuildReport, *, proof: bool, out: str, verbose: bool) ->
     """Return what a build prints after its warnings: a line per edition, the verdict table and the summary."""
     lines = []
     for edition in report.editions:
-        state = "FAILED" if edition.failed else ("unchanged" if edition.unchanged else f"{len(edition.files)} file(s)")
+        state = (
+            "FAILED" if edition.failed else ("unchanged" if edition.unchanged else plural(len(edition.files), "file"))
+        )
         counts = edition.counts
         extra = ""
         if counts and edition.job.lang != edition.job.action.language:
@@ -179,6 +179,6 @@ def build_lines(report: BuildReport, *, proof: bool, out: str, verbose: bool) ->
     failed = sum(e.failed for e in report.editions)
     # Only what was written counts as built: a failed edition is counted apart (issue 19).
     built = len(report.editions) - unchanged - failed
-    counted = f"{built} {'proof' if proof else 'edition'}(s) built, {unchanged} unchanged"
+    counted = f"{plural(built, 'proof' if proof else 'edition')} built, {unchanged} unchanged"
     lines.append(summary(counted + (f", {failed} FAILED" if failed else ""), report))
     return lines

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from uapress.core.counts import plural
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -148,4 +150,6 @@ class Interrupted(UapressError):
     exit_code = 130
 
     def __init__(self, built: int, not_started: int):
-        super().__init__(f"interrupted: {built} edition(s) built, {not_started} not started; outputs left as they were")
+        super().__init__(
+            f"interrupted: {plural(built, 'edition')} built, {not_started} not started; outputs left as they were"
+        )

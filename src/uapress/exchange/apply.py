@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 from collections import Counter
 
+from uapress.core.counts import plural
 from uapress.core.files import write_atomic
 from uapress.core.langid import describe, identify
 from uapress.core.safety import ExchangeError
@@ -108,7 +109,7 @@ def apply(
         # a file most of whose segments this action never had was made for another one.
         share = "none" if matched == 0 else f"only {matched}"
         raise ExchangeError(
-            f"{received.path.name}: {share} of its {len(received.units)} segment(s) belong to the action "
+            f"{received.path.name}: {share} of its {plural(len(received.units), 'segment')} belong to the action "
             f"'{action.slug}' as it is, or was before: the file was made for another action (or a much older "
             "version of this one). Nothing was imported."
         )
@@ -273,7 +274,7 @@ def _refuse_other_language(action: Action, lang: str, received: Received, report
     commonest = Counter(verdicts).most_common(1)[0][0]
     names = {code: language_name(code, "en") for code in (lang, commonest.lang) if code}
     raise ExchangeError(
-        f"{received.path.name}: {len(verdicts)} of the {len(texts)} segment(s) it would import read as "
+        f"{received.path.name}: {len(verdicts)} of the {plural(len(texts), 'segment')} it would import read as "
         f"{describe(commonest, names)}, not {names[lang]} ({lang}). Nothing was imported. If the file is a "
         f"{names[lang]} translation, check that --lang names its language; if it is not, import it with the "
         "language it is in."

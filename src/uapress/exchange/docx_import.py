@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from uapress.core.counts import plural
 from uapress.core.safety import ExchangeError, Package, open_zip
 from uapress.exchange.docx_package import (
     CUSTOM_ACTION,
@@ -150,7 +151,9 @@ def _segments(path: Path, walk: _Walk) -> Received:
         done.setdefault(opened.name, opened)
         received.notes.append(f"bookmark {opened.name} has no end; read to the end of the document")
     if walk.tracked:
-        received.notes.append(f"the file has {walk.tracked} tracked change(s): read as if they were all accepted")
+        received.notes.append(
+            f"the file has {plural(walk.tracked, 'tracked change')}: read as if they were all accepted"
+        )
     for name in names_seen:
         opened = done[name]
         text, exact = to_markdown(opened.chunks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from uapress.core.counts import plural
 from uapress.core.errors import display_path
 from uapress.exchange.received import Unit
 
@@ -82,12 +83,14 @@ class ImportReport:
         if self.merged:
             out.append(f"  brought in line with the source first: {self.merged}")
         out.append(
-            f"  imported:   {len(self.imported)} segment(s)"
+            f"  imported:   {plural(len(self.imported), 'segment')}"
             + (" (marked 'imported from …' for review in the checklist)" if self.imported else "")
         )
-        out.append(f"  unchanged:  {len(self.unchanged)} segment(s)")
+        out.append(f"  unchanged:  {plural(len(self.unchanged), 'segment')}")
         if self.names:
-            out.append(f"  only names, the same in every language, stored as they are: {len(self.names)} segment(s)")
+            out.append(
+                f"  only names, the same in every language, stored as they are: {plural(len(self.names), 'segment')}"
+            )
         sections = (
             ("drafts (state initial), stored as fuzzy, not published", self.drafts),
             ("not imported, still the source text or empty in the file", self.untranslated),
@@ -113,7 +116,7 @@ class ImportReport:
                     out.append(f"      file: {_excerpt(item.incoming)}")
         if self.apart:
             out.append(
-                f"  kept apart: the text of {len(self.kept_apart)} segment(s) the PO has no place for is in "
+                f"  kept apart: the text of {plural(len(self.kept_apart), 'segment')} the PO has no place for is in "
                 f"{display_path(self.apart)}: copy what is still needed into the PO"
             )
         if self.outside:

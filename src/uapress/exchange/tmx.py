@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from uapress import __version__
+from uapress.core.counts import plural
 from uapress.core.errors import UsageError, display_path
 from uapress.core.files import write_atomic
 from uapress.core.langid import identify
@@ -95,7 +96,7 @@ class TmxImport:
         pairs = ", ".join(f"{s}→{t} {n}" for (s, t), n in sorted(self.pairs.items())) or "none"
         return [
             f"{display_path(self.stored)}: {'replaced' if self.replaced else 'created'} from {self.file.name}",
-            f"  {total} translation unit(s) ({pairs}); {self.known} already in the actions' PO files",
+            f"  {plural(total, 'translation unit')} ({pairs}); {self.known} already in the actions' PO files",
             "  `uapress translations update` now pre-fills matching segments from them",
         ]
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uapress.core.characters import hidden, named
+from uapress.core.counts import plural
 from uapress.core.errors import Diagnostic
 from uapress.core.inputs import Inputs
 from uapress.core.nodes import Segment
@@ -141,7 +142,7 @@ def localise(action: Action, lang: str, root: Path, inputs: Inputs | None = None
         problems.append(
             Diagnostic(
                 "warning",
-                f"{len(labels.missing)} label(s) missing, shown in English: {', '.join(labels.missing)}",
+                f"{plural(len(labels.missing), 'label')} missing, shown in English: {', '.join(labels.missing)}",
                 labels.path,
                 hint="translate them in this catalogue",
                 code="labels-missing",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from uapress.core.counts import plural
 from uapress.core.errors import Diagnostic, SourceError, display_path
 from uapress.core.files import write_atomic
 from uapress.core.inputs import Inputs, read_project_file
@@ -89,7 +90,7 @@ def open_store(action: Action, lang: str, inputs: Inputs | None = None) -> Store
             store.problems.append(
                 Diagnostic(
                     "warning",
-                    f"{report.fuzzy} block(s) of the source changed since this file was updated; "
+                    f"{plural(report.fuzzy, 'block')} of the source changed since this file was updated; "
                     "their translations are shown as out of date",
                     path,
                     hint=f"run 'uapress translations update {action.slug} --lang {lang}', then revise the fuzzy entries",

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from uapress.core.counts import plural
 from uapress.core.errors import Diagnostic, SourceError, UsageError
 from uapress.core.inputs import read_project_text
 from uapress.source.schema import (
@@ -56,7 +57,7 @@ def load_action(path: Path, raw: bytes | None = None) -> tuple[Action, list[Diag
     action = checker.run()
     errors = [d for d in checker.found if d.is_error]
     if errors or action is None:
-        raise SourceError(f"{path}: {len(errors)} error(s)", checker.found)
+        raise SourceError(f"{path}: {plural(len(errors), 'error')}", checker.found)
     # The readiness verdict of every edition counts what is still to fix in the source.
     return replace(action, warnings=tuple(d for d in checker.found if d.is_warning)), checker.found
 

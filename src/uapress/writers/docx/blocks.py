@@ -23,6 +23,7 @@ from uapress.writers.docx import embed
 from uapress.writers.docx.context import LRM, Output
 from uapress.writers.docx.inlines import bookmark, fallback_marker, inlines, run
 from uapress.writers.docx.ooxml import element, hex_colour, length, put
+from uapress.writers.docx.parts import float_logo
 
 if TYPE_CHECKING:
     from docx.oxml.text.paragraph import CT_P
@@ -59,6 +60,7 @@ def paragraph(out: Output, node: Paragraph, style: str | None = None) -> None:
     logo = out.spec["logo"]
     if (style or node.style) == logo["style"] and not out.logo_placed:
         embed.logo(out, p, logo["height"])
+        float_logo(out, p)
         out.logo_placed = True
 
 

@@ -104,6 +104,61 @@ def draft_marking(out: Output, part: BlockItemContainer) -> None:
     p.append(shape)
 
 
+DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def float_logo(out: Output, p: CT_P) -> None:
+    """Float the band's logo, put inline at the start of `p`, beside the band's lines, centred on them.
+
+    Issue 21: inline, the logo sat on the masthead's line, so the title stood at its foot and the date of
+    issue went under it. As in the PDF (a tile beside the masthead and the date, centred on them), the
+    picture becomes an anchored one with square wrapping (the form Word writes for a floating picture), so
+    the masthead and the meta line run beside it. Its offsets come from docx.yaml (`logo`).
+    """
+    from lxml import etree
+
+    inline = p.find(f".//{{{DRAWING}}}inline")
+    drawing = None if inline is None else inline.getparent()
+    if inline is None or drawing is None:
+        return
+    spec = out.spec["logo"]
+    # From the start of the band's text; LibreOffice mirrors it in a right-to-left section, where the logo
+    # opens the band on the right, as in the PDF.
+    x = length(out.spec["paragraph"][spec["style"]]["indent_start"])
+    gap = length(spec["gap"])
+    anchor = etree.SubElement(
+        drawing,
+        f"{{{DRAWING}}}anchor",
+        {
+            "distT": "0",
+            "distB": "0",
+            "distL": str(gap),
+            "distR": str(gap),
+            "simplePos": "0",
+            "relativeHeight": "2",
+            "behindDoc": "0",
+            "locked": "1",
+            "layoutInCell": "1",
+            "allowOverlap": "0",
+        },
+    )
+    etree.SubElement(anchor, f"{{{DRAWING}}}simplePos", x="0", y="0")
+    for axis, relative, offset in (("H", "column", x), ("V", "paragraph", length(spec["offset"]))):
+        position = etree.SubElement(anchor, f"{{{DRAWING}}}position{axis}", relativeFrom=relative)
+        etree.SubElement(position, f"{{{DRAWING}}}posOffset").text = str(int(offset))
+    extent, *rest = list(inline)
+    anchor.append(extent)
+    etree.SubElement(anchor, f"{{{DRAWING}}}effectExtent", l="0", t="0", r="0", b="0")
+    etree.SubElement(anchor, f"{{{DRAWING}}}wrapSquare", wrapText="bothSides")
+    anchor.extend(rest)
+    drawing.remove(inline)
+    # The space that kept the inline mark apart from the words is the wrapping's gap now.
+    logo_run = drawing.getparent()
+    space = None if logo_run is None else logo_run.find(qn("w:t"))
+    if logo_run is not None and space is not None and space.text == " ":
+        logo_run.remove(space)
+
+
 def page_numbers(out: Output, p: CT_P) -> None:
     """Append the "Page {page} of {pages}" label with live PAGE and NUMPAGES fields."""
     fmt = out.format_for(None)
