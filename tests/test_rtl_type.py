@@ -126,10 +126,14 @@ def test_the_spanish_letter_of_the_arabic_docx_is_set_in_latin_type_with_its_rul
     assert len(marks) > 30, "the Spanish letter's punctuation is there"
     strays = [f"{c.get_text()} in {c.fontname}" for c in marks if not c.fontname.split("+")[-1].startswith("NotoSans")]
     assert not strays, f"{len(strays)} of {len(marks)} Latin marks not in Noto Sans: {strays[:5]}"
-    # The letter's page: its last; the rule is a tall thin stroke beside the text, on the left (its start).
+    # The letter's page: the last; its rule is a tall thin stroke beside the text, on the left (the letter's start).
+    from pdfminer.layout import LTChar, LTTextBox
+
     page = list(extract_pages(str(arabic_docx_pdfs["edition"])))[-1]
-    text = [c for line in lines for c in line if c.y0 < page.height]
-    left = min(c.x0 for c in text if any(c in line for line in lines))
+    chars = [c for box in page if isinstance(box, LTTextBox) for line in box for c in line if isinstance(c, LTChar)]
+    assert "Rocío" in "".join(c.get_text() for c in chars), "the Spanish letter is on the last page"
     rules = [shape for shape in page if isinstance(shape, LTCurve) and shape.width < 4 and shape.height > 20]
     assert rules, "the letter's rule is drawn"
+    beside = [c for c in chars if any(r.y0 <= (c.y0 + c.y1) / 2 <= r.y1 for r in rules)]
+    left = min(c.x0 for c in beside)
     assert all(rule.x1 < left for rule in rules), f"rule at x={[round(r.x0) for r in rules]}, text from x={round(left)}"
