@@ -46,7 +46,7 @@ class Brand:
     """The PDF variant editions are written in (`--pdf-variant`)."""
     envelope_window: str = "left"
     arabic_scale: float = 1.12
-    """How much larger than Latin text Arabic text is set, at every size and in every format (issue 20); Naskh sets small."""
+    """How much larger than Latin body text Arabic body text is set, in every format (issue 20): Naskh sets small."""
     """The side of the sheet the envelopes' window is on (`left`, `right`): the envelope's, never the language's (issue 20)."""
 
     @property
