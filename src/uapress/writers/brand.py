@@ -45,6 +45,8 @@ class Brand:
     pdf_variant: str = PDF_VARIANTS[0]
     """The PDF variant editions are written in (`--pdf-variant`)."""
     envelope_window: str = "left"
+    arabic_scale: float = 1.12
+    """How much larger than Latin body text Arabic body text is set, in every format (issue 20): Naskh sets small."""
     """The side of the sheet the envelopes' window is on (`left`, `right`): the envelope's, never the language's (issue 20)."""
 
     @property
@@ -167,6 +169,18 @@ def load_brand(root: Path) -> Brand:
                 hint="write left (DL, C5/6 left-window envelopes) or right",
             )
         )
+    scale = data.get("arabic_scale", 1.12)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0.5 <= scale <= 2:
+        problems.append(
+            Diagnostic(
+                "error",
+                f"'{scale}' is not a scale for Arabic text",
+                path,
+                field="arabic_scale",
+                hint="write a factor between 0.5 and 2, such as 1.12 (no unit, no quotes)",
+            )
+        )
+        scale = 1.12
     if problems:
         raise SourceError("", problems)
     return Brand(
@@ -180,6 +194,7 @@ def load_brand(root: Path) -> Brand:
         logo,
         str(data.get("logo_alt") or data.get("name") or ""),
         envelope_window=window,
+        arabic_scale=float(scale),
     )
 
 

@@ -75,6 +75,11 @@ def covers(face: Face, chars: frozenset[str]) -> bool:
     return any(ord(c) in codes for c in chars if unicodedata.category(c).startswith("L"))
 
 
+def drawn(path: Path) -> frozenset[int]:
+    """Return the code points a bundled font file has glyphs for."""
+    return frozenset(_PARSED[_load(path)].unicodes)
+
+
 def subset(face: Face, chars: frozenset[str], flavor: str | None = None) -> bytes:
     """Return the face cut to `chars` (with what its shaping rules reach), as TrueType or `woff2`."""
     return _subset(_load(face.path), chars, flavor)

@@ -169,6 +169,7 @@ def stylesheets(
         "colours": brand.colours,
         "fonts": brand.fonts,
         "sizes": brand.sizes,
+        "arabic_scale": brand.arabic_scale,
         "page_size": brand.page_size,
         "margins": brand.margins,
         "for_print": for_print,

@@ -139,7 +139,38 @@ def new_paragraph(out: Output, style: str, rtl: bool, end_aligned: bool = False)
         put(p.get_or_add_pPr(), "bidi", val="0")
         if end_aligned:
             put(p.get_or_add_pPr(), "jc", val="right")
+        else:
+            _borders_at_start(out, p, style)
     return p
+
+
+def _borders_at_start(out: Output, p: CT_P, style: str) -> None:
+    """Give a left-to-right block of a right-to-left edition its style's rules on its own start and end sides.
+
+    Issue 20: the edition's styles draw the start rule on the right (borders are physical); the Spanish
+    letter of the Arabic edition, left-aligned, had its rule on the right, where PDF and HTML draw it on the left.
+    """
+    rules = out.spec["paragraph"].get(style) or {}
+    while "border" not in rules and rules.get("based_on"):
+        rules = out.spec["paragraph"].get(rules["based_on"]) or {}
+    border = rules.get("border") or {}
+    if not {"start", "end"} & border.keys():
+        return
+    # Every side is given, none where the style has none: the paragraph's own `w:pBdr` stands for the style's.
+    sides = {"top": "top", "start": "left", "bottom": "bottom", "end": "right", "between": "between"}
+    borders = put(p.get_or_add_pPr(), "pBdr")
+    for side in ("top", "start", "bottom", "end", "between"):
+        if side not in border:
+            put(borders, sides[side], val="nil")
+            continue
+        put(
+            borders,
+            sides[side],
+            val="single",
+            sz=round(length(border[side]["width"]).pt * 8),
+            space=round(length(border[side].get("space", "0pt")).pt),
+            color=hex_colour(out.brand.colours[border[side]["colour"]]),
+        )
 
 
 def _restarted_numbering(out: Output, style: str) -> int:

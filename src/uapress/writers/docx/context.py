@@ -5,13 +5,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from docx.enum.style import WD_STYLE_TYPE
 
 from uapress.core.nodes import Meta
 from uapress.localise import locale
+from uapress.writers import fonts
 from uapress.writers.brand import Brand
 
 if TYPE_CHECKING:
@@ -107,6 +108,25 @@ class Output:
     def rtl(self) -> bool:
         """Tell whether the edition reads right to left."""
         return self.meta.direction == "rtl"
+
+    @cached_property
+    def complex_drawn(self) -> frozenset[int]:
+        """Return the code points the complex-script face (Noto Naskh Arabic) has glyphs for."""
+        return fonts.drawn(self.brand.font_file(self.spec["defaults"]["complex_font"]))
+
+    def undrawn_runs(self, text: str) -> Iterator[tuple[str, bool]]:
+        """Yield `(chunk, undrawn)`: stretches of `text` the complex-script face has no glyph for stand apart.
+
+        Issue 20: LibreOffice sets the neutrals of an Arabic run (slashes, brackets, curly quotes, "·") in the
+        run's `w:cs` face and, where Noto Naskh Arabic lacks them, in DejaVu Sans: they take the Latin face.
+        """
+        start = 0
+        for index in range(1, len(text) + 1):
+            if index == len(text) or (ord(text[index]) in self.complex_drawn) != (
+                ord(text[start]) in self.complex_drawn
+            ):
+                yield text[start:index], ord(text[start]) not in self.complex_drawn
+                start = index
 
     @property
     def latin_lang(self) -> str:

@@ -71,26 +71,30 @@ def segment_span(out: Output, container: etree._Element, node: SegmentSpan, fmt:
 
 def run(out: Output, container: etree._Element, value: str, fmt: Format) -> None:
     """Append `value` as runs in `fmt`, one per stretch of one writing direction."""
+    latin = out.brand.family(out.spec["defaults"]["font"])
     for chunk, rtl in script_runs(value, fmt.rtl):
-        r_pr = element("w:rPr")
-        if fmt.char_style:
-            put(r_pr, "rStyle", val=fmt.char_style)
-        for flag, names in ((fmt.bold, ("b", "bCs")), (fmt.italic, ("i", "iCs"))):
-            if flag:
-                for name in names:
-                    put(r_pr, name)
-        if rtl:
-            put(r_pr, "rtl")
-        if rtl or fmt.lang != out.meta.lang:
-            lang = word_language(fmt.lang)
-            put(r_pr, "lang", **({"val": lang, "bidi": lang} if rtl else {"val": lang}))
-        elif out.rtl:
-            # Issue 11: a Latin name or address in a right-to-left edition is not Arabic to a spelling checker.
-            put(r_pr, "lang", val=word_language(out.latin_lang))
-        t = element("w:t")
-        t.text = chunk
-        t.set(qn("xml:space"), "preserve")
-        container.append(element("w:r", [r_pr, t] if len(r_pr) else [t]))
+        for piece, undrawn in out.undrawn_runs(chunk) if rtl else [(chunk, False)]:
+            r_pr = element("w:rPr")
+            if fmt.char_style:
+                put(r_pr, "rStyle", val=fmt.char_style)
+            if undrawn:
+                put(r_pr, "rFonts", cs=latin)  # issue 20: what the Arabic face lacks, in the Latin one
+            for flag, names in ((fmt.bold, ("b", "bCs")), (fmt.italic, ("i", "iCs"))):
+                if flag:
+                    for name in names:
+                        put(r_pr, name)
+            if rtl:
+                put(r_pr, "rtl")
+            if rtl or fmt.lang != out.meta.lang:
+                lang = word_language(fmt.lang)
+                put(r_pr, "lang", **({"val": lang, "bidi": lang} if rtl else {"val": lang}))
+            elif out.rtl:
+                # Issue 11: a Latin name or address in a right-to-left edition is not Arabic to a spelling checker.
+                put(r_pr, "lang", val=word_language(out.latin_lang))
+            t = element("w:t")
+            t.text = piece
+            t.set(qn("xml:space"), "preserve")
+            container.append(element("w:r", [r_pr, t] if len(r_pr) else [t]))
 
 
 def fallback_marker(out: Output, container: etree._Element, segment: Segment, trailing: str | None = None) -> None:

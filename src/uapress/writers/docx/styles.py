@@ -260,9 +260,12 @@ def _fonts(out: Output, r_pr: etree._Element, role: str) -> None:
 
 
 def _size(out: Output, r_pr: etree._Element, role: str) -> None:
-    half_points = round(float(out.brand.sizes[role]) * 2)
-    put(r_pr, "sz", val=half_points)
-    put(r_pr, "szCs", val=half_points)
+    points = float(out.brand.sizes[role])
+    put(r_pr, "sz", val=round(points * 2))
+    # Issue 20: Arabic (complex-script) body text a step up, as the PDF and HTML editions set it (brand.yaml
+    # `arabic_scale`); they give headings, labels and notes their sizes in points, unscaled.
+    scale = out.brand.arabic_scale if role == "body" else 1.0
+    put(r_pr, "szCs", val=round(points * scale * 2))
 
 
 def _colour(out: Output, role: str) -> str:
