@@ -20,15 +20,15 @@ from uapress.exchange.docx_package import (
     CUSTOM_ACTION,
     CUSTOM_LANGUAGE,
     PKG_REL,
-    _core_language,
-    _custom_properties,
-    _main_part,
-    _relationships,
-    _rels_name,
-    _styles,
+    core_language,
+    custom_properties,
+    main_part,
+    read_styles,
+    relationships,
+    rels_name,
     w,
 )
-from uapress.exchange.docx_walk import _children, _own_names, _Walk
+from uapress.exchange.docx_walk import Walk, own_names, walk_children
 from uapress.exchange.markup import Chunk, to_markdown
 from uapress.exchange.received import Received, Unit, WordComment
 
@@ -41,30 +41,30 @@ SEGMENT_STYLES = {"title", "body", "letter", "salutation", "listbullet", "listnu
 def read_docx(path: Path) -> Received:
     """Return the text of every bookmarked segment of a DOCX, as Markdown."""
     package = open_zip(path, "DOCX")
-    main = _main_part(package)
+    main = main_part(package)
     document = package.xml(main)
     if document.tag != w("document"):
         raise ExchangeError(f"{path.name} is not a Word document: its main part is <{document.tag}>")
     body = document.find(w("body"))
     if body is None:
         raise ExchangeError(f"{path.name} is not a Word document: it has no body")
-    walk = _Walk(_relationships(package, main), _styles(package, main))
-    _children(walk, body)
+    walk = Walk(relationships(package, main), read_styles(package, main))
+    walk_children(walk, body)
     received = _segments(path, walk)
     received.tracked = walk.tracked
     received.comments = _comments(package, main, walk)
-    properties = _custom_properties(package)
-    received.edition_lang = properties.get(CUSTOM_LANGUAGE) or _core_language(package)
+    properties = custom_properties(package)
+    received.edition_lang = properties.get(CUSTOM_LANGUAGE) or core_language(package)
     # The writer names the action (issue 19): bookmark overlap only guesses it, and guesses wrong once
     # a follow-up shares most of its original's segments.
     received.action = properties.get(CUSTOM_ACTION) or None
     return received
 
 
-def _comments(package: Package, main: str, walk: _Walk) -> list[WordComment]:
+def _comments(package: Package, main: str, walk: Walk) -> list[WordComment]:
     """Return the Word comments (`comments.xml`, as the main part's relationships name it) in document order."""
     part = str(PurePosixPath(main).parent / "comments.xml")
-    rels = _rels_name(main)
+    rels = rels_name(main)
     if package.has(rels):
         for rel in package.xml(rels).iter(f"{{{PKG_REL}}}Relationship"):
             target = rel.get("Target", "")
@@ -96,7 +96,7 @@ class _Open:
     paragraphs: int = 1
 
 
-def _segments(path: Path, walk: _Walk) -> Received:
+def _segments(path: Path, walk: Walk) -> Received:
     received = Received(path, "DOCX")
     open_by_id: dict[str | None, _Open] = {}
     done: dict[str, _Open] = {}
@@ -136,7 +136,7 @@ def _segments(path: Path, walk: _Walk) -> Received:
                     opened.chunks.append(Chunk(" "))
         elif token[0] == "paragraph_end":
             text = "".join(loose).strip()
-            if text and not touched and _own_names(walk, style) & SEGMENT_STYLES:
+            if text and not touched and own_names(walk, style) & SEGMENT_STYLES:
                 received.outside.append(text)
         elif token[0] == "text":
             _, text, bold, italic, link, marker = token

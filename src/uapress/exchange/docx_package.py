@@ -28,7 +28,7 @@ def w(name: str) -> str:
 
 
 @dataclass
-class _Style:
+class Style:
     name: str
     based_on: str | None
     bold: bool | None
@@ -39,7 +39,7 @@ CUSTOM_LANGUAGE, CUSTOM_ACTION = "uapress-language", "uapress-action"
 """The custom properties the DOCX writer names the edition's language and action with (writers/docx/parts.py)."""
 
 
-def _custom_properties(package: Package) -> dict[str, str]:
+def custom_properties(package: Package) -> dict[str, str]:
     """Return the custom document properties (`docProps/custom.xml`) by name; LibreOffice keeps them."""
     custom = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
     out: dict[str, str] = {}
@@ -53,7 +53,7 @@ def _custom_properties(package: Package) -> dict[str, str]:
     return out
 
 
-def _core_language(package: Package) -> str | None:
+def core_language(package: Package) -> str | None:
     """Return the language of the core properties, which files not written by uapress may carry."""
     if package.has("docProps/core.xml"):
         found = package.xml("docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}language")
@@ -62,7 +62,7 @@ def _core_language(package: Package) -> str | None:
     return None
 
 
-def _main_part(package: Package) -> str:
+def main_part(package: Package) -> str:
     """Return the name of the main document part, as the package relationships give it."""
     if package.has("_rels/.rels"):
         for rel in package.xml("_rels/.rels").iter(f"{{{PKG_REL}}}Relationship"):
@@ -76,14 +76,14 @@ def _main_part(package: Package) -> str:
     raise ExchangeError(f"{package.path.name} is not a DOCX file: it is {what}")
 
 
-def _rels_name(part: str) -> str:
+def rels_name(part: str) -> str:
     pure = PurePosixPath(part)
     return str(pure.parent / "_rels" / f"{pure.name}.rels")
 
 
-def _relationships(package: Package, main: str) -> dict[str | None, str]:
+def relationships(package: Package, main: str) -> dict[str | None, str]:
     """Return the hyperlink addresses of the main part by relationship id."""
-    name = _rels_name(main)
+    name = rels_name(main)
     if not package.has(name):
         return {}
     out = {}
@@ -93,7 +93,7 @@ def _relationships(package: Package, main: str) -> dict[str | None, str]:
     return out
 
 
-def _styles(package: Package, main: str) -> dict[str | None, _Style]:
+def read_styles(package: Package, main: str) -> dict[str | None, Style]:
     """Return the document's styles by id: name, parent, and whether they set bold or italic."""
     name = str(PurePosixPath(main).parent / "styles.xml")
     if not package.has(name):
@@ -104,20 +104,20 @@ def _styles(package: Package, main: str) -> dict[str | None, _Style]:
         label = style.find(w("name"))
         based = style.find(w("basedOn"))
         r_pr = style.find(w("rPr"))
-        out[style_id] = _Style(
-            _norm(label.get(w("val")) if label is not None else style_id),
+        out[style_id] = Style(
+            normalised(label.get(w("val")) if label is not None else style_id),
             based.get(w("val")) if based is not None else None,
-            _flag(r_pr, "b") if r_pr is not None else None,
-            _flag(r_pr, "i") if r_pr is not None else None,
+            run_flag(r_pr, "b") if r_pr is not None else None,
+            run_flag(r_pr, "i") if r_pr is not None else None,
         )
     return out
 
 
-def _norm(name: str | None) -> str:
+def normalised(name: str | None) -> str:
     return re.sub(r"[\s_-]", "", (name or "").lower())
 
 
-def _flag(r_pr: etree._Element, name: str) -> bool | None:
+def run_flag(r_pr: etree._Element, name: str) -> bool | None:
     node = r_pr.find(w(name))
     if node is None:
         return None

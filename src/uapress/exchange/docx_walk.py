@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from uapress.exchange.docx_package import R, W, _flag, _norm, _Style, w
+from uapress.exchange.docx_package import R, Style, W, normalised, run_flag, w
 from uapress.localise.locale import reads_ltr
 
 if TYPE_CHECKING:
@@ -55,12 +55,12 @@ Token = (
 
 
 @dataclass
-class _Walk:
+class Walk:
     """The state of one pass over the body."""
 
     rels: dict[str | None, str]
     """Hyperlink addresses by relationship id."""
-    styles: dict[str | None, _Style]
+    styles: dict[str | None, Style]
     """Styles by id."""
     tokens: list[Token] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
@@ -84,13 +84,13 @@ class _Field:
     """Whether it is a hyperlink whose address was pushed on the open links."""
 
 
-def _style_names(walk: _Walk, style_id: str | None) -> set[str]:
+def _style_names(walk: Walk, style_id: str | None) -> set[str]:
     """Return the normalised id and name of a style and of the styles it is based on."""
     names: set[str] = set()
     seen: set[str] = set()
     while style_id and style_id not in seen:
         seen.add(style_id)
-        names.add(_norm(style_id))
+        names.add(normalised(style_id))
         style = walk.styles.get(style_id)
         if style is None:
             break
@@ -99,13 +99,13 @@ def _style_names(walk: _Walk, style_id: str | None) -> set[str]:
     return names
 
 
-def _own_names(walk: _Walk, style_id: str | None) -> set[str]:
+def own_names(walk: Walk, style_id: str | None) -> set[str]:
     """Return the normalised id and name of a style (not of those it is based on: Closing is based on Letter)."""
     style = walk.styles.get(style_id)
-    return {_norm(style_id), style.name} if style else {_norm(style_id)}
+    return {normalised(style_id), style.name} if style else {normalised(style_id)}
 
 
-def _style_flag(walk: _Walk, style_id: str | None, attr: str) -> bool:
+def _style_flag(walk: Walk, style_id: str | None, attr: str) -> bool:
     seen: set[str] = set()
     while style_id and style_id not in seen:
         seen.add(style_id)
@@ -119,12 +119,12 @@ def _style_flag(walk: _Walk, style_id: str | None, attr: str) -> bool:
     return False
 
 
-def _children(walk: _Walk, element: etree._Element) -> None:
+def walk_children(walk: Walk, element: etree._Element) -> None:
     for child in element:
         _element(walk, child)
 
 
-def _element(walk: _Walk, node: etree._Element) -> None:
+def _element(walk: Walk, node: etree._Element) -> None:
     tag: object = node.tag  # a function for comments and processing instructions, whatever lxml-stubs say
     if not isinstance(tag, str):  # comments, processing instructions
         return
@@ -145,18 +145,18 @@ def _element(walk: _Walk, node: etree._Element) -> None:
     elif tag == w("p"):
         style = node.find(f"{w('pPr')}/{w('pStyle')}")
         walk.tokens.append(("paragraph", style.get(w("val")) if style is not None else None))
-        _children(walk, node)
+        walk_children(walk, node)
         walk.tokens.append(("paragraph_end",))
     elif tag == w("hyperlink"):
         rid = node.get(f"{{{R}}}id")
         walk.links.append(walk.rels.get(rid, "#") if rid else "#")
-        _children(walk, node)
+        walk_children(walk, node)
         walk.links.pop()
     elif tag == w("fldSimple"):
         url = _hyperlink_field(node.get(w("instr"), ""))
         if url is not None:
             walk.links.append(url)
-        _children(walk, node)
+        walk_children(walk, node)
         if url is not None:
             walk.links.pop()
     elif tag == w("r"):
@@ -164,10 +164,10 @@ def _element(walk: _Walk, node: etree._Element) -> None:
     else:
         # Containers that only wrap runs: ins, moveTo, smartTag, customXml, sdt/sdtContent, dir, bdo,
         # tables, rows and cells.
-        _children(walk, node)
+        walk_children(walk, node)
 
 
-def _run(walk: _Walk, run: etree._Element) -> None:
+def _run(walk: Walk, run: etree._Element) -> None:
     r_pr = run.find(w("rPr"))
     style = r_pr.find(w("rStyle")) if r_pr is not None else None
     style_id = style.get(w("val")) if style is not None else None
@@ -197,14 +197,12 @@ def _run(walk: _Walk, run: etree._Element) -> None:
         walk.tokens.append(("text", text, bool(bold), bool(italic), link, marker))
 
 
-def _format(
-    walk: _Walk, r_pr: etree._Element | None, style_id: str | None, name: str, attr: str, by_name: bool
-) -> bool:
+def _format(walk: Walk, r_pr: etree._Element | None, style_id: str | None, name: str, attr: str, by_name: bool) -> bool:
     """Tell whether a run is bold (`b`) or italic (`i`): direct formatting first, then its character style."""
     if r_pr is not None:
-        direct = _flag(r_pr, name)
-        if direct is None and _flag(r_pr, "rtl"):
-            direct = _flag(r_pr, f"{name}Cs")  # right-to-left runs show their complex-script bold and italic
+        direct = run_flag(r_pr, name)
+        if direct is None and run_flag(r_pr, "rtl"):
+            direct = run_flag(r_pr, f"{name}Cs")  # right-to-left runs show their complex-script bold and italic
         if direct is not None:
             return direct
     return _style_flag(walk, style_id, attr) or by_name
@@ -227,7 +225,7 @@ def _run_text(child: etree._Element) -> str | None:
     return None
 
 
-def _field_char(walk: _Walk, kind: str | None) -> None:
+def _field_char(walk: Walk, kind: str | None) -> None:
     if kind == "begin":
         walk.fields.append(_Field())
     elif kind == "separate" and walk.fields:

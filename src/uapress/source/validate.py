@@ -19,7 +19,7 @@ from uapress.source.schema import (
     Previous,
     Target,
 )
-from uapress.source.validate_base import _kind, _Values
+from uapress.source.validate_base import Values, kind_of
 from uapress.source.validate_languages import LanguageChecks, known_language
 from uapress.source.validate_markdown import MarkdownChecks
 from uapress.source.validate_people import PeopleChecks
@@ -67,7 +67,7 @@ class Checker(LanguageChecks, PeopleChecks, MarkdownChecks):
                 severity="warning",
                 code="no-reference",
             )
-        values: _Values = {
+        values: Values = {
             "schema": self._schema(data),
             "reference": self._reference(data),
             "ua_number": self._optional_text(data, "ua_number"),
@@ -230,7 +230,7 @@ class Checker(LanguageChecks, PeopleChecks, MarkdownChecks):
         if not isinstance(value, dict):
             self.report(
                 ("previous",),
-                f"expected reference and url, found {_kind(value)}",
+                f"expected reference and url, found {kind_of(value)}",
                 'write previous: {reference: "AMR 53/0203/2025", url: "https://…"}',
             )
             return None

@@ -14,7 +14,7 @@ from uapress.source.schema import LIST_LIMITS, Copy, Previous, Target, text_limi
 from uapress.source.yamlpos import Path_, Positions, dotted
 
 
-class _Values(TypedDict):
+class Values(TypedDict):
     """The fields of an `Action` as the checks return them: None where a field is missing or wrong."""
 
     schema: int
@@ -83,13 +83,13 @@ class CheckerBase:
                 self.report(path + (key,), f"unknown key '{key}'", hint, key=True)
 
     def _text(self, data: dict[str, object], path: Path_, required: bool = True, markdown: bool = False) -> str | None:
-        value = _get(data, path)
+        value = value_at(data, path)
         if value is None:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            self.report(path, f"expected text, found {_kind(value)}", "write the value as text on the same line")
+            self.report(path, f"expected text, found {kind_of(value)}", "write the value as text on the same line")
             return None
         if not self._fits(path, value):
             return None
@@ -140,7 +140,7 @@ class CheckerBase:
         return self._text(data, (key,), required=False) if data.get(key) is not None else None
 
 
-def _get(data: object, path: Path_) -> object:
+def value_at(data: object, path: Path_) -> object:
     for part in path:
         if isinstance(data, dict):
             data = data.get(part)
@@ -151,7 +151,7 @@ def _get(data: object, path: Path_) -> object:
     return data
 
 
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
     return {
         dict: "a mapping",
         list: "a list",

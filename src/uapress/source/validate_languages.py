@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from uapress.core.langid import FUNCTION_WORDS, describe, identify
-from uapress.source.validate_base import CheckerBase, _get, _kind, _Values
+from uapress.source.validate_base import CheckerBase, Values, kind_of, value_at
 from uapress.source.yamlpos import Path_
 
 
@@ -25,7 +25,7 @@ class LanguageChecks(CheckerBase):
     """Check the language tags and the country code of an action."""
 
     def _language(self, data: dict[str, object], path: Path_) -> str | None:
-        value = _get(data, path)
+        value = value_at(data, path)
         if value is None:
             return None
         tag = str(value)
@@ -34,7 +34,7 @@ class LanguageChecks(CheckerBase):
             return None
         return tag
 
-    def _source_language(self, values: _Values) -> None:
+    def _source_language(self, values: Values) -> None:
         """Check the source language: not among the targets, and the one the text is written in (issue 19)."""
         source = values["language"]
         if not source:
@@ -68,7 +68,7 @@ class LanguageChecks(CheckerBase):
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.report(("languages",), f"expected a list, found {_kind(value)}", "write it as [es, fr, ar]")
+            self.report(("languages",), f"expected a list, found {kind_of(value)}", "write it as [es, fr, ar]")
             return ()
         if not self._count("languages", value):
             return ()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from uapress.source.schema import Copy, Target
-from uapress.source.validate_base import CheckerBase, _get, _kind
+from uapress.source.validate_base import CheckerBase, kind_of, value_at
 from uapress.source.yamlpos import Path_
 
 _Person = TypeVar("_Person", Target, Copy)
@@ -25,7 +25,7 @@ class PeopleChecks(CheckerBase):
         if not isinstance(value, list) or (required and not value):
             self.report(
                 (key,),
-                f"expected a list of at least one person, found {_kind(value)}",
+                f"expected a list of at least one person, found {kind_of(value)}",
                 f"write '{key}:' followed by '- name: …' items",
             )
             return ()
@@ -36,7 +36,7 @@ class PeopleChecks(CheckerBase):
             path = (key, index)
             if not isinstance(item, dict):
                 self.report(
-                    path, f"expected name, title, address…, found {_kind(item)}", "write each person as a mapping"
+                    path, f"expected name, title, address…, found {kind_of(item)}", "write each person as a mapping"
                 )
                 continue
             self._unknown_keys(item, path, keys)
@@ -60,7 +60,7 @@ class PeopleChecks(CheckerBase):
         return tuple(people)
 
     def _email(self, data: dict[str, object], path: Path_) -> str | None:
-        value = _get(data, path)
+        value = value_at(data, path)
         if value is None:
             return None
         text = str(value).strip()
