@@ -153,7 +153,6 @@ def test_imports_are_absolute():
     assert relative == []
 
 
-
 def test_no_private_name_is_imported_from_another_module():
     # Issue 18: a name with a leading underscore is its module's own; one that another module needs is
     # part of the interface and named so (`_Checker`, `_FILTERS` were used across modules).
@@ -166,6 +165,7 @@ def test_no_private_name_is_imported_from_another_module():
         if alias.name.startswith("_") and not alias.name.startswith("__")
     ]
     assert private == []
+
 
 def layer_of(module: str, layers: list[str]) -> int | None:
     """Return the height of a module's layer (0 the ground floor), from the contract's list."""
