@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-import ctypes
-import functools
-import json
 import multiprocessing
 import os
 import re
 import secrets
-import signal
 import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from textwrap import dedent
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from uapress.build.render import fallback_warnings, localised, render
+from uapress.commands.preview_pages import error_page, inject_reload
+from uapress.commands.preview_pdf import render_file, start_pdf_process
 from uapress.core.counts import plural
 from uapress.core.errors import (
     Diagnostic,
     UapressError,
-    display_path,
 )
-from uapress.core.inputs import source_line
-from uapress.source import find_actions, load_action
+from uapress.source import load_action
 from uapress.writers import files_for
 from uapress.writers.brand import Brand, load_brand
-from uapress.writers.weasy import import_weasyprint
 
 if TYPE_CHECKING:
-    from jinja2 import Template
-
     from uapress.core.nodes import Document
 
 SETTLE_MS = 30
@@ -43,9 +35,6 @@ ERROR_GRACE = 0.4
 """Seconds a build that failed waits for one more change before its error page is shown: a half-written file
 that the next write completes never flashes an error (issue 24)."""
 WATCHED = ("source", "styles")
-PDF_NICENESS = 10
-"""How much less CPU the background PDF process asks for than the server: the HTML reload comes first (issue 24)."""
-PR_SET_PDEATHSIG = 1
 MAX_UNPUBLISHED = 16
 """Editions of languages an action does not publish kept at once (issue 25: each asked-for tag was kept forever)."""
 EDITOR_LITTER = re.compile(r"^(\..*|.*~|.*\.(swp|swx|tmp|bak)|#.*#|4913)$")
@@ -129,7 +118,7 @@ class Preview:
         # One process, forked before the server's threads start, renders the PDFs: in a thread, WeasyPrint's
         # layout held the interpreter's lock and doubled the time of the HTML reloads (issue 24).
         self._pdf_pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("fork"), initializer=_start_pdf_process, initargs=(os.getpid(),)
+            1, mp_context=multiprocessing.get_context("fork"), initializer=start_pdf_process, initargs=(os.getpid(),)
         )
         self._pdf_pool.submit(os.getpid)  # forks it now
         for thread in self._threads:
@@ -386,7 +375,7 @@ class Preview:
                     name = files_for(edition.slug, lang)["pdf"]
                     if name in edition.files or name in edition.rendering:
                         continue
-                    future = edition.rendering[name] = self._pdf_pool.submit(_render_file, document, "pdf", brand, name)
+                    future = edition.rendering[name] = self._pdf_pool.submit(render_file, document, "pdf", brand, name)
                 try:
                     data = future.result()
                 except Exception:  # shown (with its error) when the PDF is opened: it is rendered again then
@@ -399,25 +388,6 @@ class Preview:
                 with self.lock:
                     if edition.version == version:
                         edition.files[name] = data
-
-
-def _start_pdf_process(parent: int) -> None:
-    """Prepare the background PDF process: die with the server, yield the CPU to it, import WeasyPrint once."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the server's end still closes the pool's pipes
-        pass
-    if os.getppid() != parent:  # the server ended before the line above
-        os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to answer
-    os.nice(PDF_NICENESS)
-    import_weasyprint()
-
-
-def _render_file(document: Document, writer: str, brand: Brand, name: str) -> bytes:
-    """Render one file of an edition (in the background PDF process)."""
-    return render(document, (writer,), brand)[name]
 
 
 def _touches(root: Path, changed: set[str], slug: str) -> bool:
@@ -434,84 +404,3 @@ def watched(root: Path, path: str) -> bool:
     except ValueError:  # not under the project (cannot happen: only its folders are watched)
         return False
     return not EDITOR_LITTER.match(parts[-1]) and not any(part.startswith(".") for part in parts[:-1])
-
-
-# Pages
-
-TEMPLATES = Path(__file__).with_name("templates")
-"""The preview's own page and reload script (package data, not the project's styles/)."""
-
-
-@functools.cache
-def _reload_script() -> str:
-    """Return the reload script's tag; its `{{ version }}` is the version the page shows."""
-    return "<script>\n" + (TEMPLATES / "reload.js").read_text(encoding="utf-8") + "</script>\n"
-
-
-def inject_reload(page: bytes, version: str) -> bytes:
-    """Add the reload script just before `</body>`."""
-    shown = json.dumps(version)[1:-1].replace("</", "<\\/")  # a JavaScript string's content, safe in a script
-    script = _reload_script().replace("{{ version }}", shown).encode("utf-8")
-    head, found, tail = page.rpartition(b"</body>")
-    return head + script + found + tail if found else page + script
-
-
-@functools.cache
-def _page() -> Template:
-    """Return the compiled preview page (Jinja, autoescaped), loaded once per server."""
-    from jinja2 import Environment  # only `serve` shows these pages
-
-    env = Environment(autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string((TEMPLATES / "preview.html").read_text(encoding="utf-8"))
-
-
-def error_page(slug: str, lang: str | None, problems: list[Diagnostic]) -> str:
-    """Return the page shown instead of an edition whose sources have errors: every finding, in full."""
-    in_order = sorted(problems, key=lambda p: (str(p.file or ""), p.line or 0, p.column or 0))
-    errors = [_finding(p) for p in in_order if p.is_error]
-    warnings = [_finding(p) for p in in_order if not p.is_error]
-    count = f"{len(errors)} error" + ("" if len(errors) == 1 else "s")
-    edition = f"{slug} ({lang})" if lang else slug
-    return _page().render(
-        page="error",
-        title=f"{count} · {edition} · uapress preview",
-        edition=edition,
-        count=count,
-        errors=errors,
-        warnings=warnings,
-    )
-
-
-class Finding(TypedDict):
-    """What the error page shows of one finding."""
-
-    severity: str
-    file: str
-    line: int | None
-    field: str | None
-    message: str
-    detail: str
-
-
-def _finding(problem: Diagnostic) -> Finding:
-    """Return what the page shows of one finding: where, what, and the excerpt with the fix."""
-    detail = problem.format(excerpt=True, source=source_line(problem)).partition("\n")[2]  # the head is shown in parts
-    return {
-        "severity": problem.severity,
-        "file": display_path(problem.file) if problem.file else "<input>",
-        "line": problem.line,
-        "field": problem.field,
-        "message": problem.message,
-        "detail": dedent(detail),
-    }
-
-
-def index_page(root: Path) -> str:
-    """Return the list of actions, for `uapress serve` without an action when there are several."""
-    slugs = [path.parent.name for path in find_actions(root)]
-    return _page().render(page="actions", title="Actions · uapress preview", slugs=slugs)
-
-
-def not_found_page(path: str) -> str:
-    """Return the page for an address the preview does not serve."""
-    return _page().render(page="not-found", title="Not found · uapress preview", path=path)

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
 
-from uapress.commands.preview import Edition, Preview, index_page, not_found_page
+from uapress.commands.preview import Edition, Preview
+from uapress.commands.preview_pages import index_page, not_found_page
 from uapress.core.errors import (
     SourceError,
     UsageError,
