@@ -211,6 +211,16 @@ class _MarksOnBaseline:
             self._stream.set_text_rendering(3)
             self._stream.show_text(f"<{glyph}> {width:g}")
             self._stream.set_text_rendering(0)
+            # pdfium reads a span's text once, at its first text object in order of position, and skips the span's
+            # next object only when it comes right after: the raised glyph, shifted onto its letter by its first
+            # number, stood after the letter's run and was read a second time ("فورً ً ا"). Led by the font's zero
+            # width space (no ink, no advance), the glyph's object starts at its copy's place (issue 20).
+            space = _nominal_glyphs(font).get(0x200B)
+            if space is not None:
+                font.to_unicode.setdefault(space, "\u200b")
+                font.widths.setdefault(space, 0)
+                text = f"<{space:02x}>" if font.bitmap else f"<{space:04x}>"
+                text += f"{kerning}<{glyph}>"
         self._stream.set_text_rise(self._rise)
         self._stream.show_text(text)
 
