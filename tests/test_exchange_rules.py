@@ -607,7 +607,7 @@ def test_findings_are_in_the_checklist_s_language(repo_copy):
         encoding="utf-8",
     )
     page = _checklist_page(repo_copy, OLD, "fr")
-    assert "2 espace(s) doublé(s) dans la traduction" in page
+    assert "2 espaces doublés dans la traduction" in page  # issue 21: its plural form, not "(s)"
     assert "remplacez chaque suite d’espaces par une seule espace" in page
     assert "doubled space(s)" not in page
 

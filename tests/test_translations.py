@@ -102,7 +102,10 @@ def parse_po(text: str) -> list[dict]:
             entry[target] += _unquote(line)
             continue
         keyword, _, value = line.partition(" ")
-        target = {"msgctxt": "context", "msgid": "msgid", "msgstr": "msgstr"}[keyword]
+        # A plural entry's msgid_plural and msgstr[n] (issue 21): msgstr is its first form.
+        target = {"msgctxt": "context", "msgid": "msgid", "msgid_plural": "msgid_plural", "msgstr[0]": "msgstr"}.get(
+            keyword, keyword
+        )
         entry[target] = _unquote(value)
     for entry in entries:
         if entry["msgid"] is None:
@@ -602,9 +605,7 @@ def test_commands_other_than_update_never_change_source(tmp_path):
         assert result.returncode == code, (args, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr, (args, result.stderr)
         if args[0] == "build":  # both actions (the sample and its follow-up), every edition built, none failed
-            assert re.search(r"^\d+ edition\(s\) built, \d+ unchanged, 0 error\(s\)", result.stdout, re.M), (
-                result.stdout
-            )
+            assert re.search(r"^\d+ editions? built, \d+ unchanged, 0 errors", result.stdout, re.M), result.stdout
             assert "FAILED" not in result.stdout
         assert tree_hash(project / "source") == before, f"uapress {' '.join(args)} changed source/"
 

@@ -19,6 +19,7 @@ class PoEntry:
     context: str
     msgid: str
     msgstr: str = ""
+    """The translation; of a plural entry, its first form (`msgstr[0]`)."""
     fuzzy: bool = False
     previous: str | None = None
     """The old source kept as `#| msgid` when the entry became fuzzy."""
@@ -31,6 +32,10 @@ class PoEntry:
     """Line of the entry's msgctxt (or msgid): where a problem with the entry itself is reported."""
     msgstr_line: int = 0
     """Line of its msgstr: where a problem with the translation is reported."""
+    msgid_plural: str = ""
+    """The source's plural form, when the entry has one (issue 21)."""
+    plurals: tuple[str, ...] = ()
+    """Every `msgstr[n]` of a plural entry, in the order of n: one per form of the language's plural rule."""
 
 
 @dataclass
@@ -125,6 +130,10 @@ class _Reader:
         entry.context = "".join(self.parts.get("msgctxt", []))
         entry.msgid = "".join(self.parts.get("msgid", []))
         entry.msgstr = "".join(self.parts[strings[0]]) if strings else ""
+        # Every form of a plural entry is kept, not only msgstr[0] (issue 21).
+        entry.msgid_plural = "".join(self.parts.get("msgid_plural", []))
+        forms = sorted((int(k[7:-1]), k) for k in strings if k.startswith("msgstr["))
+        entry.plurals = tuple("".join(self.parts[k]) for _, k in forms)
         entry.line = lines.get("msgctxt", lines.get("msgid", 0))
         entry.msgstr_line = lines[strings[0]] if strings else entry.line
         entry.previous = "".join(self.previous) if self.previous and not entry.obsolete else None
@@ -331,7 +340,12 @@ def _entry_lines(entry: PoEntry) -> list[str]:
         lines += ["#| " + line for line in _keyword("msgid", entry.previous)]
     body += _keyword("msgctxt", entry.context) if entry.context else []
     body += _keyword("msgid", entry.msgid)
-    body += _keyword("msgstr", entry.msgstr)
+    if entry.msgid_plural:
+        body += _keyword("msgid_plural", entry.msgid_plural)
+        for n, form in enumerate(entry.plurals or (entry.msgstr, "")):
+            body += _keyword(f"msgstr[{n}]", form)
+    else:
+        body += _keyword("msgstr", entry.msgstr)
     if entry.obsolete:
         body = ["#~ " + line for line in body]
     return lines + body

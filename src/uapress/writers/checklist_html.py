@@ -70,7 +70,8 @@ def _finding_text(labels: Labels, finding: Finding, part: str) -> Markup:
     english = finding.fix if part == "fix" else finding.message
     if not finding.label or key not in labels.texts or key in labels.missing:
         return Markup(f'<span lang="en" dir="ltr">{escape(english)}</span>')
-    text = labels[key]
+    # A counted message takes the language's plural form for its number (issue 21); its fix does not count.
+    text = labels.counted(key, finding.count) if finding.count is not None and part != "fix" else labels[key]
     for name, value in finding.values:
         text = text.replace("{" + name + "}", value)
     return Markup(escape(text))

@@ -41,6 +41,8 @@ class Finding:
     """The key of the message in the labels (`source/labels/<lang>.po`; its fix is `<key>_fix`), if it has one."""
     values: tuple[tuple[str, str], ...] = ()
     """What the label's `{name}` fields stand for."""
+    count: int | None = None
+    """The number the label's counted noun agrees with: it chooses the label's plural form (issue 21)."""
     id: str = ""
     """Stable while the source and the translation stay the same, whatever the message says: what `# qa-ok:`
     names."""
@@ -86,11 +88,15 @@ def check_segment(
 
 
 def _finding(raw: tuple[str, ...]) -> Finding:
-    """Return the finding a check gives as (check, severity, message, fix[, subject[, label, name=value…]])."""
+    """Return the finding a check gives as (check, severity, message, fix[, subject[, label, name=value…]]);
+    `plural=<name>` names the value whose number chooses the label's plural form (issue 21)."""
     check, severity, message, fix, *rest = raw
     subject, label, *values = [*rest, "", ""][:2] + rest[2:]
     pairs = tuple((name, value) for name, _, value in (v.partition("=") for v in values))
-    return Finding(check, severity, message, fix, subject, label, pairs)
+    counted_by = dict(pairs).get("plural")
+    count = int(dict(pairs)[counted_by]) if counted_by in dict(pairs) else None
+    pairs = tuple(pair for pair in pairs if pair[0] != "plural")
+    return Finding(check, severity, message, fix, subject, label, pairs, count)
 
 
 def _identified(source: str, translation: str, findings: list[Finding]) -> list[Finding]:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
+from uapress.core.counts import plural
 from uapress.core.nodes import Emphasis, Inline, Link, SegmentSpan, Strong
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -64,7 +65,7 @@ def _links(source: list[str], translation: list[str], lang: str, source_lang: st
             (
                 "links",
                 "error",
-                f"the source has {len(source)} link(s), the translation {len(translation)}",
+                f"the source has {plural(len(source), 'link')}, the translation {len(translation)}",
                 "keep one link for each link of the source, with its address",
             )
         ]

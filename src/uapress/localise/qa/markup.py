@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from uapress.core.counts import plural
 from uapress.core.nodes import Emphasis, Inline, Link, SegmentSpan, Strong, Text
 
 _STRAY = re.compile(r"\*+|(?<![\w])_+|_+(?![\w])")
@@ -19,10 +20,10 @@ def structure(source_inlines: Iterable[Inline], inlines: Iterable[Inline]) -> li
     stray = _stray(inlines) - _stray(source_inlines)
     problems = []
     if stray > 0:
-        problems.append(f"{stray} unpaired emphasis mark(s) (* or _) would be printed as they are")
+        problems.append(f"{plural(stray, 'unpaired emphasis mark')} (* or _) would be printed as they are")
     for kind, name in ((Strong, "strong (**…**)"), (Emphasis, "emphasised (*…*)")):
         if want[kind] != got[kind]:
-            problems.append(f"the source has {want[kind]} {name} span(s), the translation {got[kind]}")
+            problems.append(f"the source has {plural(want[kind], f'{name} span')}, the translation {got[kind]}")
     if not problems:
         return []
     # The edition shows the source text instead (like any entry that breaks Markdown), so this is an error.

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
+from uapress.core.counts import plural
 from uapress.core.nodes import Inline, plain_text
 from uapress.localise.locale import babel_locale
 from uapress.localise.qa.addresses import EMAIL, URL
@@ -60,7 +61,7 @@ def check(
             (
                 "numbers",
                 "error",
-                f"number(s) of the source missing or changed in the translation: {', '.join(missing)}",
+                f"{plural(len(missing), 'number')} of the source missing or changed in the translation: {', '.join(missing)}",
                 "write every number of the source in the translation; only its notation may change",
             )
         )

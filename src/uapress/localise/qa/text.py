@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from uapress.core.characters import hidden, named
+from uapress.core.counts import plural
 from uapress.core.langid import FUNCTION_WORDS, describe, identify, script_of_language, words_of
 from uapress.core.nodes import Inline
 from uapress.localise import locale
@@ -156,13 +157,14 @@ def _keep(source: str, translation: str, keep: tuple[str, ...]) -> list[tuple[st
                 (
                     "keep",
                     "error",
-                    f"'{term}' must stay unchanged: the source has it {want} time(s), the translation {got}",
+                    f"'{term}' must stay unchanged: the source has it {plural(want, 'time')}, the translation {got}",
                     f"write '{term}' exactly as in the source each time it occurs",
                     term,
                     "qa_keep",
                     f"term={term}",
                     f"want={want}",
                     f"got={got}",
+                    "plural=want",
                 )
             )
     return out
@@ -194,12 +196,13 @@ def _sentences(source_text: str, text: str, lang: str, source_lang: str) -> list
         (
             "sentences",
             "warning",
-            f"the source has {want} sentence(s), the translation {got}: a sentence may have been left out",
+            f"the source has {plural(want, 'sentence')}, the translation {got}: a sentence may have been left out",
             "translate every sentence of the source; confirm if two were joined on purpose",
             "",
             "qa_sentences",
             f"want={want}",
             f"got={got}",
+            "plural=want",
         )
     ]
 
@@ -335,11 +338,12 @@ def _whitespace(translation: str) -> list[tuple[str, ...]]:
             (
                 "whitespace",
                 "warning",
-                f"{len(doubled)} doubled space(s) inside the translation",
+                f"{plural(len(doubled), 'doubled space')} inside the translation",
                 "replace each run of spaces with one space",
                 "inside",
                 "qa_whitespace_doubled",
                 f"count={len(doubled)}",
+                "plural=count",
             )
         )
     return out
