@@ -688,3 +688,41 @@ def test_libreoffice_sets_the_band_logo_beside_the_masthead_and_date_centred(edi
     assert abs((y0 + y1) / 2 - text_centre) <= 3, "the logo is centred on the masthead and the date"
     band = [rect for rect in rects if rect[1] <= y1 and rect[3] >= y0]
     assert band and min(r[1] for r in band) < y0 and max(r[3] for r in band) > y1, "the band's ground holds the logo"
+
+
+def _primary_rects(pdf) -> list[tuple[float, ...]]:
+    """Return page 1's rectangles filled in the brand's primary colour (the band's ground), as pdfminer reads them."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTRect
+
+    primary = sample_brand().colours["primary"].lstrip("#")
+    rgb = tuple(int(primary[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    found = []
+
+    def walk(item) -> None:
+        if isinstance(item, LTRect) and item.fill:
+            colour = tuple(item.non_stroking_color or ())
+            if len(colour) == 3 and all(abs(a - b) < 0.01 for a, b in zip(colour, rgb, strict=True)):
+                found.append(item.bbox)
+        if hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+
+    walk(next(iter(extract_pages(str(pdf)))))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_libreoffice_runs_the_band_from_edge_to_edge_as_the_pdf_does(editions, lang, office, tmp_path):
+    # Issue 21: the DOCX band stood inside the page margins (18 mm of white either side) where the PDF's band
+    # runs across the whole page width.
+    from uapress.writers.pdf import write as write_pdf
+
+    pdf = tmp_path / f"edition.{lang}.pdf"
+    pdf.write_bytes(write_pdf(sample_document(lang), sample_brand()))
+    assert office.docx(f"edition.{lang}").read_bytes() == editions[lang]
+    width = Mm(210).pt
+    for name, path in (("PDF", pdf), ("DOCX", office.converted(f"edition.{lang}", "pdf"))):
+        band = _primary_rects(path)
+        assert band, f"{name}: no band on page 1"
+        assert min(r[0] for r in band) <= 1 and max(r[2] for r in band) >= width - 1, f"{name} band: {band}"

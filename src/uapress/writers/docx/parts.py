@@ -122,9 +122,9 @@ def float_logo(out: Output, p: CT_P) -> None:
     if inline is None or drawing is None:
         return
     spec = out.spec["logo"]
-    # From the start of the band's text; LibreOffice mirrors it in a right-to-left section, where the logo
-    # opens the band on the right, as in the PDF.
-    x = length(out.spec["paragraph"][spec["style"]]["indent_start"])
+    # At the margin, where the PDF sets the tile (issue 21: the band runs on to the edge); LibreOffice mirrors it
+    # in a right-to-left section, where the logo opens the band on the right, as in the PDF.
+    x = 0
     gap = length(spec["gap"])
     anchor = etree.SubElement(
         drawing,

@@ -214,12 +214,29 @@ def _paragraph(out: Output, p_pr: etree._Element, rules: Rules) -> None:
     indents = {
         attr: twips(rules[key]) for key, attr in (("indent_start", "left"), ("indent_end", "right")) if key in rules
     }
+    if rules.get("bleed"):
+        indents.update(_bleed(out, rules))
     if indents:
         put(p_pr, "ind", **indents)
     if rules.get("align"):
         put(p_pr, "jc", val=ALIGN[rules["align"]])
     if "outline_level" in rules:
         put(p_pr, "outlineLvl", val=rules["outline_level"])
+
+
+def _bleed(out: Output, rules: Rules) -> dict[str, int]:
+    """Return the indents that carry a paragraph's ground to the page's edges, its text inside its borders' space.
+
+    Issue 21: the PDF's band runs from edge to edge; in Word the shading ends at the borders' outer edge, so the
+    indent is the page margin less the border (its width and space) on each side, a negative one.
+    """
+    margins = out.brand.margins
+    indents = {}
+    for side, attr in (("start", "left"), ("end", "right")):
+        border = rules.get("border", {}).get(side, {})
+        inside = _points(border.get("width", "0pt")) + _points(border.get("space", "0pt"))
+        indents[attr] = round((inside - length(margins[SIDES[out.rtl][side]]).pt) * 20)
+    return indents
 
 
 def _spacing(p_pr: etree._Element, rules: Rules) -> None:
