@@ -119,9 +119,16 @@ def bind_name(name: str) -> str:
 
 
 def unbind_names(text: str, names: Iterable[str]) -> str:
-    """Return text with the no-break spaces `bind_names` put into names back as spaces (a DOCX brought back)."""
-    pattern = _names_pattern(tuple(n.replace(" ", NBSP) for n in names))
-    return text if pattern is None else pattern.sub(lambda m: _whole_name(m, NBSP, " "), text)
+    """Return text with the no-break spaces `bind_names` put into names back as spaces (a DOCX brought back).
+
+    The DOCX binds the names in Latin runs of right-to-left text with U+202F, which LibreOffice honours there.
+    """
+    names = tuple(names)
+    for space in (NBSP, NARROW_NBSP):
+        pattern = _names_pattern(tuple(n.replace(" ", space) for n in names))
+        if pattern is not None:
+            text = pattern.sub(functools.partial(_whole_name, space=space, by=" "), text)
+    return text
 
 
 def _whole_name(match: re.Match[str], space: str, by: str) -> str:
@@ -145,7 +152,7 @@ def _same_script(char: str, letter: str) -> bool:
 
 @functools.lru_cache(maxsize=64)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    spaced = sorted({n for n in names if " " in n or NBSP in n}, key=len, reverse=True)  # longest first
+    spaced = sorted({n for n in names if " " in n or NBSP in n or NARROW_NBSP in n}, key=len, reverse=True)
     if not spaced:
         return None
     return re.compile("|".join(map(re.escape, spaced)))

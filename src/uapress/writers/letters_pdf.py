@@ -53,6 +53,7 @@ def render(document: Document, brand: Brand, fit: str | None = None) -> str:
         colours=brand.colours,
         fonts=brand.fonts,
         sizes=brand.sizes,
+        arabic_scale=brand.arabic_scale,
         page_size=brand.page_size,
         rtl=rtl,
         window=brand.envelope_window,

@@ -9,6 +9,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from uapress.core.nodes import Emphasis, Inline, LineBreak, Link, Segment, SegmentSpan, Strong, Text
+from uapress.model.typography import NARROW_NBSP, NBSP
 from uapress.writers.docx.context import Format, Output, script_runs, word_language
 from uapress.writers.docx.ooxml import element, put
 
@@ -70,7 +71,11 @@ def segment_span(out: Output, container: etree._Element, node: SegmentSpan, fmt:
 
 
 def run(out: Output, container: etree._Element, value: str, fmt: Format) -> None:
-    """Append `value` as runs in `fmt`, one per stretch of one writing direction."""
+    """Append `value` as runs in `fmt`, one per stretch of one writing direction.
+
+    Issue 20: LibreOffice cuts a left-to-right run of a right-to-left paragraph inside a word when the run
+    holds a U+00A0 ("Kennedy Tejad|a"), and honours U+202F: names bound in Latin runs of Arabic text take it.
+    """
     latin = out.brand.family(out.spec["defaults"]["font"])
     for chunk, rtl in script_runs(value, fmt.rtl):
         for piece, undrawn in out.undrawn_runs(chunk) if rtl else [(chunk, False)]:
@@ -92,7 +97,7 @@ def run(out: Output, container: etree._Element, value: str, fmt: Format) -> None
                 # Issue 11: a Latin name or address in a right-to-left edition is not Arabic to a spelling checker.
                 put(r_pr, "lang", val=word_language(out.latin_lang))
             t = element("w:t")
-            t.text = piece
+            t.text = piece.replace(NBSP, NARROW_NBSP) if fmt.rtl and not rtl else piece
             t.set(qn("xml:space"), "preserve")
             container.append(element("w:r", [r_pr, t] if len(r_pr) else [t]))
 
