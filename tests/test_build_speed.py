@@ -4,9 +4,12 @@ as they are rendered. No timings here: `make bench` measures them; these tests p
 from __future__ import annotations
 
 import pycparser.c_parser
+import pytest
 
-from projects import SAMPLE, SAMPLE_SLUG, make_project
+from projects import REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
+from uapress.build import run as run_module
 from uapress.build.run import build
+from uapress.build.workers import AHEAD
 
 
 def test_font_subsets_parse_no_c_declarations(tmp_path, monkeypatch, pdftotext):
@@ -29,3 +32,32 @@ def test_font_subsets_parse_no_c_declarations(tmp_path, monkeypatch, pdftotext):
     for lang in ("en", "fr"):
         text = pdftotext(root / "build" / SAMPLE_SLUG / lang / f"{SAMPLE_SLUG}.{lang}.pdf")
         assert "Venezuela" in text
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_editions_are_localised_as_they_are_rendered(tmp_path, monkeypatch, jobs):
+    """Issue 24: every edition was localised before the first was rendered, and all the localisations were held
+    at once (an archive's memory grew ~0.4 MiB per action); now each is localised a few editions ahead of its
+    worker and dropped once sent."""
+    root = make_project(tmp_path, REPOSITORY)
+    events: list[str] = []
+    localise = run_module.inspect_edition
+
+    def logged(job, *args, **kwargs):
+        events.append(f"localised {job.name}")
+        return localise(job, *args, **kwargs)
+
+    monkeypatch.setattr(run_module, "inspect_edition", logged)
+    report = build(
+        root, None, formats=["html"], jobs=jobs, force=True, progress=lambda n, total, what: events.append(what)
+    )
+    built = [e.job.name for e in report.editions if not e.failed and not e.unchanged]
+    assert len(built) == 8, events
+    first = next(i for i, event in enumerate(events) if event.endswith(" built"))
+    localised_first = [event for event in events[:first] if event.startswith("localised")]
+    # One worker in this process renders each edition as soon as it is localised; two take AHEAD each at most.
+    assert len(localised_first) == (1 if jobs == 1 else AHEAD * 2), events
+    for name in built:
+        slug, lang = name.split("/")
+        page = (root / "build" / slug / lang / f"{slug}.{lang}.html").read_text(encoding="utf-8")
+        assert f'lang="{lang}"' in page and "Venezuela" in page
