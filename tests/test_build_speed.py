@@ -3,13 +3,18 @@ as they are rendered. No timings here: `make bench` measures them; these tests p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pycparser.c_parser
 import pytest
+import yaml
 
-from projects import REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
+from projects import REPO, REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
 from uapress.build import run as run_module
 from uapress.build.run import build
 from uapress.build.workers import AHEAD
+from uapress.core.errors import Diagnostic
+from uapress.source.yamlpos import YamlProblem, _load, load_with_positions
 
 
 def test_font_subsets_parse_no_c_declarations(tmp_path, monkeypatch, pdftotext):
@@ -61,3 +66,49 @@ def test_editions_are_localised_as_they_are_rendered(tmp_path, monkeypatch, jobs
         slug, lang = name.split("/")
         page = (root / "build" / slug / lang / f"{slug}.{lang}.html").read_text(encoding="utf-8")
         assert f'lang="{lang}"' in page and "Venezuela" in page
+
+
+def _sources() -> list[Path]:
+    return sorted((REPO / "tests" / "fixtures").rglob("*.yaml")) + sorted((REPO / "source").rglob("action.yaml"))
+
+
+def test_sources_are_parsed_by_libyaml(monkeypatch):
+    """Issue 24: PyYAML's pure-Python scanner read every source (~3 % of a build's CPU); libyaml's reads them now."""
+    scanned: list[int] = []
+    scan = yaml.scanner.Scanner.check_token
+
+    def counted(self, *choices):
+        scanned.append(1)
+        return scan(self, *choices)
+
+    monkeypatch.setattr(yaml.scanner.Scanner, "check_token", counted)
+    action, positions = load_with_positions(
+        (REPO / "source" / "actions" / SAMPLE_SLUG / "action.yaml").read_text(encoding="utf-8"), Path("action.yaml")
+    )
+    assert isinstance(action, dict) and action["schema"] == 1
+    assert positions.of(("schema",)) == (6, 9)
+    assert scanned == []
+
+
+@pytest.mark.parametrize("source", _sources(), ids=lambda path: str(path.relative_to(REPO)))
+def test_libyaml_gives_the_same_values_positions_and_errors(source):
+    """Issue 24: libyaml's parser gives the values and positions PyYAML's gave; a source it refuses gets PyYAML's
+    error, as before."""
+    text = source.read_text(encoding="utf-8", errors="replace")
+
+    def outcome(parser):
+        try:
+            value, positions = _load(text, source, parser)
+            return value, positions.values, positions.keys, positions.block
+        except YamlProblem as exc:
+            return exc.diagnostic
+
+    slow = outcome(yaml.SafeLoader)
+    fast = outcome(yaml.CSafeLoader)
+    assert fast == slow or isinstance(slow, Diagnostic)
+    try:
+        public = load_with_positions(text, source)
+        public_outcome = public[0], public[1].values, public[1].keys, public[1].block
+    except YamlProblem as exc:
+        public_outcome = exc.diagnostic
+    assert public_outcome == slow
