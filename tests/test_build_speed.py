@@ -3,6 +3,8 @@ as they are rendered. No timings here: `make bench` measures them; these tests p
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pycparser.c_parser
@@ -112,3 +114,32 @@ def test_libyaml_gives_the_same_values_positions_and_errors(source):
     except YamlProblem as exc:
         public_outcome = exc.diagnostic
     assert public_outcome == slow
+
+
+def test_workers_share_weasyprint_imported_before_they_fork(tmp_path, pdftotext):
+    """Issue 24: each worker imported WeasyPrint and parsed its C types again; the build does both once, before
+    forking them, so a worker parses no C declaration."""
+    root = make_project(tmp_path, SAMPLE)
+    logs = tmp_path / "parsed"
+    logs.mkdir()
+    script = f"""
+import os, pathlib, pycparser.c_parser
+parse = pycparser.c_parser.CParser.parse
+def logged(self, text, *args, **kwargs):
+    with open(pathlib.Path({str(logs)!r}) / str(os.getpid()), "a") as log:
+        log.write(text.rsplit("__dummy(", 1)[-1].strip().removesuffix(");").strip() + "\\n")
+    return parse(self, text, *args, **kwargs)
+pycparser.c_parser.CParser.parse = logged
+from uapress.build.run import build
+report = build(pathlib.Path("."), None, formats=["pdf"], jobs=2, force=True)
+assert not any(e.failed for e in report.editions)
+print(os.getpid())
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    parent = result.stdout.split()[-1]
+    by_worker = {log.name: log.read_text().split("\n")[:-1] for log in logs.iterdir() if log.name != parent}
+    assert all(parsed == [] for parsed in by_worker.values()), by_worker
+    for lang in ("en", "es", "fr", "ar"):
+        text = pdftotext(root / "build" / SAMPLE_SLUG / lang / f"{SAMPLE_SLUG}.{lang}.pdf")
+        assert len(text.split()) > 300

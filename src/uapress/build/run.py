@@ -104,7 +104,7 @@ def build(
         # Imported before the fork, what this process localises and indexes with (Babel, Markdown, the model,
         # Jinja) is the workers' too: each imported it again at its first edition.
 
-        # Forked now, the workers import WeasyPrint while this process localises the editions.
+        # Forked now, after this process imported WeasyPrint (when a PDF is to be written): the workers share it.
         needs_pdf = review is not None or any(WRITERS[name].weasyprint for job in planned for name in job.formats)
         workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
         try:

@@ -64,6 +64,30 @@ class _ArrayTypes(dict[Any, Any]):
         return array
 
 
+C_TYPES = (
+    "PangoFcFontMap *",
+    "FcChar8 **",
+    "char[]",
+    "char *",
+    "PangoRectangle *",
+    "PangoLogAttr[]",
+    "unsigned int *",
+    "hb_tag_t *",
+    "hb_codepoint_t *",
+)
+"""The C types WeasyPrint 70 asks cffi for while laying out and writing a PDF, each parsed by pycparser (~20 ms)."""
+
+
+def parse_c_types() -> None:
+    """Parse the C types every PDF needs now, so that worker processes forked after share them (issue 24)."""
+    ffi = getattr(sys.modules.get("weasyprint.text.ffi"), "ffi", None)
+    for name in C_TYPES:
+        try:
+            ffi.typeof(name)  # type: ignore[union-attr]
+        except Exception:  # another WeasyPrint's types: a worker parses what it needs, as before
+            pass
+
+
 def _sized_arrays_unparsed() -> None:
     """Give WeasyPrint's cffi instance a cache that makes sized array types without parsing them (issue 24)."""
     ffi = getattr(sys.modules.get("weasyprint.text.ffi"), "ffi", None)
