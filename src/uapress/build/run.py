@@ -332,21 +332,24 @@ def _forget_stale(
     build checks); `_stale` drops those found stale once localised. Return whether any entry was dropped.
     """
     dropped = False
+    if review is not None:
+        return dropped  # a proof's key also hashes the revisions compared with: `_stale` tells
     for job in planned:
-        name = replace(job, formats=("proof",)).cache_name if review is not None else job.cache_name
-        if name not in cache.entries:
+        if job.cache_name not in cache.entries:
             continue
-        recorded = None if force or review is not None else cache.recall(name)
-        if recorded is not None:
+        if not force:
+            recorded = cache.recall(job.cache_name)
+            if recorded is None:
+                continue  # an older entry without its reads: `_stale` tells
             inputs = Inputs(job.inputs.files)
             try:
                 for read in recorded[0]:
                     inputs.read(Path(read))
-                if cache.fresh(name, _key(replace(job, inputs=inputs), styles, brand), out):
+                if cache.fresh(job.cache_name, _key(replace(job, inputs=inputs), styles, brand), out):
                     continue
             except (OSError, SourceError):  # unreadable now: rendering it says why
                 pass
-        cache.forget(name)
+        cache.forget(job.cache_name)
         dropped = True
     return dropped
 
