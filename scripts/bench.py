@@ -90,6 +90,12 @@ EARLIER = (
         "0.92 (0.93)",
         "0.06 (0.03)",
     ),
+    (
+        "branch issue-24-build (C types and YAML not parsed per worker, editions localised as rendered), side by "
+        "side with the code before it, load average ~9: wall (CPU); no-op not measured",
+        "0.89 (0.87)",
+        "-",
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
