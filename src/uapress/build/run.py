@@ -7,7 +7,7 @@ import hashlib
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -18,7 +18,7 @@ from uapress.build.cache import (
     Cache,
     styles_hash,
 )
-from uapress.build.index_sources import prepare, with_rendered
+from uapress.build.index_sources import prepare, verdict, with_rendered
 from uapress.build.outputs import claim, sweep, write_edition
 from uapress.build.plan import (
     BuildReport,
@@ -33,6 +33,8 @@ from uapress.build.site import refresh_index
 from uapress.build.workers import Workers
 from uapress.core.errors import Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
+from uapress.core.inputs import Inputs
+from uapress.model.checklist import build_checklist
 from uapress.writers import WRITERS
 from uapress.writers.brand import Brand, load_brand
 
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
     from uapress.build.cache import LoadedAction
     from uapress.build.index_sources import Verdict
     from uapress.build.workers import Todo
-    from uapress.localise import Localisation
 
 T = TypeVar("T")
 
@@ -96,7 +97,7 @@ def build(
         # Imported before the fork, what this process localises and indexes with (Babel, Markdown, the model,
         # Jinja) is the workers' too: each imported it again at its first edition.
 
-        # Forked now, the workers import WeasyPrint while this process localises the editions.
+        # Forked now, after this process imported WeasyPrint (when a PDF is to be written): the workers share it.
         needs_pdf = review is not None or any(WRITERS[name].weasyprint for job in planned for name in job.formats)
         workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
         try:
@@ -126,27 +127,29 @@ def _build(
     remembered = cache.actions
     cache.actions = {**{path: known for path, known in remembered.items() if Path(path).is_file()}, **loaded}
     styles = styles_hash(root)
-    unchanged: dict[str, Localisation] = {}
-    todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles, unchanged)
-    if todo:
-        # Drop the old entries before writing anything: a build killed halfway must not leave an old key
-        # vouching for an edition if its inputs are then reverted.
-        for job, _, _ in todo:
-            cache.forget(job.cache_name)
+    # Drop the old entries of the editions to render before writing anything: a build killed halfway must not
+    # leave an old key vouching for an edition if its inputs are then reverted. Those found stale only once
+    # localised are dropped then, and the cache saved before they are written.
+    forgotten = _forget_stale(planned, cache, review, force, styles, brand, out)
+    if forgotten:
         report.problems += cache.save()
     done = 0
+    rendered: dict[str, Verdict] = {}
     # The index reads what it needs besides the rendered editions while the workers render them; with no
-    # workers, this process renders, and reads it after.
+    # workers, this process renders, and reads it after. Every edition's verdict comes from the build: the
+    # rendered ones' from their workers, the unchanged ones' as they are localised.
     actions = {job.action.path: job.action for job in planned}
-
-    sources = _alongside(
-        workers.pool is not None, prepare, root, brand, today, actions, unchanged, {job.name for job, _, _ in todo}
-    )
+    names = {job.name for job in planned}
+    sources = _alongside(workers.pool is not None, prepare, root, brand, today, actions, {}, names)
+    unsaved: list[bool] = []
+    # Localised as the workers take them, a few ahead: an archive's localisations never all wait in memory (issue 24).
+    todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles, rendered, unsaved)
     results = workers.run(todo, brand, debug)
     try:
-        for index, (result, (job, key, _)) in enumerate(zip(results, todo)):
-            # Rendered: its localisation can go (an archive's thousand would otherwise stay to the end, issue 13).
-            todo[index] = (job, key, None)
+        for job, key, result in results:
+            if unsaved:
+                report.problems += cache.save()
+                unsaved.clear()
             _write(result, out)
             done += 1
             report.editions.append(result)
@@ -170,18 +173,16 @@ def _build(
                 progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
     except KeyboardInterrupt:
         built = sum(not e.failed for e in report.editions if not e.unchanged)
-        raise Interrupted(built, len(todo) - done) from None
+        raise Interrupted(built, len(planned) - len(report.editions)) from None
     finally:
         # Saved even on Ctrl-C: what finished is recorded, what did not is rebuilt next time.
-        if todo:
+        if done or forgotten or unsaved:
             report.problems += cache.save()
-    rendered: dict[str, Verdict] = {
-        result.job.name: result.verdict for result in report.editions if result.verdict is not None
-    }
+    rendered.update({result.job.name: result.verdict for result in report.editions if result.verdict is not None})
     refresh_index(
-        root, out, brand, cache, today, bool(todo), report, styles, lambda: with_rendered(sources(), rendered)
+        root, out, brand, cache, today, bool(done), report, styles, lambda: with_rendered(sources(), rendered)
     )
-    if cache.actions != remembered and not todo:
+    if cache.actions != remembered and not done:
         report.problems += cache.save()
     return report
 
@@ -197,13 +198,14 @@ def _stale(
     report: BuildReport,
     progress: Report | None,
     styles: str,
-    unchanged: dict[str, Localisation],
-) -> list[Todo]:
-    """Localise every planned edition; report the unchanged ones, return (job, key, localisation) of the others.
+    verdicts: dict[str, Verdict],
+    unsaved: list[bool],
+) -> Iterator[Todo]:
+    """Localise each planned edition in turn; report the unchanged ones, yield (job, key, localisation) of the others.
 
-    `unchanged` receives the localisation of each unchanged edition by `slug/lang`, for the index.
+    `verdicts` receives the verdict of each unchanged edition by `slug/lang`, for the index. An edition found
+    stale whose cache entry is still there has it dropped, and `unsaved` is marked: save before writing it.
     """
-    todo: list[Todo] = []
     for job in planned:
         if review is not None:
             job = replace(job, formats=("proof",))
@@ -222,15 +224,50 @@ def _stale(
             # Nothing to render, but its warnings still count (--strict must see the fallbacks).
             result.unchanged = True
             result.blockers = cache.blockers(job.cache_name)
-            unchanged[job.name] = loc
+            found = verdict(build_checklist(loc, job.today or dt.date.today()))
+            if found is not None:
+                verdicts[job.name] = found
             report.editions.append(result)
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} unchanged")
         else:
             if review is not None:
                 job = result.job = replace(job, proof=review.proof(job.action, job.lang, inputs))
-            todo.append((job, key, (result, loc, appeal)))
-    return todo
+            if job.cache_name in cache.entries:
+                cache.forget(job.cache_name)
+                unsaved[:] = [True]
+            yield job, key, (result, loc, appeal)
+
+
+def _forget_stale(
+    planned: list[Job], cache: Cache, review: Review | None, force: bool, styles: str, brand: Brand, out: Path
+) -> bool:
+    """Drop the cache entries of the planned editions that will be rendered, as far as known before localising them.
+
+    An entry stays when the files it records the edition was read from still give its key (what a no-op
+    build checks); `_stale` drops those found stale once localised. Return whether any entry was dropped.
+    """
+    dropped = False
+    if review is not None:
+        return dropped  # a proof's key also hashes the revisions compared with: `_stale` tells
+    for job in planned:
+        if job.cache_name not in cache.entries:
+            continue
+        if not force:
+            recorded = cache.recall(job.cache_name)
+            if recorded is None:
+                continue  # an older entry without its reads: `_stale` tells
+            inputs = Inputs(job.inputs.files)
+            try:
+                for read in recorded[0]:
+                    inputs.read(Path(read))
+                if cache.fresh(job.cache_name, job_key(replace(job, inputs=inputs), styles, brand), out):
+                    continue
+            except (OSError, SourceError):  # unreadable now: rendering it says why
+                pass
+        cache.forget(job.cache_name)
+        dropped = True
+    return dropped
 
 
 def _alongside(threaded: bool, function: Callable[..., T], *args: object) -> Callable[[], T]:

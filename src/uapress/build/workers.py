@@ -9,7 +9,8 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from uapress.build.render import render_edition
 from uapress.core.errors import SourceError
 from uapress.core.files import BuildLock, uninterrupted
 from uapress.core.inputs import Inputs
-from uapress.writers.weasy import import_weasyprint
+from uapress.writers.weasy import import_weasyprint, parse_c_types
 
 if TYPE_CHECKING:
     from uapress.build.plan import EditionResult, Job
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     """(job, cache key, rendering); the build drops the rendering once the edition is written."""
 
 PR_SET_PDEATHSIG = 1
+AHEAD = 2
+"""Editions localised and sent per worker before the first is written: enough that no worker waits (issue 24)."""
 WORKER_END = 10
 """Seconds a terminated worker is given to end (it dies with the build in any case)."""
 
@@ -48,12 +51,18 @@ class Workers:
         """
         self.pool: ProcessPoolExecutor | None = None
         self.work: str | None = None
+        self.count = count
         if count <= 1:
             return
         try:
             self.work = work_folder()  # a killed build's is swept by the next build (issue 25)
         except OSError:  # no writable temporary folder: WeasyPrint says so when it writes there
             self.work = None
+        if needs_pdf:
+            # Imported once here, WeasyPrint (and the C types every PDF parses) is every worker's, shared by the
+            # fork, instead of imported and parsed again in each (issue 24: ~0.5 s of CPU and ~20 MiB a worker).
+            import_weasyprint()
+            parse_c_types()
         context = multiprocessing.get_context("fork")
         self.pool = ProcessPoolExecutor(
             count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), self.work, lock, needs_pdf)
@@ -68,25 +77,34 @@ class Workers:
         finally:
             signal.signal(signal.SIGINT, previous)
 
-    def run(self, todo: list[Todo], brand: Brand, debug: bool) -> Iterator[EditionResult]:
-        """Yield the result of each (job, key, (result, localisation, appeal localisation)) of `todo`, in order."""
+    def run(self, todo: Iterable[Todo], brand: Brand, debug: bool) -> Iterator[tuple[Job, str, EditionResult]]:
+        """Yield (job, key, result) for each (job, key, (result, localisation, appeal localisation)) of `todo`, in order.
+
+        `todo` is taken as the workers need it, a few editions ahead of the one being written: each
+        localisation is dropped once its edition is sent, so an archive's memory stays flat (issue 24).
+        """
         if self.pool is None:
-            for _, _, localised in todo:
-                assert localised is not None  # dropped only once its result is taken
-                yield _guarded(localised, brand, debug)
+            for job, key, localised in todo:
+                assert localised is not None
+                yield job, key, _guarded(localised, brand, debug)
             return
-        futures: list[Future[EditionResult]] = []
-        for _, _, localised in todo:
-            assert localised is not None  # none is dropped before all are submitted
-            # The pool's submit takes its shutdown lock with a `with`: a Ctrl-C landing just after the lock
-            # is taken can leave it taken, and the shutdown that follows the Ctrl-C would wait for ever.
-            with uninterrupted():
-                futures.append(self.pool.submit(_rendered, _portable(localised), brand, debug))
-        for (_, _, localised), future in zip(todo, futures):
-            assert localised is not None  # dropped only once its result is taken
+        entries = iter(todo)
+        sent: deque[tuple[Job, str, Job, Future[EditionResult]]] = deque()
+        while True:
+            while len(sent) < AHEAD * self.count and (entry := next(entries, None)) is not None:
+                job, key, localised = entry
+                assert localised is not None
+                # The pool's submit takes its shutdown lock with a `with`: a Ctrl-C landing just after the lock
+                # is taken can leave it taken, and the shutdown that follows the Ctrl-C would wait for ever.
+                with uninterrupted():
+                    future = self.pool.submit(_rendered, _portable(localised), brand, debug)
+                sent.append((job, key, localised[0].job, future))
+            if not sent:
+                return
+            job, key, own, future = sent.popleft()
             done = future.result()
-            done.job = localised[0].job  # the worker's copy of the job was left behind (see `_rendered`)
-            yield done
+            done.job = own  # the worker's copy of the job was left behind (see `_rendered`)
+            yield job, key, done
 
     def close(self) -> None:
         """End the workers now, whether or not they finished (Ctrl-C, SIGTERM, an error), and remove their folder."""

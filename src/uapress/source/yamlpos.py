@@ -50,10 +50,23 @@ class YamlProblem(Exception):
 
 def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
     """Parse one YAML document into plain Python values and their positions."""
-    loader = yaml.SafeLoader(text)
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        # libyaml's parser, some 10 times faster than PyYAML's own, keeps the same marks (issue 24); the values are
+        # built by the same constructor. It words its errors otherwise: a source it refuses is read again by
+        # PyYAML's parser, whose messages (and positions) the errors give.
+        try:
+            return _load(text, file, fast)
+        except (yaml.YAMLError, YamlProblem):
+            pass
+    return _load(text, file, yaml.SafeLoader)
+
+
+def _load(text: str, file: Path, parser: type[yaml.SafeLoader]) -> tuple[object, Positions]:
+    loader = parser(text)
     positions = Positions()
     try:
-        refuse_aliases(text, file)
+        refuse_aliases(text, file, parser)
         node = loader.get_single_node()
         if node is None:
             return None, positions
@@ -90,7 +103,7 @@ MAX_DEPTH = 20
 """Deepest nesting of YAML lists and mappings read: an action needs 4 (targets, a target, its address)."""
 
 
-def refuse_aliases(text: str, file: Path) -> None:
+def refuse_aliases(text: str, file: Path, parser: type[yaml.SafeLoader] = yaml.SafeLoader) -> None:
     """Raise YamlProblem at the first anchor (`&a`), alias (`*a`) or too deep nesting, read as events.
 
     A source never needs anchors, and nested aliases expand to gigabytes ("billion laughs", issue 10).
@@ -98,7 +111,7 @@ def refuse_aliases(text: str, file: Path) -> None:
     RecursionError and 100,000 deep took minutes (issue 25): they are refused here, before anything is built.
     """
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=parser):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

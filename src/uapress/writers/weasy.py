@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ctypes.util
+import re
 import sys
 from types import ModuleType
+from typing import Any
 
 
 def import_weasyprint() -> ModuleType:
@@ -31,4 +33,65 @@ def import_weasyprint() -> ModuleType:
     finally:
         ctypes.util.find_library = search
     module: ModuleType = weasyprint  # WeasyPrint has no types: to mypy the module itself is Any
+    _sized_arrays_unparsed()
     return module
+
+
+_SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\[([0-9]+)\]")
+"""A C array type of a given length (`hb_codepoint_t[1428]`), as WeasyPrint asks cffi for one per font subset."""
+
+
+class _ArrayTypes(dict[Any, Any]):
+    """cffi's cache of parsed C types, which makes a sized array type from its item type instead of parsing it.
+
+    WeasyPrint subsets each font of a PDF with `ffi.new(f"hb_codepoint_t[{len(glyphs)}]")`: every new length is a
+    new C declaration for cffi, parsed by pycparser with all of WeasyPrint's typedefs, some 20 ms each, and
+    nearly every font of every PDF has a new length (~0.4 s of CPU per worker process, issue 24). The type
+    itself is the item's pointer type and a length, which cffi's backend makes in microseconds.
+    """
+
+    def __init__(self, ffi: Any, parsed: dict[Any, Any]) -> None:
+        super().__init__(parsed)
+        self.ffi = ffi
+
+    def __missing__(self, key: Any) -> Any:
+        match = _SIZED_ARRAY.fullmatch(key) if isinstance(key, str) else None
+        if match is None:
+            raise KeyError(key)  # cffi parses it, as before
+        item = self.ffi._typeof(f"{match[1]} *")  # parsed once per item type
+        array = self.ffi._backend.new_array_type(item, int(match[2])), False  # (ctype, is a function type)
+        self[key] = array
+        return array
+
+
+C_TYPES = (
+    "PangoFcFontMap *",
+    "FcChar8 **",
+    "char[]",
+    "char *",
+    "PangoRectangle *",
+    "PangoLogAttr[]",
+    "unsigned int *",
+    "hb_tag_t *",
+    "hb_codepoint_t *",
+)
+"""The C types WeasyPrint 70 asks cffi for while laying out and writing a PDF, each parsed by pycparser (~20 ms)."""
+
+
+def parse_c_types() -> None:
+    """Parse the C types every PDF needs now, so that worker processes forked after share them (issue 24)."""
+    ffi = getattr(sys.modules.get("weasyprint.text.ffi"), "ffi", None)
+    for name in C_TYPES:
+        try:
+            ffi.typeof(name)  # type: ignore[union-attr]
+        except Exception:  # another WeasyPrint's types: a worker parses what it needs, as before
+            pass
+
+
+def _sized_arrays_unparsed() -> None:
+    """Give WeasyPrint's cffi instance a cache that makes sized array types without parsing them (issue 24)."""
+    ffi = getattr(sys.modules.get("weasyprint.text.ffi"), "ffi", None)
+    parsed = getattr(ffi, "_parsed_types", None)
+    # cffi's own internals: left as they are should a later cffi keep its cache otherwise.
+    if isinstance(parsed, dict) and not isinstance(parsed, _ArrayTypes) and hasattr(ffi, "_backend"):
+        ffi._parsed_types = _ArrayTypes(ffi, parsed)  # type: ignore[union-attr]

@@ -1,0 +1,145 @@
+"""The build's costs around WeasyPrint's layout (issue 24): C types not parsed per font subset, editions localised
+as they are rendered. No timings here: `make bench` measures them; these tests pin the causes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pycparser.c_parser
+import pytest
+import yaml
+
+from projects import REPO, REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
+from uapress.build import run as run_module
+from uapress.build.run import build
+from uapress.build.workers import AHEAD
+from uapress.core.errors import Diagnostic
+from uapress.source.yamlpos import YamlProblem, _load, load_with_positions
+
+
+def test_font_subsets_parse_no_c_declarations(tmp_path, monkeypatch, pdftotext):
+    """Issue 24: each font subset asked cffi for `hb_codepoint_t[N]`, a C declaration pycparser parsed anew for every
+    new N (~20 ms each, some 17 per edition); they are made from the item type now."""
+    root = make_project(tmp_path, SAMPLE)
+    parsed: list[str] = []
+    parse = pycparser.c_parser.CParser.parse
+
+    def counted(self, text, *args, **kwargs):
+        parsed.append(text.rsplit("__dummy(", 1)[-1])
+        return parse(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(pycparser.c_parser.CParser, "parse", counted)
+    report = build(root, [SAMPLE_SLUG], langs=["en", "fr"], formats=["pdf"], jobs=1, force=True)
+    assert not any(e.failed for e in report.editions)
+    sized = [text for text in parsed if "[" in text and "[]" not in text]
+    assert sized == [], f"sized array types parsed: {sized}"
+    # The PDFs are whole: their fonts were subset with those arrays.
+    for lang in ("en", "fr"):
+        text = pdftotext(root / "build" / SAMPLE_SLUG / lang / f"{SAMPLE_SLUG}.{lang}.pdf")
+        assert "Venezuela" in text
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_editions_are_localised_as_they_are_rendered(tmp_path, monkeypatch, jobs):
+    """Issue 24: every edition was localised before the first was rendered, and all the localisations were held
+    at once (an archive's memory grew ~0.4 MiB per action); now each is localised a few editions ahead of its
+    worker and dropped once sent."""
+    root = make_project(tmp_path, REPOSITORY)
+    events: list[str] = []
+    localise = run_module.inspect_edition
+
+    def logged(job, *args, **kwargs):
+        events.append(f"localised {job.name}")
+        return localise(job, *args, **kwargs)
+
+    monkeypatch.setattr(run_module, "inspect_edition", logged)
+    report = build(
+        root, None, formats=["html"], jobs=jobs, force=True, progress=lambda n, total, what: events.append(what)
+    )
+    built = [e.job.name for e in report.editions if not e.failed and not e.unchanged]
+    assert len(built) == 8, events
+    first = next(i for i, event in enumerate(events) if event.endswith(" built"))
+    localised_first = [event for event in events[:first] if event.startswith("localised")]
+    # One worker in this process renders each edition as soon as it is localised; two take AHEAD each at most.
+    assert len(localised_first) == (1 if jobs == 1 else AHEAD * 2), events
+    for name in built:
+        slug, lang = name.split("/")
+        page = (root / "build" / slug / lang / f"{slug}.{lang}.html").read_text(encoding="utf-8")
+        assert f'lang="{lang}"' in page and "Venezuela" in page
+
+
+def _sources() -> list[Path]:
+    return sorted((REPO / "tests" / "fixtures").rglob("*.yaml")) + sorted((REPO / "source").rglob("action.yaml"))
+
+
+def test_sources_are_parsed_by_libyaml(monkeypatch):
+    """Issue 24: PyYAML's pure-Python scanner read every source (~3 % of a build's CPU); libyaml's reads them now."""
+    scanned: list[int] = []
+    scan = yaml.scanner.Scanner.check_token
+
+    def counted(self, *choices):
+        scanned.append(1)
+        return scan(self, *choices)
+
+    monkeypatch.setattr(yaml.scanner.Scanner, "check_token", counted)
+    action, positions = load_with_positions(
+        (REPO / "source" / "actions" / SAMPLE_SLUG / "action.yaml").read_text(encoding="utf-8"), Path("action.yaml")
+    )
+    assert isinstance(action, dict) and action["schema"] == 1
+    assert positions.of(("schema",)) == (6, 9)
+    assert scanned == []
+
+
+@pytest.mark.parametrize("source", _sources(), ids=lambda path: str(path.relative_to(REPO)))
+def test_libyaml_gives_the_same_values_positions_and_errors(source):
+    """Issue 24: libyaml's parser gives the values and positions PyYAML's gave; a source it refuses gets PyYAML's
+    error, as before."""
+    text = source.read_text(encoding="utf-8", errors="replace")
+
+    def outcome(parser):
+        try:
+            value, positions = _load(text, source, parser)
+            return value, positions.values, positions.keys, positions.block
+        except YamlProblem as exc:
+            return exc.diagnostic
+
+    slow = outcome(yaml.SafeLoader)
+    fast = outcome(yaml.CSafeLoader)
+    assert fast == slow or isinstance(slow, Diagnostic)
+    try:
+        public = load_with_positions(text, source)
+        public_outcome = public[0], public[1].values, public[1].keys, public[1].block
+    except YamlProblem as exc:
+        public_outcome = exc.diagnostic
+    assert public_outcome == slow
+
+
+def test_workers_share_weasyprint_imported_before_they_fork(tmp_path, pdftotext):
+    """Issue 24: each worker imported WeasyPrint and parsed its C types again; the build does both once, before
+    forking them, so a worker parses no C declaration."""
+    root = make_project(tmp_path, SAMPLE)
+    logs = tmp_path / "parsed"
+    logs.mkdir()
+    script = f"""
+import os, pathlib, pycparser.c_parser
+parse = pycparser.c_parser.CParser.parse
+def logged(self, text, *args, **kwargs):
+    with open(pathlib.Path({str(logs)!r}) / str(os.getpid()), "a") as log:
+        log.write(text.rsplit("__dummy(", 1)[-1].strip().removesuffix(");").strip() + "\\n")
+    return parse(self, text, *args, **kwargs)
+pycparser.c_parser.CParser.parse = logged
+from uapress.build.run import build
+report = build(pathlib.Path("."), None, formats=["pdf"], jobs=2, force=True)
+assert not any(e.failed for e in report.editions)
+print(os.getpid())
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    parent = result.stdout.split()[-1]
+    by_worker = {log.name: log.read_text().split("\n")[:-1] for log in logs.iterdir() if log.name != parent}
+    assert all(parsed == [] for parsed in by_worker.values()), by_worker
+    for lang in ("en", "es", "fr", "ar"):
+        text = pdftotext(root / "build" / SAMPLE_SLUG / lang / f"{SAMPLE_SLUG}.{lang}.pdf")
+        assert len(text.split()) > 300
