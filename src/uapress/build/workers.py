@@ -21,6 +21,7 @@ from uapress.build.render import render_edition
 from uapress.core.errors import SourceError
 from uapress.core.files import BuildLock, uninterrupted
 from uapress.core.inputs import Inputs
+from uapress.core.processes import die_with
 from uapress.writers.weasy import import_weasyprint, parse_c_types
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     Todo = tuple[Job, str, Rendering | None]
     """(job, cache key, rendering); the build drops the rendering once the edition is written."""
 
-PR_SET_PDEATHSIG = 1
 AHEAD = 2
 """Editions localised and sent per worker before the first is written: enough that no worker waits (issue 24)."""
 WORKER_END = 10
@@ -124,15 +124,8 @@ class Workers:
 
 def _start_worker(parent: int, work: str | None, lock: BuildLock, needs_pdf: bool) -> None:
     """Prepare a worker: die with the build, keep temporary files in its folder, import WeasyPrint once."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the parent's end still closes the pool's pipes
-        pass
-    if os.getppid() != parent:  # the build died before the line above
-        os._exit(1)
     # Forked from a build that turns SIGTERM into Ctrl-C: here both must simply end (or be ignored).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(parent)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     lock.release_in_child()
     if work is not None:

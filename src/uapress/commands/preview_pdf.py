@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 from typing import TYPE_CHECKING
 
 from uapress.build.render import render
+from uapress.core.processes import die_with
 from uapress.writers.weasy import import_weasyprint
 
 if TYPE_CHECKING:
@@ -16,19 +15,11 @@ if TYPE_CHECKING:
 
 PDF_NICENESS = 10
 """How much less CPU the background PDF process asks for than the server: the HTML reload comes first (issue 24)."""
-PR_SET_PDEATHSIG = 1
 
 
 def start_pdf_process(parent: int) -> None:
     """Prepare the background PDF process: die with the server, yield the CPU to it, import WeasyPrint once."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the server's end still closes the pool's pipes
-        pass
-    if os.getppid() != parent:  # the server ended before the line above
-        os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to answer
+    die_with(parent)  # and Ctrl-C is the server's to answer
     os.nice(PDF_NICENESS)
     import_weasyprint()
 
