@@ -10,7 +10,8 @@ from docx.styles import BabelFish
 from docx.styles.style import CharacterStyle, ParagraphStyle, StyleFactory
 
 from uapress.writers.docx.context import Output, word_language
-from uapress.writers.docx.ooxml import hex_colour, length, put, twips
+from uapress.writers.docx.ooxml import element, hex_colour, length, put, twips
+from uapress.writers.html import tint
 
 if TYPE_CHECKING:
     from docx.oxml.styles import CT_Style
@@ -235,10 +236,16 @@ def _paragraph(out: Output, p_pr: etree._Element, rules: Rules, leading: float |
                 val="single",
                 sz=round(_points(border["width"]) * 8),
                 space=round(_points(border.get("space", "0pt"))),
-                color=_colour(out, border["colour"]),
+                color=_colour(out, border["colour"], border.get("tint")),
             )
     if rules.get("shading"):
         put(p_pr, "shd", val="clear", color="auto", fill=_colour(out, rules["shading"]))
+    if rules.get("tab_end"):
+        # A tab stop at the text's end (issue 21): the running header's date stands there, as in the PDF.
+        width, _ = out.brand.page_width_height
+        margins = out.brand.margins
+        end = length(width).pt - length(margins["left"]).pt - length(margins["right"]).pt
+        put(p_pr, "tabs", [element("w:tab", val="right", pos=round(end * 20))])
     if out.rtl:
         put(p_pr, "bidi")
     _spacing(p_pr, rules, leading)
@@ -296,6 +303,11 @@ def _run(out: Output, r_pr: etree._Element, rules: Rules) -> None:
         put(r_pr, "caps")
     if rules.get("colour"):
         put(r_pr, "color", val=_colour(out, rules["colour"]))
+    if rules.get("letter_spacing") and not out.rtl:
+        # print.css spaces the capitals of Latin mastheads (issue 21), in em; Word counts twentieths of a point.
+        size = float(out.brand.sizes[rules.get("size") or out.spec["defaults"]["size"]])
+        em = float(str(rules["letter_spacing"]).removesuffix("em"))
+        put(r_pr, "spacing", val=round(em * size * 20))
     if rules.get("size"):
         _size(out, r_pr, rules["size"])
     if rules.get("underline"):
@@ -318,8 +330,9 @@ def _size(out: Output, r_pr: etree._Element, role: str) -> None:
     put(r_pr, "szCs", val=round(points * scale * 2))
 
 
-def _colour(out: Output, role: str) -> str:
-    return hex_colour(out.brand.colours[role])
+def _colour(out: Output, role: str, amount: float | None = None) -> str:
+    colour = out.brand.colours[role]
+    return hex_colour(colour if amount is None else tint(colour, float(amount)))
 
 
 def _points(value: str) -> float:
