@@ -104,7 +104,8 @@ def test_every_character_of_the_arabic_docx_is_in_a_brand_face(arabic_docx_pdfs,
     strays = Counter(f"{c.get_text()} in {face[c]}" for c in chars if not face[c].startswith(BRAND_FACES))
     assert not strays, f"characters outside the brand's faces: {dict(strays)}"
     if part == "edition":
-        assert {"/", "(", ")", "\u00b7"} <= {c.get_text() for c in chars}, "the neutral marks are there"
+        # The header's "·" went with issue 21 (the date stands at the header's end, as in the PDF).
+        assert {"/", "(", ")"} <= {c.get_text() for c in chars}, "the neutral marks are there"
 
 
 @pytest.mark.parametrize("part", ["edition", "sheet"])

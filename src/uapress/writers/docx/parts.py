@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from docx.oxml.text.paragraph import CT_P
     from docx.styles.style import ParagraphStyle
     from docx.text.paragraph import Paragraph
+    from docx.types import ProvidesStoryPart
     from lxml import etree
 
 DROPPED_PARTS = (RT.THUMBNAIL, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
@@ -50,15 +51,38 @@ def page(out: Output) -> None:
     # The first page opens with the masthead band: its header stays empty.
     section.different_first_page_header_footer = True
     _paragraph(out, section.first_page_header, "Header")
-    header = _paragraph(out, section.header, "Header")
-    labels = out.meta.labels
-    embed.logo(out, header, out.spec["logo"]["header_height"], section.header)
-    run(out, header, f"{labels['urgent_action']} · {out.meta.reference or out.meta.issued}", out.format_for(None))
+    running_header(out, _paragraph(out, section.header, "Running Header"), section.header)
     for footer in (section.first_page_footer, section.footer):
         page_numbers(out, _paragraph(out, footer, "Footer"))
     if out.meta.draft:
         for part in (section.first_page_header, section.header):
             draft_marking(out, part)
+
+
+def running_header(out: Output, p: CT_P, story: ProvidesStoryPart) -> None:
+    """Fill the header of pages 2 onwards as the PDF's: the logo, the action's wording, the date at the end.
+
+    Issue 21: it read "URGENT ACTION · 19 January 2026" in grey on one line. As print.css sets it, the
+    wording is in the `Running Title` style, a tab takes the reference (or the date of issue) to the text's end,
+    and the paragraph's style draws the rule under it.
+    """
+    spec = out.spec["logo"]
+    embed.logo(out, p, spec["header_height"], story)
+    logo_run = p.find(qn("w:r"))  # the logo's, which `embed.logo` puts first
+    if logo_run is not None:
+        r_pr = logo_run.find(qn("w:rPr"))
+        if r_pr is None:
+            r_pr = element("w:rPr")
+            logo_run.insert(0, r_pr)
+        # The PDF's gap after the logo: the space that follows it, spaced out (Word and LibreOffice ignore the
+        # wrapping distance of an inline picture on its sides, which LibreOffice otherwise takes as 0.32 cm).
+        put(r_pr, "spacing", val=round(length(spec["header_gap"]).pt * 20))
+    for inline in p.iter(f"{{{DRAWING}}}inline"):
+        inline.attrib.update({"distT": "0", "distB": "0", "distL": "0", "distR": "0"})
+    fmt = out.format_for(None)
+    run(out, p, out.meta.labels["urgent_action"], fmt.but(char_style=out.style("Running Title").style_id))
+    p.append(element("w:r", [element("w:tab")]))
+    run(out, p, out.meta.reference or out.meta.issued, fmt)
 
 
 WORDML = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -10,7 +10,8 @@ from docx.styles import BabelFish
 from docx.styles.style import CharacterStyle, ParagraphStyle, StyleFactory
 
 from uapress.writers.docx.context import Output, word_language
-from uapress.writers.docx.ooxml import hex_colour, length, put, twips
+from uapress.writers.docx.ooxml import element, hex_colour, length, put, twips
+from uapress.writers.html import tint
 
 if TYPE_CHECKING:
     from docx.oxml.styles import CT_Style
@@ -114,7 +115,7 @@ def defaults(out: Output, rules: Rules) -> None:
     put(r_pr, "lang", **({"val": word_language(out.latin_lang), "bidi": lang} if out.rtl else {"val": lang}))
     if out.rtl:
         put(p_pr, "bidi")
-    _spacing(p_pr, rules)
+    _spacing(p_pr, rules, _leading(out, rules.get("line_spacing"), rules["size"]))
 
 
 def restyle(out: Output, style: BaseStyle, rules: Rules, styles: dict[str, BaseStyle]) -> None:
@@ -140,7 +141,7 @@ def restyle(out: Output, style: BaseStyle, rules: Rules, styles: dict[str, BaseS
         for child in list(p_pr):
             if child.tag not in KEEP_IN_PPR:
                 p_pr.remove(child)
-        _paragraph(out, p_pr, rules)
+        _paragraph(out, p_pr, rules, _leading(out, *_inherited(out, rules, ("line_spacing", "size"))))
     r_pr = node.get_or_add_rPr()
     for child in list(r_pr):
         r_pr.remove(child)
@@ -190,7 +191,38 @@ def _get_or_add(out: Output, name: str, kind: WD_STYLE_TYPE, found: _Found) -> B
     return style
 
 
-def _paragraph(out: Output, p_pr: etree._Element, rules: Rules) -> None:
+def _inherited(out: Output, rules: Rules, keys: tuple[str, ...]) -> list[Any]:
+    """Return the values of `keys` a paragraph style has, its own or from the styles it is based on, or the defaults."""
+    found: list[Any] = []
+    for key in keys:
+        current: Rules | None = rules
+        while current is not None and key not in current:
+            base = current.get("based_on")
+            current = (out.spec["paragraph"].get(base) or {}) if base else None
+        found.append((current or out.spec["defaults"]).get(key))
+    return found
+
+
+def _leading(out: Output, line_spacing: object, size: str) -> float | None:
+    """Return the fixed line height, in points, of a style spaced by the brand's leading at its size, else None.
+
+    Issue 21: Word's spacing is a factor of the face's own line height (1.36 em for Noto Sans, 1.7 for Noto
+    Naskh Arabic), so the DOCX ran looser than the PDF, whose lines are `leading` times the type size
+    (print.css line-height), and the Arabic edition ran to an extra page. `line_spacing: leading` sets the
+    PDF's height exactly: a style's type size times docx.yaml's `leading` (`arabic_leading` in a
+    right-to-left edition, where body text is `arabic_scale` larger, as in the PDF).
+    """
+    if line_spacing != "leading":
+        return None
+    leading = out.spec["leading"]
+    points = float(out.brand.sizes[size])
+    if out.rtl:
+        scale = out.brand.arabic_scale if size == "body" else 1.0
+        return points * scale * float(leading["arabic"])
+    return points * float(leading["latin"])
+
+
+def _paragraph(out: Output, p_pr: etree._Element, rules: Rules, leading: float | None = None) -> None:
     if rules.get("keep_with_next") is not None:
         put(p_pr, "keepNext", val=_on(rules["keep_with_next"]))
     if rules.get("keep_together"):
@@ -204,13 +236,19 @@ def _paragraph(out: Output, p_pr: etree._Element, rules: Rules) -> None:
                 val="single",
                 sz=round(_points(border["width"]) * 8),
                 space=round(_points(border.get("space", "0pt"))),
-                color=_colour(out, border["colour"]),
+                color=_colour(out, border["colour"], border.get("tint")),
             )
     if rules.get("shading"):
         put(p_pr, "shd", val="clear", color="auto", fill=_colour(out, rules["shading"]))
+    if rules.get("tab_end"):
+        # A tab stop at the text's end (issue 21): the running header's date stands there, as in the PDF.
+        width, _ = out.brand.page_width_height
+        margins = out.brand.margins
+        end = length(width).pt - length(margins["left"]).pt - length(margins["right"]).pt
+        put(p_pr, "tabs", [element("w:tab", val="right", pos=round(end * 20))])
     if out.rtl:
         put(p_pr, "bidi")
-    _spacing(p_pr, rules)
+    _spacing(p_pr, rules, leading)
     indents = {
         attr: twips(rules[key]) for key, attr in (("indent_start", "left"), ("indent_end", "right")) if key in rules
     }
@@ -239,11 +277,13 @@ def _bleed(out: Output, rules: Rules) -> dict[str, int]:
     return indents
 
 
-def _spacing(p_pr: etree._Element, rules: Rules) -> None:
+def _spacing(p_pr: etree._Element, rules: Rules, leading: float | None = None) -> None:
     spacing: dict[str, int | str] = {
         attr: twips(rules[key]) for key, attr in (("space_before", "before"), ("space_after", "after")) if key in rules
     }
-    if "line_spacing" in rules:
+    if leading is not None:
+        spacing.update(line=round(leading * 20), lineRule="exact")
+    elif rules.get("line_spacing") not in (None, "leading"):
         spacing.update(line=round(240 * float(rules["line_spacing"])), lineRule="auto")
     if "line_height" in rules:  # a fixed height: an empty ruled line is otherwise as tall as its font makes it
         spacing.update(line=twips(rules["line_height"]), lineRule="exact")
@@ -263,6 +303,11 @@ def _run(out: Output, r_pr: etree._Element, rules: Rules) -> None:
         put(r_pr, "caps")
     if rules.get("colour"):
         put(r_pr, "color", val=_colour(out, rules["colour"]))
+    if rules.get("letter_spacing") and not out.rtl:
+        # print.css spaces the capitals of Latin mastheads (issue 21), in em; Word counts twentieths of a point.
+        size = float(out.brand.sizes[rules.get("size") or out.spec["defaults"]["size"]])
+        em = float(str(rules["letter_spacing"]).removesuffix("em"))
+        put(r_pr, "spacing", val=round(em * size * 20))
     if rules.get("size"):
         _size(out, r_pr, rules["size"])
     if rules.get("underline"):
@@ -285,8 +330,9 @@ def _size(out: Output, r_pr: etree._Element, role: str) -> None:
     put(r_pr, "szCs", val=round(points * scale * 2))
 
 
-def _colour(out: Output, role: str) -> str:
-    return hex_colour(out.brand.colours[role])
+def _colour(out: Output, role: str, amount: float | None = None) -> str:
+    colour = out.brand.colours[role]
+    return hex_colour(colour if amount is None else tint(colour, float(amount)))
 
 
 def _points(value: str) -> float:
