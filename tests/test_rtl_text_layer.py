@@ -137,13 +137,9 @@ def test_pdfium_reads_each_vowel_mark_of_the_arabic_pdf_once(arabic_pdf):
     assert not doubled, f"{len(doubled)} lines with a mark twice in a row: {doubled[:3]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pdfium still reads one damma more than the source holds: 'يُ 30 يونيو 2026 ُرجى', the deadline line: the "
-    "span's damma with its letter, then the date, then the raised glyph's damma a second time, since it no longer "
-    "comes right after the span's first object (issue 20, open)",
-)
 def test_pdfium_reads_no_more_marks_than_the_arabic_source_holds(arabic_pdf):
+    # Issue 20: the deadline line read 'يُ 30 يونيو 2026 ُرجى' in pdfium, its damma twice: a text box drawn after the
+    # raised mark on the line (the date) came between the mark's span and its letter's next objects.
     path, blocks = arabic_pdf
     lines = pdfium_lines(path)
     source = Counter(c for block in blocks for c in block if unicodedata.category(c) == "Mn")
@@ -156,17 +152,9 @@ def marks_of(line: str) -> str:
     return "".join(c for c in line if not c.isspace())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="1 line of 40-odd still out of order in pdfium (36 before the zero width space led the raised glyph): the "
-    "deadline line 'يُ 30 يونيو 2026 ُرجى', whose first letter carries a raised damma and whose date is a text box of "
-    "its own; pdfium reads the date between the letter's span and its raised glyph, and the glyph's damma again. "
-    "Ours, not pdfium's for any producer: pdfium reads Chromium's PDF of that line with the date after 'تاريخ:'. "
-    "Moving the shift back from the mark into the span (the letter's object then starts at its glyph) changed "
-    "nothing (issue 20, open)",
-)
 def test_every_arabic_line_of_the_arabic_pdf_reads_in_source_order_in_pdfium(arabic_pdf):
-    # Issue 20: pdfium broke a line at each raised mark ("في يناير/كانون الثاني ،2026 أ" after "فرج عن …").
+    # Issue 20: pdfium broke a line at each raised mark ("في يناير/كانون الثاني ،2026 أ" after "فرج عن …"), and read the
+    # deadline's date inside its first word ("يُ 30 يونيو 2026 ُرجى التحرك … تاريخ:").
     path, blocks = arabic_pdf
     lines = [line for line in pdfium_lines(path) if not any("a" <= c <= "z" for c in line.casefold())]
     assert sum(len(letters(line)) >= BODY for line in lines) > 40

@@ -208,21 +208,30 @@ class _MarksOnBaseline:
             # The first copy is drawn and then taken back (its advance), the last one ends where the mark ends.
             kern = float(kerning) if kerning else 0
             self._span = f"{width - kern:g} <{glyph}> {kern:g}"
-            self._stream.set_text_rendering(3)
-            self._stream.show_text(f"<{glyph}> {width:g}")
-            self._stream.set_text_rendering(0)
             # pdfium reads a span's text once, at its first text object in order of position, and skips the span's
             # next object only when it comes right after: the raised glyph, shifted onto its letter by its first
             # number, stood after the letter's run and was read a second time ("فورً ً ا"). Led by the font's zero
-            # width space (no ink, no advance), the glyph's object starts at its copy's place (issue 20).
-            space = _nominal_glyphs(font).get(0x200B)
-            if space is not None:
-                font.to_unicode.setdefault(space, "\u200b")
-                font.widths.setdefault(space, 0)
-                text = f"<{space:02x}>" if font.bitmap else f"<{space:04x}>"
-                text += f"{kerning}<{glyph}>"
+            # width space (no ink, no advance), the glyph's object starts at its copy's place (issue 20). The first
+            # copy is led by it too: a copy of the mark alone did not carry the span's text in pdfium, which read it
+            # at the raised glyph, off the baseline, and ordered a text box drawn later on the line, the deadline's
+            # date, between the mark and the rest of its word ("يُ 30 يونيو 2026 ُرجى", issue 20).
+            lead = self._zero_width_space(font)
+            self._stream.set_text_rendering(3)
+            self._stream.show_text(f"{lead}<{glyph}> {width:g}")
+            self._stream.set_text_rendering(0)
+            if lead:
+                text = f"{lead}{kerning}<{glyph}>"
         self._stream.set_text_rise(self._rise)
         self._stream.show_text(text)
+
+    def _zero_width_space(self, font: Font) -> str:
+        """Return the font's zero width space glyph as text to show, mapped to its character; "" if it has none."""
+        space = _nominal_glyphs(font).get(0x200B)
+        if space is None:
+            return ""
+        font.to_unicode.setdefault(space, "\u200b")
+        font.widths.setdefault(space, 0)
+        return f"<{space:02x}>" if font.bitmap else f"<{space:04x}>"
 
     def _width(self, glyph: int) -> tuple[Font, int]:
         """Return the current font and the glyph's advance in it, found as WeasyPrint finds it (and kept for it)."""
