@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from projects import REPOSITORY, make_project, uapress_command
-from uapress.commands.preview import error_page, inject_reload, watched
+from uapress.commands.preview_pages import error_page, inject_reload
+from uapress.commands.preview_watch import watched
 from uapress.core.errors import Diagnostic
 
 SLUG = "venezuela-hrd-release"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 import secrets
 import threading
 import traceback
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from uapress.build.render import fallback_warnings, localised, render
 from uapress.commands.preview_pages import error_page, inject_reload
 from uapress.commands.preview_pdf import render_file, start_pdf_process
+from uapress.commands.preview_watch import WATCHED, touches, watched
 from uapress.core.counts import plural
 from uapress.core.errors import (
     Diagnostic,
@@ -34,11 +34,8 @@ SETTLE_MS = 30
 ERROR_GRACE = 0.4
 """Seconds a build that failed waits for one more change before its error page is shown: a half-written file
 that the next write completes never flashes an error (issue 24)."""
-WATCHED = ("source", "styles")
 MAX_UNPUBLISHED = 16
 """Editions of languages an action does not publish kept at once (issue 25: each asked-for tag was kept forever)."""
-EDITOR_LITTER = re.compile(r"^(\..*|.*~|.*\.(swp|swx|tmp|bak)|#.*#|4913)$")
-"""Swap, backup and temporary files editors (and `write_atomic`) leave beside the real ones."""
 
 
 @dataclass
@@ -333,7 +330,7 @@ class Preview:
     def _rebuild_touched(self, changed: set[str]) -> list[tuple[Edition, Built]] | None:
         """Build the shown editions `changed` touches; None when files changed again before they could be shown."""
         with self.lock:
-            touched = [e for e in self.editions.values() if _touches(self._real_root, changed, e.slug)]
+            touched = [e for e in self.editions.values() if touches(self._real_root, changed, e.slug)]
             shown = [e for e in touched if e.viewers]
             for edition in touched:
                 edition.stale = not edition.viewers
@@ -388,19 +385,3 @@ class Preview:
                 with self.lock:
                     if edition.version == version:
                         edition.files[name] = data
-
-
-def _touches(root: Path, changed: set[str], slug: str) -> bool:
-    """Tell whether a change to these files can change an action's editions."""
-    own = str(root / "source" / "actions") + os.sep
-    mine = own + slug + os.sep
-    return any(not path.startswith(own) or path.startswith(mine) for path in changed)
-
-
-def watched(root: Path, path: str) -> bool:
-    """Tell whether a change to `path` can change an edition: not editors' litter, nor hidden folders."""
-    try:
-        parts = Path(path).relative_to(root).parts
-    except ValueError:  # not under the project (cannot happen: only its folders are watched)
-        return False
-    return not EDITOR_LITTER.match(parts[-1]) and not any(part.startswith(".") for part in parts[:-1])
