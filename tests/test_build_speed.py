@@ -143,3 +143,39 @@ print(os.getpid())
     for lang in ("en", "es", "fr", "ar"):
         text = pdftotext(root / "build" / SAMPLE_SLUG / lang / f"{SAMPLE_SLUG}.{lang}.pdf")
         assert len(text.split()) > 300
+
+
+def test_templates_are_compiled_once_before_the_workers_fork(tmp_path, pdftotext):
+    """Issue 24: each worker compiled the Jinja templates of `styles/` again at its first edition (~0.1 s of CPU
+    each); the build compiles those its writers render once, before forking, and the workers compile none."""
+    root = make_project(tmp_path, SAMPLE)
+    logs = tmp_path / "compiled"
+    logs.mkdir()
+    script = f"""
+import os, pathlib, jinja2.environment
+compile = jinja2.environment.Environment.from_string
+def logged(self, source, *args, **kwargs):
+    with open(pathlib.Path({str(logs)!r}) / str(os.getpid()), "a") as log:
+        log.write(repr(source[:80]) + "\\n")
+    return compile(self, source, *args, **kwargs)
+jinja2.environment.Environment.from_string = logged
+from uapress.build.run import build
+report = build(pathlib.Path("."), None, jobs=2, force=True)
+assert not any(e.failed for e in report.editions)
+print(os.getpid())
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    parent = result.stdout.split()[-1]
+    compiled = {log.name: log.read_text().split("\n")[:-1] for log in logs.iterdir()}
+    by_worker = {pid: sources for pid, sources in compiled.items() if pid != parent}
+    assert all(sources == [] for sources in by_worker.values()), by_worker
+    # The edition page, its stylesheets, the letter sheets', the checklist's, the e-mail part, the index: once each.
+    assert len(compiled[parent]) >= 8 and len(set(compiled[parent])) == len(compiled[parent]), compiled[parent]
+    edition = root / "build" / SAMPLE_SLUG
+    for lang in ("en", "es", "fr", "ar"):
+        assert len(pdftotext(edition / lang / f"{SAMPLE_SLUG}.{lang}.pdf").split()) > 300
+        page = (edition / lang / f"{SAMPLE_SLUG}.{lang}.html").read_text(encoding="utf-8")
+        assert f'lang="{lang}"' in page and "@font-face" in page
+        assert "Venezuela" in (edition / lang / "checklist.html").read_text(encoding="utf-8")
+    assert "Venezuela" in pdftotext(edition / "en" / "letters" / f"{SAMPLE_SLUG}.en.letters.pdf")

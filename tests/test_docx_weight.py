@@ -115,3 +115,33 @@ def test_libreoffice_sets_text_typed_in_the_languages_of_the_action_in_the_brand
         # typed Arabic must add no fallback to those.
         fallbacks -= set(_faces(office.converted("edition.ar", "pdf")))
     assert not fallbacks, faces
+
+
+def test_the_characters_of_parts_every_edition_shares_are_read_once(monkeypatch):
+    """Issue 24: each DOCX read the text of all its parts (the styles, the theme, the settings… the same in every
+    edition) and the typed letters of its languages again to cut its fonts, some 15 ms a file; each distinct part
+    and set of languages is read once per process now, and the cuts are what they were."""
+    from uapress.writers import fonts
+
+    read: list[int] = []
+    characters = fonts.characters
+
+    def counted(text):
+        read.append(len(text))
+        return characters(text)
+
+    monkeypatch.setattr(fonts, "characters", counted)
+    from uapress.writers.docx import embed
+
+    embed._held.cache_clear()  # as in a new worker: earlier tests of this process wrote DOCX files
+    embed._typed.cache_clear()
+    brand = sample_brand()
+    first = docx_writer.write(sample_document("en"), brand)
+    once = sum(read)
+    for lang in ("es", "fr", "ar", "en"):
+        docx_writer.write(sample_document(lang), brand)
+    # Four more editions read less than one did: only their own text (document, headers) is new.
+    assert 0 < sum(read) - once < once, read
+    assert docx_writer.write(sample_document("en"), brand) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as package:
+        assert [n for n in package.namelist() if n.startswith("word/fonts/")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import tempfile
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +41,7 @@ def render_edition(
     document = edition_document(loc, appeal, job.today)
     assert document.checklist is not None  # build_document always makes one
     result.verdict = verdict(document.checklist)  # spares the index localising the edition again
-    companions: tuple[str, ...] = ("checklist-html", "checklist-json")
+    companions = CHECKLISTS
     if document.letter is not None:
         companions += tuple(LETTER_SHEETS[name] for name in job.formats if name in LETTER_SHEETS)
     if job.proof is not None:
@@ -84,6 +85,16 @@ def render_edition(
             if name in LETTER_SHEETS
         ]
     return result
+
+
+CHECKLISTS: tuple[str, ...] = ("checklist-html", "checklist-json")
+"""The companions every edition gets (not a proof)."""
+
+
+def writers_for(formats: Iterable[str]) -> set[str]:
+    """Return the writers that jobs of `formats` may run: those formats, their letter sheets and the checklists."""
+    chosen = set(formats)
+    return chosen | {LETTER_SHEETS[name] for name in chosen if name in LETTER_SHEETS} | set(CHECKLISTS)
 
 
 WRITE_FAILURES = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS)

@@ -28,14 +28,13 @@ from uapress.build.plan import (
 )
 from uapress.build.proof import Review
 from uapress.build.recall import Report, job_key, recall
-from uapress.build.render import appeal_localisation, inspect_edition
+from uapress.build.render import appeal_localisation, inspect_edition, writers_for
 from uapress.build.site import refresh_index
 from uapress.build.workers import Workers
 from uapress.core.errors import Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
 from uapress.model.checklist import build_checklist
-from uapress.writers import WRITERS
 from uapress.writers.brand import Brand, load_brand
 
 if TYPE_CHECKING:
@@ -94,12 +93,10 @@ def build(
     with BuildLock(out, wait) as lock, _stopped_by_sigterm():
         sweep(out)
 
-        # Imported before the fork, what this process localises and indexes with (Babel, Markdown, the model,
-        # Jinja) is the workers' too: each imported it again at its first edition.
-
-        # Forked now, after this process imported WeasyPrint (when a PDF is to be written): the workers share it.
-        needs_pdf = review is not None or any(WRITERS[name].weasyprint for job in planned for name in job.formats)
-        workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, needs_pdf)
+        # Forked now, after this process imported WeasyPrint (when a PDF is to be written), the writers and their
+        # compiled templates: the workers share them (issue 24).
+        writers = writers_for(name for job in planned for name in job.formats)
+        workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, writers, brand)
         try:
             report = _build(root, planned, brand, out, review, force, report, progress, today, loaded, workers, debug)
         finally:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from uapress.core.nodes import Document
     from uapress.writers.brand import Brand
+    from uapress.writers.templating import Spec
 
 WriteFunction = Callable[["Document", "Brand"], bytes]
 """What every registered writer's `write` is."""
@@ -41,6 +42,11 @@ class Writer:
         """Import the writer and return its `write` function."""
         write: WriteFunction = importlib.import_module(self.module).write
         return write
+
+    def templates(self) -> tuple[Spec, ...]:
+        """Import the writer and return the templates of `styles/` it renders (its module's `TEMPLATES`)."""
+        specs: tuple[Spec, ...] = getattr(importlib.import_module(self.module), "TEMPLATES", ())
+        return specs
 
     def file_for(self, slug: str, lang: str) -> str:
         """Return the output file name of an edition."""

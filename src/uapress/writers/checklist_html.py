@@ -26,16 +26,21 @@ from uapress.core.nodes import (
 from uapress.localise import locale
 from uapress.source.markdown import MarkdownIssue, parse_inlines
 from uapress.writers.brand import Brand
-from uapress.writers.templating import template
+from uapress.writers.templating import Spec, template
 
 if TYPE_CHECKING:
     from uapress.localise.labels import Labels
     from uapress.localise.qa import Finding
 
 
+CHECKLIST_PAGE = Spec("checklist.html", strict=True)
+TEMPLATES = (CHECKLIST_PAGE,)
+"""The templates this writer renders: compiled before the build forks its workers (issue 24)."""
+
+
 def write(document: Document, brand: Brand) -> bytes:
     """Return the checklist page of an edition, styled from the brand."""
-    page = template(brand, "checklist.html", strict=True)
+    page = template(brand, CHECKLIST_PAGE)
     checklist = document.checklist
     assert checklist is not None, "an edition's document carries its checklist (model.document)"
     labels = checklist.labels

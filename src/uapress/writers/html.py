@@ -16,8 +16,8 @@ from uapress.model.typography import smart_quotes
 from uapress.writers import files_for, fonts
 from uapress.writers.brand import Brand
 from uapress.writers.html_nodes import HtmlRenderer
-from uapress.writers.mailto import email_part
-from uapress.writers.templating import template
+from uapress.writers.mailto import EMAIL_PART, email_part
+from uapress.writers.templating import Spec, template
 
 
 class FontFace(TypedDict):
@@ -86,7 +86,7 @@ def render(document: Document, brand: Brand, *, for_print: bool = False, fit: st
             if s.role != "masthead"
         )
     )
-    page = template(brand, "edition.html", filters=FILTERS)
+    page = template(brand, EDITION_PAGE)
     # The screen edition carries its fonts cut to the characters it shows: render once to know them.
     if for_print:
         font_faces = []
@@ -123,7 +123,7 @@ def _page_text(page: str) -> str:
 
 def proof_page(brand: Brand, meta: Meta) -> str:
     """Return the proof's watermark and, when there is a revision to compare with, its summary of changes."""
-    return template(brand, "proof.html", filters=FILTERS + (("field_name", field_name),)).render(
+    return template(brand, PROOF_PAGE).render(
         proof=meta.proof,
         meta=meta,
         labels=meta.labels,
@@ -180,13 +180,13 @@ def stylesheets(
         "fit": fit,
         "bundled_fonts": bundled_fonts(brand) if for_print else "",
     }
-    names = ["edition.css"] + (["print.css"] if for_print else [])
-    return "\n".join(template(brand, name, autoescape=False, filters=FILTERS).render(context) for name in names)
+    specs = [EDITION_CSS] + ([PRINT_CSS] if for_print else [])
+    return "\n".join(template(brand, spec).render(context) for spec in specs)
 
 
 def bundled_fonts(brand: Brand) -> str:
     """Return the @font-face rules of the bundled fonts (styles/fonts.css), shared by every page WeasyPrint lays out."""
-    return template(brand, "fonts.css", autoescape=False, filters=FILTERS).render(fonts=brand.fonts)
+    return template(brand, FONTS_CSS).render(fonts=brand.fonts)
 
 
 def page_counter_content(label: str) -> str:
@@ -246,3 +246,11 @@ def _editions(meta: Meta) -> list[EditionChoice]:
 
 
 FILTERS = (("css_string", css_string), ("tint", tint), ("rgba", rgba))
+
+EDITION_PAGE = Spec("edition.html", filters=FILTERS)
+PROOF_PAGE = Spec("proof.html", filters=(*FILTERS, ("field_name", field_name)))
+EDITION_CSS = Spec("edition.css", autoescape=False, filters=FILTERS)
+PRINT_CSS = Spec("print.css", autoescape=False, filters=FILTERS)
+FONTS_CSS = Spec("fonts.css", autoescape=False, filters=FILTERS)
+TEMPLATES = (EDITION_PAGE, EDITION_CSS, EMAIL_PART)
+"""The templates this writer renders: a build compiles them before forking its workers (issue 24)."""

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from uapress.writers import WRITERS
 from uapress.writers.brand import Brand
 from uapress.writers.html import FILTERS
-from uapress.writers.templating import Page, template
+from uapress.writers.templating import Page, Spec, template
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -58,14 +58,20 @@ def write(index: Index, brand: Brand) -> bytes:
 
 def page(brand: Brand) -> Page:
     """Return the index page's template, compiled (once per process and file version)."""
-    filters = FILTERS + (
-        ("size", human_size),
-        ("days", days_left),
-        ("breakable", breakable),
-        ("percent", percent),
-        ("plural", plural),
+    return template(
+        brand,
+        Spec(
+            "index.html",
+            filters=(
+                *FILTERS,
+                ("size", human_size),
+                ("days", days_left),
+                ("breakable", breakable),
+                ("percent", percent),
+                ("plural", plural),
+            ),
+        ),
     )
-    return template(brand, "index.html", filters=filters)
 
 
 def plural(count: int, one: str, many: str) -> str:

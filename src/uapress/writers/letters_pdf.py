@@ -11,13 +11,19 @@ from uapress.core.nodes import Document
 from uapress.localise.locale import colon
 from uapress.writers.brand import Brand
 from uapress.writers.envelope import DIN_5008_B, FOLDS
-from uapress.writers.html import bundled_fonts, css_string, tint
+from uapress.writers.html import FONTS_CSS, bundled_fonts, css_string, tint
 from uapress.writers.html_nodes import HtmlRenderer
 from uapress.writers.pdf import html_to_pdf
-from uapress.writers.templating import template
+from uapress.writers.templating import Spec, template
 
 if TYPE_CHECKING:
     from uapress.model.letters import Addressee
+
+
+LETTERS_CSS = Spec("letters.css", autoescape=False, filters=(("css_string", css_string), ("tint", tint)))
+LETTERS_PAGE = Spec("letters.html")
+TEMPLATES = (LETTERS_PAGE, LETTERS_CSS, FONTS_CSS)
+"""The templates this writer renders: compiled before the build forks its workers (issue 24)."""
 
 
 class Person(TypedDict):
@@ -48,8 +54,7 @@ def render(document: Document, brand: Brand, fit: str | None = None) -> str:
         raise BuildError(f"{document.meta.slug} ({document.meta.lang}): the letter is not translated, no letter sheets")
     renderer = HtmlRenderer(document.meta)
     rtl = letter.direction == "rtl"
-    filters = (("css_string", css_string), ("tint", tint))
-    css = template(brand, "letters.css", autoescape=False, filters=filters).render(
+    css = template(brand, LETTERS_CSS).render(
         colours=brand.colours,
         fonts=brand.fonts,
         sizes=brand.sizes,
@@ -63,7 +68,7 @@ def render(document: Document, brand: Brand, fit: str | None = None) -> str:
         fit=fit,
     )
     people = [_person(renderer, person) for person in letter.targets]
-    return template(brand, "letters.html").render(
+    return template(brand, LETTERS_PAGE).render(
         letter=letter,
         labels=letter.labels,
         colon=colon(letter.lang),

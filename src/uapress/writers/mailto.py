@@ -23,7 +23,7 @@ from uapress.core.nodes import (
 )
 from uapress.localise.locale import language_name
 from uapress.writers.brand import Brand
-from uapress.writers.templating import template
+from uapress.writers.templating import Spec, template
 
 if TYPE_CHECKING:
     from uapress.model.letters import Addressee, Letter
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 MAX_HREF = 1800
 """Longest `mailto:` link offered: some mail clients and browsers cut or refuse longer ones (about 2,000
 characters, the figure commonly given for Outlook and Internet Explorer); past it the letter is offered to copy."""
+
+
+EMAIL_PART = Spec("email.html")
+"""The e-mail buttons under the model letter (issue 14)."""
 
 
 def email_part(document: Document, brand: Brand) -> str:
@@ -66,7 +70,7 @@ def email_part(document: Document, brand: Brand) -> str:
         if letter.lang == document.meta.lang
         else labels.get("appeal_letter", "").replace("{language}", language_name(letter.lang, document.meta.lang))
     )
-    return template(brand, "email.html").render(targets=targets, labels=labels, letter=letter, language=language)
+    return template(brand, EMAIL_PART).render(targets=targets, labels=labels, letter=letter, language=language)
 
 
 def mailto(address: str, subject: str, body: str | None = None) -> str:

@@ -14,7 +14,7 @@ from uapress.core.errors import BuildError
 from uapress.core.nodes import Document
 from uapress.writers.brand import Brand
 from uapress.writers.fetcher import project_fetcher
-from uapress.writers.html import render
+from uapress.writers.html import EDITION_CSS, EDITION_PAGE, FONTS_CSS, PRINT_CSS, PROOF_PAGE, render
 from uapress.writers.pdf_text import install
 from uapress.writers.pdfbytes import font_names
 from uapress.writers.proof_map import MAP_NAME, proof_map
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from weasyprint.document import Document as Layout
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
+
+
+TEMPLATES = (EDITION_PAGE, EDITION_CSS, PRINT_CSS, FONTS_CSS, PROOF_PAGE)
+"""The templates this writer renders (a proof adds its summary page): compiled before the fork (issue 24)."""
 
 
 def write(document: Document, brand: Brand) -> bytes:
