@@ -427,7 +427,7 @@ def bench_sample(args, work: Path, env: dict, progress) -> dict:
             uapress(SAMPLE, "--out", str(noop_out), *jobs_args, quiet=False),
             ROOT,
             env,
-            expect=f"0 edition(s) built, {len(langs)} unchanged",
+            expect=f"0 editions built, {len(langs)} unchanged",
         )
 
     progress(f"no-op build vs cold build, {args.repeats} repeats")
