@@ -115,6 +115,11 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         "side with the code before it, load average ~9: wall (CPU); no-op not measured",
         {"cold": "0.89 (0.87)", "pss-growth": "0.33"},
     ),
+    (
+        "3769de8 (issue 24 merged: file events, libyaml, templates compiled before the fork), `--only serve "
+        "--serve-saves 9`, a test suite running beside it (load average 2-5)",
+        {"serve": "0.168 (0.09-0.22)"},
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
@@ -825,8 +830,12 @@ def report(sections: list[Section]) -> str:
 def header(args, started: float) -> str:
     from importlib.metadata import version
 
-    import pypandoc
+    try:
+        import pypandoc
 
+        pandoc = pypandoc.get_pandoc_version()
+    except (ImportError, OSError):  # `--only serve` or `--only archive` needs no pandoc
+        pandoc = "not installed"
     load = os.getloadavg()
     return "\n".join(
         [
@@ -834,7 +843,7 @@ def header(args, started: float) -> str:
             "",
             f"- {dt.datetime.now().isoformat(timespec='seconds')}, {os.cpu_count()} cores, {platform.platform()}, "
             f"Python {platform.python_version()}",
-            f"- uapress {version('uapress')}, WeasyPrint {version('weasyprint')}, pandoc {pypandoc.get_pandoc_version()}",
+            f"- uapress {version('uapress')}, WeasyPrint {version('weasyprint')}, pandoc {pandoc}",
             f"- benchmarks run: {', '.join(args.only)}",
             f"- sides alternated A B A B; medians of {args.repeats} runs (archive: {args.archive_repeats}); "
             f"uapress --jobs {args.jobs if args.jobs_given else 'default'} ({args.jobs} workers) for the sample; "
