@@ -169,6 +169,7 @@ def _build(
                     result.counts,
                     result.blockers,
                 )
+            job.inputs.release()  # hashed, rendered and recorded: its bytes are no longer needed (issue 24)
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
     except KeyboardInterrupt:
@@ -213,6 +214,7 @@ def _stale(
             result, loc = inspect_edition(job, root)
             appeal = appeal_localisation(job.action, job.lang, root, job.inputs)
         except SourceError as exc:  # a PO file that cannot be read: this edition fails, the others go on
+            job.inputs.release()
             report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
             continue
         # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
@@ -227,6 +229,7 @@ def _stale(
             found = verdict(build_checklist(loc, job.today or dt.date.today()))
             if found is not None:
                 verdicts[job.name] = found
+            job.inputs.release()
             report.editions.append(result)
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} unchanged")
