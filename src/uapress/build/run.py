@@ -30,7 +30,7 @@ from uapress.build.proof import Review
 from uapress.build.recall import Report, job_key, recall
 from uapress.build.render import appeal_localisation, inspect_edition
 from uapress.build.site import refresh_index
-from uapress.build.workers import Workers
+from uapress.build.workers import Workers, trim_memory
 from uapress.core.errors import Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
@@ -170,6 +170,9 @@ def _build(
                     result.blockers,
                 )
             job.inputs.release()  # hashed, rendered and recorded: its bytes are no longer needed (issue 24)
+            # The localisations freed here left C's allocator holding their pages: returned, the build's own process
+            # grew 0.13 MiB per action of an archive instead of 0.16 (issue 24; under 1 ms an edition).
+            trim_memory()
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
     except KeyboardInterrupt:
