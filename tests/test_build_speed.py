@@ -179,3 +179,23 @@ print(os.getpid())
         assert f'lang="{lang}"' in page and "@font-face" in page
         assert "Venezuela" in (edition / lang / "checklist.html").read_text(encoding="utf-8")
     assert "Venezuela" in pdftotext(edition / "en" / "letters" / f"{SAMPLE_SLUG}.en.letters.pdf")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_built_edition_keeps_no_source_bytes(tmp_path, jobs):
+    """Issue 24: every job kept the bytes of the files it was read from (its action.yaml, its PO files) until the
+    build ended, most of the main process's growth over an archive; an edition hashed, rendered and recorded now
+    keeps only the names of those files. A second, unchanged build also lets them go."""
+    root = make_project(tmp_path, REPOSITORY)
+    for force in (True, False):
+        report = build(root, None, formats=["html"], jobs=jobs, force=force)
+        assert len(report.editions) >= 8 and not any(e.failed for e in report.editions)
+        assert all(e.unchanged for e in report.editions) is not force
+        for edition in report.editions:
+            files = edition.job.inputs.files
+            assert root / "source" / "actions" / edition.job.action.slug / "action.yaml" in files
+            held = {path.name: len(data) for path, data in files.items() if data is not None}
+            assert held == {}, f"{edition.job.name} still holds {held}"
+    # The editions are whole: their text comes from those bytes.
+    page = (root / "build" / SAMPLE_SLUG / "es" / f"{SAMPLE_SLUG}.es.html").read_text(encoding="utf-8")
+    assert "Venezuela" in page and 'lang="es"' in page

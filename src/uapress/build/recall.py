@@ -83,6 +83,7 @@ def recall(
                     job.inputs.read(Path(read))
                 if not cache.fresh(job.cache_name, job_key(job, styles, brand), out):
                     return None
+                job.inputs.release()  # hashed: a no-op build over an archive holds no sources (issue 24)
                 blockers = cache.blockers(job.cache_name)
                 report.editions.append(
                     EditionResult(job, problems=problems, counts=counts, unchanged=True, blockers=blockers)

@@ -30,7 +30,7 @@ from uapress.build.proof import Review
 from uapress.build.recall import Report, job_key, recall
 from uapress.build.render import appeal_localisation, inspect_edition, writers_for
 from uapress.build.site import refresh_index
-from uapress.build.workers import Workers
+from uapress.build.workers import Workers, trim_memory
 from uapress.core.errors import Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
@@ -166,6 +166,10 @@ def _build(
                     result.counts,
                     result.blockers,
                 )
+            job.inputs.release()  # hashed, rendered and recorded: its bytes are no longer needed (issue 24)
+            # The localisations freed here left C's allocator holding their pages: returned, the build's own process
+            # grew 0.13 MiB per action of an archive instead of 0.16 (issue 24; under 1 ms an edition).
+            trim_memory()
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} {'FAILED' if result.failed else 'built'}")
     except KeyboardInterrupt:
@@ -210,6 +214,7 @@ def _stale(
             result, loc = inspect_edition(job, root)
             appeal = appeal_localisation(job.action, job.lang, root, job.inputs)
         except SourceError as exc:  # a PO file that cannot be read: this edition fails, the others go on
+            job.inputs.release()
             report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
             continue
         # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
@@ -224,6 +229,7 @@ def _stale(
             found = verdict(build_checklist(loc, job.today or dt.date.today()))
             if found is not None:
                 verdicts[job.name] = found
+            job.inputs.release()
             report.editions.append(result)
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} unchanged")

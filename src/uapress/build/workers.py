@@ -173,7 +173,7 @@ def _guarded(localised: Rendering, brand: Brand, debug: bool) -> EditionResult:
         result.failed = True
         return result
     finally:
-        _trim()
+        trim_memory()
 
 
 @functools.cache
@@ -185,7 +185,7 @@ def _malloc_trim() -> Callable[[int], object] | None:
         return None
 
 
-def _trim() -> None:
+def trim_memory() -> None:
     """Give the memory an edition freed back to the system: C's allocator keeps it otherwise (some 10 MiB a process)."""
     trim = _malloc_trim()
     if trim is not None:

@@ -111,10 +111,12 @@ class Inputs:
 
     def __init__(self, files: dict[Path, bytes | None] | None = None):
         self.files: dict[Path, bytes | None] = dict(files or {})
+        self.released = False
 
     def read(self, path: Path) -> bytes | None:
         """Return a file's bytes, or None when it does not exist; the first answer is kept."""
         path = Path(path)
+        self._held()
         if path not in self.files:
             # Missing is an answer (an untranslated language); a link out of the project or an
             # oversized file raises SourceError like every other read (issue 10).
@@ -128,11 +130,25 @@ class Inputs:
 
     def digest(self) -> str:
         """Return a hash of every file read (and of those found missing), by path."""
+        self._held()
         digest = hashlib.sha256()
         for path in sorted(self.files):
             data = self.files[path]
             digest.update(str(path).encode("utf-8") + b"\0" + (b"<missing>" if data is None else data) + b"\0")
         return digest.hexdigest()
+
+    def release(self) -> None:
+        """Drop the bytes read, keeping which files were read: for an edition hashed, rendered and recorded.
+
+        A build's jobs live as long as the build; their bytes (the action's source, its PO files, some
+        45 kB an edition) were its main process's growth over an archive (issue 24).
+        """
+        self.files = dict.fromkeys(self.files)
+        self.released = True
+
+    def _held(self) -> None:
+        if self.released:  # a released file would read as missing: a wrong answer, never given
+            raise RuntimeError("the inputs of this edition were released")
 
 
 SHARED_KEPT = 64
