@@ -116,6 +116,11 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         {"cold": "0.89 (0.87)", "pss-growth": "0.33"},
     ),
     (
+        "branch issue-24-memory (jobs let go of their source bytes once written, the build's process trims its "
+        "heap), side by side with main at 89e7e04, 50 and 200 actions, 2 workers, one run each: before / after",
+        {"memory": "305 / 290 (200 actions)", "pss-growth": "0.30 / 0.22"},
+    ),
+    (
         "3769de8 (issue 24 merged: file events, libyaml, templates compiled before the fork), `--only serve "
         "--serve-saves 9`, a test suite running beside it (load average 2-5)",
         {"serve": "0.168 (0.09-0.22)"},
