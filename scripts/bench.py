@@ -116,6 +116,11 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         {"cold": "0.89 (0.87)", "pss-growth": "0.33"},
     ),
     (
+        "branch issue-24-cold (Jinja templates compiled once before the fork, the DOCX characters of shared parts "
+        "read once), side by side with the code before it (0.90), 5 runs each, load average 6-9: CPU",
+        {"cold": "(0.82)"},
+    ),
+    (
         "branch issue-24-memory (jobs let go of their source bytes once written, the build's process trims its "
         "heap), side by side with main at 89e7e04, 50 and 200 actions, 2 workers, one run each: before / after",
         {"memory": "305 / 290 (200 actions)", "pss-growth": "0.30 / 0.22"},
