@@ -116,30 +116,45 @@ def test_libyaml_gives_the_same_values_positions_and_errors(source):
     assert public_outcome == slow
 
 
-def test_workers_share_weasyprint_imported_before_they_fork(tmp_path, pdftotext):
-    """Issue 24: each worker imported WeasyPrint and parsed its C types again; the build does both once, before
-    forking them, so a worker parses no C declaration."""
-    root = make_project(tmp_path, SAMPLE)
-    logs = tmp_path / "parsed"
+def calls_per_process(root: Path, module: str, owner: str, method: str, logged: str, build_args: str) -> dict:
+    """Build in a subprocess with `module.owner.method` logging `logged` (an expression of its first argument,
+    `arg`) per process; return the lines logged by pid, and the build's own pid under "parent"."""
+    logs = root.parent / f"{method}-calls"
     logs.mkdir()
     script = f"""
-import os, pathlib, pycparser.c_parser
-parse = pycparser.c_parser.CParser.parse
-def logged(self, text, *args, **kwargs):
+import os, pathlib, {module}
+original = {module}.{owner}.{method}
+def logged(self, arg, *args, **kwargs):
     with open(pathlib.Path({str(logs)!r}) / str(os.getpid()), "a") as log:
-        log.write(text.rsplit("__dummy(", 1)[-1].strip().removesuffix(");").strip() + "\\n")
-    return parse(self, text, *args, **kwargs)
-pycparser.c_parser.CParser.parse = logged
+        log.write({logged} + "\\n")
+    return original(self, arg, *args, **kwargs)
+{module}.{owner}.{method} = logged
 from uapress.build.run import build
-report = build(pathlib.Path("."), None, formats=["pdf"], jobs=2, force=True)
+report = build(pathlib.Path("."), None, {build_args})
 assert not any(e.failed for e in report.editions)
 print(os.getpid())
 """
     result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    parent = result.stdout.split()[-1]
-    by_worker = {log.name: log.read_text().split("\n")[:-1] for log in logs.iterdir() if log.name != parent}
-    assert all(parsed == [] for parsed in by_worker.values()), by_worker
+    calls: dict = {log.name: log.read_text().split("\n")[:-1] for log in logs.iterdir()}
+    calls["parent"] = calls.pop(result.stdout.split()[-1], [])
+    return calls
+
+
+def test_workers_share_weasyprint_imported_before_they_fork(tmp_path, pdftotext):
+    """Issue 24: each worker imported WeasyPrint and parsed its C types again; the build does both once, before
+    forking them, so a worker parses no C declaration."""
+    root = make_project(tmp_path, SAMPLE)
+    parsed = calls_per_process(
+        root,
+        "pycparser.c_parser",
+        "CParser",
+        "parse",
+        'arg.rsplit("__dummy(", 1)[-1].strip().removesuffix(");").strip()',
+        'formats=["pdf"], jobs=2, force=True',
+    )
+    by_worker = {pid: lines for pid, lines in parsed.items() if pid != "parent"}
+    assert all(lines == [] for lines in by_worker.values()), by_worker
     for lang in ("en", "es", "fr", "ar"):
         text = pdftotext(root / "build" / SAMPLE_SLUG / lang / f"{SAMPLE_SLUG}.{lang}.pdf")
         assert len(text.split()) > 300
@@ -149,29 +164,14 @@ def test_templates_are_compiled_once_before_the_workers_fork(tmp_path, pdftotext
     """Issue 24: each worker compiled the Jinja templates of `styles/` again at its first edition (~0.1 s of CPU
     each); the build compiles those its writers render once, before forking, and the workers compile none."""
     root = make_project(tmp_path, SAMPLE)
-    logs = tmp_path / "compiled"
-    logs.mkdir()
-    script = f"""
-import os, pathlib, jinja2.environment
-compile = jinja2.environment.Environment.from_string
-def logged(self, source, *args, **kwargs):
-    with open(pathlib.Path({str(logs)!r}) / str(os.getpid()), "a") as log:
-        log.write(repr(source[:80]) + "\\n")
-    return compile(self, source, *args, **kwargs)
-jinja2.environment.Environment.from_string = logged
-from uapress.build.run import build
-report = build(pathlib.Path("."), None, jobs=2, force=True)
-assert not any(e.failed for e in report.editions)
-print(os.getpid())
-"""
-    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    parent = result.stdout.split()[-1]
-    compiled = {log.name: log.read_text().split("\n")[:-1] for log in logs.iterdir()}
-    by_worker = {pid: sources for pid, sources in compiled.items() if pid != parent}
+    compiled = calls_per_process(
+        root, "jinja2.environment", "Environment", "from_string", "repr(arg[:80])", "jobs=2, force=True"
+    )
+    by_worker = {pid: sources for pid, sources in compiled.items() if pid != "parent"}
     assert all(sources == [] for sources in by_worker.values()), by_worker
     # The edition page, its stylesheets, the letter sheets', the checklist's, the e-mail part, the index: once each.
-    assert len(compiled[parent]) >= 8 and len(set(compiled[parent])) == len(compiled[parent]), compiled[parent]
+    parent = compiled["parent"]
+    assert len(parent) >= 8 and len(set(parent)) == len(parent), parent
     edition = root / "build" / SAMPLE_SLUG
     for lang in ("en", "es", "fr", "ar"):
         assert len(pdftotext(edition / lang / f"{SAMPLE_SLUG}.{lang}.pdf").split()) > 300
