@@ -15,6 +15,7 @@ starts it (for signals, locks and pipes); `uapress_command` is the command line 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -29,6 +30,41 @@ SAMPLE = "sample"
 """`make_project` case: the repository's sample action alone, with the labels."""
 REPOSITORY = "repository"
 """`make_project` case: the repository's whole `source/` (the sample and its follow-up)."""
+
+ACTIVE = "teacher-detained"
+"""An action (besides the sample) whose deadline is ahead, as `active_source` writes it."""
+ACTIVE_DAYS = 30
+
+
+def active_source(
+    link: str = "https://www.ohchr.org/en", *, appeal_language: str = "en", title: str = "Release the teacher"
+) -> str:
+    """Return the action.yaml of a current action: issued 5 days ago, deadline in 30 days, one target."""
+    today = dt.date.today()
+    return f"""\
+schema: 1
+reference: "AMR 53/0001/2026"
+issued: {(today - dt.timedelta(days=5)).isoformat()}
+deadline: {(today + dt.timedelta(days=ACTIVE_DAYS)).isoformat()}
+language: en
+country: VE
+appeal_language: {appeal_language}
+subject: A teacher
+title: {title}
+summary: |
+  A teacher is arbitrarily detained.
+targets:
+  - name: Ana Pérez
+    title: Minister of Justice
+    address: |
+      Ministry of Justice,
+      Caracas, Venezuela
+    salutation: Dear Minister,
+letter: |
+  I urge you to release the teacher, as [UN experts]({link}) have asked.
+background: |
+  The teacher was detained in {today.year}.
+"""
 
 
 def make_project(parent: Path, case: str = "minimal", *, name: str | None = None) -> Path:

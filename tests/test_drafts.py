@@ -14,7 +14,7 @@ import docx
 import lxml.html
 import pytest
 
-from projects import REPO, copy_sample_sources, run_uapress
+from projects import ACTIVE, REPO, active_source, copy_sample_sources, run_uapress
 
 SLUG = "venezuela-hrd-release"
 DRAFT = {"en": "DRAFT", "es": "BORRADOR", "fr": "BROUILLON", "ar": "مسودة"}
@@ -100,39 +100,6 @@ def test_a_draft_docx_says_so_in_its_headers_and_watermark(sample_build, lang):
 
 
 # --- the moment an edition turns ready, its files carry no marking -----------------------------------
-
-
-ACTIVE = "teacher-detained"
-
-
-def active_source(link: str) -> str:
-    import datetime as dt
-
-    today = dt.date.today()
-    return f"""\
-schema: 1
-reference: "AMR 53/0001/2026"
-issued: {(today - dt.timedelta(days=5)).isoformat()}
-deadline: {(today + dt.timedelta(days=30)).isoformat()}
-language: en
-country: VE
-appeal_language: en
-subject: A teacher
-title: Release the teacher
-summary: |
-  A teacher is arbitrarily detained.
-targets:
-  - name: Ana Pérez
-    title: Minister of Justice
-    address: |
-      Ministry of Justice,
-      Caracas, Venezuela
-    salutation: Dear Minister,
-letter: |
-  I urge you to release the teacher, as [UN experts]({link}) have asked.
-background: |
-  The teacher was detained in {today.year}.
-"""
 
 
 def test_a_draft_turns_final_on_the_next_build_once_ready(tmp_path):

@@ -21,40 +21,15 @@ import lxml.html
 import pytest
 
 from conftest import require
+from projects import ACTIVE, ACTIVE_DAYS, active_source, make_project, run_uapress
 from projects import SAMPLE as SAMPLE_PROJECT
-from projects import make_project, run_uapress
 from uapress.build.site import pdf_page_count
 from uapress.writers.index import days_left, human_size
 
 SAMPLE = "venezuela-hrd-release"
-ACTIVE = "teacher-detained"
 LANGS = ("en", "es", "fr", "ar")
 TODAY = dt.date.today()
-ACTIVE_DAYS = 30
-ACTIVE_SOURCE = f"""\
-schema: 1
-reference: "AMR 53/0001/2026"
-issued: {(TODAY - dt.timedelta(days=5)).isoformat()}
-deadline: {(TODAY + dt.timedelta(days=ACTIVE_DAYS)).isoformat()}
-language: en
-country: VE
-appeal_language: es
-subject: A teacher
-title: Release the *teacher*
-summary: |
-  A teacher is arbitrarily detained.
-targets:
-  - name: Ana Pérez
-    title: Minister of Justice
-    address: |
-      Ministry of Justice,
-      Caracas, Venezuela
-    salutation: Dear Minister,
-letter: |
-  I urge you to release the teacher, as [UN experts](https://www.ohchr.org/en) have asked.
-background: |
-  The teacher was detained in {TODAY.year}.
-"""
+ACTIVE_SOURCE = active_source(appeal_language="es", title="Release the *teacher*")
 LISTED = re.compile(
     r"^(?P<slug>[a-z0-9-]+)/(?P<lang>[a-z-]+)/(?:(?P=slug)\.(?P=lang)\.(?:html|pdf|docx)|checklist\.html"
     r"|proof/(?P=slug)\.(?P=lang)\.proof\.pdf|letters/(?P=slug)\.(?P=lang)\.letters\.(?:pdf|docx))$"

@@ -13,8 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from projects import REPOSITORY, make_project, run_uapress
-from test_drafts import ACTIVE, active_source
+from projects import ACTIVE, REPOSITORY, active_source, make_project, run_uapress
 
 SAMPLE = "venezuela-hrd-release"
 FOLLOW_UP = "venezuela-hrd-release-fi1"
