@@ -58,6 +58,20 @@ def test_a_template_cannot_call_into_python(project):
     assert_refused(result, "styles/edition.html", "unsafe")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_template_that_does_not_compile_is_named_by_its_file_and_line(project, jobs):
+    # A Jinja syntax error in styles/ was an "internal error" (two workers) or "the html writer failed" on
+    # action.yaml (one), without the template's name or line.
+    page = project / "styles" / "edition.html"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    line = next(number for number, text in enumerate(lines, 1) if "<body" in text)
+    lines[line - 1] = lines[line - 1].replace("<body", "{% if %}<body", 1)
+    page.write_text("\n".join(lines), encoding="utf-8")
+    result = run_uapress(project, "build", SLUG, "--format", "html", "--jobs", jobs)
+    assert_refused(result, f"styles/edition.html:{line}:", "does not compile")
+    assert not list((project / "build").rglob(f"{SLUG}.*.html"))
+
+
 # --- 2. no live link out of a translation ----------------------------------------------------------------
 
 

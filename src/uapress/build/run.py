@@ -137,7 +137,7 @@ def _build(
     # rendered ones' from their workers, the unchanged ones' as they are localised.
     actions = {job.action.path: job.action for job in planned}
     names = {job.name for job in planned}
-    sources = _alongside(workers.pool is not None, prepare, root, brand, today, actions, {}, names)
+    sources = _alongside(workers.parallel, prepare, root, brand, today, actions, {}, names)
     unsaved: list[bool] = []
     # Localised as the workers take them, a few ahead: an archive's localisations never all wait in memory (issue 24).
     todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles, rendered, unsaved)

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import multiprocessing
+import multiprocessing.connection as connection
+import multiprocessing.queues
 import os
+import pickle
 import shutil
 import signal
 import tempfile
+import threading
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from uapress.build.outputs import work_folder
 from uapress.build.render import render_edition
 from uapress.core.errors import SourceError
-from uapress.core.files import BuildLock, uninterrupted
+from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
 from uapress.core.processes import die_with
 from uapress.writers import WRITERS
@@ -38,53 +45,54 @@ if TYPE_CHECKING:
 
 AHEAD = 2
 """Editions localised and sent per worker before the first is written: enough that no worker waits (issue 24)."""
+HIGHEST = pickle.HIGHEST_PROTOCOL
 WORKER_END = 10
 """Seconds a terminated worker is given to end (it dies with the build in any case)."""
 
 
 class Workers:
-    """The worker processes of one build, forked before it localises its editions so that their imports overlap."""
+    """The worker processes of one build, started in a process of their own while the build localises its editions."""
 
     def __init__(self, count: int, out: Path, lock: BuildLock, formats: Iterable[str], brand: Brand) -> None:
-        """Fork `count` workers now (none for one: editions then render in this process).
+        """Start `count` workers (none for one: editions then render in this process).
 
         They ignore Ctrl-C (the build answers it), die with the build (even a SIGKILLed one), and keep
         their temporary files in a folder of the build that is removed at its end.
         """
-        self.pool: ProcessPoolExecutor | None = None
-        self.work: str | None = None
         self.count = count
+        self.work: str | None = None
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.received: dict[int, tuple[str, Any]] = {}
         if count <= 1:
             return
         names = sorted(set(formats))
-        needs_pdf = any(WRITERS[name].weasyprint for name in names)
         try:
             self.work = work_folder()  # a killed build's is swept by the next build (issue 25)
         except OSError:  # no writable temporary folder: WeasyPrint says so when it writes there
             self.work = None
-        if needs_pdf:
-            # Imported once here, WeasyPrint (and the C types every PDF parses) is every worker's, shared by the
-            # fork, instead of imported and parsed again in each (issue 24: ~0.5 s of CPU and ~20 MiB a worker).
-            import_weasyprint()
-            parse_c_types()
-        # So are the writers (python-docx…) and their templates, compiled once here instead of once per worker
-        # (issue 24: ~0.1 s of CPU and ~0.15 s of imports a worker): the compiled templates are cached by the
-        # writers' own filter functions, which the workers inherit with them.
-        for name in names:
-            compile_ahead(brand, WRITERS[name].templates())
         context = multiprocessing.get_context("fork")
-        self.pool = ProcessPoolExecutor(
-            count, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), self.work, lock, needs_pdf)
-        )
-        # Workers are forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only
-        # the build may answer it (one line, no traceback from each worker). The first task forks them all.
-        # (Not gc.freeze() first: the build holds only its imports at this point, and freezing them left the
-        # workers' memory as it was; theirs is WeasyPrint's and their renders', issue 13.)
+        # Sent through a queue, whose thread writes them while the workers start: the build goes on localising.
+        self.tasks: multiprocessing.queues.Queue[tuple[int, bytes] | None] = context.Queue()
+        self.results, sender = context.Pipe(duplex=False)
+        # Forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only the build may
+        # answer it (one line, no traceback from each worker).
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            self.pool.submit(os.getpid)
+            self.process = context.Process(
+                target=_start_workers,
+                args=(os.getpid(), self.work, lock, names, brand, count, self.tasks, sender),
+                name="uapress-workers",
+                daemon=False,  # it forks the workers, which a daemon process may not
+            )
+            self.process.start()
         finally:
             signal.signal(signal.SIGINT, previous)
+        sender.close()
+
+    @property
+    def parallel(self) -> bool:
+        """Tell whether editions render in worker processes (else in this one)."""
+        return self.process is not None
 
     def run(self, todo: Iterable[Todo], brand: Brand, debug: bool) -> Iterator[tuple[Job, str, EditionResult]]:
         """Yield (job, key, result) for each (job, key, (result, localisation, appeal localisation)) of `todo`, in order.
@@ -92,55 +100,156 @@ class Workers:
         `todo` is taken as the workers need it, a few editions ahead of the one being written: each
         localisation is dropped once its edition is sent, so an archive's memory stays flat (issue 24).
         """
-        if self.pool is None:
+        if self.process is None:
             for job, key, localised in todo:
                 assert localised is not None
                 yield job, key, _guarded(localised, brand, debug)
             return
         entries = iter(todo)
-        sent: deque[tuple[Job, str, Job, Future[EditionResult]]] = deque()
+        sent: deque[tuple[Job, str, Job]] = deque()
+        number = 0
         while True:
             while len(sent) < AHEAD * self.count and (entry := next(entries, None)) is not None:
                 job, key, localised = entry
                 assert localised is not None
-                # The pool's submit takes its shutdown lock with a `with`: a Ctrl-C landing just after the lock
-                # is taken can leave it taken, and the shutdown that follows the Ctrl-C would wait for ever.
-                with uninterrupted():
-                    future = self.pool.submit(_rendered, _portable(localised), brand, debug)
-                sent.append((job, key, localised[0].job, future))
+                self.tasks.put((number + len(sent), pickle.dumps((_portable(localised), brand, debug), HIGHEST)))
+                sent.append((job, key, localised[0].job))
             if not sent:
                 return
-            job, key, own, future = sent.popleft()
-            done = future.result()
+            job, key, own = sent.popleft()
+            done = self._result(number)
+            number += 1
             done.job = own  # the worker's copy of the job was left behind (see `_rendered`)
             yield job, key, done
 
+    def _result(self, number: int) -> EditionResult:
+        """Wait for the result of the edition sent as `number`; raise what its worker raised."""
+        while number not in self.received:
+            assert self.process is not None
+            ready = connection.wait([self.results, self.process.sentinel])
+            if self.results not in ready:
+                raise BrokenProcessPool("the build's worker processes ended before their editions were rendered")
+            got, outcome, data = self.results.recv()
+            self.received[got] = outcome, data
+        outcome, data = self.received.pop(number)
+        if outcome == "raised":
+            error, trace = data
+            raise error from WorkerTraceback(trace)
+        result: EditionResult = pickle.loads(data)
+        return result
+
     def close(self) -> None:
         """End the workers now, whether or not they finished (Ctrl-C, SIGTERM, an error), and remove their folder."""
-        if self.pool is not None:
-            # (ProcessPoolExecutor.terminate_workers() does this from Python 3.14.)
-            processes = list((self.pool._processes or {}).values())
-            for process in processes:
-                process.terminate()
-            # Not shutdown(wait=True): after a Ctrl-C the pool's threads may be writing an edition into the pipe
-            # of workers now killed, and waiting for them could last for ever. The workers are what must end.
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.join(WORKER_END)
+        if self.process is not None:
+            # Their process ends them and waits for them on SIGTERM: none writes in the work folder once it is gone.
+            self.process.terminate()
+            self.process.join(WORKER_END)
+            if self.process.exitcode is None:
+                self.process.kill()
+                self.process.join()
+            # Not joined: after a Ctrl-C the queue's thread may be writing an edition into a pipe no one reads.
+            self.tasks.cancel_join_thread()
+            self.tasks.close()
+            self.results.close()
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
 
 
-def _start_worker(parent: int, work: str | None, lock: BuildLock, needs_pdf: bool) -> None:
-    """Prepare a worker: die with the build, keep temporary files in its folder, import WeasyPrint once."""
-    # Forked from a build that turns SIGTERM into Ctrl-C: here both must simply end (or be ignored).
+class WorkerTraceback(Exception):
+    """The traceback of an exception raised in a worker, shown as the cause of the one the build raises."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _start_workers(
+    parent: int,
+    work: str | None,
+    lock: BuildLock,
+    names: list[str],
+    brand: Brand,
+    count: int,
+    tasks: multiprocessing.queues.Queue[tuple[int, bytes] | None],
+    results: connection.Connection,
+) -> None:
+    """Import what the workers share, fork them, and hand them the build's editions until it sends None.
+
+    This runs in a process of its own, forked at the start of the build: importing WeasyPrint and compiling
+    the templates (~0.8 s of CPU) takes one core while the build localises its editions on the other,
+    and the workers forked from here still share all of it (issue 24).
+    """
     die_with(parent)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     lock.release_in_child()
     if work is not None:
         tempfile.tempdir = work
-    if needs_pdf:
+    try:
+        _share(names, brand)
+    except Exception:  # a template that does not compile, say: each worker meets it again, reported per edition
+        pass
+    # (Not gc.freeze() first: this process holds only its imports at this point, and freezing them left the
+    # workers' memory as it was; theirs is WeasyPrint's and their renders', issue 13.)
+    pool = ProcessPoolExecutor(
+        count, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(os.getpid(), work)
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        # The build ends its workers through this process: end them and wait, so that none outlives the work folder.
+        # (ProcessPoolExecutor.terminate_workers() does this from Python 3.14.)
+        processes = list((pool._processes or {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(WORKER_END)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+    sending = threading.Lock()  # answers come from the pool's thread, or this one for an edition already done
+
+    def answer(number: int, future: Future[bytes]) -> None:
+        error = future.exception()
+        message = (number, "rendered", future.result()) if error is None else (number, "raised", _raised(error))
+        with sending, contextlib.suppress(OSError):  # the build is gone: this process ends with it
+            results.send(message)
+
+    while (task := tasks.get()) is not None:
+        number, payload = task
+        pool.submit(_rendered, payload).add_done_callback(functools.partial(answer, number))
+    pool.shutdown(wait=True)
+
+
+def _start_worker(parent: int, work: str | None) -> None:
+    """Prepare a worker: die with the process that forked it, keep temporary files in the build's folder."""
+    # Forked from a process that ends its workers on SIGTERM: here SIGTERM must simply end the worker.
+    die_with(parent)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if work is not None:
+        tempfile.tempdir = work
+
+
+def _share(names: list[str], brand: Brand) -> None:
+    """Import and compile, once, what the workers forked after share: WeasyPrint and the writers' templates."""
+    if any(WRITERS[name].weasyprint for name in names):
+        # Imported once here, WeasyPrint (and the C types every PDF parses) is every worker's, shared by the
+        # fork, instead of imported and parsed again in each (issue 24: ~0.5 s of CPU and ~20 MiB a worker).
         import_weasyprint()
+        parse_c_types()
+    # So are the writers (python-docx…) and their templates, compiled once here instead of once per worker
+    # (issue 24: ~0.1 s of CPU and ~0.15 s of imports a worker): the compiled templates are cached by the
+    # writers' own filter functions, which the workers inherit with them.
+    for name in names:
+        compile_ahead(brand, WRITERS[name].templates())
+
+
+def _raised(error: BaseException) -> tuple[BaseException, str]:
+    """Return a worker's exception and its traceback as they can be sent to the build."""
+    cause = error.__cause__
+    trace = str(cause) if cause is not None else "".join(traceback.format_exception(error))
+    try:
+        pickle.dumps(error)
+    except Exception:  # an exception that cannot be sent: its text is
+        error = RuntimeError(f"{type(error).__name__}: {error}")
+    return error, trace
 
 
 def _portable(localised: Rendering) -> Rendering:
@@ -153,15 +262,17 @@ def _portable(localised: Rendering) -> Rendering:
     return replace(result, job=replace(result.job, inputs=Inputs())), loc, appeal
 
 
-def _rendered(localised: Rendering, brand: Brand, debug: bool) -> EditionResult:
-    """Render an edition in a worker; return its result without the job, which the build already holds.
+def _rendered(payload: bytes) -> bytes:
+    """Render an edition in a worker from its pickled (rendering, brand, debug); return its pickled result.
 
-    Each job sent back would be unpickled as a new copy of its action, kept by the build's report
-    until the end: the build's memory grew with every edition of an archive (issue 13).
+    Pickled by the build and unpickled here only, the edition passes through the workers' process as bytes.
+    The result leaves its job behind: each job sent back would be unpickled as a new copy of its action,
+    kept by the build's report until the end (issue 13).
     """
+    localised, brand, debug = pickle.loads(payload)
     result = _guarded(localised, brand, debug)
     result.job = None  # type: ignore[assignment]  # not sent back: `Workers.run` puts the build's own job back
-    return result
+    return pickle.dumps(result, HIGHEST)
 
 
 def _guarded(localised: Rendering, brand: Brand, debug: bool) -> EditionResult:

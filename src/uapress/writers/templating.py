@@ -79,9 +79,25 @@ def _template_line(exc: BaseException) -> int | None:
 
 def template(brand: Brand, spec: Spec) -> Page:
     """Return the compiled template `styles/<spec.name>`."""
+    from jinja2.exceptions import TemplateSyntaxError
+
     path = brand.folder / spec.name
-    # Keyed on the file's mtime so that a preview server picks up an edited template.
-    return Page(_compiled(str(path), path.stat().st_mtime_ns, spec.autoescape, spec.strict, spec.filters), path)
+    try:
+        # Keyed on the file's mtime so that a preview server picks up an edited template.
+        compiled = _compiled(str(path), path.stat().st_mtime_ns, spec.autoescape, spec.strict, spec.filters)
+    except TemplateSyntaxError as exc:
+        raise SourceError(
+            diagnostics=[
+                Diagnostic(
+                    "error",
+                    f"the template does not compile: {exc.message}",
+                    path,
+                    exc.lineno,
+                    hint="correct the template's {{ }} and {% %} tags at that line",
+                )
+            ]
+        ) from None
+    return Page(compiled, path)
 
 
 def compile_ahead(brand: Brand, specs: Iterable[Spec]) -> None:
