@@ -337,6 +337,52 @@ def test_an_interrupted_build_leaves_no_temporary_files_and_the_next_build_compl
     assert contents(out) == reference
 
 
+def _children(pid: int) -> list[int]:
+    """Return the child processes of `pid`."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def _alive_in_session(session: int) -> list[int]:
+    """Return the processes of `session` still running a few seconds on (not the dead ones init has yet to reap)."""
+    alive: list[int] = []
+    for _ in range(50):
+        alive = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":  # fields: state, ppid, pgrp, session…
+                alive.append(int(stat.parent.name))
+        if not alive:
+            break
+        time.sleep(0.1)
+    return alive
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.15, 0.4, 0.8])
+def test_ctrl_c_while_the_workers_start_ends_the_build_at_once(project, delay):
+    # Issue 24: the workers start in a process of their own while the build localises and sends it editions; a
+    # Ctrl-C landing while the build held the lock of the queue it sent them through left it waiting for ever.
+    running = start_uapress(project, "build", "--force", "--jobs", "2", start_new_session=True)
+    started = time.monotonic()
+    while not _children(running.pid) and time.monotonic() - started < 60:
+        time.sleep(0.01)
+    assert _children(running.pid), "the build started no worker process"
+    time.sleep(delay)
+    os.killpg(running.pid, signal.SIGINT)
+    _, stderr = running.communicate(timeout=60)
+    assert running.returncode in (0, 130), stderr
+    assert "Traceback" not in stderr, stderr
+    if running.returncode == 130:
+        assert "interrupted" in stderr, stderr
+    assert _alive_in_session(running.pid) == [], "processes of the build outlived it"
+    assert not list(project.rglob("*.uapress-tmp"))
+
+
 def test_an_interrupted_rebuild_does_not_vouch_for_half_written_editions(project):
     # Regression: an edition interrupted after writing some of its new files kept its old cache entry;
     # once its input was reverted, the next build called it "unchanged" and kept the new, wrong file.

@@ -7,9 +7,9 @@ import ctypes
 import functools
 import multiprocessing
 import multiprocessing.connection as connection
-import multiprocessing.queues
 import os
 import pickle
+import queue
 import shutil
 import signal
 import tempfile
@@ -71,23 +71,23 @@ class Workers:
         except OSError:  # no writable temporary folder: WeasyPrint says so when it writes there
             self.work = None
         context = multiprocessing.get_context("fork")
-        # Sent through a queue, whose thread writes them while the workers start: the build goes on localising.
-        self.tasks: multiprocessing.queues.Queue[tuple[int, bytes] | None] = context.Queue()
-        self.results, sender = context.Pipe(duplex=False)
+        tasks, self.results = context.Pipe(duplex=False), context.Pipe(duplex=False)
         # Forked with Ctrl-C ignored: a terminal's Ctrl-C reaches the whole process group, and only the build may
         # answer it (one line, no traceback from each worker).
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             self.process = context.Process(
                 target=_start_workers,
-                args=(os.getpid(), self.work, lock, names, brand, count, self.tasks, sender),
+                args=(os.getpid(), self.work, lock, names, brand, count, tasks, self.results),
                 name="uapress-workers",
                 daemon=False,  # it forks the workers, which a daemon process may not
             )
             self.process.start()
         finally:
             signal.signal(signal.SIGINT, previous)
-        sender.close()
+        tasks[0].close()
+        self.results[1].close()
+        self.sender = _Sender(tasks[1])
 
     @property
     def parallel(self) -> bool:
@@ -112,7 +112,7 @@ class Workers:
             while len(sent) < AHEAD * self.count and (entry := next(entries, None)) is not None:
                 job, key, localised = entry
                 assert localised is not None
-                self.tasks.put((number + len(sent), pickle.dumps((_portable(localised), brand, debug), HIGHEST)))
+                self.sender.put((number + len(sent), pickle.dumps((_portable(localised), brand, debug), HIGHEST)))
                 sent.append((job, key, localised[0].job))
             if not sent:
                 return
@@ -126,10 +126,10 @@ class Workers:
         """Wait for the result of the edition sent as `number`; raise what its worker raised."""
         while number not in self.received:
             assert self.process is not None
-            ready = connection.wait([self.results, self.process.sentinel])
-            if self.results not in ready:
+            results = self.results[0]
+            if results not in connection.wait([results, self.process.sentinel]):
                 raise BrokenProcessPool("the build's worker processes ended before their editions were rendered")
-            got, outcome, data = self.results.recv()
+            got, outcome, data = results.recv()
             self.received[got] = outcome, data
         outcome, data = self.received.pop(number)
         if outcome == "raised":
@@ -147,12 +147,40 @@ class Workers:
             if self.process.exitcode is None:
                 self.process.kill()
                 self.process.join()
-            # Not joined: after a Ctrl-C the queue's thread may be writing an edition into a pipe no one reads.
-            self.tasks.cancel_join_thread()
-            self.tasks.close()
-            self.results.close()
+            self.sender.close()
+            self.results[0].close()
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
+
+
+class _Sender:
+    """A thread that writes the build's editions to the workers' process, so that the build never waits on the pipe.
+
+    The build goes on localising while the workers start. Not a multiprocessing queue: a Ctrl-C landing
+    while the build holds that queue's lock left its closing waiting for the lock for ever.
+    """
+
+    def __init__(self, pipe: connection.Connection) -> None:
+        self.pipe = pipe
+        self.queue: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
+        threading.Thread(target=self._send, name="uapress-send", daemon=True).start()
+
+    def put(self, task: tuple[int, bytes]) -> None:
+        """Send (number, pickled edition) to the workers' process, in turn."""
+        self.queue.put(task)
+
+    def close(self) -> None:
+        """Send nothing more; the pipe closes once what was put is sent (the workers' process then shuts down)."""
+        self.queue.put(None)
+
+    def _send(self) -> None:
+        try:
+            while (task := self.queue.get()) is not None:
+                self.pipe.send(task)
+        except OSError:  # the workers' process has ended (the build is stopping): what is left is not needed
+            pass
+        finally:
+            self.pipe.close()
 
 
 class WorkerTraceback(Exception):
@@ -169,8 +197,8 @@ def _start_workers(
     names: list[str],
     brand: Brand,
     count: int,
-    tasks: multiprocessing.queues.Queue[tuple[int, bytes] | None],
-    results: connection.Connection,
+    pipes: tuple[connection.Connection, connection.Connection],
+    answers: tuple[connection.Connection, connection.Connection],
 ) -> None:
     """Import what the workers share, fork them, and hand them the build's editions until it sends None.
 
@@ -179,7 +207,13 @@ def _start_workers(
     and the workers forked from here still share all of it (issue 24).
     """
     die_with(parent)
+    # Forked from a build that turns SIGTERM into Ctrl-C: until the workers are forked, SIGTERM simply ends this one.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     lock.release_in_child()
+    # The build's ends of the pipes, copied by the fork: closed, so that the build closing its own ends the loop below.
+    (tasks, build_end), (build_results, results) = pipes, answers
+    build_end.close()
+    build_results.close()
     if work is not None:
         tempfile.tempdir = work
     try:
@@ -212,17 +246,17 @@ def _start_workers(
         with sending, contextlib.suppress(OSError):  # the build is gone: this process ends with it
             results.send(message)
 
-    while (task := tasks.get()) is not None:
-        number, payload = task
-        pool.submit(_rendered, payload).add_done_callback(functools.partial(answer, number))
+    with contextlib.suppress(EOFError):  # the build has sent every edition
+        while True:
+            number, payload = tasks.recv()
+            pool.submit(_rendered, payload).add_done_callback(functools.partial(answer, number))
     pool.shutdown(wait=True)
 
 
 def _start_worker(parent: int, work: str | None) -> None:
     """Prepare a worker: die with the process that forked it, keep temporary files in the build's folder."""
-    # Forked from a process that ends its workers on SIGTERM: here SIGTERM must simply end the worker.
     die_with(parent)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not its parent's handler, which ends the workers
     if work is not None:
         tempfile.tempdir = work
 
