@@ -188,6 +188,31 @@ def test_templates_are_compiled_once_before_the_workers_fork(tmp_path, pdftotext
     assert "Venezuela" in pdftotext(edition / "en" / "letters" / f"{SAMPLE_SLUG}.en.letters.pdf")
 
 
+def test_workers_share_the_logo_and_the_languages_data_read_before_they_fork(tmp_path):
+    """Issue 24: each worker rasterised the brand's logo for its first DOCX and loaded CLDR's data of its languages
+    (~0.1 s of CPU a worker); the process the workers are forked from does both once."""
+    root = make_project(tmp_path, SAMPLE)
+    rasterised = calls_per_process(root, "pypdfium2", "PdfDocument", "__init__", "'logo'", "jobs=2, force=True")
+    assert rasterised.pop("parent") == []
+    assert [lines for lines in rasterised.values() if lines] == [["logo"]], rasterised
+    second = make_project(tmp_path / "second", SAMPLE)
+    loaded = calls_per_process(
+        second,
+        "babel.localedata",
+        "LocaleDataDict",
+        "__init__",
+        "'locale' if 'date_formats' in arg else ''",  # a locale's whole data, not one of its parts
+        'formats=["docx"], jobs=2, force=True',
+    )
+    loaded.pop("parent")
+    # The build's own process localises, so it reads them too; of the others, only the workers' parent does.
+    reading = {pid: lines.count("locale") for pid, lines in loaded.items() if "locale" in lines}
+    assert len(reading) == 1, reading
+    edition = root / "build" / SAMPLE_SLUG
+    for lang in ("en", "es", "fr", "ar"):
+        assert (edition / lang / f"{SAMPLE_SLUG}.{lang}.docx").stat().st_size > 100_000
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_built_edition_keeps_no_source_bytes(tmp_path, jobs):
     """Issue 24: every job kept the bytes of the files it was read from (its action.yaml, its PO files) until the

@@ -96,7 +96,8 @@ def build(
         # Forked now, after this process imported WeasyPrint (when a PDF is to be written), the writers and their
         # compiled templates: the workers share them (issue 24).
         writers = writers_for(name for job in planned for name in job.formats)
-        workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, writers, brand)
+        languages = {job.lang for job in planned} | {job.action.appeal_language for job in planned}
+        workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, writers, brand, languages)
         try:
             report = _build(root, planned, brand, out, review, force, report, progress, today, loaded, workers, debug)
         finally:

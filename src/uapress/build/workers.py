@@ -29,6 +29,7 @@ from uapress.core.errors import SourceError
 from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
 from uapress.core.processes import die_with
+from uapress.localise.locale import babel_locale
 from uapress.writers import WRITERS
 from uapress.writers.templating import compile_ahead
 from uapress.writers.weasy import import_weasyprint, parse_c_types
@@ -53,7 +54,9 @@ WORKER_END = 10
 class Workers:
     """The worker processes of one build, started in a process of their own while the build localises its editions."""
 
-    def __init__(self, count: int, out: Path, lock: BuildLock, formats: Iterable[str], brand: Brand) -> None:
+    def __init__(
+        self, count: int, out: Path, lock: BuildLock, formats: Iterable[str], brand: Brand, langs: Iterable[str] = ()
+    ) -> None:
         """Start `count` workers (none for one: editions then render in this process).
 
         They ignore Ctrl-C (the build answers it), die with the build (even a SIGKILLed one), and keep
@@ -78,7 +81,7 @@ class Workers:
         try:
             self.process = context.Process(
                 target=_start_workers,
-                args=(os.getpid(), self.work, lock, names, brand, count, tasks, self.results),
+                args=(os.getpid(), self.work, lock, names, sorted(set(langs)), brand, count, tasks, self.results),
                 name="uapress-workers",
                 daemon=False,  # it forks the workers, which a daemon process may not
             )
@@ -195,6 +198,7 @@ def _start_workers(
     work: str | None,
     lock: BuildLock,
     names: list[str],
+    langs: list[str],
     brand: Brand,
     count: int,
     pipes: tuple[connection.Connection, connection.Connection],
@@ -217,7 +221,7 @@ def _start_workers(
     if work is not None:
         tempfile.tempdir = work
     try:
-        _share(names, brand)
+        _share(names, brand, langs)
     except Exception:  # a template that does not compile, say: each worker meets it again, reported per edition
         pass
     # (Not gc.freeze() first: this process holds only its imports at this point, and freezing them left the
@@ -261,8 +265,8 @@ def _start_worker(parent: int, work: str | None) -> None:
         tempfile.tempdir = work
 
 
-def _share(names: list[str], brand: Brand) -> None:
-    """Import and compile, once, what the workers forked after share: WeasyPrint and the writers' templates."""
+def _share(names: list[str], brand: Brand, langs: list[str]) -> None:
+    """Import, compile and read once what the workers forked after share: WeasyPrint, the writers' templates…"""
     if any(WRITERS[name].weasyprint for name in names):
         # Imported once here, WeasyPrint (and the C types every PDF parses) is every worker's, shared by the
         # fork, instead of imported and parsed again in each (issue 24: ~0.5 s of CPU and ~20 MiB a worker).
@@ -273,6 +277,9 @@ def _share(names: list[str], brand: Brand) -> None:
     # writers' own filter functions, which the workers inherit with them.
     for name in names:
         compile_ahead(brand, WRITERS[name].templates())
+        WRITERS[name].ahead(brand)  # the brand's Word styles, the logo's PNG… (issue 24: ~0.1 s a worker)
+    for lang in langs:
+        _ = babel_locale(lang).date_formats  # CLDR's data of each language (~20 ms each), which every edition reads
 
 
 def _raised(error: BaseException) -> tuple[BaseException, str]:

@@ -48,6 +48,12 @@ class Writer:
         specs: tuple[Spec, ...] = getattr(importlib.import_module(self.module), "TEMPLATES", ())
         return specs
 
+    def ahead(self, brand: Brand) -> None:
+        """Import the writer and read now what each of its renders reads once per process (its module's `ahead`)."""
+        prepare: Callable[[Brand], None] | None = getattr(importlib.import_module(self.module), "ahead", None)
+        if prepare is not None:
+            prepare(brand)
+
     def file_for(self, slug: str, lang: str) -> str:
         """Return the output file name of an edition."""
         return self.filename.format(slug=slug, lang=lang)

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from uapress.model.letters import Addressee, Letter
 
 
+def ahead(brand: Brand) -> None:
+    """Read the letter sheets' Word styles and rasterise the logo: once in the process the workers are forked from."""
+    brand.data("docx.yaml")
+    brand.data("letters-docx.yaml")
+    embed.logo_png(brand)
+
+
 def write(document: Document, brand: Brand) -> bytes:
     """Return the letter sheets of the edition's letter as a Word file."""
     import docx

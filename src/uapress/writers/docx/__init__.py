@@ -16,6 +16,12 @@ from uapress.writers.docx import blocks, embed, parts, styles
 from uapress.writers.docx.context import Output
 
 
+def ahead(brand: Brand) -> None:
+    """Read the Word styles and rasterise the logo: once in the process the build's workers are forked from."""
+    brand.data("docx.yaml")
+    embed.logo_png(brand)
+
+
 def write(document: Document, brand: Brand) -> bytes:
     """Return the DOCX edition of `document` in the brand's styles."""
     import docx
