@@ -204,7 +204,7 @@ def _start_workers(
     pipes: tuple[connection.Connection, connection.Connection],
     answers: tuple[connection.Connection, connection.Connection],
 ) -> None:
-    """Import what the workers share, fork them, and hand them the build's editions until it sends None.
+    """Import what the workers share, fork them, and hand them the build's editions until it closes its pipe.
 
     This runs in a process of its own, forked at the start of the build: importing WeasyPrint and compiling
     the templates (~0.8 s of CPU) takes one core while the build localises its editions on the other,
