@@ -15,8 +15,9 @@ from projects import REPO, REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
 from uapress.build import run as run_module
 from uapress.build.run import build
 from uapress.build.workers import AHEAD
-from uapress.core.errors import Diagnostic
+from uapress.core.errors import Diagnostic, SourceError
 from uapress.source.yamlpos import YamlProblem, _load, load_with_positions
+from uapress.writers.brand import _parse_yaml, load_brand, read_yaml
 
 
 def test_font_subsets_parse_no_c_declarations(tmp_path, monkeypatch, pdftotext):
@@ -199,3 +200,49 @@ def test_a_built_edition_keeps_no_source_bytes(tmp_path, jobs):
     # The editions are whole: their text comes from those bytes.
     page = (root / "build" / SAMPLE_SLUG / "es" / f"{SAMPLE_SLUG}.es.html").read_text(encoding="utf-8")
     assert "Venezuela" in page and 'lang="es"' in page
+
+
+def test_styles_are_parsed_by_libyaml(monkeypatch):
+    """Issue 24: PyYAML's pure-Python scanner read brand.yaml, docx.yaml and letters-docx.yaml (~0.16 s of a build's
+    CPU); libyaml's reads them now, with the same values."""
+    scanned: list[int] = []
+    scan = yaml.scanner.Scanner.check_token
+
+    def counted(self, *choices):
+        scanned.append(1)
+        return scan(self, *choices)
+
+    styles = sorted((REPO / "styles").glob("*.yaml"))
+    assert {path.name for path in styles} >= {"brand.yaml", "docx.yaml", "letters-docx.yaml"}
+    expected = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in styles}
+    _parse_yaml.cache_clear()
+    monkeypatch.setattr(yaml.scanner.Scanner, "check_token", counted)
+    brand = load_brand(REPO)
+    assert brand.family("body") and brand.sizes["body"] == expected["brand.yaml"]["sizes"]["body"]
+    assert {path.name: brand.data(path.name) for path in styles} == expected
+    assert scanned == []
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ["sizes:\n  body: 10.5\n  title: [1, 2\n", "name: &a Brand\nlogo_alt: *a\n", "colours:\n  primary: '#123456\n"],
+    ids=["unclosed bracket", "alias", "unclosed quote"],
+)
+def test_a_broken_style_file_gets_pyyaml_error_and_line(tmp_path, monkeypatch, broken):
+    """Issue 24: a style file libyaml refuses is read again by PyYAML's parser, so its error names the same line and
+    words it as before."""
+    path = tmp_path / "styles" / "docx.yaml"
+    path.parent.mkdir()
+    path.write_text(broken, encoding="utf-8")
+
+    def error() -> Diagnostic:
+        _parse_yaml.cache_clear()
+        with pytest.raises(SourceError) as caught:
+            read_yaml(path)
+        return caught.value.diagnostics[0]
+
+    fast = error()
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    slow = error()
+    assert fast == slow
+    assert fast.file == path and (fast.line or "cannot read" in fast.message)
