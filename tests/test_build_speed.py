@@ -3,6 +3,7 @@ as they are rendered. No timings here: `make bench` measures them; these tests p
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -246,3 +247,69 @@ def test_a_broken_style_file_gets_pyyaml_error_and_line(tmp_path, monkeypatch, b
     slow = error()
     assert fast == slow
     assert fast.file == path and (fast.line or "cannot read" in fast.message)
+
+
+def _pdf_in_a_new_process(tmp_path: Path, lang: str, before_writing: str = "") -> dict:
+    """Write the sample's PDF edition in a fresh process, `before_writing` run once WeasyPrint is imported; return
+    whether fontTools' subsetter and instancer were imported before and after writing, and the PDF's path."""
+    path = tmp_path / f"{lang}.pdf"
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(REPO / "tests")!r})
+from helpers import sample_brand, sample_document
+from uapress.writers import pdf
+from uapress.writers.weasy import import_weasyprint
+weasyprint = import_weasyprint()
+loaded = lambda: {{name: name in sys.modules for name in ("fontTools.subset", "fontTools.varLib.instancer")}}
+imported = loaded()
+{before_writing}
+open({str(path)!r}, "wb").write(pdf.write(sample_document({lang!r}), sample_brand()))
+print(json.dumps({{"imported": imported, "written": loaded()}}))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return {**json.loads(result.stdout.splitlines()[-1]), "path": path}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_weasyprint_is_imported_without_fonttools_subsetter(tmp_path, pdftotext, lang):
+    """Issue 24: importing WeasyPrint imported fontTools' subsetter and variable-font instancer (~0.1 s of CPU before
+    the workers fork), which a PDF of static fonts subset by HarfBuzz never calls: they are imported on first call."""
+    found = _pdf_in_a_new_process(tmp_path, lang)
+    assert found["imported"] == {"fontTools.subset": False, "fontTools.varLib.instancer": False}
+    assert found["written"] == found["imported"]
+    assert "Venezuela" in pdftotext(found["path"]) or lang == "ar"
+    assert len(pdftotext(found["path"]).split()) > 300
+
+
+def test_without_harfbuzz_subsetter_fonttools_subsets_the_fonts(tmp_path, pdftotext):
+    """Issue 24: where HarfBuzz's subsetter is missing, WeasyPrint's call to fontTools' subsetter imports it then and
+    subsets the fonts as before; nothing WeasyPrint may call is left out."""
+    found = _pdf_in_a_new_process(
+        tmp_path, "en", "import weasyprint.pdf.fonts as fonts\nfonts.harfbuzz_subset = None  # as on such a system"
+    )
+    assert found["written"]["fontTools.subset"]
+    assert "Venezuela" in pdftotext(found["path"])
+    # Subset: the PDF holds some of each face, not the faces' whole files (some 550 kB each).
+    assert found["path"].stat().st_size < 400_000
+
+
+def test_a_variable_font_is_instantiated_by_fonttools_on_first_call(tmp_path):
+    """Issue 24: the instancer WeasyPrint calls for a variable font is the real one, imported when called."""
+    script = f"""
+import sys
+from uapress.writers.weasy import import_weasyprint
+import_weasyprint()
+import weasyprint.pdf.fonts as fonts
+from fontTools.ttLib import TTFont
+assert "fontTools.varLib.instancer" not in sys.modules
+try:
+    fonts.instantiateVariableFont(TTFont({str(REPO / "styles" / "fonts" / "NotoSans-Regular.ttf")!r}), {{"wght": 700}})
+except Exception as exc:  # a static font: the real instancer's own refusal
+    print(exc)
+print("fontTools.varLib.instancer" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    refusal, imported = result.stdout.splitlines()[-2:]
+    assert "Missing required table fvar" in refusal and imported == "True"
