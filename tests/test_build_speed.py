@@ -313,3 +313,33 @@ print("fontTools.varLib.instancer" in sys.modules)
     assert result.returncode == 0, result.stderr
     refusal, imported = result.stdout.splitlines()[-2:]
     assert "Missing required table fvar" in refusal and imported == "True"
+
+
+def test_each_font_file_is_read_once_per_process(tmp_path, monkeypatch):
+    """Issue 24: the HTML and DOCX writers read and hashed a brand font file (~0.5 MB) for every subset they cut and
+    every face they asked about, 173 reads in a sample build; each file is read once while it stays the same, and
+    read again once it changes (`serve`)."""
+    from uapress.writers import fonts
+
+    root = make_project(tmp_path, SAMPLE)
+    reads: list[str] = []
+    read = fonts.read_project_file
+
+    def counted(path, *args, **kwargs):
+        reads.append(Path(path).name)
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(fonts, "read_project_file", counted)
+    monkeypatch.setattr(fonts, "_READ", {}, raising=False)  # what this process read before: not counted
+    report = build(root, [SAMPLE_SLUG], formats=["html", "docx"], jobs=1, force=True)
+    assert len(report.editions) == 4 and not any(e.failed for e in report.editions)
+    assert reads and len(reads) == len(set(reads)), sorted(reads)
+    page = (root / "build" / SAMPLE_SLUG / "fr" / f"{SAMPLE_SLUG}.fr.html").read_text(encoding="utf-8")
+    assert "@font-face" in page and "Venezuela" in page
+    # A font file replaced (another face under the regular face's name) is read and cut afresh.
+    regular = fonts.Face("body", "Noto Sans", "regular", root / "styles" / "fonts" / "NotoSans-Regular.ttf")
+    chars = fonts.characters("Venezuela")
+    before = fonts.subset(regular, chars)
+    regular.path.write_bytes((root / "styles" / "fonts" / "NotoSans-Bold.ttf").read_bytes())
+    reads.clear()
+    assert fonts.subset(regular, chars) != before and reads == ["NotoSans-Regular.ttf"]
