@@ -57,7 +57,7 @@ class _OnFirstUse(ModuleType):
         if name.startswith("__"):  # the import system's questions (`__path__`…): a plain module's answer
             raise AttributeError(name)
         if name in ON_FIRST_USE.get(self.__name__, ()):
-            return _called_on_first_use(self.__name__, name)
+            return _called_on_first_use(self, name)
         return getattr(_real(self), name)  # any other name (another WeasyPrint's): the module itself, at once
 
 
@@ -68,9 +68,9 @@ def _real(stand_in: ModuleType) -> ModuleType:
     return importlib.import_module(stand_in.__name__)
 
 
-def _called_on_first_use(module: str, name: str) -> Callable[..., Any]:
+def _called_on_first_use(stand_in: ModuleType, name: str) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+        return getattr(_real(stand_in), name)(*args, **kwargs)
 
     call.__qualname__ = call.__name__ = name
     return call
@@ -80,8 +80,8 @@ def _called_on_first_use(module: str, name: str) -> Callable[..., Any]:
 def _imported_on_first_use() -> Iterator[None]:
     """Let the modules of `ON_FIRST_USE` not yet imported be imported when WeasyPrint first calls them, not with it.
 
-    fontTools' subsetter and variable-font instancer (and the OpenType tables they import) are a third of
-    WeasyPrint's import; a build whose system has HarfBuzz's subsetter and whose brand's fonts are static never
+    fontTools' subsetter and variable-font instancer (and the OpenType tables they import) are about a quarter
+    of WeasyPrint's import; a build whose system has HarfBuzz's subsetter and whose brand's fonts are static never
     calls them. Their stand-ins are in `sys.modules` only while WeasyPrint is imported: any later import gets the
     real module.
     """
