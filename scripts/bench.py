@@ -130,6 +130,13 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         "--serve-saves 9`, a test suite running beside it (load average 2-5)",
         {"serve": "0.168 (0.09-0.22)"},
     ),
+    (
+        "branch issue-24-cpu (brand YAML read by libyaml, fontTools' subsetter imported when first called, the PDF "
+        "text layer's Latin runs mapped in one step, font files read once per process, the DOCX default style looked "
+        "up once), `--only sample` twice each side, alternated with the code before it (0.93 (0.86), 0.97 (0.87)), "
+        "load average 6-8: wall (CPU)",
+        {"cold": "0.89 (0.80), 0.74 (0.75)"},
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400

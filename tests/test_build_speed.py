@@ -3,6 +3,7 @@ as they are rendered. No timings here: `make bench` measures them; these tests p
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ from projects import REPO, REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
 from uapress.build import run as run_module
 from uapress.build.run import build
 from uapress.build.workers import AHEAD
-from uapress.core.errors import Diagnostic
+from uapress.core.errors import Diagnostic, SourceError
 from uapress.source.yamlpos import YamlProblem, _load, load_with_positions
+from uapress.writers.brand import _parse_yaml, load_brand, read_yaml
 
 
 def test_font_subsets_parse_no_c_declarations(tmp_path, monkeypatch, pdftotext):
@@ -231,3 +233,145 @@ def test_a_built_edition_keeps_no_source_bytes(tmp_path, jobs):
     # The editions are whole: their text comes from those bytes.
     page = (root / "build" / SAMPLE_SLUG / "es" / f"{SAMPLE_SLUG}.es.html").read_text(encoding="utf-8")
     assert "Venezuela" in page and 'lang="es"' in page
+
+
+def test_styles_are_parsed_by_libyaml(monkeypatch):
+    """Issue 24: PyYAML's pure-Python scanner read brand.yaml, docx.yaml and letters-docx.yaml (~0.16 s of a build's
+    CPU); libyaml's reads them now, with the same values."""
+    scanned: list[int] = []
+    scan = yaml.scanner.Scanner.check_token
+
+    def counted(self, *choices):
+        scanned.append(1)
+        return scan(self, *choices)
+
+    styles = sorted((REPO / "styles").glob("*.yaml"))
+    assert {path.name for path in styles} >= {"brand.yaml", "docx.yaml", "letters-docx.yaml"}
+    expected = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in styles}
+    _parse_yaml.cache_clear()
+    monkeypatch.setattr(yaml.scanner.Scanner, "check_token", counted)
+    brand = load_brand(REPO)
+    assert brand.family("body") and brand.sizes["body"] == expected["brand.yaml"]["sizes"]["body"]
+    assert {path.name: brand.data(path.name) for path in styles} == expected
+    assert scanned == []
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ["sizes:\n  body: 10.5\n  title: [1, 2\n", "name: &a Brand\nlogo_alt: *a\n", "colours:\n  primary: '#123456\n"],
+    ids=["unclosed bracket", "alias", "unclosed quote"],
+)
+def test_a_broken_style_file_gets_pyyaml_error_and_line(tmp_path, monkeypatch, broken):
+    """Issue 24: a style file libyaml refuses is read again by PyYAML's parser, so its error names the same line and
+    words it as before."""
+    path = tmp_path / "styles" / "docx.yaml"
+    path.parent.mkdir()
+    path.write_text(broken, encoding="utf-8")
+
+    def error() -> Diagnostic:
+        _parse_yaml.cache_clear()
+        with pytest.raises(SourceError) as caught:
+            read_yaml(path)
+        return caught.value.diagnostics[0]
+
+    fast = error()
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    slow = error()
+    assert fast == slow
+    assert fast.file == path and (fast.line or "cannot read" in fast.message)
+
+
+def _pdf_in_a_new_process(tmp_path: Path, lang: str, before_writing: str = "") -> dict:
+    """Write the sample's PDF edition in a fresh process, `before_writing` run once WeasyPrint is imported; return
+    whether fontTools' subsetter and instancer were imported before and after writing, and the PDF's path."""
+    path = tmp_path / f"{lang}.pdf"
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(REPO / "tests")!r})
+from helpers import sample_brand, sample_document
+from uapress.writers import pdf
+from uapress.writers.weasy import import_weasyprint
+weasyprint = import_weasyprint()
+loaded = lambda: {{name: name in sys.modules for name in ("fontTools.subset", "fontTools.varLib.instancer")}}
+imported = loaded()
+{before_writing}
+open({str(path)!r}, "wb").write(pdf.write(sample_document({lang!r}), sample_brand()))
+print(json.dumps({{"imported": imported, "written": loaded()}}))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return {**json.loads(result.stdout.splitlines()[-1]), "path": path}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_weasyprint_is_imported_without_fonttools_subsetter(tmp_path, pdftotext, lang):
+    """Issue 24: importing WeasyPrint imported fontTools' subsetter and variable-font instancer (~0.1 s of CPU before
+    the workers fork), which a PDF of static fonts subset by HarfBuzz never calls: they are imported on first call."""
+    found = _pdf_in_a_new_process(tmp_path, lang)
+    assert found["imported"] == {"fontTools.subset": False, "fontTools.varLib.instancer": False}
+    assert found["written"] == found["imported"]
+    assert "Venezuela" in pdftotext(found["path"]) or lang == "ar"
+    assert len(pdftotext(found["path"]).split()) > 300
+
+
+def test_without_harfbuzz_subsetter_fonttools_subsets_the_fonts(tmp_path, pdftotext):
+    """Issue 24: where HarfBuzz's subsetter is missing, WeasyPrint's call to fontTools' subsetter imports it then and
+    subsets the fonts as before; nothing WeasyPrint may call is left out."""
+    found = _pdf_in_a_new_process(
+        tmp_path, "en", "import weasyprint.pdf.fonts as fonts\nfonts.harfbuzz_subset = None  # as on such a system"
+    )
+    assert found["written"]["fontTools.subset"]
+    assert "Venezuela" in pdftotext(found["path"])
+    # Subset: the PDF holds some of each face, not the faces' whole files (some 550 kB each).
+    assert found["path"].stat().st_size < 400_000
+
+
+def test_a_variable_font_is_instantiated_by_fonttools_on_first_call(tmp_path):
+    """Issue 24: the instancer WeasyPrint calls for a variable font is the real one, imported when called."""
+    script = f"""
+import sys
+from uapress.writers.weasy import import_weasyprint
+import_weasyprint()
+import weasyprint.pdf.fonts as fonts
+from fontTools.ttLib import TTFont
+assert "fontTools.varLib.instancer" not in sys.modules
+try:
+    fonts.instantiateVariableFont(TTFont({str(REPO / "styles" / "fonts" / "NotoSans-Regular.ttf")!r}), {{"wght": 700}})
+except Exception as exc:  # a static font: the real instancer's own refusal
+    print(exc)
+print("fontTools.varLib.instancer" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    refusal, imported = result.stdout.splitlines()[-2:]
+    assert "Missing required table fvar" in refusal and imported == "True"
+
+
+def test_each_font_file_is_read_once_per_process(tmp_path, monkeypatch):
+    """Issue 24: the HTML and DOCX writers read and hashed a brand font file (~0.5 MB) for every subset they cut and
+    every face they asked about, 173 reads in a sample build; each file is read once while it stays the same, and
+    read again once it changes (`serve`)."""
+    from uapress.writers import fonts
+
+    root = make_project(tmp_path, SAMPLE)
+    reads: list[str] = []
+    read = fonts.read_project_file
+
+    def counted(path, *args, **kwargs):
+        reads.append(Path(path).name)
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(fonts, "read_project_file", counted)
+    monkeypatch.setattr(fonts, "_READ", {}, raising=False)  # what this process read before: not counted
+    report = build(root, [SAMPLE_SLUG], formats=["html", "docx"], jobs=1, force=True)
+    assert len(report.editions) == 4 and not any(e.failed for e in report.editions)
+    assert reads and len(reads) == len(set(reads)), sorted(reads)
+    page = (root / "build" / SAMPLE_SLUG / "fr" / f"{SAMPLE_SLUG}.fr.html").read_text(encoding="utf-8")
+    assert "@font-face" in page and "Venezuela" in page
+    # A font file replaced (another face under the regular face's name) is read and cut afresh.
+    regular = fonts.Face("body", "Noto Sans", "regular", root / "styles" / "fonts" / "NotoSans-Regular.ttf")
+    chars = fonts.characters("Venezuela")
+    before = fonts.subset(regular, chars)
+    regular.path.write_bytes((root / "styles" / "fonts" / "NotoSans-Bold.ttf").read_bytes())
+    reads.clear()
+    assert fonts.subset(regular, chars) != before and reads == ["NotoSans-Regular.ttf"]

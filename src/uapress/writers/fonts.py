@@ -8,6 +8,7 @@ the source never had, so its cuts keep the letters of the action's languages' sc
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,9 @@ MAX_PARSED = 32
 """Fonts kept parsed in one process: a brand has a handful; `serve` may see a font file change many times."""
 _PARSED: dict[bytes, hb.Face] = {}
 """Each font parsed once per process (a HarfBuzz face), by the sha256 of its bytes: a changed file is parsed anew."""
+_READ: dict[tuple[str, int, int, int, int, int], bytes] = {}
+"""The sha256 of each font file read, by its path and the file's identity (device, inode, size, modified and changed
+times): a file written, replaced or linked elsewhere since is read again."""
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,22 @@ def cut(face: hb.Face, chars: frozenset[str]) -> bytes:
 
 def _load(path: Path) -> bytes:
     """Return the sha256 of a bundled font file, parsing the font when these bytes are new to the process."""
+    # Read once per process while the file stays the same (issue 24): read and hashed for every subset and every
+    # coverage question, the brand's fonts (some 0.5 MB each) were read 173 times in a sample build.
+    try:
+        found = os.stat(path)  # through links, as the read: a link pointed elsewhere is another file
+        identity = (str(path), found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+    except OSError:
+        identity = None  # the read says why
+    known = _READ.get(identity) if identity else None
+    if known is not None and known in _PARSED:
+        return known
     data = read_project_file(path, MAX_ASSET)
     key = hashlib.sha256(data).digest()
+    if identity is not None:
+        if len(_READ) >= MAX_PARSED:
+            _READ.clear()
+        _READ[identity] = key
     if key not in _PARSED:
         import uharfbuzz as hb
 

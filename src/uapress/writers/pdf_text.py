@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Callable
+from itertools import accumulate
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
@@ -61,7 +62,9 @@ def _faithful(
 
 
 def _map_line(stream: Stream, textbox: TextBox) -> tuple[str, list[tuple[str, str]]]:
-    """Map the new glyphs of the textbox's first line; return its text and, per cluster, (its glyphs' text, its text).
+    """Map the new glyphs of the textbox's first line; return its text and (its glyphs' text, its text) per cluster.
+
+    Clusters of one glyph per character whose glyph gives back the very character are left out: they read back.
 
     A cluster's glyphs are all mapped once it is mapped, and a mapping is never replaced (first wins): what a
     cluster's glyphs give back is known as soon as it is mapped, whatever the later clusters of the line map.
@@ -87,28 +90,69 @@ def _map_line(stream: Stream, textbox: TextBox) -> tuple[str, list[tuple[str, st
         starts = ffi.unpack(item.glyphs.log_clusters, count)
         infos, size = item.glyphs.glyphs, ffi.sizeof(item.glyphs.glyphs[0]) if count else 4
         ids = memoryview(ffi.buffer(infos, count * size)).cast("I")[:: size // 4].tolist()
-        # Logical order; a cluster's glyphs keep their drawing order (sorted() is stable), which is visual order.
-        order = sorted(range(count), key=starts.__getitem__)
-        bounds = [starts[i] for i in order] + [item.item.length]
-        first = 0
-        while first < count:
-            last = first + 1
-            while last < count and bounds[last] == bounds[first]:
-                last += 1
-            text = utf8[base + bounds[first] : base + bounds[last]].decode()
-            if last == first + 1:  # most clusters: one glyph, given the cluster's text unless it has one already
-                glyph = ids[order[first]]
-                mapped = to_unicode.setdefault(glyph, text) if glyph < _UNDRAWN else ""
-            else:
-                glyphs = [ids[i] for i in order[first:last] if ids[i] < _UNDRAWN]
-                mapped = _map_cluster(font, text, glyphs[::-1] if rtl else glyphs)
-            clusters.append((mapped, text))
-            first = last
+        text = utf8[base : base + item.item.length]
+        chars = text.decode()
+        simple = _glyph_per_character(chars, starts, ids)
+        if simple is not None:
+            # Most runs (every Latin one): each character is one glyph of its own. Mapped as `_map_clusters` maps
+            # them, cluster by cluster in logical order (first wins), but in C's loops instead of Python's: its loop
+            # took most of this module's time, for every line of every PDF (issue 24). Only clusters not given back as their
+            # very text are kept for `_reads_back`; equal text reads back.
+            given = list(map(to_unicode.setdefault, simple, chars))
+            if given != list(chars):
+                clusters += [pair for pair in zip(given, chars) if pair[0] != pair[1]]
+            continue
+        clusters += _map_clusters(font, text, starts, ids, rtl)
     return line_text, clusters
 
 
 _UNDRAWN = 0x0FFFFFFF
 """Pango's empty glyph; this and any greater id (its unknown-glyph flag) is no real glyph of the font."""
+
+
+def _map_clusters(font: Font, utf8: bytes, starts: list[int], ids: list[int], rtl: int) -> list[tuple[str, str]]:
+    """Map a run's clusters one by one; return (its glyphs' text, its text) per cluster, in logical order.
+
+    `utf8` is the run's text, `starts` its glyphs' offsets into it and `ids` its glyphs, both in drawing order.
+    """
+    to_unicode, count, clusters = font.to_unicode, len(ids), []
+    # Logical order; a cluster's glyphs keep their drawing order (sorted() is stable), which is visual order.
+    order = sorted(range(count), key=starts.__getitem__)
+    bounds = [starts[i] for i in order] + [len(utf8)]
+    first = 0
+    while first < count:
+        last = first + 1
+        while last < count and bounds[last] == bounds[first]:
+            last += 1
+        text = utf8[bounds[first] : bounds[last]].decode()
+        if last == first + 1:  # most clusters: one glyph, given the cluster's text unless it has one already
+            glyph = ids[order[first]]
+            mapped = to_unicode.setdefault(glyph, text) if glyph < _UNDRAWN else ""
+        else:
+            glyphs = [ids[i] for i in order[first:last] if ids[i] < _UNDRAWN]
+            mapped = _map_cluster(font, text, glyphs[::-1] if rtl else glyphs)
+        clusters.append((mapped, text))
+        first = last
+    return clusters
+
+
+def _glyph_per_character(chars: str, starts: list[int], ids: list[int]) -> list[int] | None:
+    """Return a run's glyphs in logical order when each of its characters is one real glyph of its own, else None.
+
+    `starts` are the glyphs' UTF-8 offsets into the run (Pango's log clusters), in drawing order: rising left to
+    right, falling right to left.
+    """
+    if len(chars) != len(ids) or (ids and max(ids) >= _UNDRAWN):
+        return None
+    if chars.isascii():
+        offsets = list(range(len(chars)))
+    else:
+        offsets = list(accumulate(map(len, map(str.encode, chars)), initial=0))[:-1]
+    if starts == offsets:
+        return ids
+    if starts == offsets[::-1]:
+        return ids[::-1]
+    return None
 
 
 def _map_cluster(font: Font, text: str, glyphs: list[int]) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ctypes.util
+import importlib
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -24,17 +27,72 @@ def import_weasyprint() -> ModuleType:
     search = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        import weasyprint
-    except OSError:
-        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-            del sys.modules[name]
-        ctypes.util.find_library = search
-        import weasyprint
+        with _imported_on_first_use():
+            try:
+                import weasyprint
+            except OSError:
+                for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+                    del sys.modules[name]
+                ctypes.util.find_library = search
+                import weasyprint
     finally:
         ctypes.util.find_library = search
     module: ModuleType = weasyprint  # WeasyPrint has no types: to mypy the module itself is Any
     _sized_arrays_unparsed()
     return module
+
+
+ON_FIRST_USE = {
+    "fontTools.subset": ("Options", "Subsetter"),
+    "fontTools.varLib.instancer": ("instantiateVariableFont",),
+}
+"""Modules WeasyPrint imports with itself but calls only without HarfBuzz's subsetter or for a variable font, and
+the names it calls in them: imported when first called (issue 24: ~0.1 s of CPU, before any worker starts)."""
+
+
+class _OnFirstUse(ModuleType):
+    """Stand in for a module while WeasyPrint is imported: the names it calls import the real module when called."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system's questions (`__path__`…): a plain module's answer
+            raise AttributeError(name)
+        if name in ON_FIRST_USE.get(self.__name__, ()):
+            return _called_on_first_use(self, name)
+        return getattr(_real(self), name)  # any other name (another WeasyPrint's): the module itself, at once
+
+
+def _real(stand_in: ModuleType) -> ModuleType:
+    """Return the module a stand-in stands for, imported now (the stand-in no longer answers for it)."""
+    if sys.modules.get(stand_in.__name__) is stand_in:
+        del sys.modules[stand_in.__name__]
+    return importlib.import_module(stand_in.__name__)
+
+
+def _called_on_first_use(stand_in: ModuleType, name: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(_real(stand_in), name)(*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = name
+    return call
+
+
+@contextmanager
+def _imported_on_first_use() -> Iterator[None]:
+    """Let the modules of `ON_FIRST_USE` not yet imported be imported when WeasyPrint first calls them, not with it.
+
+    fontTools' subsetter and variable-font instancer (and the OpenType tables they import) are about a quarter
+    of WeasyPrint's import; a build whose system has HarfBuzz's subsetter and whose brand's fonts are static never
+    calls them. Their stand-ins are in `sys.modules` only while WeasyPrint is imported: any later import gets the
+    real module.
+    """
+    stand_ins = {name: _OnFirstUse(name) for name in ON_FIRST_USE if name not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 _SIZED_ARRAY = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\[([0-9]+)\]")

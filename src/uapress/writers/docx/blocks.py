@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from uapress.core.nodes import (
     Block,
@@ -27,7 +27,6 @@ from uapress.writers.docx.parts import float_logo
 
 if TYPE_CHECKING:
     from docx.oxml.text.paragraph import CT_P
-    from docx.styles.style import ParagraphStyle
 
 PAGE_BREAK_BEFORE = {"appeal-letter"}
 """Sections that start a page: the annex letter in the appeal language (issue 14)."""
@@ -70,7 +69,8 @@ def heading(out: Output, node: Heading, style: str | None = None) -> None:
     if node.level == 2 and "heading_rule_width" in out.spec:
         # Issue 21: the short accent bar of PDF and HTML, not a rule across the page: an empty paragraph whose
         # bottom border stops where its end indent begins.
-        rule = out.story.add_paragraph(style=cast("ParagraphStyle", out.style("Section Rule")))
+        rule = out.story.add_paragraph()
+        rule._p.style = out.paragraph_style_id("Section Rule")  # as `style=` sets it, without its search (issue 24)
         width, _ = out.brand.page_width_height
         margins = out.brand.margins
         text = length(width) - length(margins["left"]) - length(margins["right"])

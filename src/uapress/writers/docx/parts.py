@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from docx.blkcntnr import BlockItemContainer
     from docx.opc.package import OpcPackage
     from docx.oxml.text.paragraph import CT_P
-    from docx.styles.style import ParagraphStyle
     from docx.text.paragraph import Paragraph
     from docx.types import ProvidesStoryPart
     from lxml import etree
@@ -100,8 +99,8 @@ def draft_marking(out: Output, part: BlockItemContainer) -> None:
     from lxml import etree
 
     labels = out.meta.labels
-    paragraph = part.add_paragraph(style=cast("ParagraphStyle", out.style("Header")))
-    p = paragraph._p
+    p = part.add_paragraph()._p
+    p.style = out.paragraph_style_id("Header")  # as `style=` sets it, without python-docx's search (issue 24)
     if out.rtl:
         put(p.get_or_add_pPr(), "bidi")
     marker = out.style("Draft Marker").style_id
@@ -349,8 +348,9 @@ def _custom_xml(out: Output) -> str:
 
 def _paragraph(out: Output, part: BlockItemContainer, style: str) -> CT_P:
     p: Paragraph = part.paragraphs[0]
-    # Header and Footer are paragraph styles (python-docx's template, styles/docx.yaml); the setter checks it.
-    p.style = cast("ParagraphStyle", out.style(style))
+    # Header and Footer are paragraph styles (python-docx's template, styles/docx.yaml); `paragraph_style_id` checks
+    # it. What python-docx's setter writes, without its search of every style for the default one (issue 24).
+    p._p.style = out.paragraph_style_id(style)
     if out.rtl:
         put(p._p.get_or_add_pPr(), "bidi")
     return p._p
