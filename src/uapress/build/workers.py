@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import gc
 import multiprocessing
 import multiprocessing.connection as connection
 import os
@@ -211,6 +212,9 @@ def _start_workers(
     and the workers forked from here still share all of it (issue 24).
     """
     die_with(parent)
+    # What the build held when it forked this process (an archive's every loaded action) is never walked by this
+    # process's garbage collector nor its workers': walking it would copy its pages into each (issue 24).
+    gc.freeze()
     # Forked from a build that turns SIGTERM into Ctrl-C: until the workers are forked, SIGTERM simply ends this one.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     lock.release_in_child()
@@ -224,8 +228,9 @@ def _start_workers(
         _share(names, brand, langs)
     except Exception:  # a template that does not compile, say: each worker meets it again, reported per edition
         pass
-    # (Not gc.freeze() first: this process holds only its imports at this point, and freezing them left the
-    # workers' memory as it was; theirs is WeasyPrint's and their renders', issue 13.)
+    # Nor are WeasyPrint's and the writers' objects, by the workers forked now: they stay shared pages.
+    gc.collect()
+    gc.freeze()
     pool = ProcessPoolExecutor(
         count, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(os.getpid(), work)
     )
@@ -249,6 +254,8 @@ def _start_workers(
         message = (number, "rendered", future.result()) if error is None else (number, "raised", _raised(error))
         with sending, contextlib.suppress(OSError):  # the build is gone: this process ends with it
             results.send(message)
+        del message
+        trim_memory()  # each edition's bytes passed through here: C's allocator would keep their pages
 
     with contextlib.suppress(EOFError):  # the build has sent every edition
         while True:
