@@ -3,6 +3,8 @@ as they are rendered. No timings here: `make bench` measures them; these tests p
 
 from __future__ import annotations
 
+import gc
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +15,12 @@ import yaml
 
 from projects import REPO, REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
 from uapress.build import run as run_module
+from uapress.build import site as site_module
 from uapress.build.run import build
 from uapress.build.workers import AHEAD
 from uapress.core.errors import Diagnostic
+from uapress.source.markdown import plain
+from uapress.source.schema import Action
 from uapress.source.yamlpos import YamlProblem, _load, load_with_positions
 
 
@@ -199,3 +204,36 @@ def test_a_built_edition_keeps_no_source_bytes(tmp_path, jobs):
     # The editions are whole: their text comes from those bytes.
     page = (root / "build" / SAMPLE_SLUG / "es" / f"{SAMPLE_SLUG}.es.html").read_text(encoding="utf-8")
     assert "Venezuela" in page and 'lang="es"' in page
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_built_action_is_not_held_to_the_end(tmp_path, monkeypatch, jobs):
+    """Issue 24: every loaded action (its texts, ~40 kB, and the UTF-8 copies pickling them for the workers leaves
+    in each string) stayed alive until the build ended: the plan's jobs, the report's and the index's sources held
+    it, the main process's growth over an archive. Once its editions are written only what the closing lines and
+    the index show of it is kept; the index and the closing lines say the same."""
+    root = make_project(tmp_path, REPOSITORY)
+    alive: list[list[str]] = []
+    write_index = site_module.write_index
+
+    def counting(*args, **kwargs):  # the moment every edition is written and the index is about to be
+        gc.collect()
+        alive.append([o.slug for o in gc.get_objects() if isinstance(o, Action) and o.path.is_relative_to(root)])
+        return write_index(*args, **kwargs)
+
+    monkeypatch.setattr(site_module, "write_index", counting)
+    report = build(root, None, formats=["html"], jobs=jobs, force=True)
+    assert len(report.editions) >= 8 and not any(e.failed for e in report.editions)
+    assert alive == [[]], f"actions still held when the index is written: {alive}"
+    gc.collect()
+    assert not any(isinstance(o, Action) and o.path.is_relative_to(root) for o in gc.get_objects())
+    # What the closing lines read of each edition is still there.
+    assert {(e.job.action.slug, e.job.lang, e.job.action.language) for e in report.editions} >= {
+        (SAMPLE_SLUG, "es", "en"),
+        (SAMPLE_SLUG, "fr", "en"),
+    }
+    # The index still shows each action from what it kept: its title, its editions, its follow-up.
+    index = html.unescape((root / "build" / "index.html").read_text(encoding="utf-8"))
+    source = yaml.safe_load((root / "source" / "actions" / SAMPLE_SLUG / "action.yaml").read_text(encoding="utf-8"))
+    assert plain(source["title"]) in index and f'href="{SAMPLE_SLUG}/es/{SAMPLE_SLUG}.es.html"' in index
+    assert f'href="{SAMPLE_SLUG}-fi1/fr/{SAMPLE_SLUG}-fi1.fr.html"' in index
