@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import html
+import json.encoder
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import yaml
 from projects import REPO, REPOSITORY, SAMPLE, SAMPLE_SLUG, make_project
 from uapress.build import run as run_module
 from uapress.build import site as site_module
+from uapress.build.cache import Cache
 from uapress.build.run import build
 from uapress.build.workers import AHEAD
 from uapress.core.errors import Diagnostic
@@ -237,3 +239,30 @@ def test_a_built_action_is_not_held_to_the_end(tmp_path, monkeypatch, jobs):
     source = yaml.safe_load((root / "source" / "actions" / SAMPLE_SLUG / "action.yaml").read_text(encoding="utf-8"))
     assert plain(source["title"]) in index and f'href="{SAMPLE_SLUG}/es/{SAMPLE_SLUG}.es.html"' in index
     assert f'href="{SAMPLE_SLUG}-fi1/fr/{SAMPLE_SLUG}-fi1.fr.html"' in index
+
+
+def test_the_cache_is_written_in_one_pass(tmp_path, monkeypatch):
+    """Issue 24: the cache was written indented, which Python's json writes with its pure-Python encoder: a list
+    of small strings for every entry of every edition, joined at the end (at 200 actions, HTML only, 7.2 MiB
+    at its peak instead of 4.3, and 4 times the CPU), paid twice at the end of a build while the workers still
+    hold their memory. It is written by the C encoder now, and reads back the same."""
+
+    def pure_python(*args, **kwargs):
+        raise AssertionError("the cache was written with json's pure-Python encoder")
+
+    save = Cache.save
+
+    def watched(self):  # the writers' own JSON (the checklist, the proof map) is theirs
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(json.encoder, "_make_iterencode", pure_python)
+            return save(self)
+
+    monkeypatch.setattr(Cache, "save", watched)
+    root = make_project(tmp_path, REPOSITORY)
+    report = build(root, None, formats=["html"], jobs=1, force=True)
+    assert len(report.editions) >= 8 and not any(e.failed for e in report.editions)
+    cache = json.loads((root / "build" / ".uapress-cache.json").read_text(encoding="utf-8"))
+    assert f"{SAMPLE_SLUG}/es/{SAMPLE_SLUG}.es.html" in cache["editions"][f"{SAMPLE_SLUG}/es"]["files"]
+    # The next build finds it and rebuilds nothing.
+    again = build(root, None, formats=["html"], jobs=1)
+    assert all(e.unchanged for e in again.editions) and len(again.editions) == len(report.editions)
