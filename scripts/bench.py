@@ -130,6 +130,12 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         "--serve-saves 9`, a test suite running beside it (load average 2-5)",
         {"serve": "0.168 (0.09-0.22)"},
     ),
+    (
+        "branch issue-24-mem at e000b9d (a built action's texts let go: the jobs, the report and the index keep "
+        "only what they show of it), side by side with main at 7ff65ac, HTML only, 200 and 400 actions, 2 workers, "
+        "2 runs each, load average 2-5: before / after",
+        {"memory": "197 / 188 (400 actions, HTML only)", "pss-growth": "0.19 / 0.14 (HTML only, 200 to 400)"},
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
