@@ -137,6 +137,17 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         "load average 6-8: wall (CPU)",
         {"cold": "0.89 (0.80), 0.74 (0.75)"},
     ),
+    (
+        "branch issue-24-mem at e000b9d (a built action's texts let go: the jobs, the report and the index keep "
+        "only what they show of it), side by side with main at 7ff65ac, HTML only, 200 and 400 actions, 2 workers, "
+        "2 runs each, load average 2-5: before / after",
+        {"memory": "197 / 188 (400 actions, HTML only)", "pss-growth": "0.19 / 0.14 (HTML only, 200 to 400)"},
+    ),
+    (
+        "branch issue-24-mem at 39838d1 (also the cache written unindented), all formats, 200 and 400 actions, "
+        "2 workers, one run each, load average 2-5",
+        {"memory": "298 (200 actions), 328 (400)", "pss-growth": "0.15 (200 to 400)"},
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400

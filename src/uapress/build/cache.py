@@ -272,7 +272,9 @@ class Cache:
         """Write the cache atomically; return an error naming the path and the cause when it cannot be."""
         data = {"editions": self.entries, "actions": self.actions, "index": self.index_key}
         try:
-            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+            # Not indented: json indents with its pure-Python encoder, a list of small strings for every entry
+            # (issue 24: at 200 actions, HTML only, 7.2 MiB at its peak instead of 4.3, and 4 times the CPU).
+            write_atomic(self.path, json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n")
         except OSError as exc:
             cause, self.unsaved = self.unsaved, str(exc.strerror or exc)
             if cause == self.unsaved:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from uapress.core.errors import SourceError
@@ -15,7 +16,6 @@ from uapress.writers.index import page
 
 if TYPE_CHECKING:
     from collections.abc import Collection
-    from pathlib import Path
 
     from uapress.localise import Localisation
     from uapress.source.schema import Action
@@ -36,13 +36,48 @@ class Verdict:
     """The action's reasons, which hold back every language, in English."""
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What the index shows of a loaded action, all it keeps of it until the index is written.
+
+    Not the `Action` itself: its texts held for every action of an archive until the end of the build were
+    most of the build's growth (issue 24).
+    """
+
+    slug: str
+    title: str
+    """Inline Markdown, as in the source."""
+    language: str
+    reference: str | None
+    deadline: dt.date
+    editions: tuple[str, ...]
+    appeal_language: str
+    previous: str | None
+    """The reference of the urgent action it follows (`previous.reference`), when given."""
+
+
+def shown(action: Action) -> Shown:
+    """Return what the index shows of an action."""
+    return Shown(
+        action.slug,
+        action.title,
+        action.language,
+        action.reference,
+        action.deadline,
+        tuple(action.editions),
+        action.appeal_language,
+        action.previous.reference if action.previous else None,
+    )
+
+
 @dataclass
 class ActionSource:
-    """One action as the index reads it from the project: the action, and its languages' verdicts (filled in by a build)."""
+    """One action as the index reads it from the project: what it shows of it, and its languages' verdicts (filled
+    in by a build)."""
 
     path: Path
-    action: Action | None
-    """The loaded `Action`, or None when its source has errors."""
+    action: Shown | None
+    """What the index shows of the loaded action (`Shown`), or None when its source has errors."""
     verdicts: dict[str, Verdict | None]
     """`Verdict` by language; None for a language whose translation file has errors."""
 
@@ -87,7 +122,7 @@ def read_sources(
         found.append(
             ActionSource(
                 path,
-                action,
+                shown(action),
                 {
                     lang: verdicts[name] if name in verdicts else language_verdict(root, action, lang, today)
                     for lang, name in names.items()
@@ -129,9 +164,14 @@ def with_rendered(sources: list[ActionSource], rendered: dict[str, Verdict]) -> 
     return sources
 
 
-def language_verdict(root: Path, action: Action, lang: str, today: dt.date) -> Verdict | None:
-    """Return the verdict of a published language, or None when its translation file has errors."""
+def language_verdict(root: Path, action: Action | Path, lang: str, today: dt.date) -> Verdict | None:
+    """Return the verdict of a published language, or None when its translation file has errors.
+
+    `action` is the loaded action, or the path of its source (loaded then; None when it no longer loads).
+    """
     try:
+        if isinstance(action, Path):
+            action, _ = load_action(action)
         return verdict(build_checklist(localise(action, lang, root), today))
     except SourceError:
         return None

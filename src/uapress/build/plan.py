@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from uapress.build.cache import action_key, encode, proof_name
 from uapress.core.errors import Diagnostic, Findings, UsageError
@@ -95,6 +95,30 @@ class BuildReport(Findings):
         """Return 1 on errors (or warnings under --strict), else 0."""
         failed = any(e.failed for e in self.editions)
         return 1 if failed or self.errors or (strict and self.warnings) else 0
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """An action by what names and keys its editions: the cache's record of it, or a built action's stand-in."""
+
+    path: Path
+    slug: str
+    language: str
+    deadline: dt.date
+
+
+def settled(job: Job, standins: dict[Path, Recalled]) -> Job:
+    """Return the job with its action replaced by a stand-in (one per action in `standins`), once its edition is done.
+
+    A loaded action (its texts, and the UTF-8 copies pickling them for the workers leaves in each string) is
+    some 45 kB; held by every job and result until an archive's build ended, it was most of the main
+    process's growth (issue 24). What the closing lines and the cache key read of it stays.
+    """
+    action = job.action
+    standin = standins.get(action.path)
+    if standin is None:
+        standin = standins[action.path] = Recalled(action.path, action.slug, action.language, action.deadline)
+    return replace(job, action=cast("Action", standin))
 
 
 class Dated(Protocol):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from uapress.build.cache import Cache, action_key, decode, edition_key, styles_hash
 from uapress.build.outputs import sweep
-from uapress.build.plan import BuildReport, EditionResult, Job, chosen_languages, has_expired
+from uapress.build.plan import BuildReport, EditionResult, Job, Recalled, chosen_languages, has_expired
 from uapress.build.site import refresh_index
 from uapress.core.errors import SourceError
 from uapress.core.inputs import Inputs
@@ -23,16 +22,6 @@ if TYPE_CHECKING:
 
 Report = Callable[[int, int, str], None]
 """A build's progress callback: editions through, editions in all, which one and how."""
-
-
-@dataclass(frozen=True)
-class Recalled:
-    """An action as the cache remembers it: what a no-op build's report shows of it."""
-
-    path: Path
-    slug: str
-    language: str
-    deadline: dt.date
 
 
 def recall(

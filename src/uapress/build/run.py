@@ -24,7 +24,9 @@ from uapress.build.plan import (
     BuildReport,
     EditionResult,
     Job,
+    Recalled,
     plan,
+    settled,
 )
 from uapress.build.proof import Review
 from uapress.build.recall import Report, job_key, recall
@@ -134,14 +136,18 @@ def _build(
     done = 0
     rendered: dict[str, Verdict] = {}
     # The index reads what it needs besides the rendered editions while the workers render them; with no
-    # workers, this process renders, and reads it after. Every edition's verdict comes from the build: the
+    # workers, this process reads it first, then renders. Every edition's verdict comes from the build: the
     # rendered ones' from their workers, the unchanged ones' as they are localised.
     actions = {job.action.path: job.action for job in planned}
     names = {job.name for job in planned}
     sources = _alongside(workers.parallel, prepare, root, brand, today, actions, {}, names)
+    del actions  # the index keeps only what it shows of each action: an archive's actions are let go as they are built
+    standins: dict[Path, Recalled] = {}
     unsaved: list[bool] = []
     # Localised as the workers take them, a few ahead: an archive's localisations never all wait in memory (issue 24).
-    todo = _stale(planned, root, brand, out, cache, review, force, report, progress, styles, rendered, unsaved)
+    todo = _stale(
+        planned, root, brand, out, cache, review, force, report, progress, styles, rendered, unsaved, standins
+    )
     results = workers.run(todo, brand, debug)
     try:
         for job, key, result in results:
@@ -168,6 +174,7 @@ def _build(
                     result.blockers,
                 )
             job.inputs.release()  # hashed, rendered and recorded: its bytes are no longer needed (issue 24)
+            job = result.job = settled(result.job, standins)  # so is its action's text (issue 24)
             # The localisations freed here left C's allocator holding their pages: returned, the build's own process
             # grew 0.13 MiB per action of an archive instead of 0.16 (issue 24; under 1 ms an edition).
             trim_memory()
@@ -202,13 +209,16 @@ def _stale(
     styles: str,
     verdicts: dict[str, Verdict],
     unsaved: list[bool],
+    standins: dict[Path, Recalled],
 ) -> Iterator[Todo]:
     """Localise each planned edition in turn; report the unchanged ones, yield (job, key, localisation) of the others.
 
     `verdicts` receives the verdict of each unchanged edition by `slug/lang`, for the index. An edition found
     stale whose cache entry is still there has it dropped, and `unsaved` is marked: save before writing it.
+    Each job of `planned` is replaced by its `settled` form as it is taken: the build keeps no action it is done with.
     """
-    for job in planned:
+    for number, job in enumerate(planned):
+        planned[number] = settled(job, standins)
         if review is not None:
             job = replace(job, formats=("proof",))
         try:
@@ -216,7 +226,7 @@ def _stale(
             appeal = appeal_localisation(job.action, job.lang, root, job.inputs)
         except SourceError as exc:  # a PO file that cannot be read: this edition fails, the others go on
             job.inputs.release()
-            report.editions.append(EditionResult(job, problems=exc.diagnostics, failed=True))
+            report.editions.append(EditionResult(settled(job, standins), problems=exc.diagnostics, failed=True))
             continue
         # The key hashes the very bytes just read and localised, which are what the edition is rendered from.
         key = job_key(job, styles, brand)
@@ -231,6 +241,7 @@ def _stale(
             if found is not None:
                 verdicts[job.name] = found
             job.inputs.release()
+            result.job = settled(result.job, standins)
             report.editions.append(result)
             if progress:
                 progress(len(report.editions), len(planned), f"{job.name} unchanged")
@@ -277,11 +288,13 @@ def _forget_stale(
 def _alongside(threaded: bool, function: Callable[..., T], *args: object) -> Callable[[], T]:
     """Start `function(*args)` in a thread when `threaded`; return a function that waits for and returns its result.
 
-    Without a thread, `function` runs when its result is asked for. The thread is a daemon: a build
+    Without a thread, `function` runs now, so that its arguments are let go of at once (the build's loaded
+    actions, issue 24). The thread is a daemon: a build
     stopped by Ctrl-C exits at once instead of waiting for an index it will not write.
     """
     if not threaded:
-        return lambda: function(*args)
+        found = function(*args)
+        return lambda: found
     value: list[T] = []
     error: list[BaseException] = []
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from uapress.build.cache import Cache, Failure, proof_name
 from uapress.build.index_model import LETTERS, LISTED, Index, IndexAction, IndexFile, IndexLanguage
-from uapress.build.index_sources import ActionSource, Verdict, language_verdict, read_sources
+from uapress.build.index_sources import ActionSource, Shown, Verdict, language_verdict, read_sources
 from uapress.core.errors import Diagnostic, SourceError
 from uapress.core.files import write_atomic
 from uapress.core.inputs import read_project_text
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from uapress.build.plan import BuildReport
-    from uapress.source.schema import Action
     from uapress.writers.brand import Brand
 
 INDEX_NAME = "index.html"
@@ -79,7 +78,7 @@ def gather(
             continue
         extra = sorted(set(on_disk.get(slug, ())) - set(action.editions))
         verdicts = {
-            lang: source.verdicts[lang] if lang in source.verdicts else language_verdict(root, action, lang, today)
+            lang: source.verdicts[lang] if lang in source.verdicts else language_verdict(root, source.path, lang, today)
             for lang in action.editions
         }
         languages = [_language(out, cache, slug, lang, action, True, verdicts[lang]) for lang in action.editions]
@@ -102,7 +101,7 @@ def gather(
                 follows,
                 follows_title,
                 further,
-                action.previous.reference if action.previous else None,
+                action.previous,
             )
         )
     known = {item.slug for item in actions}
@@ -132,7 +131,7 @@ def _edition_folders(out: Path) -> dict[str, set[str]]:
 
 
 def _language(
-    out: Path, cache: Cache, slug: str, lang: str, action: Action | None, published: bool, found: Verdict | None = None
+    out: Path, cache: Cache, slug: str, lang: str, action: Shown | None, published: bool, found: Verdict | None = None
 ) -> IndexLanguage:
     folder = out / slug / lang
     files: dict[str, IndexFile] = {}
