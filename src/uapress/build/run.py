@@ -37,6 +37,7 @@ from uapress.core.errors import Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
 from uapress.model.checklist import build_checklist
+from uapress.writers import EDITION_FORMATS
 from uapress.writers.brand import Brand, load_brand
 
 if TYPE_CHECKING:
@@ -88,22 +89,22 @@ def build(
             recalled = recall(root, slugs, langs, formats, brand, out, today, progress)
         if recalled is not None:
             return recalled
-    loaded: dict[str, LoadedAction] = {}
-    planned = plan(root, slugs, langs, formats, report, today, loaded)
-    if not planned and any(d.is_error for d in report.problems):
-        return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
-    with BuildLock(out, wait) as lock, _stopped_by_sigterm():
-        sweep(out)
-
-        # Forked now, after this process imported WeasyPrint (when a PDF is to be written), the writers and their
-        # compiled templates: the workers share them (issue 24).
-        writers = writers_for(name for job in planned for name in job.formats)
-        languages = {job.lang for job in planned} | {job.action.appeal_language for job in planned}
-        workers = Workers(min(jobs or os.cpu_count() or 1, len(planned)), out, lock, writers, brand, languages)
-        try:
+    # Started before the plan reads every action: the workers' process imports WeasyPrint meanwhile, and holds
+    # none of an archive's loaded actions, which it would otherwise keep a copy of as the build lets them go (issue 24).
+    count = jobs or os.cpu_count() or 1
+    workers = Workers(count, writers_for(("proof",) if review is not None else formats or EDITION_FORMATS), brand)
+    try:
+        loaded: dict[str, LoadedAction] = {}
+        planned = plan(root, slugs, langs, formats, report, today, loaded)
+        if not planned and any(d.is_error for d in report.problems):
+            return report  # only broken sources: like a failed build, it leaves build/ exactly as it was (no lock)
+        with BuildLock(out, wait), _stopped_by_sigterm():
+            sweep(out)
+            languages = {job.lang for job in planned} | {job.action.appeal_language for job in planned}
+            workers.begin(min(count, len(planned)), languages)
             report = _build(root, planned, brand, out, review, force, report, progress, today, loaded, workers, debug)
-        finally:
-            workers.close()  # stops the workers now, whatever happened
+    finally:
+        workers.close()  # stops the workers now, whatever happened
     return report
 
 

@@ -21,13 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from uapress.build.outputs import work_folder
 from uapress.build.render import render_edition
 from uapress.core.errors import SourceError
-from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
 from uapress.core.processes import die_with
 from uapress.localise.locale import babel_locale
@@ -55,13 +53,12 @@ WORKER_END = 10
 class Workers:
     """The worker processes of one build, started in a process of their own while the build localises its editions."""
 
-    def __init__(
-        self, count: int, out: Path, lock: BuildLock, formats: Iterable[str], brand: Brand, langs: Iterable[str] = ()
-    ) -> None:
-        """Start `count` workers (none for one: editions then render in this process).
+    def __init__(self, count: int, formats: Iterable[str], brand: Brand) -> None:
+        """Start the process that forks up to `count` workers (none for one: editions then render in this process).
 
-        They ignore Ctrl-C (the build answers it), die with the build (even a SIGKILLed one), and keep
-        their temporary files in a folder of the build that is removed at its end.
+        The workers ignore Ctrl-C (the build answers it), die with the build (even a SIGKILLed one), and keep
+        their temporary files in a folder of the build that is removed at its end. Their process prepares
+        what `formats`' writers share while the build plans, then waits for `begin`.
         """
         self.count = count
         self.work: str | None = None
@@ -82,7 +79,7 @@ class Workers:
         try:
             self.process = context.Process(
                 target=_start_workers,
-                args=(os.getpid(), self.work, lock, names, sorted(set(langs)), brand, count, tasks, self.results),
+                args=(os.getpid(), self.work, names, brand, tasks, self.results),
                 name="uapress-workers",
                 daemon=False,  # it forks the workers, which a daemon process may not
             )
@@ -92,6 +89,14 @@ class Workers:
         tasks[0].close()
         self.results[1].close()
         self.sender = _Sender(tasks[1])
+
+    def begin(self, count: int, langs: Iterable[str]) -> None:
+        """Fork `count` workers, which will render editions in `langs`; with one or none, render in this process."""
+        if count <= 1:
+            self.close()
+        elif self.process is not None:
+            self.sender.put((count, sorted(set(langs))))
+        self.count = count
 
     @property
     def parallel(self) -> bool:
@@ -153,8 +158,10 @@ class Workers:
                 self.process.join()
             self.sender.close()
             self.results[0].close()
+            self.process = None
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
+            self.work = None
 
 
 class _Sender:
@@ -166,11 +173,11 @@ class _Sender:
 
     def __init__(self, pipe: connection.Connection) -> None:
         self.pipe = pipe
-        self.queue: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[tuple[int, Any] | None] = queue.SimpleQueue()
         threading.Thread(target=self._send, name="uapress-send", daemon=True).start()
 
-    def put(self, task: tuple[int, bytes]) -> None:
-        """Send (number, pickled edition) to the workers' process, in turn."""
+    def put(self, task: tuple[int, Any]) -> None:
+        """Send (number, pickled edition) to the workers' process; first (workers to fork, their languages)."""
         self.queue.put(task)
 
     def close(self) -> None:
@@ -197,11 +204,8 @@ class WorkerTraceback(Exception):
 def _start_workers(
     parent: int,
     work: str | None,
-    lock: BuildLock,
     names: list[str],
-    langs: list[str],
     brand: Brand,
-    count: int,
     pipes: tuple[connection.Connection, connection.Connection],
     answers: tuple[connection.Connection, connection.Connection],
 ) -> None:
@@ -217,7 +221,6 @@ def _start_workers(
     gc.freeze()
     # Forked from a build that turns SIGTERM into Ctrl-C: until the workers are forked, SIGTERM simply ends this one.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    lock.release_in_child()
     # The build's ends of the pipes, copied by the fork: closed, so that the build closing its own ends the loop below.
     (tasks, build_end), (build_results, results) = pipes, answers
     build_end.close()
@@ -225,9 +228,15 @@ def _start_workers(
     if work is not None:
         tempfile.tempdir = work
     try:
-        _share(names, brand, langs)
+        _share(names, brand)
     except Exception:  # a template that does not compile, say: each worker meets it again, reported per edition
         pass
+    try:
+        count, langs = tasks.recv()  # once the build has planned
+    except EOFError:  # it had nothing to render after all
+        return
+    for lang in langs:
+        _ = babel_locale(lang).date_formats  # CLDR's data of each language (~20 ms each), which every edition reads
     # Nor are WeasyPrint's and the writers' objects, by the workers forked now: they stay shared pages.
     gc.collect()
     gc.freeze()
@@ -272,7 +281,7 @@ def _start_worker(parent: int, work: str | None) -> None:
         tempfile.tempdir = work
 
 
-def _share(names: list[str], brand: Brand, langs: list[str]) -> None:
+def _share(names: list[str], brand: Brand) -> None:
     """Import, compile and read once what the workers forked after share: WeasyPrint, the writers' templates…"""
     if any(WRITERS[name].weasyprint for name in names):
         # Imported once here, WeasyPrint (and the C types every PDF parses) is every worker's, shared by the
@@ -285,8 +294,6 @@ def _share(names: list[str], brand: Brand, langs: list[str]) -> None:
     for name in names:
         compile_ahead(brand, WRITERS[name].templates())
         WRITERS[name].ahead(brand)  # the brand's Word styles, the logo's PNG… (issue 24: ~0.1 s a worker)
-    for lang in langs:
-        _ = babel_locale(lang).date_formats  # CLDR's data of each language (~20 ms each), which every edition reads
 
 
 def _raised(error: BaseException) -> tuple[BaseException, str]:
