@@ -148,6 +148,24 @@ EARLIER: tuple[tuple[str, dict[str, str]], ...] = (
         "2 workers, one run each, load average 2-5",
         {"memory": "298 (200 actions), 328 (400)", "pss-growth": "0.15 (200 to 400)"},
     ),
+    (
+        "main at 3bd42b8 (the workers forked by a process of their own that imports WeasyPrint while the build plans and "
+        "localises, the writers' CPU, the archive's memory), `--quick`, load average 0.7-1.6: wall (CPU)",
+        {
+            "cold": "0.80 (0.74)",
+            "noop": "0.12 (0.08)",
+            "growth": "0.55 (10 actions)",
+            "memory": "248 (10 actions)",
+            "speedup": "1.73 (10 actions)",
+            "serve": "0.079 (0.063-0.090)",
+            "docx": "291",
+        },
+    ),
+    (
+        "main at 3bd42b8, 1,000 generated actions x 4 languages, all formats, 2 workers, one run (PSS of the tree "
+        "sampled every 0.25 s; a test suite ran beside it for its first 20 minutes): 0.66 s of CPU per edition",
+        {"memory": "344 (1,000 actions)", "pss-growth": "0.05 (24 to 948 actions)"},
+    ),
 )
 """Figures of earlier runs, shown beside today's in build/bench.md."""
 ARCHIVE_MEMORY_MIB = 400
