@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -48,18 +50,38 @@ class YamlProblem(Exception):
         self.diagnostic = diagnostic
 
 
+T = TypeVar("T")
+
+
 def load_with_positions(text: str, file: Path) -> tuple[object, Positions]:
     """Parse one YAML document into plain Python values and their positions."""
+    return _fast_first(lambda parser: _load(text, file, parser))
+
+
+def load_safely(text: str, file: Path) -> object:
+    """Parse one YAML document into plain Python values, refusing anchors, aliases and deep nesting (a style file)."""
+
+    def load(parser: type[yaml.SafeLoader]) -> object:
+        refuse_aliases(text, file, parser)
+        return yaml.load(text, Loader=parser)  # a SafeLoader: PyYAML's or libyaml's safe constructor
+
+    return _fast_first(load)
+
+
+def _fast_first(parse: Callable[[type[yaml.SafeLoader]], T]) -> T:
+    """Return `parse(parser)` with libyaml's parser, or, for a document it refuses, with PyYAML's own.
+
+    libyaml's parser, some 10 times faster than PyYAML's own, keeps the same marks (issue 24); the values are
+    built by the same constructor. It words its errors otherwise: a document it refuses is read again by
+    PyYAML's parser, whose messages (and positions) the errors give.
+    """
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
-        # libyaml's parser, some 10 times faster than PyYAML's own, keeps the same marks (issue 24); the values are
-        # built by the same constructor. It words its errors otherwise: a source it refuses is read again by
-        # PyYAML's parser, whose messages (and positions) the errors give.
         try:
-            return _load(text, file, fast)
+            return parse(fast)
         except (yaml.YAMLError, YamlProblem):
             pass
-    return _load(text, file, yaml.SafeLoader)
+    return parse(yaml.SafeLoader)
 
 
 def _load(text: str, file: Path, parser: type[yaml.SafeLoader]) -> tuple[object, Positions]:

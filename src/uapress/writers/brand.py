@@ -14,7 +14,7 @@ import yaml
 
 from uapress.core.errors import Diagnostic, SourceError, UsageError
 from uapress.core.inputs import MAX_ASSET, read_project_file, read_project_text
-from uapress.source.yamlpos import YamlProblem, refuse_aliases
+from uapress.source.yamlpos import YamlProblem, load_safely
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "LETTER": ("8.5in", "11in")}
@@ -225,18 +225,9 @@ def read_yaml(path: Path) -> Any:  # YAML: whatever the file holds, checked wher
 def _parse_yaml(text: str, path: Path) -> Any:
     # Parsed once per process and text (a tenth of a DOCX edition's time); keyed by the text, so an edit to the
     # file while `serve` runs is read afresh. Nothing is kept outside the process.
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        # libyaml's parser, as for the sources (source/yamlpos.py): PyYAML's own read brand.yaml, docx.yaml and
-        # letters-docx.yaml in some 0.16 s of a build's CPU (issue 24). A file it refuses is read again by PyYAML's,
-        # whose messages and lines the errors give, as before.
-        try:
-            refuse_aliases(text, path, fast)
-            return yaml.load(text, Loader=fast)  # CSafeLoader: the safe constructor, in C
-        except (yaml.YAMLError, YamlProblem):
-            pass
-    refuse_aliases(text, path)
-    return yaml.safe_load(text)
+    # With libyaml's parser, as the sources are read: PyYAML's own read brand.yaml, docx.yaml and letters-docx.yaml
+    # in some 0.16 s of a build's CPU (issue 24).
+    return load_safely(text, path)
 
 
 def _page(size: str, where: Path) -> str:
