@@ -130,6 +130,15 @@ class Dated(Protocol):
         ...
 
 
+def chosen_formats(formats: list[str] | None) -> tuple[str, ...]:
+    """Return the formats a build writes: those asked for (all edition formats by default); refuse unknown ones."""
+    chosen = tuple(formats or EDITION_FORMATS)
+    unknown = [f for f in chosen if f not in EDITION_FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
+    return chosen
+
+
 def plan(
     root: Path,
     slugs: list[str] | None,
@@ -143,10 +152,7 @@ def plan(
 
     `loaded` receives, by path, what loading each valid action found, for the cache (`Cache.actions`).
     """
-    chosen = tuple(formats or EDITION_FORMATS)
-    unknown = [f for f in chosen if f not in EDITION_FORMATS]
-    if unknown:
-        raise UsageError(f"unknown format: {', '.join(unknown)}; known formats: {', '.join(EDITION_FORMATS)}")
+    chosen = chosen_formats(formats)
     jobs: list[Job] = []
     for path in find_actions(root, slugs):
         inputs = Inputs()

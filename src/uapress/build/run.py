@@ -25,6 +25,7 @@ from uapress.build.plan import (
     EditionResult,
     Job,
     Recalled,
+    chosen_formats,
     plan,
     settled,
 )
@@ -37,7 +38,6 @@ from uapress.core.errors import Interrupted, SourceError, UsageError
 from uapress.core.files import BuildLock
 from uapress.core.inputs import Inputs
 from uapress.model.checklist import build_checklist
-from uapress.writers import EDITION_FORMATS
 from uapress.writers.brand import Brand, load_brand
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def build(
     # Started before the plan reads every action: the workers' process imports WeasyPrint meanwhile, and holds
     # none of an archive's loaded actions, which it would otherwise keep a copy of as the build lets them go (issue 24).
     count = jobs or os.cpu_count() or 1
-    workers = Workers(count, writers_for(("proof",) if review is not None else formats or EDITION_FORMATS), brand)
+    workers = Workers(count, writers_for(("proof",) if review is not None else chosen_formats(formats)), brand)
     try:
         loaded: dict[str, LoadedAction] = {}
         planned = plan(root, slugs, langs, formats, report, today, loaded)
