@@ -58,20 +58,7 @@ def write(index: Index, brand: Brand) -> bytes:
 
 def page(brand: Brand) -> Page:
     """Return the index page's template, compiled (once per process and file version)."""
-    return template(
-        brand,
-        Spec(
-            "index.html",
-            filters=(
-                *FILTERS,
-                ("size", human_size),
-                ("days", days_left),
-                ("breakable", breakable),
-                ("percent", percent),
-                ("plural", plural),
-            ),
-        ),
-    )
+    return template(brand, INDEX_PAGE)
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -105,3 +92,17 @@ def days_left(days: int) -> str:
 def breakable(name: str) -> Markup:
     """Return a file name that may wrap after its hyphens and dots only, never inside a word."""
     return Markup("<wbr>".join(escape(part) for part in re.split(r"(?<=[-.])", name)))
+
+
+INDEX_PAGE = Spec(
+    "index.html",
+    filters=(
+        *FILTERS,
+        ("size", human_size),
+        ("days", days_left),
+        ("breakable", breakable),
+        ("percent", percent),
+        ("plural", plural),
+    ),
+)
+"""The publication index's template, with the filters it formats sizes, days and counts with."""

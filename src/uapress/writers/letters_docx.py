@@ -9,6 +9,7 @@ from uapress.core.errors import BuildError
 from uapress.core.nodes import Document, Text
 from uapress.localise.locale import colon
 from uapress.writers.brand import Brand
+from uapress.writers.docx import ahead as docx_ahead
 from uapress.writers.docx import blocks, embed, parts, styles
 from uapress.writers.docx.context import Output
 from uapress.writers.docx.ooxml import element, length, put
@@ -21,10 +22,9 @@ if TYPE_CHECKING:
 
 
 def ahead(brand: Brand) -> None:
-    """Read the letter sheets' Word styles and rasterise the logo: once in the process the workers are forked from."""
-    brand.data("docx.yaml")
+    """Read what the DOCX edition reads, and the letter sheets' styles: once, before the workers fork."""
+    docx_ahead(brand)
     brand.data("letters-docx.yaml")
-    embed.logo_png(brand)
 
 
 def write(document: Document, brand: Brand) -> bytes:
